@@ -1,0 +1,151 @@
+"""Who may do what: the one module every access check goes through.
+
+Roles are assigned per unit; each role grants django-guardian object permissions on
+that unit (the security officer's on every unit in the region). Anything a user may
+not see answers 404, so the existence of a case is never revealed.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.http import Http404
+from guardian.models import UserObjectPermission
+from guardian.shortcuts import get_objects_for_user
+
+from .models import Role, RoleAssignment, Unit, User
+
+
+class Perm:
+    """Codenames of the object permissions on Unit (core.Unit.Meta.permissions)."""
+
+    VIEW_UNIT = "view_unit"
+    PREPARE_DECISION = "prepare_decision"
+    SIGN_DECISION = "sign_decision"
+    VIEW_DECISIONS = "view_decisions"
+    LOOKUP_MEASURES = "lookup_measures"
+    REGISTER_INCIDENT = "register_incident"
+    VIEW_INCIDENTS = "view_incidents"
+    REVIEW_INCIDENTS = "review_incidents"
+    VIEW_ROS = "view_ros"
+    MANAGE_ROS = "manage_ros"
+    VIEW_ACCESS_REPORT = "view_access_report"
+    MANAGE_ROLES = "manage_roles"
+
+
+_LEADER = frozenset({
+    Perm.VIEW_UNIT, Perm.PREPARE_DECISION, Perm.SIGN_DECISION, Perm.VIEW_DECISIONS, Perm.LOOKUP_MEASURES,
+    Perm.REGISTER_INCIDENT, Perm.VIEW_INCIDENTS, Perm.REVIEW_INCIDENTS, Perm.VIEW_ROS, Perm.MANAGE_ROS,
+    Perm.VIEW_ACCESS_REPORT,
+})
+
+# What each role may do in the unit it is assigned to.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ENHETSLEDER: _LEADER,
+    Role.STEDFORTREDER: _LEADER,
+    Role.SAKSBEHANDLER: frozenset({
+        Perm.VIEW_UNIT, Perm.PREPARE_DECISION, Perm.VIEW_DECISIONS, Perm.REGISTER_INCIDENT,
+    }),
+    Role.MOTTAK: frozenset({Perm.VIEW_UNIT, Perm.LOOKUP_MEASURES, Perm.REGISTER_INCIDENT}),
+    Role.KONTAKTSENTER: frozenset({Perm.VIEW_UNIT, Perm.LOOKUP_MEASURES, Perm.REGISTER_INCIDENT}),
+    Role.HMS: frozenset({
+        Perm.VIEW_UNIT, Perm.REGISTER_INCIDENT, Perm.VIEW_INCIDENTS, Perm.REVIEW_INCIDENTS,
+        Perm.VIEW_ROS, Perm.MANAGE_ROS,
+    }),
+    Role.VERNEOMBUD: frozenset({
+        Perm.VIEW_UNIT, Perm.REGISTER_INCIDENT, Perm.VIEW_INCIDENTS, Perm.VIEW_ROS, Perm.MANAGE_ROS,
+    }),
+    Role.SIKKERHETSANSVARLIG: frozenset(),
+    Role.ADMINISTRATOR: frozenset({Perm.VIEW_UNIT, Perm.MANAGE_ROLES}),
+}
+
+# Read access a role gives on every unit in the assigned unit's region.
+REGION_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SIKKERHETSANSVARLIG: frozenset({Perm.VIEW_UNIT, Perm.VIEW_DECISIONS, Perm.VIEW_INCIDENTS, Perm.VIEW_ROS}),
+}
+
+LEADER_ROLES = frozenset({Role.ENHETSLEDER, Role.STEDFORTREDER})
+
+
+def wanted_permissions(assignments: Iterable[RoleAssignment]) -> set[tuple[str, int]]:
+    """The (codename, unit id) pairs a user's role assignments should grant."""
+    wanted: set[tuple[str, int]] = set()
+    regions: dict[str, set[str]] = {}
+    for assignment in assignments:
+        wanted.update((codename, assignment.unit_id) for codename in ROLE_PERMISSIONS[assignment.role])
+        if assignment.role in REGION_ROLE_PERMISSIONS:
+            regions.setdefault(assignment.unit.region, set()).update(REGION_ROLE_PERMISSIONS[assignment.role])
+    for region, codenames in regions.items():
+        for unit_id in Unit.objects.filter(region=region).values_list("pk", flat=True):
+            wanted.update((codename, unit_id) for codename in codenames)
+    return wanted
+
+
+def sync_user_permissions(user: User) -> None:
+    """Make the user's unit permissions exactly what their role assignments grant."""
+    unit_type = ContentType.objects.get_for_model(Unit)
+    assignments = RoleAssignment.objects.filter(user=user).select_related("unit")
+    wanted = wanted_permissions(assignments)
+    existing = {
+        (codename, int(object_pk)): pk
+        for pk, codename, object_pk in UserObjectPermission.objects.filter(
+            user=user, content_type=unit_type,
+        ).values_list("pk", "permission__codename", "object_pk")
+    }
+    stale = [pk for key, pk in existing.items() if key not in wanted]
+    if stale:
+        UserObjectPermission.objects.filter(pk__in=stale).delete()
+    missing = wanted - existing.keys()
+    if missing:
+        permissions = {
+            p.codename: p for p in Permission.objects.filter(content_type=unit_type)
+        }
+        UserObjectPermission.objects.bulk_create([
+            UserObjectPermission(
+                user=user, permission=permissions[codename], content_type=unit_type, object_pk=str(unit_id),
+            )
+            for codename, unit_id in sorted(missing)
+        ])
+
+
+def sync_region_permissions(region: str) -> None:
+    """Re-grant region-wide roles after a unit joined or left the region."""
+    users = User.objects.filter(
+        role_assignments__role__in=list(REGION_ROLE_PERMISSIONS), role_assignments__unit__region=region,
+    ).distinct()
+    for user in users:
+        sync_user_permissions(user)
+
+
+def has_unit_perm(user, codename: str, unit: Unit) -> bool:
+    """True if the user holds the permission on the unit (superusers hold all)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.has_perm(f"core.{codename}", unit)
+
+
+def require_unit_perm(user, codename: str, unit: Unit) -> None:
+    """Raise Http404 (never 403) unless the user holds the permission on the unit."""
+    if not has_unit_perm(user, codename, unit):
+        raise Http404
+
+
+def units_with_perm(user, codename: str) -> QuerySet[Unit]:
+    """The units on which the user holds the permission."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Unit.objects.none()
+    return get_objects_for_user(user, f"core.{codename}", klass=Unit, accept_global_perms=False)
+
+
+def has_perm_anywhere(user, codename: str) -> bool:
+    """True if the user holds the permission on at least one unit."""
+    return units_with_perm(user, codename).exists()
+
+
+def may_view_access_report(user) -> bool:
+    return has_perm_anywhere(user, Perm.VIEW_ACCESS_REPORT)
+
+
+def may_manage_roles(user, unit: Unit) -> bool:
+    return bool(user and user.is_superuser) or has_unit_perm(user, Perm.MANAGE_ROLES, unit)

@@ -1,0 +1,187 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import access, services
+from .models import AuditLogEntry, Citizen, RoleAssignment, Unit, User
+
+
+class CitizenAuditMixin:
+    """Writes one audit-log line each time an admin page shows a citizen's data."""
+
+    audit_action = "admin.view"
+
+    def audited_citizen(self, obj):
+        return obj
+
+    def _audit(self, request, object_id, message):
+        obj = self.get_object(request, object_id) if object_id else None
+        citizen = self.audited_citizen(obj) if obj is not None else None
+        if citizen is not None and self.has_view_or_change_permission(request, obj):
+            services.audit_log_record(
+                actor=request.user, citizen=citizen, action=self.audit_action, message=message, request=request,
+            )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._audit(request, object_id, _("Shown in administration"))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._audit(request, object_id, _("History shown in administration"))
+        return super().history_view(request, object_id, extra_context)
+
+
+class ServiceErrorsMixin:
+    """Turns a refused service call into a message instead of a server error."""
+
+    def _call_service(self, request, fn, **kwargs):
+        try:
+            return fn(**kwargs)
+        except (PermissionDenied, ValidationError) as error:
+            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, text, level=messages.ERROR)
+            return None
+
+
+@admin.register(Unit)
+class UnitAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+    list_display = ["number", "name", "unit_type", "municipality_number", "municipality_name", "result_area",
+                    "region", "is_active"]
+    list_filter = ["unit_type", "region", "result_area", "is_active"]
+    search_fields = ["number", "name", "municipality_name", "municipality_number"]
+
+    def save_model(self, request, obj, form, change):
+        self._call_service(request, services.unit_save, by=request.user, unit=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Units are deactivated, never deleted: decisions and the audit log refer to them.
+        return False
+
+
+@admin.register(Citizen)
+class CitizenAdmin(CitizenAuditMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
+    # The list shows no identity number, and search is by name only: search terms travel in the URL.
+    list_display = ["name", "birth_date", "postal_city", "preferred_language"]
+    list_filter = ["preferred_language", "ident_kind"]
+    search_fields = ["name"]
+    readonly_fields = ["public_id", "ident_kind", "birth_date"]
+    fields = ["public_id", "personident", "ident_kind", "birth_date", "name", "address", "postal_code",
+              "postal_city", "country", "preferred_language"]
+    audit_action = "admin.citizen"
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        if change:
+            saved = self._call_service(request, services.citizen_update, by=request.user, citizen_id=obj.pk, **data)
+        else:
+            data.setdefault("name", obj.name)
+            data.setdefault("personident", obj.personident)
+            saved = self._call_service(request, services.citizen_create, by=request.user, **data)
+        if saved is not None:
+            obj.pk, obj.public_id = saved.pk, saved.public_id
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    fields = ["unit", "role", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        # Assignments go through RoleAssignmentAdmin so permissions are granted by the service.
+        return False
+
+
+@admin.register(User)
+class StaffAdmin(UserAdmin):
+    list_display = ["username", "nav_ident", "first_name", "last_name", "email", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "role_assignments__role"]
+    search_fields = ["username", "nav_ident", "first_name", "last_name", "email"]
+    inlines = [RoleAssignmentInline]
+    fieldsets = [
+        *UserAdmin.fieldsets[:1],
+        (_("NAV"), {"fields": ["nav_ident", "title", "phone", "language"]}),
+        *UserAdmin.fieldsets[1:],
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "nav_ident", "email", "password1", "password2"]}),
+    ]
+
+
+class RoleAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "unit", "role"]
+
+    def clean_unit(self):
+        unit = self.cleaned_data["unit"]
+        # Asked here too so the admin shows the refusal on the form instead of after a failed save.
+        if not access.may_manage_roles(self.acting_user, unit):
+            raise ValidationError(_("You may not manage roles in this unit."), code="permission")
+        return unit
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+    form = RoleAssignmentForm
+    list_display = ["user", "unit", "role", "created_at"]
+    list_filter = ["role", "unit__region", "unit__unit_type"]
+    search_fields = ["user__username", "user__nav_ident", "user__last_name", "unit__number", "unit__name"]
+    autocomplete_fields = ["user", "unit"]
+    list_select_related = ["user", "unit"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"] if obj else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.acting_user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            self._call_service(request, services.role_change, by=request.user, assignment_id=obj.pk,
+                               unit=obj.unit, role=obj.role)
+        else:
+            saved = self._call_service(request, services.role_assign, by=request.user, user=obj.user,
+                                       unit=obj.unit, role=obj.role)
+            if saved is not None:
+                obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        self._call_service(request, services.role_revoke, by=request.user, assignment_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for assignment_id in queryset.values_list("pk", flat=True):
+            self._call_service(request, services.role_revoke, by=request.user, assignment_id=assignment_id)
+
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(CitizenAuditMixin, admin.ModelAdmin):
+    """Read-only: the audit log is append-only."""
+
+    list_display = ["created_at", "actor_ident", "event", "action", "message"]
+    list_filter = ["event", "action", "created_at"]
+    search_fields = ["actor_ident", "action"]
+    date_hierarchy = "created_at"
+    audit_action = "admin.audit_log"
+
+    def audited_citizen(self, obj):
+        return obj.citizen
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

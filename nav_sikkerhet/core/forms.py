@@ -1,0 +1,33 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .identity import parse_personident
+
+
+class PersonidentField(forms.CharField):
+    """An identity number typed by staff: spaces and dashes allowed, validated, returned compact."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Identity number"))
+        kwargs.setdefault("help_text", _("Fødselsnummer or D-number, 11 digits."))
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        return parse_personident(value).number if value else value
+
+
+class AccessReportForm(forms.Form):
+    personident = PersonidentField()
+    date_from = forms.DateField(label=_("From date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            raise ValidationError(_("The to date cannot be before the from date."), code="date_order")
+        return cleaned

@@ -1,0 +1,138 @@
+"""Idempotent demo data: units in Oslo and Bergen, a contact-centre result area, staff and citizens."""
+
+import datetime
+import random
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from nav_sikkerhet.core import services
+from nav_sikkerhet.core.identity import generate_synthetic
+from nav_sikkerhet.core.models import Citizen, Language, Role, RoleAssignment, Unit, UnitType, User
+
+DEMO_PASSWORD = "demo"
+
+OSLO = {"municipality_number": "0301", "municipality_name": "Oslo", "region": "Oslo"}
+BERGEN = {"municipality_number": "4601", "municipality_name": "Bergen", "region": "Vestland"}
+
+UNITS = [
+    {"number": "0315", "name": "NAV Grünerløkka", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor",
+     **OSLO},
+    {"number": "0328", "name": "NAV Grorud", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor", **OSLO},
+    {"number": "0314", "name": "NAV Sagene", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor", **OSLO},
+    {"number": "0312", "name": "NAV Frogner", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor", **OSLO},
+    {"number": "1203", "name": "NAV Årstad", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor",
+     **BERGEN},
+    {"number": "1202", "name": "NAV Bergenhus", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor",
+     **BERGEN},
+    {"number": "1210", "name": "NAV Fana", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor", **BERGEN},
+    {"number": "4153", "name": "NAV Kontaktsenter Oslo", "unit_type": UnitType.KONTAKTSENTER,
+     "result_area": "NAV Kontaktsenter", **OSLO},
+    {"number": "4155", "name": "NAV Kontaktsenter Vestland", "unit_type": UnitType.KONTAKTSENTER,
+     "result_area": "NAV Kontaktsenter", **BERGEN},
+    {"number": "4703", "name": "NAV Hjelpemiddelsentral Oslo", "unit_type": UnitType.HJELPEMIDDELSENTRAL,
+     "result_area": "NAV Hjelpemidler og tilrettelegging", **OSLO},
+    {"number": "4488", "name": "NAV Arbeid og ytelser Bergen", "unit_type": UnitType.FORVALTNING,
+     "result_area": "NAV Arbeid og ytelser", **BERGEN},
+]
+
+# username, NAV ident, first name, last name, title, unit number, role
+STAFF = [
+    ("leder", "Z990001", "Lene", "Leder", "Enhetsleder", "0315", Role.ENHETSLEDER),
+    ("stedfortreder", "Z990002", "Stian", "Stedfortreder", "Avdelingsleder", "0315", Role.STEDFORTREDER),
+    ("saksbehandler", "Z990003", "Sara", "Saksbehandler", "Veileder", "0315", Role.SAKSBEHANDLER),
+    ("mottak", "Z990004", "Morten", "Mottak", "Veileder i publikumsmottak", "0315", Role.MOTTAK),
+    ("kontaktsenter", "Z990005", "Kari", "Kontaktsenter", "Veileder", "4153", Role.KONTAKTSENTER),
+    ("hms", "Z990006", "Hanne", "Hms", "HMS-rådgiver", "0315", Role.HMS),
+    ("verneombud", "Z990007", "Vidar", "Verneombud", "Verneombud", "0315", Role.VERNEOMBUD),
+    ("sikkerhet", "Z990008", "Siri", "Sikkerhet", "Sikkerhetsansvarlig", "0315", Role.SIKKERHETSANSVARLIG),
+    ("admin", "Z990009", "Arne", "Admin", "Systemadministrator", "0315", Role.ADMINISTRATOR),
+    ("leder.bergen", "Z990010", "Berit", "Bergsland", "Enhetsleder", "1203", Role.ENHETSLEDER),
+    ("leder.grorud", "Z990011", "Geir", "Grorud", "Enhetsleder", "0328", Role.ENHETSLEDER),
+    ("leder.kontaktsenter", "Z990012", "Kjell", "Kontaktsen", "Enhetsleder", "4153", Role.ENHETSLEDER),
+]
+
+FIRST_NAMES = ["Ola", "Kari", "Per", "Ingrid", "Ahmed", "Fatima", "Jonas", "Emma", "Mohammed", "Nora", "Lars",
+               "Sofie", "Piotr", "Anna", "Erik", "Maja", "Ali", "Hanna", "Tor", "Leah", "Knut", "Aisha", "Sindre",
+               "Marte", "Jan"]
+LAST_NAMES = ["Nordmann", "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
+              "Jensen", "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen", "Ali", "Khan",
+              "Nowak", "Dahl", "Lie", "Moen", "Strand", "Solberg"]
+STREETS = {"Oslo": [("Trondheimsveien", "0560", "OSLO"), ("Thorvald Meyers gate", "0555", "OSLO"),
+                    ("Grorudveien", "0976", "OSLO"), ("Sandakerveien", "0473", "OSLO")],
+           "Bergen": [("Inndalsveien", "5063", "BERGEN"), ("Nordåsveien", "5235", "RÅDAL"),
+                      ("Strandgaten", "5013", "BERGEN")]}
+CITIZEN_COUNT = 50
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo data. Safe to run again."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        units = {spec["number"]: self._unit(spec) for spec in UNITS}
+        self.stdout.write(f"{len(units)} units")
+        if not settings.ALLOW_TEST_IDENTS:
+            self.stdout.write(self.style.WARNING(
+                "ALLOW_TEST_IDENTS is off: no demo logins or synthetic citizens were created."
+            ))
+            return
+        admin = self._admin()
+        for username, ident, first, last, title, unit_number, role in STAFF:
+            user = admin if username == "admin" else self._staff(username, ident, first, last, title)
+            if not RoleAssignment.objects.filter(user=user, unit=units[unit_number], role=role).exists():
+                services.role_assign(by=admin, user=user, unit=units[unit_number], role=role)
+        self.stdout.write(f"{len(STAFF)} demo logins (password '{DEMO_PASSWORD}')")
+        created = sum(self._citizen(admin, i) for i in range(CITIZEN_COUNT))
+        self.stdout.write(f"{CITIZEN_COUNT} citizens ({created} new)")
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+
+    def _unit(self, spec):
+        unit = Unit.objects.filter(number=spec["number"]).first() or Unit(number=spec["number"])
+        for field, value in spec.items():
+            setattr(unit, field, value)
+        unit.full_clean()
+        unit.save()
+        return unit
+
+    def _admin(self):
+        admin, _ = User.objects.get_or_create(
+            username="admin",
+            defaults={"nav_ident": "Z990009", "first_name": "Arne", "last_name": "Admin",
+                      "email": "admin@nav.test", "title": "Systemadministrator"},
+        )
+        admin.is_staff = admin.is_superuser = True
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+        return admin
+
+    def _staff(self, username, ident, first, last, title):
+        user, _ = User.objects.get_or_create(
+            username=username,
+            defaults={"nav_ident": ident, "first_name": first, "last_name": last, "title": title,
+                      "email": f"{username}@nav.test"},
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        return user
+
+    def _citizen(self, admin, index: int) -> bool:
+        rng = random.Random(index)  # noqa: S311 – demo names, not security
+        birth_date = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 55))
+        personident = generate_synthetic(birth_date, rng.randrange(0, 1000), d_number=index % 10 == 9)
+        if Citizen.objects.filter(personident=personident).exists():
+            return False
+        city = "Bergen" if index % 3 == 2 else "Oslo"
+        street, postal_code, postal_city = rng.choice(STREETS[city])
+        services.citizen_create(
+            by=admin,
+            personident=personident,
+            name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            address=f"{street} {rng.randrange(1, 120)}",
+            postal_code=postal_code,
+            postal_city=postal_city,
+            country="Norge",
+            preferred_language=[Language.NB, Language.NB, Language.NN, Language.EN][index % 4],
+        )
+        return True

@@ -1,0 +1,194 @@
+"""Shared core: units (enheter), citizens (brukere), staff, role assignments and the audit log."""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .identity import IdentKind, validate_personident
+
+four_digits = RegexValidator(r"^\d{4}\Z", _("Enter exactly four digits."), code="four_digits")
+nav_ident_validator = RegexValidator(
+    r"^[A-Z]\d{6}\Z", _("A NAV ident is one capital letter followed by six digits, e.g. A123456."),
+    code="nav_ident",
+)
+
+
+class Language(models.TextChoices):
+    NB = "nb", _("Norwegian Bokmål")
+    NN = "nn", _("Norwegian Nynorsk")
+    EN = "en", _("English")
+
+
+class UnitType(models.TextChoices):
+    NAV_KONTOR = "nav_kontor", _("NAV office")
+    KONTAKTSENTER = "kontaktsenter", _("NAV Contact Centre")
+    HJELPEMIDDELSENTRAL = "hjelpemiddelsentral", _("NAV Assistive Technology Centre")
+    FORVALTNING = "forvaltning", _("NAV administration unit")
+    OTHER = "annen", _("Other unit")
+
+
+class Unit(models.Model):
+    """A NAV unit (enhet), identified by its four-digit enhetsnummer."""
+
+    number = models.CharField(_("unit number"), max_length=4, unique=True, validators=[four_digits])
+    name = models.CharField(_("name"), max_length=200)
+    unit_type = models.CharField(_("unit type"), max_length=30, choices=UnitType.choices)
+    municipality_number = models.CharField(_("municipality number"), max_length=4, validators=[four_digits])
+    municipality_name = models.CharField(_("municipality"), max_length=100)
+    result_area = models.CharField(
+        _("result area"), max_length=100,
+        help_text=_("Units in one result area (e.g. NAV Kontaktsenter) may share a decision's scope."),
+    )
+    region = models.CharField(_("county/region"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["number"]
+        indexes = [models.Index(fields=["municipality_number"]), models.Index(fields=["region"])]
+        # Object permissions granted per unit from role assignments (see core/access.py).
+        permissions = [
+            ("prepare_decision", _("Draft and prepare decisions")),
+            ("sign_decision", _("Sign decisions")),
+            ("view_decisions", _("View decisions")),
+            ("lookup_measures", _("Look up security measures")),
+            ("register_incident", _("Register incidents")),
+            ("view_incidents", _("View incidents")),
+            ("review_incidents", _("Review incidents")),
+            ("view_ros", _("View risk analyses")),
+            ("manage_ros", _("Maintain risk analyses")),
+            ("view_access_report", _("View access reports")),
+            ("manage_roles", _("Manage role assignments")),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+
+class Citizen(models.Model):
+    """A person NAV serves (bruker). Always addressed by public_id outside the database."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    personident = models.CharField(
+        _("identity number"), max_length=11, unique=True, validators=[validate_personident],
+        help_text=_("Fødselsnummer or D-number, 11 digits."),
+    )
+    ident_kind = models.CharField(_("kind of identity number"), max_length=3, choices=IdentKind.choices)
+    birth_date = models.DateField(_("date of birth"))
+    name = models.CharField(_("name"), max_length=200)
+    address = models.TextField(_("postal address"), blank=True, help_text=_("Street address or PO box."))
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    postal_city = models.CharField(_("postal city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True, default="")
+    preferred_language = models.CharField(
+        _("preferred written language"), max_length=2, choices=Language.choices, default=Language.NB,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("citizen")
+        verbose_name_plural = _("citizens")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["birth_date", "name"])]
+
+    def __str__(self):
+        # Never the identity number: __str__ ends up in logs, messages and admin titles.
+        return self.name
+
+
+class User(AbstractUser):
+    """A NAV employee (ansatt) who logs in."""
+
+    nav_ident = models.CharField(
+        _("NAV ident"), max_length=7, unique=True, validators=[nav_ident_validator],
+    )
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.NB)
+
+    REQUIRED_FIELDS = ["nav_ident", "email"]
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["username"]
+
+    def __str__(self):
+        full = self.get_full_name()
+        return f"{full} ({self.nav_ident})" if full else f"{self.username} ({self.nav_ident})"
+
+
+class Role(models.TextChoices):
+    ENHETSLEDER = "enhetsleder", _("Head of unit")
+    STEDFORTREDER = "stedfortreder", _("Acting head of unit")
+    SAKSBEHANDLER = "saksbehandler", _("Caseworker")
+    MOTTAK = "mottak", _("Reception")
+    KONTAKTSENTER = "kontaktsenter", _("Contact centre adviser")
+    HMS = "hms", _("HMS adviser")
+    VERNEOMBUD = "verneombud", _("Safety representative")
+    SIKKERHETSANSVARLIG = "sikkerhetsansvarlig", _("Security officer (region)")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class RoleAssignment(models.Model):
+    """A staff member's role in one unit; the source of their object permissions."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="role_assignments", verbose_name=_("staff"))
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="role_assignments", verbose_name=_("unit"))
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    created_at = models.DateTimeField(_("assigned"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["unit__number", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_role_per_user_and_unit"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+
+class AuditEvent(models.TextChoices):
+    CREATE = "audit:create", _("Created")
+    ACCESS = "audit:access", _("Displayed")
+    UPDATE = "audit:update", _("Changed")
+    DELETE = "audit:delete", _("Deleted")
+
+
+class AuditLogEntry(models.Model):
+    """One display of a citizen's personal data to a staff member or system. Append-only."""
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("staff"),
+    )
+    # Snapshots, so the record stays true even if the user or citizen is later changed.
+    actor_ident = models.CharField(_("NAV ident or system"), max_length=100)
+    citizen = models.ForeignKey(
+        Citizen, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("citizen"),
+    )
+    personident = models.CharField(_("identity number"), max_length=11, db_index=True)
+    event = models.CharField(_("event"), max_length=20, choices=AuditEvent.choices, default=AuditEvent.ACCESS)
+    action = models.CharField(_("action"), max_length=100)
+    message = models.CharField(_("description"), max_length=500)
+    request_path = models.CharField(_("request path"), max_length=500, blank=True)
+    request_method = models.CharField(_("request method"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["personident", "created_at"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_ident} {self.action}"

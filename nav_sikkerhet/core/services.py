@@ -1,0 +1,127 @@
+"""State changes in the shared core. Each takes keyword arguments and the acting user."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import access, audit
+from .identity import parse_personident
+from .models import AuditEvent, AuditLogEntry, Citizen, RoleAssignment, Unit, User
+
+
+def _require_may_manage_roles(by: User, unit: Unit) -> None:
+    if not access.may_manage_roles(by, unit):
+        raise PermissionDenied(_("You may not manage roles in this unit."))
+
+
+@transaction.atomic
+def role_assign(*, by: User, user: User, unit: Unit, role: str) -> RoleAssignment:
+    """Give a staff member a role in a unit and grant what the role permits."""
+    _require_may_manage_roles(by, unit)
+    assignment = RoleAssignment(user=user, unit=unit, role=role)
+    assignment.full_clean()
+    assignment._history_user = by
+    assignment.save()
+    access.sync_user_permissions(user)
+    return assignment
+
+
+@transaction.atomic
+def role_change(*, by: User, assignment_id: int, unit: Unit, role: str) -> RoleAssignment:
+    """Move an assignment to another role or unit; permissions follow."""
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment_id)
+    _require_may_manage_roles(by, assignment.unit)
+    _require_may_manage_roles(by, unit)
+    assignment.unit, assignment.role = unit, role
+    assignment.full_clean()
+    assignment._history_user = by
+    assignment.save()
+    access.sync_user_permissions(assignment.user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, by: User, assignment_id: int) -> None:
+    """Remove a role assignment and the permissions it granted."""
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment_id)
+    _require_may_manage_roles(by, assignment.unit)
+    user = assignment.user
+    assignment._history_user = by
+    assignment.delete()
+    access.sync_user_permissions(user)
+
+
+@transaction.atomic
+def unit_save(*, by: User, unit: Unit) -> Unit:
+    """Create or change a unit; region-wide roles follow a unit that moves region."""
+    if not by.is_superuser:
+        raise PermissionDenied(_("Only administrators may change units."))
+    old_region = Unit.objects.filter(pk=unit.pk).values_list("region", flat=True).first() if unit.pk else None
+    unit.full_clean()
+    unit._history_user = by
+    unit.save()
+    for region in {old_region, unit.region} - {None}:
+        access.sync_region_permissions(region)
+    return unit
+
+
+def _apply_personident(citizen: Citizen, personident: str) -> None:
+    parsed = parse_personident(personident)
+    citizen.personident, citizen.ident_kind, citizen.birth_date = parsed.number, parsed.kind, parsed.birth_date
+
+
+@transaction.atomic
+def citizen_create(*, by: User, personident: str, name: str, **fields) -> Citizen:
+    """Register a citizen; kind and birth date come from the identity number, never typed twice."""
+    citizen = Citizen(name=name, **fields)
+    _apply_personident(citizen, personident)
+    citizen.full_clean()
+    citizen._history_user = by
+    citizen.save()
+    return citizen
+
+
+@transaction.atomic
+def citizen_update(*, by: User, citizen_id: int, **fields) -> Citizen:
+    """Change a citizen's details (name, address, language; a corrected identity number)."""
+    citizen = Citizen.objects.select_for_update().get(pk=citizen_id)
+    personident = fields.pop("personident", None)
+    for name, value in fields.items():
+        setattr(citizen, name, value)
+    if personident is not None:
+        _apply_personident(citizen, personident)
+    citizen.full_clean()
+    citizen._history_user = by
+    citizen.save()
+    return citizen
+
+
+def audit_log_record(
+    *, actor: User | None, citizen: Citizen, action: str, message: str, request=None,
+    event: str = AuditEvent.ACCESS, system: str = "",
+) -> AuditLogEntry:
+    """Write one audit-log line for a display of the citizen's data, and its CEF line after commit.
+
+    ``actor`` is the staff member; an integrating system passes ``system`` instead.
+    """
+    # The stored text is bokmål whatever language the staff member uses, so reports read alike.
+    with translation.override(settings.LANGUAGE_CODE):
+        message = str(message)
+    entry = AuditLogEntry(
+        created_at=timezone.now(),
+        actor=actor,
+        actor_ident=actor.nav_ident if actor is not None else system,
+        citizen=citizen,
+        personident=citizen.personident,
+        event=event,
+        action=action,
+        message=message[:500],
+        request_path=request.path[:500] if request is not None else "",
+        request_method=request.method if request is not None else "",
+    )
+    entry.save()
+    subsystem = "api" if system else "web"
+    transaction.on_commit(lambda: audit.emit(entry, subsystem=subsystem))
+    return entry

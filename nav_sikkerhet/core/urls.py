@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("innsyn/tilgangslogg/", views.access_report, name="access_report"),
+]

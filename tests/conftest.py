@@ -1,0 +1,48 @@
+import pytest
+
+from nav_sikkerhet.core.models import Role
+
+from .factories import CitizenFactory, UnitFactory, UserFactory, assign_role
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory(number="0314", name="NAV Sagene", municipality_number="0301", municipality_name="Oslo")
+
+
+@pytest.fixture
+def other_unit(db):
+    return UnitFactory(number="4612", name="NAV Bergenhus", municipality_number="4601",
+                       municipality_name="Bergen", region="Vestland")
+
+
+@pytest.fixture
+def citizen(db):
+    return CitizenFactory()
+
+
+@pytest.fixture
+def staff_with_role(db):
+    """Make a staff member holding one role in one unit."""
+
+    def make(role: str, unit, **kwargs):
+        user = UserFactory(**kwargs)
+        assign_role(user, unit, role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def leader(staff_with_role, unit):
+    return staff_with_role(Role.ENHETSLEDER, unit, username="leder_test")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="superuser_test", is_staff=True, is_superuser=True)

@@ -1,0 +1,65 @@
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from nav_sikkerhet.core import access
+from nav_sikkerhet.core.identity import IdentKind, generate_synthetic
+from nav_sikkerhet.core.models import Citizen, RoleAssignment, Unit, UnitType, User
+
+
+class UnitFactory(DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ["number"]
+
+    number = factory.Sequence(lambda n: f"{1000 + n:04d}")
+    name = factory.Sequence(lambda n: f"NAV Testkontor {n}")
+    unit_type = UnitType.NAV_KONTOR
+    municipality_number = "0301"
+    municipality_name = "Oslo"
+    result_area = "NAV-kontor"
+    region = "Oslo"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"ansatt{n}")
+    nav_ident = factory.Sequence(lambda n: f"T{n:06d}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Ansatt {n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@nav.test")
+    password = factory.PostGenerationMethodCall("set_password", "demo")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def _synthetic(n: int) -> str:
+    return generate_synthetic(datetime.date(1970, 1, 1) + datetime.timedelta(days=97 * n), n % 900)
+
+
+class CitizenFactory(DjangoModelFactory):
+    class Meta:
+        model = Citizen
+
+    personident = factory.Sequence(_synthetic)
+    ident_kind = IdentKind.FNR
+    birth_date = factory.Sequence(lambda n: datetime.date(1970, 1, 1) + datetime.timedelta(days=97 * n))
+    name = factory.Sequence(lambda n: f"Testbruker Nummer{n}")
+    address = "Testveien 1"
+    postal_code = "0150"
+    postal_city = "OSLO"
+
+
+def assign_role(user: User, unit: Unit, role: str) -> RoleAssignment:
+    """Give a role the way the service does, without needing an acting administrator."""
+    assignment = RoleAssignment.objects.create(user=user, unit=unit, role=role)
+    access.sync_user_permissions(user)
+    return assignment
