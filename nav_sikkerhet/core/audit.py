@@ -21,8 +21,10 @@ def _escape_extension(value: str) -> str:
     )
 
 
-def format_cef(entry, *, subsystem: str = "web", severity: str = "INFO") -> str:
+def format_cef(entry, *, severity: str = "INFO") -> str:
     """One audit-log entry in ArcSight Common Event Format, as NAV's standard describes it."""
+    # Staff act through the web; an entry without a staff member was made by an integrating system.
+    subsystem = "web" if entry.actor_id else "api"
     header = "|".join(
         _escape_header(part)
         for part in ("CEF:0", settings.AUDIT_CEF_SYSTEM, subsystem, CEF_VERSION, entry.event, "Sporingslogg", severity)
@@ -38,5 +40,5 @@ def format_cef(entry, *, subsystem: str = "web", severity: str = "INFO") -> str:
     return header + "|" + " ".join(f"{key}={_escape_extension(value)}" for key, value in extension.items())
 
 
-def emit(entry, *, subsystem: str = "web") -> None:
-    logger.info(format_cef(entry, subsystem=subsystem))
+def emit(entry) -> None:
+    logger.info(format_cef(entry))

@@ -33,7 +33,7 @@ _D_NUMBER_DAY_OFFSET = 40
 _NAV_SYNTHETIC_MONTH_OFFSET = 40
 _TENOR_SYNTHETIC_MONTH_OFFSET = 80
 
-_MESSAGES = {
+MESSAGES = {
     "length": _("An identity number has 11 digits."),
     "format": _("An identity number may only contain digits."),
     "checksum": _("The identity number's control digits are wrong. Check that it is typed correctly."),
@@ -62,7 +62,7 @@ class Personident:
 
 def _error(code: str) -> ValidationError:
     # The number is deliberately never interpolated: validation messages end up in logs.
-    return ValidationError(_MESSAGES[code], code=code)
+    return ValidationError(MESSAGES[code], code=code)
 
 
 def _today() -> datetime.date:
@@ -106,7 +106,7 @@ def parse_personident(
 ) -> Personident:
     """Validate a fødselsnummer or D-number and return what it encodes.
 
-    Raises ValidationError with a single message and one of the codes in ``_MESSAGES``.
+    Raises ValidationError with a single message and one of the codes in ``MESSAGES``.
     """
     if allow_test_idents is None:
         allow_test_idents = _allow_test_idents_setting()

@@ -122,6 +122,5 @@ def audit_log_record(
         request_method=request.method if request is not None else "",
     )
     entry.save()
-    subsystem = "api" if system else "web"
-    transaction.on_commit(lambda: audit.emit(entry, subsystem=subsystem))
+    transaction.on_commit(lambda: audit.emit(entry))
     return entry

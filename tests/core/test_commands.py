@@ -1,0 +1,104 @@
+import datetime
+import io
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from nav_sikkerhet.core import services
+from nav_sikkerhet.core.models import AuditLogEntry, Citizen, RoleAssignment, Unit, User
+from tests.factories import UserFactory
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_demo_data_is_idempotent_and_has_every_demo_login():
+    call_command("demo_data", stdout=io.StringIO())
+    counts = (Unit.objects.count(), User.objects.count(), Citizen.objects.count(), RoleAssignment.objects.count())
+    call_command("demo_data", stdout=io.StringIO())
+    assert counts == (
+        Unit.objects.count(), User.objects.count(), Citizen.objects.count(), RoleAssignment.objects.count(),
+    )
+    for username in ["leder", "saksbehandler", "mottak", "kontaktsenter", "hms", "verneombud", "sikkerhet", "admin"]:
+        assert User.objects.get(username=username).check_password("demo")
+    assert User.objects.get(username="admin").is_superuser
+    assert Citizen.objects.count() >= 50
+    assert Unit.objects.filter(municipality_number="0301", unit_type="nav_kontor").count() >= 2
+    assert Unit.objects.filter(municipality_number="4601", unit_type="nav_kontor").count() >= 2
+    assert Unit.objects.filter(result_area="NAV Kontaktsenter").count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_data_makes_no_logins_without_test_idents(settings):
+    settings.ALLOW_TEST_IDENTS = False
+    call_command("demo_data", stdout=io.StringIO())
+    assert not User.objects.exists()
+    assert not Citizen.objects.exists()
+    assert Unit.objects.exists()
+
+
+@pytest.mark.django_db
+def test_access_report_command_prints_lookups_and_logs_itself(leader, citizen):
+    looker = UserFactory(nav_ident="B654321")
+    services.audit_log_record(actor=looker, citizen=citizen, action="t", message="Vist i test")
+    out = io.StringIO()
+    today = datetime.date.today().isoformat()
+    call_command("access_report", citizen.personident, "--from", "2020-01-01", "--to", today,
+                 "--by", leader.nav_ident, stdout=out)
+    assert "B654321" in out.getvalue()
+    assert AuditLogEntry.objects.filter(actor=leader, action="access_report").count() == 1
+
+
+@pytest.mark.django_db
+def test_access_report_command_refuses_bad_input(leader, citizen, staff_with_role, unit):
+    with pytest.raises(CommandError):
+        call_command("access_report", "123", "--from", "2020-01-01", "--to", "2020-02-01", "--by", leader.nav_ident)
+    with pytest.raises(CommandError):
+        call_command("access_report", citizen.personident, "--from", "2020-02-01", "--to", "2020-01-01",
+                     "--by", leader.nav_ident)
+    with pytest.raises(CommandError):
+        call_command("access_report", citizen.personident, "--from", "i går", "--to", "2020-01-01",
+                     "--by", leader.nav_ident)
+    caseworker = staff_with_role("saksbehandler", unit)
+    with pytest.raises(CommandError):
+        call_command("access_report", citizen.personident, "--from", "2020-01-01", "--to", "2020-02-01",
+                     "--by", caseworker.nav_ident)
+    assert not AuditLogEntry.objects.exists()
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    env = {**os.environ, "ENVIRONMENT": "production", "SECRET_KEY": secrets.token_urlsafe(50),
+           "ALLOWED_HOSTS": "nav-sikkerhet.intern.nav.no", "DEBUG": "false"}
+    env.pop("ALLOW_TEST_IDENTS", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env["ENVIRONMENT"] = "production"
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_test_idents_are_off_by_default_in_production():
+    env = {**os.environ, "ENVIRONMENT": "production", "SECRET_KEY": "k" * 60}
+    env.pop("ALLOW_TEST_IDENTS", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+         "print(settings.ALLOW_TEST_IDENTS, settings.DEBUG)"],
+        cwd=BASE_DIR, env={**env, "DJANGO_SETTINGS_MODULE": "nav_sikkerhet.settings"},
+        capture_output=True, text=True, check=False,
+    )
+    assert result.stdout.split() == ["False", "False"], result.stderr

@@ -1,0 +1,83 @@
+import logging
+import re
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test import RequestFactory
+
+from nav_sikkerhet.core import audit, services
+from nav_sikkerhet.core.models import AuditLogEntry
+
+pytestmark = pytest.mark.django_db
+
+CEF = re.compile(
+    r"^CEF:0\|nav-sikkerhet\|web\|1\.0\|audit:access\|Sporingslogg\|INFO\|"
+    r"suid=(?P<suid>\S+) duid=(?P<duid>\d{11}) end=(?P<end>\d{13}) request=(?P<request>\S*) "
+    r"requestMethod=(?P<method>[A-Z]*) msg=(?P<msg>.*)$"
+)
+
+
+def test_record_stores_who_whom_when_what_and_request(leader, citizen):
+    request = RequestFactory().post("/innsyn/tilgangslogg/")
+    entry = services.audit_log_record(
+        actor=leader, citizen=citizen, action="test", message="Vist i test", request=request,
+    )
+    entry.refresh_from_db()
+    assert (entry.actor_ident, entry.personident, entry.request_path, entry.request_method) == (
+        leader.nav_ident, citizen.personident, "/innsyn/tilgangslogg/", "POST",
+    )
+    assert entry.event == "audit:access"
+
+
+def test_cef_line_is_emitted_after_commit_on_its_own_logger(
+    leader, citizen, caplog, django_capture_on_commit_callbacks,
+):
+    caplog.set_level(logging.INFO, logger="nav_sikkerhet.audit")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.audit_log_record(actor=leader, citizen=citizen, action="test", message="Vist i test",
+                                  request=RequestFactory().get("/x/"))
+    lines = [r.getMessage() for r in caplog.records if r.name == "nav_sikkerhet.audit"]
+    assert len(lines) == 1
+    match = CEF.match(lines[0])
+    assert match, lines[0]
+    assert match["suid"] == leader.nav_ident and match["duid"] == citizen.personident
+    assert match["request"] == "/x/" and match["method"] == "GET" and match["msg"] == "Vist i test"
+
+
+def test_cef_escapes_separators_so_a_message_cannot_forge_fields(leader, citizen):
+    entry = AuditLogEntry(
+        actor_ident=leader.nav_ident, personident=citizen.personident, event="audit:access", action="x",
+        message="a=b\nsuid=Z999999 \\", request_path="/p", request_method="GET",
+        created_at=citizen.history.first().history_date,
+    )
+    line = audit.format_cef(entry)
+    assert "\n" not in line
+    assert "msg=a\\=b\\nsuid\\=Z999999 \\\\" in line
+
+
+def test_an_api_system_is_the_actor_when_there_is_no_staff_member(citizen):
+    entry = services.audit_log_record(actor=None, system="kontaktsenter-telefoni", citizen=citizen,
+                                      action="api", message="Oppslag")
+    assert entry.actor_ident == "kontaktsenter-telefoni"
+    assert "|api|" in audit.format_cef(entry)
+
+
+def test_message_is_stored_in_bokmal_whatever_the_users_language(leader, citizen):
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy as _
+
+    with translation.override("en"):
+        entry = services.audit_log_record(
+            actor=leader, citizen=citizen, action="t", message=_("Shown in administration"),
+        )
+    with translation.override("nb"):
+        assert entry.message == str(_("Shown in administration"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+def test_database_refuses_to_change_or_delete_audit_lines(leader, citizen):
+    entry = services.audit_log_record(actor=leader, citizen=citizen, action="t", message="m")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditLogEntry.objects.filter(pk=entry.pk).update(message="endret")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditLogEntry.objects.filter(pk=entry.pk).delete()
