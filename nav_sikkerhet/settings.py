@@ -195,7 +195,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend" if DEVELOPMENT
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEVELOPMENT
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")

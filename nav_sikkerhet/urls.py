@@ -15,5 +15,6 @@ urlpatterns = [
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("beslutninger/", include("utestenging.urls")),
     path("", include("nav_sikkerhet.core.urls")),
 ]

@@ -41,8 +41,13 @@ class UserFactory(DjangoModelFactory):
             obj.save()
 
 
+def _birth_date(n: int) -> datetime.date:
+    # Unique (date, serial) pairs for the first 29,000 citizens, all born 1940-2019.
+    return datetime.date(1940, 1, 1) + datetime.timedelta(days=n % 29000)
+
+
 def _synthetic(n: int) -> str:
-    return generate_synthetic(datetime.date(1970, 1, 1) + datetime.timedelta(days=97 * n), n % 900)
+    return generate_synthetic(_birth_date(n), n % 1000)
 
 
 class CitizenFactory(DjangoModelFactory):
@@ -51,7 +56,7 @@ class CitizenFactory(DjangoModelFactory):
 
     personident = factory.Sequence(_synthetic)
     ident_kind = IdentKind.FNR
-    birth_date = factory.Sequence(lambda n: datetime.date(1970, 1, 1) + datetime.timedelta(days=97 * n))
+    birth_date = factory.Sequence(_birth_date)
     name = factory.Sequence(lambda n: f"Testbruker Nummer{n}")
     address = "Testveien 1"
     postal_code = "0150"

@@ -1,11 +1,13 @@
 """Every URL pattern against every role: a new view without an access rule fails here."""
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from nav_sikkerhet.core.models import Role
 
-from .factories import UnitFactory, UserFactory, assign_role
+from .factories import CitizenFactory, UnitFactory, UserFactory, assign_role
 
 ANONYMOUS = "anonymous"
 SUPERUSER = "superuser"
@@ -21,6 +23,14 @@ def expect(default: int, anonymous: int = 302, superuser: int = 200, **roles: in
     return answers
 
 
+DECISION_VIEWERS = LEADERS | {Role.SAKSBEHANDLER.value, Role.SIKKERHETSANSVARLIG.value}
+DECISION_PREPARERS = LEADERS | {Role.SAKSBEHANDLER.value}
+
+
+def only(roles, ok: int = 200) -> dict[str, int]:
+    return expect(404, **dict.fromkeys(roles, ok))
+
+
 # GET answers per URL name. 302 for anonymous means "sent to the login page".
 MATRIX: dict[str, dict[str, int]] = {
     "healthz": expect(200, anonymous=200),
@@ -28,8 +38,37 @@ MATRIX: dict[str, dict[str, int]] = {
     "logout": expect(405, anonymous=405, superuser=405),  # POST only
     "set_language": expect(302, anonymous=302, superuser=302),  # POST-only view redirects a GET back
     "core:start": expect(200),
-    "core:access_report": expect(404, **dict.fromkeys(LEADERS, 200)),
+    "core:access_report": only(LEADERS),
+    "utestenging:overview": only(DECISION_VIEWERS),
+    "utestenging:create": only(DECISION_PREPARERS),
+    "utestenging:detail": only(DECISION_VIEWERS),
+    "utestenging:edit": only(DECISION_PREPARERS),
+    "utestenging:notice": only(DECISION_PREPARERS),
+    "utestenging:sign": only(LEADERS),
+    "utestenging:lift": only(LEADERS),
+    "utestenging:drop": only(LEADERS),
+    "utestenging:registration": only(DECISION_PREPARERS),
+    "utestenging:complaint": only(DECISION_PREPARERS),
+    "utestenging:complaint_answer": only(LEADERS),
+    # POST-only actions: a GET is refused as a method for everyone logged in.
+    "utestenging:mark_ready": expect(405, superuser=405),
+    "utestenging:reopen": expect(405, superuser=405),
+    "utestenging:extend": expect(405, superuser=405),
 }
+OBJECT_URLS = sorted(name for name in MATRIX if name.startswith("utestenging:")
+                     and name not in ("utestenging:overview", "utestenging:create"))
+
+
+def url_kwargs(name: str, objects: dict) -> dict:
+    """The arguments each URL needs, from objects made in the actor's unit."""
+    if name not in OBJECT_URLS:
+        return {}
+    kwargs = {"public_id": objects["decision"].public_id}
+    if name == "utestenging:edit":
+        kwargs["step"] = "grunnlag"
+    if name == "utestenging:complaint_answer":
+        kwargs["complaint_id"] = objects["complaint"].pk
+    return kwargs
 # The admin is one rule: only staff accounts get in; everyone else is sent to its login.
 ADMIN_NAMESPACE = "admin"
 ADMIN_EXPECT = expect(302, anonymous=302, superuser=200)
@@ -61,8 +100,20 @@ def test_matrix_names_all_resolve():
 
 
 @pytest.fixture
-def actor_client(client, db):
+def unit_objects(db):
+    from utestenging.models import Decision, ServiceComplaint
+
     unit = UnitFactory(number="0315", name="NAV Grünerløkka")
+    creator = UserFactory(username="matrix_creator")
+    decision = Decision.objects.create(citizen=CitizenFactory(), unit=unit, kind="FYUS", created_by=creator)
+    complaint = ServiceComplaint.objects.create(decision=decision, received_on=datetime.date.today(),
+                                                from_whom="Bruker", summary="Klage", registered_by=creator)
+    return {"unit": unit, "decision": decision, "complaint": complaint}
+
+
+@pytest.fixture
+def actor_client(client, unit_objects):
+    unit = unit_objects["unit"]
 
     def login_as(actor: str):
         if actor == ANONYMOUS:
@@ -80,9 +131,20 @@ def actor_client(client, db):
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_url_answers_each_role_as_expected(actor_client, name, actor):
-    response = actor_client(actor).get(reverse(name))
+def test_url_answers_each_role_as_expected(actor_client, unit_objects, name, actor):
+    response = actor_client(actor).get(reverse(name, kwargs=url_kwargs(name, unit_objects)))
     assert response.status_code == MATRIX[name][actor], f"{name} as {actor}"
+
+
+@pytest.mark.parametrize("actor", [a for a in ACTORS if a not in (ANONYMOUS, SUPERUSER)])
+@pytest.mark.parametrize("name", OBJECT_URLS)
+def test_objects_of_another_unit_answer_404(client, unit_objects, name, actor):
+    other_unit = UnitFactory(number="1203", name="NAV Årstad", region="Vestland", municipality_number="4601")
+    user = UserFactory(username=f"other_{actor}")
+    assign_role(user, other_unit, actor)
+    client.force_login(user)
+    response = client.get(reverse(name, kwargs=url_kwargs(name, unit_objects)))
+    assert response.status_code == (405 if MATRIX[name][actor] == 405 else 404)
 
 
 @pytest.mark.parametrize("actor", ACTORS)

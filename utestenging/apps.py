@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class UtestengingConfig(AppConfig):
     name = "utestenging"
     verbose_name = _("Exclusion and phone restriction")
+
+    def ready(self):
+        from nav_sikkerhet.core import startpage
+
+        from . import selectors
+
+        startpage.register("utestenging/_start_panel.html", selectors.start_panel)

@@ -34,28 +34,55 @@ class Perm:
     MANAGE_ROLES = "manage_roles"
 
 
-_LEADER = frozenset({
-    Perm.VIEW_UNIT, Perm.PREPARE_DECISION, Perm.SIGN_DECISION, Perm.VIEW_DECISIONS, Perm.LOOKUP_MEASURES,
-    Perm.REGISTER_INCIDENT, Perm.VIEW_INCIDENTS, Perm.REVIEW_INCIDENTS, Perm.VIEW_ROS, Perm.MANAGE_ROS,
-    Perm.VIEW_ACCESS_REPORT,
-})
+_LEADER = frozenset(
+    {
+        Perm.VIEW_UNIT,
+        Perm.PREPARE_DECISION,
+        Perm.SIGN_DECISION,
+        Perm.VIEW_DECISIONS,
+        Perm.LOOKUP_MEASURES,
+        Perm.REGISTER_INCIDENT,
+        Perm.VIEW_INCIDENTS,
+        Perm.REVIEW_INCIDENTS,
+        Perm.VIEW_ROS,
+        Perm.MANAGE_ROS,
+        Perm.VIEW_ACCESS_REPORT,
+    }
+)
 
 # What each role may do in the unit it is assigned to.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ENHETSLEDER: _LEADER,
     Role.STEDFORTREDER: _LEADER,
-    Role.SAKSBEHANDLER: frozenset({
-        Perm.VIEW_UNIT, Perm.PREPARE_DECISION, Perm.VIEW_DECISIONS, Perm.REGISTER_INCIDENT,
-    }),
+    Role.SAKSBEHANDLER: frozenset(
+        {
+            Perm.VIEW_UNIT,
+            Perm.PREPARE_DECISION,
+            Perm.VIEW_DECISIONS,
+            Perm.REGISTER_INCIDENT,
+        }
+    ),
     Role.MOTTAK: frozenset({Perm.VIEW_UNIT, Perm.LOOKUP_MEASURES, Perm.REGISTER_INCIDENT}),
     Role.KONTAKTSENTER: frozenset({Perm.VIEW_UNIT, Perm.LOOKUP_MEASURES, Perm.REGISTER_INCIDENT}),
-    Role.HMS: frozenset({
-        Perm.VIEW_UNIT, Perm.REGISTER_INCIDENT, Perm.VIEW_INCIDENTS, Perm.REVIEW_INCIDENTS,
-        Perm.VIEW_ROS, Perm.MANAGE_ROS,
-    }),
-    Role.VERNEOMBUD: frozenset({
-        Perm.VIEW_UNIT, Perm.REGISTER_INCIDENT, Perm.VIEW_INCIDENTS, Perm.VIEW_ROS, Perm.MANAGE_ROS,
-    }),
+    Role.HMS: frozenset(
+        {
+            Perm.VIEW_UNIT,
+            Perm.REGISTER_INCIDENT,
+            Perm.VIEW_INCIDENTS,
+            Perm.REVIEW_INCIDENTS,
+            Perm.VIEW_ROS,
+            Perm.MANAGE_ROS,
+        }
+    ),
+    Role.VERNEOMBUD: frozenset(
+        {
+            Perm.VIEW_UNIT,
+            Perm.REGISTER_INCIDENT,
+            Perm.VIEW_INCIDENTS,
+            Perm.VIEW_ROS,
+            Perm.MANAGE_ROS,
+        }
+    ),
     Role.SIKKERHETSANSVARLIG: frozenset(),
     Role.ADMINISTRATOR: frozenset({Perm.VIEW_UNIT, Perm.MANAGE_ROLES}),
 }
@@ -90,7 +117,8 @@ def sync_user_permissions(user: User) -> None:
     existing = {
         (codename, int(object_pk)): pk
         for pk, codename, object_pk in UserObjectPermission.objects.filter(
-            user=user, content_type=unit_type,
+            user=user,
+            content_type=unit_type,
         ).values_list("pk", "permission__codename", "object_pk")
     }
     stale = [pk for key, pk in existing.items() if key not in wanted]
@@ -98,21 +126,25 @@ def sync_user_permissions(user: User) -> None:
         UserObjectPermission.objects.filter(pk__in=stale).delete()
     missing = wanted - existing.keys()
     if missing:
-        permissions = {
-            p.codename: p for p in Permission.objects.filter(content_type=unit_type)
-        }
-        UserObjectPermission.objects.bulk_create([
-            UserObjectPermission(
-                user=user, permission=permissions[codename], content_type=unit_type, object_pk=str(unit_id),
-            )
-            for codename, unit_id in sorted(missing)
-        ])
+        permissions = {p.codename: p for p in Permission.objects.filter(content_type=unit_type)}
+        UserObjectPermission.objects.bulk_create(
+            [
+                UserObjectPermission(
+                    user=user,
+                    permission=permissions[codename],
+                    content_type=unit_type,
+                    object_pk=str(unit_id),
+                )
+                for codename, unit_id in sorted(missing)
+            ]
+        )
 
 
 def sync_region_permissions(region: str) -> None:
     """Re-grant region-wide roles after a unit joined or left the region."""
     users = User.objects.filter(
-        role_assignments__role__in=list(REGION_ROLE_PERMISSIONS), role_assignments__unit__region=region,
+        role_assignments__role__in=list(REGION_ROLE_PERMISSIONS),
+        role_assignments__unit__region=region,
     ).distinct()
     for user in users:
         sync_user_permissions(user)

@@ -22,7 +22,11 @@ class CitizenAuditMixin:
         citizen = self.audited_citizen(obj) if obj is not None else None
         if citizen is not None and self.has_view_or_change_permission(request, obj):
             services.audit_log_record(
-                actor=request.user, citizen=citizen, action=self.audit_action, message=message, request=request,
+                actor=request.user,
+                citizen=citizen,
+                action=self.audit_action,
+                message=message,
+                request=request,
             )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -48,8 +52,16 @@ class ServiceErrorsMixin:
 
 @admin.register(Unit)
 class UnitAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
-    list_display = ["number", "name", "unit_type", "municipality_number", "municipality_name", "result_area",
-                    "region", "is_active"]
+    list_display = [
+        "number",
+        "name",
+        "unit_type",
+        "municipality_number",
+        "municipality_name",
+        "result_area",
+        "region",
+        "is_active",
+    ]
     list_filter = ["unit_type", "region", "result_area", "is_active"]
     search_fields = ["number", "name", "municipality_name", "municipality_number"]
 
@@ -68,8 +80,18 @@ class CitizenAdmin(CitizenAuditMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
     list_filter = ["preferred_language", "ident_kind"]
     search_fields = ["name"]
     readonly_fields = ["public_id", "ident_kind", "birth_date"]
-    fields = ["public_id", "personident", "ident_kind", "birth_date", "name", "address", "postal_code",
-              "postal_city", "country", "preferred_language"]
+    fields = [
+        "public_id",
+        "personident",
+        "ident_kind",
+        "birth_date",
+        "name",
+        "address",
+        "postal_code",
+        "postal_city",
+        "country",
+        "preferred_language",
+    ]
     audit_action = "admin.citizen"
 
     def save_model(self, request, obj, form, change):
@@ -148,11 +170,13 @@ class RoleAssignmentAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            self._call_service(request, services.role_change, by=request.user, assignment_id=obj.pk,
-                               unit=obj.unit, role=obj.role)
+            self._call_service(
+                request, services.role_change, by=request.user, assignment_id=obj.pk, unit=obj.unit, role=obj.role
+            )
         else:
-            saved = self._call_service(request, services.role_assign, by=request.user, user=obj.user,
-                                       unit=obj.unit, role=obj.role)
+            saved = self._call_service(
+                request, services.role_assign, by=request.user, user=obj.user, unit=obj.unit, role=obj.role
+            )
             if saved is not None:
                 obj.pk = saved.pk
 

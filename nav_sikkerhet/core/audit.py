@@ -16,8 +16,7 @@ def _escape_header(value: str) -> str:
 def _escape_extension(value: str) -> str:
     # CEF extension values escape backslash, equals and line breaks.
     return (
-        value.replace("\\", "\\\\").replace("=", "\\=").replace("\r\n", "\\n").replace("\n", "\\n")
-        .replace("\r", "\\n")
+        value.replace("\\", "\\\\").replace("=", "\\=").replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
     )
 
 

@@ -13,7 +13,8 @@ from .identity import IdentKind, validate_personident
 
 four_digits = RegexValidator(r"^\d{4}\Z", _("Enter exactly four digits."), code="four_digits")
 nav_ident_validator = RegexValidator(
-    r"^[A-Z]\d{6}\Z", _("A NAV ident is one capital letter followed by six digits, e.g. A123456."),
+    r"^[A-Z]\d{6}\Z",
+    _("A NAV ident is one capital letter followed by six digits, e.g. A123456."),
     code="nav_ident",
 )
 
@@ -41,7 +42,8 @@ class Unit(models.Model):
     municipality_number = models.CharField(_("municipality number"), max_length=4, validators=[four_digits])
     municipality_name = models.CharField(_("municipality"), max_length=100)
     result_area = models.CharField(
-        _("result area"), max_length=100,
+        _("result area"),
+        max_length=100,
         help_text=_("Units in one result area (e.g. NAV Kontaktsenter) may share a decision's scope."),
     )
     region = models.CharField(_("county/region"), max_length=100)
@@ -77,7 +79,10 @@ class Citizen(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     personident = models.CharField(
-        _("identity number"), max_length=11, unique=True, validators=[validate_personident],
+        _("identity number"),
+        max_length=11,
+        unique=True,
+        validators=[validate_personident],
         help_text=_("Fødselsnummer or D-number, 11 digits."),
     )
     ident_kind = models.CharField(_("kind of identity number"), max_length=3, choices=IdentKind.choices)
@@ -88,7 +93,10 @@ class Citizen(models.Model):
     postal_city = models.CharField(_("postal city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True, default="")
     preferred_language = models.CharField(
-        _("preferred written language"), max_length=2, choices=Language.choices, default=Language.NB,
+        _("preferred written language"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.NB,
     )
     history = HistoricalRecords()
 
@@ -107,7 +115,10 @@ class User(AbstractUser):
     """A NAV employee (ansatt) who logs in."""
 
     nav_ident = models.CharField(
-        _("NAV ident"), max_length=7, unique=True, validators=[nav_ident_validator],
+        _("NAV ident"),
+        max_length=7,
+        unique=True,
+        validators=[nav_ident_validator],
     )
     title = models.CharField(_("title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -170,12 +181,22 @@ class AuditLogEntry(models.Model):
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("staff"),
+        User,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff"),
     )
     # Snapshots, so the record stays true even if the user or citizen is later changed.
     actor_ident = models.CharField(_("NAV ident or system"), max_length=100)
     citizen = models.ForeignKey(
-        Citizen, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("citizen"),
+        Citizen,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("citizen"),
     )
     personident = models.CharField(_("identity number"), max_length=11, db_index=True)
     event = models.CharField(_("event"), max_length=20, choices=AuditEvent.choices, default=AuditEvent.ACCESS)

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from . import access
+from . import access, startpage
 from .models import AuditLogEntry, Citizen, RoleAssignment, User
 from .services import audit_log_record
 
@@ -17,17 +17,17 @@ class StartPage:
     assignments: list[RoleAssignment]
     may_view_access_report: bool
     may_use_admin: bool
+    panels: list[tuple[str, dict]]
 
 
 def start_page(*, user: User) -> StartPage:
     """The user's units and roles, and which parts of the system their roles open."""
-    assignments = list(
-        RoleAssignment.objects.filter(user=user).select_related("unit").order_by("unit__number", "role")
-    )
+    assignments = list(RoleAssignment.objects.filter(user=user).select_related("unit").order_by("unit__number", "role"))
     return StartPage(
         assignments=assignments,
         may_view_access_report=access.may_view_access_report(user),
         may_use_admin=user.is_staff,
+        panels=startpage.panels_for(user),
     )
 
 
@@ -44,7 +44,9 @@ def access_report_entries(*, personident: str, date_from: datetime.date, date_to
     """Audit-log entries for one identity number between two dates (inclusive), oldest first."""
     return (
         AuditLogEntry.objects.filter(
-            personident=personident, created_at__date__gte=date_from, created_at__date__lte=date_to,
+            personident=personident,
+            created_at__date__gte=date_from,
+            created_at__date__lte=date_to,
         )
         .select_related("actor")
         .order_by("created_at", "id")
@@ -52,7 +54,12 @@ def access_report_entries(*, personident: str, date_from: datetime.date, date_to
 
 
 def access_report(
-    *, user: User, personident: str, date_from: datetime.date, date_to: datetime.date, request=None,
+    *,
+    user: User,
+    personident: str,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    request=None,
 ) -> AccessReport:
     """Who was shown this citizen's data between two dates: for leaders, for the right of access."""
     if not access.may_view_access_report(user):
@@ -62,10 +69,17 @@ def access_report(
     if citizen is not None:
         # The report itself shows the citizen's data, so it is logged like any other display.
         audit_log_record(
-            actor=user, citizen=citizen, action="access_report",
-            message=_("Access report %(from)s–%(to)s") % {"from": date_from, "to": date_to},
+            actor=user,
+            citizen=citizen,
+            action="access_report",
+            message=_("Access report %(from)s–%(to)s"),
+            message_args={"from": date_from.strftime("%d.%m.%Y"), "to": date_to.strftime("%d.%m.%Y")},
             request=request,
         )
     return AccessReport(
-        personident=personident, citizen=citizen, date_from=date_from, date_to=date_to, entries=entries,
+        personident=personident,
+        citizen=citizen,
+        date_from=date_from,
+        date_to=date_to,
+        entries=entries,
     )

@@ -99,16 +99,24 @@ def citizen_update(*, by: User, citizen_id: int, **fields) -> Citizen:
 
 
 def audit_log_record(
-    *, actor: User | None, citizen: Citizen, action: str, message: str, request=None,
-    event: str = AuditEvent.ACCESS, system: str = "",
+    *,
+    actor: User | None,
+    citizen: Citizen,
+    action: str,
+    message: str,
+    message_args: dict | None = None,
+    request=None,
+    event: str = AuditEvent.ACCESS,
+    system: str = "",
 ) -> AuditLogEntry:
     """Write one audit-log line for a display of the citizen's data, and its CEF line after commit.
 
-    ``actor`` is the staff member; an integrating system passes ``system`` instead.
+    ``actor`` is the staff member; an integrating system passes ``system`` instead. Pass a lazy
+    ``message`` and its ``message_args`` separately so the text is stored in bokmål.
     """
     # The stored text is bokmål whatever language the staff member uses, so reports read alike.
     with translation.override(settings.LANGUAGE_CODE):
-        message = str(message)
+        message = str(message) % message_args if message_args else str(message)
     entry = AuditLogEntry(
         created_at=timezone.now(),
         actor=actor,

@@ -45,8 +45,10 @@ class Command(BaseCommand):
         except Http404 as error:
             raise CommandError(_("%(ident)s may not produce access reports.") % {"ident": by}) from error
         name = report.citizen.name if report.citizen else _("(not registered in the system)")
-        self.stdout.write(_("Access report for %(name)s, %(from)s–%(to)s") % {
-            "name": name, "from": f"{date_from:%d.%m.%Y}", "to": f"{date_to:%d.%m.%Y}"})
+        self.stdout.write(
+            _("Access report for %(name)s, %(from)s–%(to)s")
+            % {"name": name, "from": f"{date_from:%d.%m.%Y}", "to": f"{date_to:%d.%m.%Y}"}
+        )
         count = 0
         for entry in report.entries:
             count += 1

@@ -17,24 +17,53 @@ OSLO = {"municipality_number": "0301", "municipality_name": "Oslo", "region": "O
 BERGEN = {"municipality_number": "4601", "municipality_name": "Bergen", "region": "Vestland"}
 
 UNITS = [
-    {"number": "0315", "name": "NAV Grünerløkka", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor",
-     **OSLO},
+    {
+        "number": "0315",
+        "name": "NAV Grünerløkka",
+        "unit_type": UnitType.NAV_KONTOR,
+        "result_area": "NAV-kontor",
+        **OSLO,
+    },
     {"number": "0328", "name": "NAV Grorud", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor", **OSLO},
     {"number": "0314", "name": "NAV Sagene", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor", **OSLO},
     {"number": "0312", "name": "NAV Frogner", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor", **OSLO},
-    {"number": "1203", "name": "NAV Årstad", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor",
-     **BERGEN},
-    {"number": "1202", "name": "NAV Bergenhus", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor",
-     **BERGEN},
+    {"number": "1203", "name": "NAV Årstad", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor", **BERGEN},
+    {
+        "number": "1202",
+        "name": "NAV Bergenhus",
+        "unit_type": UnitType.NAV_KONTOR,
+        "result_area": "NAV-kontor",
+        **BERGEN,
+    },
     {"number": "1210", "name": "NAV Fana", "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor", **BERGEN},
-    {"number": "4153", "name": "NAV Kontaktsenter Oslo", "unit_type": UnitType.KONTAKTSENTER,
-     "result_area": "NAV Kontaktsenter", **OSLO},
-    {"number": "4155", "name": "NAV Kontaktsenter Vestland", "unit_type": UnitType.KONTAKTSENTER,
-     "result_area": "NAV Kontaktsenter", **BERGEN},
-    {"number": "4703", "name": "NAV Hjelpemiddelsentral Oslo", "unit_type": UnitType.HJELPEMIDDELSENTRAL,
-     "result_area": "NAV Hjelpemidler og tilrettelegging", **OSLO},
-    {"number": "4488", "name": "NAV Arbeid og ytelser Bergen", "unit_type": UnitType.FORVALTNING,
-     "result_area": "NAV Arbeid og ytelser", **BERGEN},
+    {
+        "number": "4153",
+        "name": "NAV Kontaktsenter Oslo",
+        "unit_type": UnitType.KONTAKTSENTER,
+        "result_area": "NAV Kontaktsenter",
+        **OSLO,
+    },
+    {
+        "number": "4155",
+        "name": "NAV Kontaktsenter Vestland",
+        "unit_type": UnitType.KONTAKTSENTER,
+        "result_area": "NAV Kontaktsenter",
+        **BERGEN,
+    },
+    {
+        "number": "4703",
+        "name": "NAV Hjelpemiddelsentral Oslo",
+        "unit_type": UnitType.HJELPEMIDDELSENTRAL,
+        "result_area": "NAV Hjelpemidler og tilrettelegging",
+        **OSLO,
+    },
+    {
+        "number": "4488",
+        "name": "NAV Arbeid og ytelser Bergen",
+        "unit_type": UnitType.FORVALTNING,
+        "result_area": "NAV Arbeid og ytelser",
+        **BERGEN,
+    },
 ]
 
 # username, NAV ident, first name, last name, title, unit number, role
@@ -53,16 +82,69 @@ STAFF = [
     ("leder.kontaktsenter", "Z990012", "Kjell", "Kontaktsen", "Enhetsleder", "4153", Role.ENHETSLEDER),
 ]
 
-FIRST_NAMES = ["Ola", "Kari", "Per", "Ingrid", "Ahmed", "Fatima", "Jonas", "Emma", "Mohammed", "Nora", "Lars",
-               "Sofie", "Piotr", "Anna", "Erik", "Maja", "Ali", "Hanna", "Tor", "Leah", "Knut", "Aisha", "Sindre",
-               "Marte", "Jan"]
-LAST_NAMES = ["Nordmann", "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
-              "Jensen", "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen", "Ali", "Khan",
-              "Nowak", "Dahl", "Lie", "Moen", "Strand", "Solberg"]
-STREETS = {"Oslo": [("Trondheimsveien", "0560", "OSLO"), ("Thorvald Meyers gate", "0555", "OSLO"),
-                    ("Grorudveien", "0976", "OSLO"), ("Sandakerveien", "0473", "OSLO")],
-           "Bergen": [("Inndalsveien", "5063", "BERGEN"), ("Nordåsveien", "5235", "RÅDAL"),
-                      ("Strandgaten", "5013", "BERGEN")]}
+FIRST_NAMES = [
+    "Ola",
+    "Kari",
+    "Per",
+    "Ingrid",
+    "Ahmed",
+    "Fatima",
+    "Jonas",
+    "Emma",
+    "Mohammed",
+    "Nora",
+    "Lars",
+    "Sofie",
+    "Piotr",
+    "Anna",
+    "Erik",
+    "Maja",
+    "Ali",
+    "Hanna",
+    "Tor",
+    "Leah",
+    "Knut",
+    "Aisha",
+    "Sindre",
+    "Marte",
+    "Jan",
+]
+LAST_NAMES = [
+    "Nordmann",
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Johnsen",
+    "Pettersen",
+    "Eriksen",
+    "Berg",
+    "Haugen",
+    "Hagen",
+    "Ali",
+    "Khan",
+    "Nowak",
+    "Dahl",
+    "Lie",
+    "Moen",
+    "Strand",
+    "Solberg",
+]
+STREETS = {
+    "Oslo": [
+        ("Trondheimsveien", "0560", "OSLO"),
+        ("Thorvald Meyers gate", "0555", "OSLO"),
+        ("Grorudveien", "0976", "OSLO"),
+        ("Sandakerveien", "0473", "OSLO"),
+    ],
+    "Bergen": [("Inndalsveien", "5063", "BERGEN"), ("Nordåsveien", "5235", "RÅDAL"), ("Strandgaten", "5013", "BERGEN")],
+}
 CITIZEN_COUNT = 50
 
 
@@ -74,9 +156,9 @@ class Command(BaseCommand):
         units = {spec["number"]: self._unit(spec) for spec in UNITS}
         self.stdout.write(f"{len(units)} units")
         if not settings.ALLOW_TEST_IDENTS:
-            self.stdout.write(self.style.WARNING(
-                "ALLOW_TEST_IDENTS is off: no demo logins or synthetic citizens were created."
-            ))
+            self.stdout.write(
+                self.style.WARNING("ALLOW_TEST_IDENTS is off: no demo logins or synthetic citizens were created.")
+            )
             return
         admin = self._admin()
         for username, ident, first, last, title, unit_number, role in STAFF:
@@ -99,8 +181,13 @@ class Command(BaseCommand):
     def _admin(self):
         admin, _ = User.objects.get_or_create(
             username="admin",
-            defaults={"nav_ident": "Z990009", "first_name": "Arne", "last_name": "Admin",
-                      "email": "admin@nav.test", "title": "Systemadministrator"},
+            defaults={
+                "nav_ident": "Z990009",
+                "first_name": "Arne",
+                "last_name": "Admin",
+                "email": "admin@nav.test",
+                "title": "Systemadministrator",
+            },
         )
         admin.is_staff = admin.is_superuser = True
         admin.set_password(DEMO_PASSWORD)
@@ -110,8 +197,13 @@ class Command(BaseCommand):
     def _staff(self, username, ident, first, last, title):
         user, _ = User.objects.get_or_create(
             username=username,
-            defaults={"nav_ident": ident, "first_name": first, "last_name": last, "title": title,
-                      "email": f"{username}@nav.test"},
+            defaults={
+                "nav_ident": ident,
+                "first_name": first,
+                "last_name": last,
+                "title": title,
+                "email": f"{username}@nav.test",
+            },
         )
         user.set_password(DEMO_PASSWORD)
         user.save()

@@ -1,0 +1,49 @@
+# nav-sikkerhet: production image (gunicorn; Celery worker/beat run from the same image).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# gettext compiles the catalogues; Pango, HarfBuzz and fonts are what WeasyPrint renders PDFs with;
+# Node/npm install NAV's design system CSS (served as static files, never from a CDN).
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+
+# Dependencies first, so code changes don't reinstall them.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund && npm cache clean --force
+
+# The project, copied by name so a developer's .env, .venv, node_modules or db.sqlite3 never enters the image.
+# A new top-level package or asset directory must be added here too.
+COPY pyproject.toml constraints.txt README.md manage.py ./
+COPY nav_sikkerhet ./nav_sikkerhet
+COPY utestenging ./utestenging
+COPY hendelser ./hendelser
+COPY risiko ./risiko
+COPY templates ./templates
+COPY static ./static
+COPY locale ./locale
+RUN pip install -c constraints.txt .
+
+ENV ENVIRONMENT=production
+
+# Settings need a SECRET_KEY to load; this throwaway value exists only during this build step
+# and is not kept in the image. The real key comes from the environment at run time.
+RUN SECRET_KEY=build-only-not-a-secret python manage.py compilemessages --ignore=node_modules \
+    && SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput -v 0
+
+# Unprivileged user; it owns only the media directory (mount a volume there).
+RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /app app \
+    && mkdir -p /app/media \
+    && chown app:app /app/media
+ENV MEDIA_ROOT=/app/media
+USER app
+
+EXPOSE 8000
+CMD ["gunicorn", "nav_sikkerhet.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]

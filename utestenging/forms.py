@@ -1,0 +1,205 @@
+"""Forms parse input only; the rules live in the models' clean(), rules.py and the services."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nav_sikkerhet.core.forms import PersonidentField
+from nav_sikkerhet.core.models import Language
+
+from .guidance import GUIDANCE
+from .models import (
+    AlternativeChannel,
+    Decision,
+    EarlierWarning,
+    Fact,
+    Ground,
+    Kind,
+    NoticeMethod,
+    RegistrationKind,
+    Scope,
+    WrittenDelivery,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXT = forms.Textarea(attrs={"rows": 4})
+
+
+class NewDecisionForm(forms.Form):
+    """Start a case: the citizen by identity number (posted), and details if they are new here."""
+
+    unit = forms.ModelChoiceField(queryset=None, label=_("Deciding unit"), empty_label=None)
+    kind = forms.ChoiceField(
+        label=_("Kind of measure"), choices=Kind.choices, widget=forms.RadioSelect, help_text=GUIDANCE["kind"]
+    )
+    personident = PersonidentField()
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("Only needed if the citizen is not yet registered here."),
+    )
+    address = forms.CharField(label=_("Postal address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
+    postal_city = forms.CharField(label=_("Postal city"), max_length=100, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred written language"), choices=Language.choices, initial=Language.NB
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class FactForm(forms.ModelForm):
+    class Meta:
+        model = Fact
+        fields = ["occurred_on", "description"]
+        widgets = {"occurred_on": DATE, "description": forms.Textarea(attrs={"rows": 2})}
+
+
+class WarningForm(forms.ModelForm):
+    class Meta:
+        model = EarlierWarning
+        fields = ["given_on", "form", "note"]
+        widgets = {"given_on": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+
+
+class ChannelForm(forms.ModelForm):
+    class Meta:
+        model = AlternativeChannel
+        fields = ["channel", "person_name", "phone", "times", "address", "place", "note"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2}), "note": forms.Textarea(attrs={"rows": 2})}
+
+
+FactFormSet = forms.formset_factory(FactForm, extra=1, can_delete=True)
+WarningFormSet = forms.formset_factory(WarningForm, extra=1, can_delete=True)
+ChannelFormSet = forms.formset_factory(ChannelForm, extra=1, can_delete=True)
+
+
+def formset_rows(formset) -> list[dict]:
+    """The filled, kept rows of a valid formset, as plain dicts for the service."""
+    return [
+        {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+        for form in formset.forms
+        if form.has_changed() and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class GroundsForm(forms.ModelForm):
+    grounds = forms.MultipleChoiceField(
+        label=_("Grounds"), choices=Ground.choices, widget=forms.CheckboxSelectMultiple, help_text=GUIDANCE["grounds"]
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["kind", "grounds"]
+        widgets = {"kind": forms.RadioSelect}
+        help_texts = {"kind": GUIDANCE["kind"]}
+
+
+class AssessmentForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = [
+            "case_informed",
+            "risk_of_repetition",
+            "clear_need",
+            "alternatives",
+            "proportionality",
+            "other_measures",
+            "whole_situation",
+            "other_units_views",
+            "extension_assessment",
+        ]
+        widgets = dict.fromkeys(fields, TEXT)
+        help_texts = {name: GUIDANCE[name] for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not Kind(self.instance.kind).phone:
+            del self.fields["other_units_views"]
+        if not self.instance.extends_id:
+            del self.fields["extension_assessment"]
+
+
+class ScopeForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["scope", "responsible_leader", "contact_person"]
+        widgets = {"scope": forms.RadioSelect}
+        help_texts = {"scope": GUIDANCE["scope"]}
+
+    def __init__(self, *args, leaders, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = Scope.choices
+        self.fields["responsible_leader"].queryset = leaders
+        self.fields["contact_person"].queryset = staff
+
+
+class PeriodForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["valid_from", "valid_to", "duration_assessment", "letter_language"]
+        widgets = {"valid_from": DATE, "valid_to": DATE, "duration_assessment": TEXT}
+        help_texts = {"valid_to": GUIDANCE["period"]}
+
+
+class NoticeSentForm(forms.Form):
+    sent_on = forms.DateField(label=_("Sent on"), widget=DATE, initial=timezone.localdate)
+    method = forms.ChoiceField(label=_("How"), choices=NoticeMethod.choices)
+    deadline = forms.DateField(label=_("Deadline for the citizen's statement"), widget=DATE)
+
+
+class NoticeNotPossibleForm(forms.Form):
+    reason = forms.CharField(label=_("Why advance notice is not possible"), widget=TEXT)
+
+
+class StatementForm(forms.Form):
+    received = forms.TypedChoiceField(
+        label=_("Statement"),
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        choices=[("yes", _("The citizen gave a statement")), ("no", _("No statement received by the deadline"))],
+    )
+    received_on = forms.DateField(label=_("Received on"), widget=DATE, required=False)
+    statement = forms.CharField(label=_("What the citizen said"), widget=TEXT, required=False)
+
+
+class SignForm(forms.Form):
+    written_delivery = forms.ChoiceField(
+        label=_("How the citizen gets the written decision"), choices=WrittenDelivery.choices
+    )
+    told_orally_on = forms.DateField(label=_("Told orally on (if so)"), widget=DATE, required=False)
+    other_measures_acknowledged = forms.BooleanField(
+        label=_("I have looked at the citizen's other security measures listed above"),
+        required=False,
+    )
+
+
+class LiftForm(forms.Form):
+    lifted_on = forms.DateField(label=_("Lifted on"), widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(label=_("Reason"), widget=TEXT)
+
+
+class DropForm(forms.Form):
+    reason = forms.CharField(label=_("Why the case is closed without a decision"), widget=TEXT)
+
+
+class RegistrationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Registration"), choices=RegistrationKind.choices)
+    done_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    reference = forms.CharField(
+        label=_("Reference"), max_length=100, required=False, help_text=_("Archive reference, ASYS or case number.")
+    )
+
+
+class ComplaintForm(forms.Form):
+    received_on = forms.DateField(label=_("Received on"), widget=DATE, initial=timezone.localdate)
+    from_whom = forms.CharField(label=_("From whom"), max_length=200)
+    summary = forms.CharField(label=_("What the complaint is about"), widget=TEXT)
+
+
+class ComplaintAnswerForm(forms.Form):
+    answered_on = forms.DateField(label=_("Answered on"), widget=DATE, initial=timezone.localdate)
+    answer_summary = forms.CharField(label=_("The written answer"), widget=TEXT)

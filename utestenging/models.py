@@ -1,0 +1,490 @@
+"""Decisions (beslutninger) on physical exclusion and phone restriction, guideline §1–9.
+
+It is a decision, never a "vedtak": an administrative decision without appeal rights (§6).
+"""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from nav_sikkerhet.core.models import Citizen, Language, Unit
+
+# 12 weeks counted inclusive: the last day may be at most 83 days after the first (§5, §9.3).
+MAX_PERIOD_DAYS = 84
+
+
+class Kind(models.TextChoices):
+    """PDL's type codes for Sikkerhetstiltak."""
+
+    FYUS = "FYUS", _("Physical exclusion")
+    TFUS = "TFUS", _("Phone restriction")
+    FTUS = "FTUS", _("Physical exclusion and phone restriction")
+
+    @property
+    def physical(self) -> bool:
+        return self in (Kind.FYUS, Kind.FTUS)
+
+    @property
+    def phone(self) -> bool:
+        return self in (Kind.TFUS, Kind.FTUS)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    NOTICE_SENT = "notice_sent", _("Advance notice sent")
+    READY = "ready", _("Ready for decision")
+    SIGNED = "signed", _("Signed, not yet in force")
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    LIFTED = "lifted", _("Lifted")
+    DROPPED = "dropped", _("Closed without a decision")
+
+
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.NOTICE_SENT, Status.READY})
+DECIDED_STATUSES = frozenset({Status.SIGNED, Status.ACTIVE, Status.EXPIRED, Status.LIFTED})
+
+
+class Ground(models.TextChoices):
+    """Grounds (§3; for phone restriction §9.1)."""
+
+    VIOLENCE = "violence", _("Violent behaviour or physical attack")
+    THREATS = "threats", _("Threatening behaviour or threats")
+    HARASSMENT = "harassment", _("Harassment")
+    DAMAGE = "damage", _("Serious damage to NAV's premises")
+    PHONE_THREATS = "phone_threats", _("Threats of violence (phone)")
+    PHONE_HARASSMENT = "phone_harassment", _("Gross harassment (phone)")
+    PHONE_SYSTEMATIC = "phone_systematic", _("Systematic gross phone harassment that keeps the unit from working")
+
+
+PHYSICAL_GROUNDS = frozenset({Ground.VIOLENCE, Ground.THREATS, Ground.HARASSMENT, Ground.DAMAGE})
+PHONE_GROUNDS = frozenset({Ground.PHONE_THREATS, Ground.PHONE_HARASSMENT, Ground.PHONE_SYSTEMATIC})
+
+
+class Scope(models.TextChoices):
+    """Which units a decision covers (§4): the own unit, or more within the municipality or result area."""
+
+    UNIT = "unit", _("This unit only")
+    MUNICIPALITY = "municipality", _("All NAV offices in the municipality")
+    RESULT_AREA = "result_area", _("All units in the result area")
+
+
+class NoticeStatus(models.TextChoices):
+    NOT_HANDLED = "not_handled", _("Not handled yet")
+    SENT = "sent", _("Sent")
+    NOT_POSSIBLE = "not_possible", _("Not possible")
+
+
+class NoticeMethod(models.TextChoices):
+    LETTER = "letter", _("Letter by post")
+    IN_PERSON = "in_person", _("Handed over in person")
+    PHONE = "phone", _("By phone, confirmed in writing")
+    DIGITAL = "digital", _("Digital mailbox")
+
+
+class StatementStatus(models.TextChoices):
+    AWAITING = "awaiting", _("Awaiting the citizen's statement")
+    RECEIVED = "received", _("Statement received")
+    NONE_RECEIVED = "none_received", _("No statement received by the deadline")
+
+
+class WrittenDelivery(models.TextChoices):
+    POST = "post", _("By post")
+    HANDED_OVER = "handed_over", _("Handed over in person")
+    DIGITAL = "digital", _("Digital mailbox")
+
+
+class Decision(models.Model):
+    """A decision to exclude a citizen from NAV premises and/or restrict their phone contact."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind of measure"), max_length=4, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    citizen = models.ForeignKey(Citizen, models.PROTECT, related_name="decisions", verbose_name=_("citizen"))
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="decisions", verbose_name=_("deciding unit"))
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, default=Scope.UNIT)
+    covered_units = models.ManyToManyField(
+        Unit, related_name="covering_decisions", verbose_name=_("units covered"), blank=True
+    )
+    responsible_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible leader"),
+        null=True,
+        blank=True,
+    )
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("contact person for the citizen"),
+        null=True,
+        blank=True,
+        help_text=_("Usually the leader. Leave empty to use the responsible leader."),
+    )
+    extends = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extensions",
+        verbose_name=_("extends decision"),
+    )
+
+    grounds = models.JSONField(_("grounds"), default=list, blank=True)
+    # Written assessments (§3, §4, §5, §9.2). Empty means "not yet assessed".
+    case_informed = models.TextField(_("the case is sufficiently informed"), blank=True)
+    risk_of_repetition = models.TextField(_("risk of repetition"), blank=True)
+    clear_need = models.TextField(_("clear need for the measure"), blank=True)
+    alternatives = models.TextField(_("less intrusive alternatives considered or tried"), blank=True)
+    proportionality = models.TextField(_("proportionality"), blank=True)
+    other_measures = models.TextField(_("other security measures on the citizen checked"), blank=True)
+    whole_situation = models.TextField(_("the citizen's whole situation"), blank=True)
+    other_units_views = models.TextField(_("views of other units the citizen deals with"), blank=True)
+    duration_assessment = models.TextField(_("why this length"), blank=True)
+    extension_assessment = models.TextField(_("assessment of continued risk (extension)"), blank=True)
+
+    notice_status = models.CharField(
+        _("advance notice"), max_length=20, choices=NoticeStatus.choices, default=NoticeStatus.NOT_HANDLED
+    )
+    notice_sent_on = models.DateField(_("notice sent on"), null=True, blank=True)
+    notice_method = models.CharField(
+        _("how the notice was given"), max_length=20, choices=NoticeMethod.choices, blank=True
+    )
+    notice_deadline = models.DateField(_("deadline for the citizen's statement"), null=True, blank=True)
+    notice_not_possible_reason = models.TextField(_("why advance notice was not possible"), blank=True)
+    statement_status = models.CharField(
+        _("citizen's statement"), max_length=20, choices=StatementStatus.choices, blank=True
+    )
+    statement = models.TextField(_("the citizen's statement"), blank=True)
+    statement_received_on = models.DateField(_("statement received on"), null=True, blank=True)
+
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    letter_language = models.CharField(
+        _("letter language"), max_length=2, choices=Language.choices, default=Language.NB
+    )
+
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("signed by")
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    told_orally_on = models.DateField(_("citizen told orally on"), null=True, blank=True)
+    written_delivery = models.CharField(
+        _("written decision delivered"), max_length=20, choices=WrittenDelivery.choices, blank=True
+    )
+
+    lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+    closed_reason = models.TextField(_("reason for closing without a decision"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    history = HistoricalRecords(m2m_fields=[covered_units])
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "valid_to"]),
+            models.Index(fields=["status", "valid_from"]),
+            models.Index(fields=["citizen", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="decision_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["signed", "active", "expired", "lifted"])
+                | (
+                    models.Q(signed_by__isnull=False)
+                    & models.Q(signed_at__isnull=False)
+                    & models.Q(valid_from__isnull=False)
+                    & models.Q(valid_to__isnull=False)
+                ),
+                name="decision_signed_has_signature_and_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_number} {self.get_kind_display()}"
+
+    @property
+    def case_number(self) -> str:
+        return f"US-{self.created_at:%Y}-{self.pk or 0:05d}"
+
+    @property
+    def kind_enum(self) -> Kind:
+        return Kind(self.kind)
+
+    def ground_labels(self) -> list[str]:
+        return [Ground(g).label for g in self.grounds if g in Ground.values]
+
+    @property
+    def effective_contact(self):
+        return self.contact_person or self.responsible_leader
+
+    @property
+    def ends_on(self) -> datetime.date | None:
+        """The last day in force: the lifting date if lifted early."""
+        return self.lifted_on if self.lifted_on else self.valid_to
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        """In force from the dates alone, whether or not the daily job has updated the status."""
+        if self.status not in (Status.SIGNED, Status.ACTIVE) or self.valid_from is None:
+            return False
+        return self.valid_from <= day <= self.valid_to
+
+    def clean(self):
+        errors = {}
+        if self.valid_from and self.valid_to:
+            if self.valid_to < self.valid_from:
+                errors["valid_to"] = _("The end date cannot be before the start date.")
+            elif (self.valid_to - self.valid_from).days >= MAX_PERIOD_DAYS:
+                errors["valid_to"] = _(
+                    "The period may be at most 12 weeks: the last day can be no later than %(last)s."
+                ) % {"last": (self.valid_from + datetime.timedelta(days=MAX_PERIOD_DAYS - 1)).strftime("%d.%m.%Y")}
+        if self.signed_at and self.valid_from and self.valid_from < timezone.localdate(self.signed_at):
+            errors["valid_from"] = _("A decision cannot start before the day it is signed.")
+        allowed = (
+            PHONE_GROUNDS
+            if self.kind == Kind.TFUS
+            else (PHYSICAL_GROUNDS | PHONE_GROUNDS if self.kind == Kind.FTUS else PHYSICAL_GROUNDS)
+        )
+        if not isinstance(self.grounds, list) or any(g not in allowed for g in self.grounds):
+            errors["grounds"] = _("Choose only grounds that fit the kind of measure.")
+        if self.notice_deadline and self.notice_sent_on and self.notice_deadline < self.notice_sent_on:
+            errors["notice_deadline"] = _("The deadline cannot be before the notice was sent.")
+        if (
+            self.lifted_on
+            and self.valid_from
+            and not (self.signed_at and timezone.localdate(self.signed_at) <= self.lifted_on <= self.valid_to)
+        ):
+            errors["lifted_on"] = _("The lifting date must lie between the signing date and the end of the period.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Fact(models.Model):
+    """A concrete, dated incident the decision rests on (§3)."""
+
+    decision = models.ForeignKey(Decision, models.CASCADE, related_name="facts")
+    occurred_on = models.DateField(_("date"))
+    description = models.TextField(_("what happened"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fact")
+        verbose_name_plural = _("facts")
+        ordering = ["occurred_on", "pk"]
+
+    def __str__(self):
+        return f"{self.occurred_on:%d.%m.%Y}"
+
+    def clean(self):
+        if self.occurred_on and self.occurred_on > timezone.localdate():
+            raise ValidationError({"occurred_on": _("An incident cannot be dated in the future.")})
+
+
+class WarningForm(models.TextChoices):
+    ORAL = "oral", _("Oral")
+    WRITTEN = "written", _("Written")
+
+
+class EarlierWarning(models.Model):
+    """A warning given earlier that repetition may lead to exclusion (§3)."""
+
+    decision = models.ForeignKey(Decision, models.CASCADE, related_name="warnings")
+    given_on = models.DateField(_("date"))
+    form = models.CharField(_("form"), max_length=10, choices=WarningForm.choices)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("earlier warning")
+        verbose_name_plural = _("earlier warnings")
+        ordering = ["given_on", "pk"]
+
+    def __str__(self):
+        return f"{self.given_on:%d.%m.%Y} {self.get_form_display()}"
+
+    def clean(self):
+        if self.given_on and self.given_on > timezone.localdate():
+            raise ValidationError({"given_on": _("A warning cannot be dated in the future.")})
+
+
+class ChannelKind(models.TextChoices):
+    WRITTEN = "written", _("Written communication")
+    PHONE = "phone", _("Phone with a named person")
+    PROXY = "proxy", _("Through a proxy (fullmektig)")
+    MEETING = "meeting", _("Meetings at a place outside the office")
+
+
+class AlternativeChannel(models.Model):
+    """How the citizen keeps access to NAV's services during the measure (§5)."""
+
+    decision = models.ForeignKey(Decision, models.CASCADE, related_name="channels")
+    channel = models.CharField(_("channel"), max_length=20, choices=ChannelKind.choices)
+    person_name = models.CharField(_("name of person"), max_length=200, blank=True)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    times = models.CharField(_("when"), max_length=200, blank=True, help_text=_("E.g. Tuesdays 10–12."))
+    address = models.TextField(_("address"), blank=True)
+    place = models.CharField(_("meeting place"), max_length=200, blank=True)
+    note = models.TextField(_("other details"), blank=True)
+    history = HistoricalRecords()
+
+    # Which details each channel must state, so the letter gives the citizen something concrete.
+    REQUIRED_DETAILS = {
+        ChannelKind.WRITTEN: ["address"],
+        ChannelKind.PHONE: ["person_name", "phone", "times"],
+        ChannelKind.PROXY: ["person_name"],
+        ChannelKind.MEETING: ["place", "times"],
+    }
+
+    class Meta:
+        verbose_name = _("alternative service channel")
+        verbose_name_plural = _("alternative service channels")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.get_channel_display()
+
+    def clean(self):
+        required = self.REQUIRED_DETAILS.get(self.channel, [])
+        errors = {
+            name: _("Fill in this detail for the chosen channel.")
+            for name in required
+            if not str(getattr(self, name)).strip()
+        }
+        if errors:
+            raise ValidationError(errors)
+
+
+class RegistrationKind(models.TextChoices):
+    """Registration duties after signing (§7)."""
+
+    GOSYS = "gosys", _("Flag registered in Gosys")
+    ARCHIVE = "archive", _("Decision and documents stored in the administrative archive")
+    ASYS = "asys", _("Registered in ASYS (state deviation system)")
+    MUNICIPAL = "municipal", _("Registered in the municipal deviation system")
+
+
+class Registration(models.Model):
+    decision = models.ForeignKey(Decision, models.CASCADE, related_name="registrations")
+    kind = models.CharField(_("registration"), max_length=20, choices=RegistrationKind.choices)
+    done_on = models.DateField(_("date"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["decision", "kind"], name="one_registration_per_kind")]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def clean(self):
+        if (
+            self.kind in (RegistrationKind.ARCHIVE, RegistrationKind.ASYS, RegistrationKind.MUNICIPAL)
+            and not self.reference.strip()
+        ):
+            raise ValidationError({"reference": _("Give the reference (case or document number).")})
+        if self.done_on and self.done_on > timezone.localdate():
+            raise ValidationError({"done_on": _("The date cannot be in the future.")})
+
+
+class ServiceComplaint(models.Model):
+    """A service complaint (serviceklage) about the decision and NAV's written answer (§6)."""
+
+    decision = models.ForeignKey(Decision, models.CASCADE, related_name="complaints")
+    received_on = models.DateField(_("received on"))
+    from_whom = models.CharField(
+        _("from whom"), max_length=200, help_text=_("The citizen, or their representative's name.")
+    )
+    summary = models.TextField(_("what the complaint is about"))
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answer_summary = models.TextField(_("the written answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("answered by")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("service complaint")
+        verbose_name_plural = _("service complaints")
+        ordering = ["received_on", "pk"]
+
+    def __str__(self):
+        return f"{self.received_on:%d.%m.%Y} {self.from_whom}"
+
+    def clean(self):
+        today = timezone.localdate()
+        errors = {}
+        if self.received_on and self.received_on > today:
+            errors["received_on"] = _("The date cannot be in the future.")
+        if self.answered_on:
+            if self.answered_on > today:
+                errors["answered_on"] = _("The date cannot be in the future.")
+            elif self.received_on and self.answered_on < self.received_on:
+                errors["answered_on"] = _("The answer cannot be dated before the complaint was received.")
+            if not self.answer_summary.strip():
+                errors["answer_summary"] = _("Describe the written answer that was sent.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Case created")
+    UPDATED = "updated", _("Case updated")
+    NOTICE_SENT = "notice_sent", _("Advance notice sent")
+    NOTICE_NOT_POSSIBLE = "notice_not_possible", _("Advance notice not possible")
+    STATEMENT = "statement", _("Citizen's statement recorded")
+    READY = "ready", _("Marked ready for decision")
+    REOPENED = "reopened", _("Sent back to draft")
+    SIGNED = "signed", _("Decision signed")
+    ACTIVATED = "activated", _("Decision in force")
+    EXPIRED = "expired", _("Decision expired")
+    LIFTED = "lifted", _("Decision lifted")
+    DROPPED = "dropped", _("Closed without a decision")
+    EXTENSION_STARTED = "extension_started", _("Extension started")
+    REGISTERED = "registered", _("Registration done")
+    COMPLAINT_RECEIVED = "complaint_received", _("Service complaint received")
+    COMPLAINT_ANSWERED = "complaint_answered", _("Service complaint answered")
+
+
+class DecisionEvent(models.Model):
+    """One line on the decision's timeline. Written by the services, never edited."""
+
+    decision = models.ForeignKey(Decision, models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("by")
+    )
+    kind = models.CharField(_("event"), max_length=30, choices=EventKind.choices)
+    text = models.TextField(_("details"), blank=True)
+
+    class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.at:%d.%m.%Y %H:%M} {self.get_kind_display()}"

@@ -1,0 +1,234 @@
+"""Rules that need the acting user or other objects. No database writes here."""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from nav_sikkerhet.core import access
+from nav_sikkerhet.core.access import Perm
+from nav_sikkerhet.core.models import Unit, UnitType
+
+from .models import DECIDED_STATUSES, Kind, NoticeStatus, Scope, StatementStatus, Status
+
+# How long an ended measure counts as "recent" when the leader is shown the citizen's other measures.
+RECENT_MEASURE_DAYS = 365
+
+
+def may_prepare(user, decision) -> bool:
+    return access.has_unit_perm(user, Perm.PREPARE_DECISION, decision.unit)
+
+
+def may_sign(user, decision) -> bool:
+    """Only the deciding unit's leader or acting leader decides (§4, §9.2)."""
+    return access.has_unit_perm(user, Perm.SIGN_DECISION, decision.unit)
+
+
+def require_may_prepare(user, decision) -> None:
+    if not may_prepare(user, decision):
+        raise PermissionDenied(_("You may not prepare decisions in this unit."))
+
+
+def require_may_sign(user, decision) -> None:
+    if not may_sign(user, decision):
+        raise PermissionDenied(_("Only the unit's leader or acting leader may decide."))
+
+
+def require_leader_of_unit(user, unit: Unit, field: str) -> None:
+    if user is not None and not access.has_unit_perm(user, Perm.SIGN_DECISION, unit):
+        raise ValidationError({field: _("Choose the unit's leader or acting leader.")})
+
+
+def covered_units(scope: str, unit: Unit, units: Iterable[Unit]) -> list[Unit]:
+    """The units a scope covers (§4): beyond the own unit only the municipality's NAV offices or the result area."""
+    if scope == Scope.MUNICIPALITY:
+        chosen = [
+            u
+            for u in units
+            if u.unit_type == UnitType.NAV_KONTOR and u.municipality_number == unit.municipality_number and u.is_active
+        ]
+    elif scope == Scope.RESULT_AREA:
+        chosen = [u for u in units if u.result_area == unit.result_area and u.is_active]
+    else:
+        chosen = []
+    return sorted({unit, *chosen}, key=lambda u: u.number)
+
+
+def require_scope_fits_unit(scope: str, unit: Unit) -> None:
+    if scope == Scope.MUNICIPALITY and unit.unit_type != UnitType.NAV_KONTOR:
+        raise ValidationError({"scope": _("Only a NAV office can extend a decision to the municipality's offices.")})
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    label: str
+    done: bool
+
+
+def checklist(decision, *, facts: Sequence, channels: Sequence, today: datetime.date) -> list[ChecklistItem]:
+    """What the guideline requires before a decision may be signed, item by item."""
+    kind = Kind(decision.kind)
+
+    def written(value: str) -> bool:
+        return bool(value and value.strip())
+
+    items = [
+        ChecklistItem("grounds", _("Grounds chosen"), bool(decision.grounds)),
+        ChecklistItem("facts", _("At least one concrete, dated incident"), bool(facts)),
+        ChecklistItem(
+            "case_informed",
+            _("The case is sufficiently informed (assessed in writing)"),
+            written(decision.case_informed),
+        ),
+        ChecklistItem(
+            "risk_of_repetition", _("Risk of repetition (assessed in writing)"), written(decision.risk_of_repetition)
+        ),
+        ChecklistItem(
+            "clear_need", _("Clear need for the measure (assessed in writing)"), written(decision.clear_need)
+        ),
+        ChecklistItem(
+            "alternatives",
+            _("Less intrusive alternatives considered or tried, and why they are not enough"),
+            written(decision.alternatives),
+        ),
+        ChecklistItem(
+            "proportionality", _("Proportionality between the acts and the measure"), written(decision.proportionality)
+        ),
+        ChecklistItem(
+            "other_measures", _("Other security measures on the citizen checked"), written(decision.other_measures)
+        ),
+        ChecklistItem("whole_situation", _("The citizen's whole situation weighed"), written(decision.whole_situation)),
+    ]
+    if kind.phone:
+        items.append(
+            ChecklistItem(
+                "other_units_views",
+                _("Views of other units the citizen deals with, or why they could not be gathered"),
+                written(decision.other_units_views),
+            )
+        )
+    if decision.extends_id:
+        items.append(
+            ChecklistItem(
+                "extension_assessment",
+                _("New assessment of whether the risk continues"),
+                written(decision.extension_assessment),
+            )
+        )
+    items += [
+        ChecklistItem("channels", _("At least one alternative service channel with concrete details"), bool(channels)),
+        ChecklistItem(
+            "notice",
+            _("Advance notice handled (sent and answered or deadline passed, or not possible with a reason)"),
+            notice_handled(decision),
+        ),
+        ChecklistItem(
+            "period",
+            _("Period set, at most 12 weeks, starting today or later"),
+            bool(decision.valid_from and decision.valid_to and decision.valid_from >= today),
+        ),
+        ChecklistItem(
+            "duration_assessment", _("Why this length (assessed in writing)"), written(decision.duration_assessment)
+        ),
+        ChecklistItem("responsible_leader", _("Responsible leader chosen"), decision.responsible_leader_id is not None),
+    ]
+    return items
+
+
+def missing(items: Iterable[ChecklistItem]) -> list[ChecklistItem]:
+    return [item for item in items if not item.done]
+
+
+def require_checklist_complete(items: Iterable[ChecklistItem]) -> None:
+    gaps = missing(items)
+    if gaps:
+        raise ValidationError(
+            [ValidationError(_("Missing: %(item)s") % {"item": item.label}, code=item.key) for item in gaps]
+        )
+
+
+def notice_handled(decision) -> bool:
+    if decision.notice_status == NoticeStatus.NOT_POSSIBLE:
+        return bool(decision.notice_not_possible_reason.strip())
+    if decision.notice_status == NoticeStatus.SENT:
+        return decision.statement_status in (StatementStatus.RECEIVED, StatementStatus.NONE_RECEIVED)
+    return False
+
+
+def require_notice_is_clear(decision, *, facts: Sequence) -> None:
+    """A notice must say what NAV is considering and on which facts, or the citizen cannot answer it."""
+    errors = []
+    if not decision.grounds:
+        errors.append(ValidationError(_("Choose the grounds before sending advance notice."), code="grounds"))
+    if not facts:
+        errors.append(ValidationError(_("Describe at least one incident before sending advance notice."), code="facts"))
+    if not (decision.valid_from and decision.valid_to):
+        errors.append(ValidationError(_("Set the planned period before sending advance notice."), code="period"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def require_deadline_passed(decision, today: datetime.date) -> None:
+    if decision.notice_deadline and today <= decision.notice_deadline:
+        raise ValidationError(
+            _(
+                "The citizen has until %(deadline)s to give their view; «no statement received» can be recorded "
+                "after that."
+            )
+            % {"deadline": decision.notice_deadline.strftime("%d.%m.%Y")},
+            code="deadline_not_passed",
+        )
+
+
+def require_other_measures_acknowledged(others: Sequence, acknowledged: bool) -> None:
+    if others and not acknowledged:
+        raise ValidationError(
+            _("Confirm that you have looked at the citizen's other security measures."),
+            code="other_measures",
+        )
+
+
+def require_extendable(decision, today: datetime.date, *, open_extensions: int) -> None:
+    """An extension is assessed before the old decision ends, and only once at a time (§5)."""
+    if decision.status not in (Status.SIGNED, Status.ACTIVE) or decision.lifted_on:
+        raise ValidationError(_("Only a signed or active decision can be extended."), code="not_extendable")
+    if today > decision.valid_to:
+        raise ValidationError(_("The decision has ended; a new case must be started instead."), code="ended")
+    if open_extensions:
+        raise ValidationError(_("An extension of this decision is already being prepared."), code="duplicate")
+
+
+def require_extension_period(decision, extended) -> None:
+    """An extension starts the day after the decision it extends ends."""
+    expected = extended.valid_to + datetime.timedelta(days=1)
+    if decision.valid_from and decision.valid_from != expected:
+        raise ValidationError(
+            {
+                "valid_from": _("An extension starts the day after the earlier decision ends (%(date)s).")
+                % {"date": expected.strftime("%d.%m.%Y")}
+            }
+        )
+
+
+def require_extended_still_in_force(extended, today: datetime.date) -> None:
+    if extended.status not in (Status.SIGNED, Status.ACTIVE) or today > extended.valid_to:
+        raise ValidationError(
+            _("The decision being extended has ended or been lifted; the extension can no longer be signed."),
+            code="extended_ended",
+        )
+
+
+def is_recent_or_current(decision, today: datetime.date) -> bool:
+    """Whether another measure is worth showing the leader before signing (§4)."""
+    if decision.status not in DECIDED_STATUSES:
+        return decision.status in (Status.DRAFT, Status.NOTICE_SENT, Status.READY)
+    end = decision.ends_on
+    return end is not None and end >= today - datetime.timedelta(days=RECENT_MEASURE_DAYS)
+
+
+def require_lift_date(decision, lifted_on: datetime.date, today: datetime.date) -> None:
+    if lifted_on > today:
+        raise ValidationError({"lifted_on": _("A decision is lifted today or on an earlier date, not in advance.")})

@@ -1,0 +1,136 @@
+"""Reads of decisions with access control: what a user may not see answers 404."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nav_sikkerhet.core import access
+from nav_sikkerhet.core.access import Perm
+from nav_sikkerhet.core.services import audit_log_record
+
+from .models import Decision, Registration, RegistrationKind, ServiceComplaint, Status
+
+EXPIRING_WITHIN_DAYS = 21
+RECENTLY_EXPIRED_DAYS = 30
+
+
+def visible_decisions(user) -> QuerySet[Decision]:
+    """Decisions of the units where the user may view decisions."""
+    return Decision.objects.filter(unit__in=access.units_with_perm(user, Perm.VIEW_DECISIONS))
+
+
+def decision_for_visible(*, user, public_id) -> Decision:
+    """One decision the user may see, or 404. Writes no audit line: use it when nothing is shown yet."""
+    try:
+        return (
+            visible_decisions(user)
+            .select_related(
+                "citizen", "unit", "responsible_leader", "contact_person", "signed_by", "extends", "created_by"
+            )
+            .get(public_id=public_id)
+        )
+    except (Decision.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def audit_decision_display(*, user, decision: Decision, request=None, action: str = "decision.view") -> None:
+    audit_log_record(
+        actor=user,
+        citizen=decision.citizen,
+        action=action,
+        message=_("Decision %(case)s shown"),
+        message_args={"case": decision.case_number},
+        request=request,
+    )
+
+
+def decision_for_display(*, user, public_id, request=None, action: str = "decision.view") -> Decision:
+    """One decision for a page that shows the citizen's data: 404 unless visible, and one audit line."""
+    decision = decision_for_visible(user=user, public_id=public_id)
+    audit_decision_display(user=user, decision=decision, request=request, action=action)
+    return decision
+
+
+def timeline(decision: Decision):
+    return decision.events.select_related("actor").order_by("at", "pk")
+
+
+def missing_registrations(decision: Decision, done: list[Registration] | None = None) -> list[str]:
+    if decision.status not in (Status.SIGNED, Status.ACTIVE, Status.EXPIRED, Status.LIFTED):
+        return []
+    kinds = {r.kind for r in (done if done is not None else decision.registrations.all())}
+    return [kind for kind in RegistrationKind if kind not in kinds]
+
+
+@dataclass
+class LeaderOverview:
+    drafts: list[Decision] = field(default_factory=list)
+    awaiting_statement: list[Decision] = field(default_factory=list)
+    ready: list[Decision] = field(default_factory=list)
+    active: list[Decision] = field(default_factory=list)
+    expiring: list[Decision] = field(default_factory=list)
+    recently_expired: list[Decision] = field(default_factory=list)
+    missing_registrations: list[Decision] = field(default_factory=list)
+    unanswered_complaints: list[ServiceComplaint] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not any(vars(self).values())
+
+
+def overview(*, user, today: datetime.date | None = None) -> LeaderOverview:
+    """The decisions of the user's units, sorted into what needs attention. Lists names only: no audit line."""
+    today = today or timezone.localdate()
+    decisions = (
+        visible_decisions(user)
+        .exclude(
+            Q(status=Status.DROPPED)
+            | Q(
+                status__in=[Status.EXPIRED, Status.LIFTED],
+                valid_to__lt=today - datetime.timedelta(days=RECENTLY_EXPIRED_DAYS),
+            )
+        )
+        .select_related("citizen", "unit", "responsible_leader")
+        .prefetch_related(Prefetch("registrations", queryset=Registration.objects.only("decision_id", "kind")))
+        .annotate(registration_count=Count("registrations", distinct=True))
+        .order_by("valid_to", "created_at")
+    )
+    result = LeaderOverview()
+    for decision in decisions:
+        status = decision.status
+        in_force = decision.in_force_on(today)
+        if status == Status.DRAFT:
+            result.drafts.append(decision)
+        elif status == Status.NOTICE_SENT:
+            result.awaiting_statement.append(decision)
+        elif status == Status.READY:
+            result.ready.append(decision)
+        elif in_force or status == Status.SIGNED and decision.valid_to >= today:
+            result.active.append(decision)
+            if decision.valid_to <= today + datetime.timedelta(days=EXPIRING_WITHIN_DAYS):
+                result.expiring.append(decision)
+        elif status in (Status.ACTIVE, Status.EXPIRED):
+            result.recently_expired.append(decision)
+        if decision.registration_count < len(RegistrationKind) and missing_registrations(
+            decision, list(decision.registrations.all())
+        ):
+            result.missing_registrations.append(decision)
+    result.unanswered_complaints = list(
+        ServiceComplaint.objects.filter(decision__in=visible_decisions(user), answered_on__isnull=True)
+        .select_related("decision__citizen", "decision__unit")
+        .order_by("received_on")
+    )
+    return result
+
+
+def start_panel(user) -> dict | None:
+    """The decisions panel on the start page: what needs the user's attention, for roles that see decisions."""
+    may_view = access.has_perm_anywhere(user, Perm.VIEW_DECISIONS)
+    may_prepare = access.has_perm_anywhere(user, Perm.PREPARE_DECISION)
+    if not (may_view or may_prepare):
+        return None
+    return {"overview": overview(user=user) if may_view else None, "may_create": may_prepare}

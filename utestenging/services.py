@@ -1,0 +1,454 @@
+"""Every state change of a decision. Keyword-only arguments, the acting user, one transaction each.
+
+``by`` is the acting staff member; the scheduler passes ``by=None`` for the date-driven
+changes (activation, expiry) that no person performs.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nav_sikkerhet.core.models import Citizen, Unit, User
+
+from . import rules, workflow
+from .models import (
+    EDITABLE_STATUSES,
+    AlternativeChannel,
+    Decision,
+    DecisionEvent,
+    EarlierWarning,
+    EventKind,
+    Fact,
+    NoticeStatus,
+    Registration,
+    ServiceComplaint,
+    StatementStatus,
+    Status,
+)
+
+# Fields a caseworker or leader may change while the case is being prepared.
+EDITABLE_FIELDS = frozenset(
+    {
+        "kind",
+        "scope",
+        "responsible_leader",
+        "contact_person",
+        "grounds",
+        "case_informed",
+        "risk_of_repetition",
+        "clear_need",
+        "alternatives",
+        "proportionality",
+        "other_measures",
+        "whole_situation",
+        "other_units_views",
+        "duration_assessment",
+        "extension_assessment",
+        "valid_from",
+        "valid_to",
+        "letter_language",
+    }
+)
+
+
+def _locked(decision_id: int) -> Decision:
+    return Decision.objects.select_for_update().select_related("unit", "extends").get(pk=decision_id)
+
+
+def _event(decision: Decision, by: User | None, kind: str, text: str = "") -> None:
+    DecisionEvent.objects.create(decision=decision, actor=by, kind=kind, text=text)
+
+
+def _save(decision: Decision, by: User | None) -> None:
+    decision.full_clean()
+    decision._history_user = by
+    decision.save()
+
+
+def _move(decision: Decision, target: str) -> None:
+    workflow.check(decision.status, target)
+    decision.status = target
+
+
+def _sync_covered_units(decision: Decision) -> None:
+    decision.covered_units.set(rules.covered_units(decision.scope, decision.unit, Unit.objects.filter(is_active=True)))
+
+
+def _require_editable(decision: Decision) -> None:
+    if decision.status not in EDITABLE_STATUSES:
+        raise ValidationError(
+            _("A signed or closed decision cannot be changed; it can be lifted or extended."), code="locked"
+        )
+
+
+def _replace(model, decision: Decision, rows: list[dict], by: User) -> None:
+    """Replace a decision's facts, warnings or channels with the given rows, each validated."""
+    objects = [model(decision=decision, **row) for row in rows]
+    for obj in objects:
+        obj.full_clean(exclude=["decision"])
+    model.objects.filter(decision=decision).delete()
+    for obj in objects:
+        obj._history_user = by
+        obj.save()
+
+
+@transaction.atomic
+def decision_create(*, by: User, citizen: Citizen, unit: Unit, kind: str) -> Decision:
+    """Open a draft decision for a citizen in the acting user's unit."""
+    decision = Decision(citizen=citizen, unit=unit, kind=kind, created_by=by)
+    rules.require_may_prepare(by, decision)
+    if rules.may_sign(by, decision):
+        decision.responsible_leader = by
+    _save(decision, by)
+    _sync_covered_units(decision)
+    _event(decision, by, EventKind.CREATED)
+    return decision
+
+
+@transaction.atomic
+def decision_update(
+    *,
+    by: User,
+    decision_id: int,
+    facts: list[dict] | None = None,
+    warnings: list[dict] | None = None,
+    channels: list[dict] | None = None,
+    **fields,
+) -> Decision:
+    """Change a decision under preparation; facts, warnings and channels are replaced when given."""
+    decision = _locked(decision_id)
+    rules.require_may_prepare(by, decision)
+    _require_editable(decision)
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(decision, name, value)
+    if "responsible_leader" in fields:
+        rules.require_leader_of_unit(decision.responsible_leader, decision.unit, "responsible_leader")
+    if "scope" in fields:
+        rules.require_scope_fits_unit(decision.scope, decision.unit)
+    if decision.extends_id:
+        rules.require_extension_period(decision, decision.extends)
+    _save(decision, by)
+    if "scope" in fields:
+        _sync_covered_units(decision)
+    for model, rows in ((Fact, facts), (EarlierWarning, warnings), (AlternativeChannel, channels)):
+        if rows is not None:
+            _replace(model, decision, rows, by)
+    _event(decision, by, EventKind.UPDATED)
+    return decision
+
+
+@transaction.atomic
+def decision_send_notice(
+    *,
+    by: User,
+    decision_id: int,
+    sent_on: datetime.date,
+    method: str,
+    deadline: datetime.date,
+) -> Decision:
+    """Record that advance notice was sent, with the citizen's deadline to give their view (§4)."""
+    decision = _locked(decision_id)
+    rules.require_may_prepare(by, decision)
+    rules.require_notice_is_clear(decision, facts=list(decision.facts.all()))
+    if sent_on > timezone.localdate():
+        raise ValidationError({"notice_sent_on": _("The notice cannot be dated in the future.")})
+    _move(decision, Status.NOTICE_SENT)
+    decision.notice_status, decision.notice_sent_on = NoticeStatus.SENT, sent_on
+    decision.notice_method, decision.notice_deadline = method, deadline
+    decision.statement_status, decision.notice_not_possible_reason = StatementStatus.AWAITING, ""
+    _save(decision, by)
+    _event(
+        decision,
+        by,
+        EventKind.NOTICE_SENT,
+        _("Deadline for the citizen's statement: %(date)s") % {"date": deadline.strftime("%d.%m.%Y")},
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_notice_not_possible(*, by: User, decision_id: int, reason: str) -> Decision:
+    """Record why advance notice could not be given ("så sant det er mulig", §4)."""
+    decision = _locked(decision_id)
+    rules.require_may_prepare(by, decision)
+    if decision.status != Status.DRAFT:
+        raise ValidationError(_("Advance notice has already been sent."), code="notice_sent")
+    if not reason.strip():
+        raise ValidationError({"notice_not_possible_reason": _("Explain why advance notice was not possible.")})
+    decision.notice_status, decision.notice_not_possible_reason = NoticeStatus.NOT_POSSIBLE, reason
+    _save(decision, by)
+    _event(decision, by, EventKind.NOTICE_NOT_POSSIBLE, reason)
+    return decision
+
+
+@transaction.atomic
+def decision_record_statement(
+    *,
+    by: User,
+    decision_id: int,
+    received: bool,
+    statement: str = "",
+    received_on: datetime.date | None = None,
+) -> Decision:
+    """Record the citizen's statement, or that none came by the deadline."""
+    decision = _locked(decision_id)
+    rules.require_may_prepare(by, decision)
+    if decision.status != Status.NOTICE_SENT:
+        raise ValidationError(_("Record the statement after advance notice has been sent."), code="no_notice")
+    if received:
+        if not statement.strip() or received_on is None:
+            raise ValidationError({"statement": _("Write down what the citizen said and when it was received.")})
+        decision.statement_status, decision.statement, decision.statement_received_on = (
+            StatementStatus.RECEIVED,
+            statement,
+            received_on,
+        )
+    else:
+        rules.require_deadline_passed(decision, timezone.localdate())
+        decision.statement_status, decision.statement, decision.statement_received_on = (
+            StatementStatus.NONE_RECEIVED,
+            "",
+            None,
+        )
+    _save(decision, by)
+    _event(decision, by, EventKind.STATEMENT, decision.get_statement_status_display())
+    return decision
+
+
+def decision_checklist(decision: Decision, today: datetime.date | None = None) -> list[rules.ChecklistItem]:
+    return rules.checklist(
+        decision,
+        facts=list(decision.facts.all()),
+        channels=list(decision.channels.all()),
+        today=today or timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def decision_mark_ready(*, by: User, decision_id: int) -> Decision:
+    """Hand the prepared case to the leader; refused until the checklist is complete."""
+    decision = _locked(decision_id)
+    rules.require_may_prepare(by, decision)
+    rules.require_checklist_complete(decision_checklist(decision))
+    _move(decision, Status.READY)
+    _save(decision, by)
+    _event(decision, by, EventKind.READY)
+    return decision
+
+
+@transaction.atomic
+def decision_reopen(*, by: User, decision_id: int) -> Decision:
+    """Send a case back to draft for more work."""
+    decision = _locked(decision_id)
+    rules.require_may_prepare(by, decision)
+    _move(decision, Status.DRAFT)
+    _save(decision, by)
+    _event(decision, by, EventKind.REOPENED)
+    return decision
+
+
+@transaction.atomic
+def decision_drop(*, by: User, decision_id: int, reason: str) -> Decision:
+    """Close a case without a decision, e.g. after the citizen's statement."""
+    decision = _locked(decision_id)
+    rules.require_may_sign(by, decision)
+    if not reason.strip():
+        raise ValidationError({"closed_reason": _("Explain why the case is closed without a decision.")})
+    _move(decision, Status.DROPPED)
+    decision.closed_reason = reason
+    _save(decision, by)
+    _event(decision, by, EventKind.DROPPED, reason)
+    return decision
+
+
+def other_measures(decision: Decision, today: datetime.date | None = None) -> list[Decision]:
+    """The citizen's other current or recent security measures, shown to the leader before signing (§4)."""
+    today = today or timezone.localdate()
+    others = (
+        Decision.objects.filter(citizen_id=decision.citizen_id)
+        .exclude(pk=decision.pk)
+        .exclude(status=Status.DROPPED)
+        .select_related("unit")
+        .order_by("-valid_from", "-created_at")
+    )
+    return [other for other in others if rules.is_recent_or_current(other, today)]
+
+
+@transaction.atomic
+def decision_sign(
+    *,
+    by: User,
+    decision_id: int,
+    written_delivery: str,
+    told_orally_on: datetime.date | None = None,
+    other_measures_acknowledged: bool = False,
+) -> Decision:
+    """The leader's decision. Checks the whole checklist again; in force at once if it starts today."""
+    decision = _locked(decision_id)
+    rules.require_may_sign(by, decision)
+    rules.require_checklist_complete(decision_checklist(decision))
+    rules.require_other_measures_acknowledged(other_measures(decision), other_measures_acknowledged)
+    if decision.extends_id:
+        rules.require_extension_period(decision, decision.extends)
+        rules.require_extended_still_in_force(decision.extends, timezone.localdate())
+    if not written_delivery:
+        raise ValidationError({"written_delivery": _("Say how the citizen gets the written decision.")})
+    _move(decision, Status.SIGNED)
+    decision.signed_by, decision.signed_at = by, timezone.now()
+    decision.written_delivery, decision.told_orally_on = written_delivery, told_orally_on
+    if decision.responsible_leader_id is None:
+        decision.responsible_leader = by
+    _save(decision, by)
+    _sync_covered_units(decision)
+    _event(decision, by, EventKind.SIGNED)
+    if decision.valid_from <= timezone.localdate():
+        _activate(decision, by)
+    return decision
+
+
+def _activate(decision: Decision, by: User | None) -> None:
+    _move(decision, Status.ACTIVE)
+    _save(decision, by)
+    _event(decision, by, EventKind.ACTIVATED)
+
+
+@transaction.atomic
+def decision_refresh_status(
+    *,
+    decision_id: int,
+    by: User | None = None,
+    today: datetime.date | None = None,
+) -> Decision:
+    """Bring the status in line with the dates: signed → active on the start date, active → expired after the end.
+
+    Idempotent: run it as often as you like.
+    """
+    today = today or timezone.localdate()
+    decision = _locked(decision_id)
+    if decision.status == Status.SIGNED and decision.valid_from <= today:
+        _activate(decision, by)
+    if decision.status == Status.ACTIVE and decision.valid_to < today:
+        _move(decision, Status.EXPIRED)
+        _save(decision, by)
+        _event(decision, by, EventKind.EXPIRED)
+    return decision
+
+
+@transaction.atomic
+def decision_lift(*, by: User, decision_id: int, lifted_on: datetime.date, reason: str) -> Decision:
+    """End a decision early (oppheve), with the reason."""
+    decision = _locked(decision_id)
+    rules.require_may_sign(by, decision)
+    if not reason.strip():
+        raise ValidationError({"lift_reason": _("Give the reason for lifting the decision.")})
+    rules.require_lift_date(decision, lifted_on, timezone.localdate())
+    _move(decision, Status.LIFTED)
+    decision.lifted_on, decision.lift_reason = lifted_on, reason
+    _save(decision, by)
+    _event(decision, by, EventKind.LIFTED, reason)
+    return decision
+
+
+@transaction.atomic
+def decision_start_extension(*, by: User, decision_id: int) -> Decision:
+    """Open a new draft that extends a decision: facts, channels and scope carried over, assessments anew."""
+    old = _locked(decision_id)
+    rules.require_may_prepare(by, old)
+    open_extensions = old.extensions.exclude(status__in=[Status.DROPPED]).count()
+    rules.require_extendable(old, timezone.localdate(), open_extensions=open_extensions)
+    new = Decision(
+        citizen=old.citizen,
+        unit=old.unit,
+        kind=old.kind,
+        scope=old.scope,
+        extends=old,
+        created_by=by,
+        responsible_leader=old.responsible_leader,
+        contact_person=old.contact_person,
+        grounds=list(old.grounds),
+        letter_language=old.letter_language,
+        valid_from=old.valid_to + datetime.timedelta(days=1),
+    )
+    _save(new, by)
+    _sync_covered_units(new)
+    for model, fields in (
+        (Fact, ["occurred_on", "description"]),
+        (EarlierWarning, ["given_on", "form", "note"]),
+        (AlternativeChannel, ["channel", "person_name", "phone", "times", "address", "place", "note"]),
+    ):
+        rows = [{f: getattr(obj, f) for f in fields} for obj in model.objects.filter(decision=old)]
+        _replace(model, new, rows, by)
+    _event(new, by, EventKind.CREATED, _("Extension of %(case)s") % {"case": old.case_number})
+    _event(old, by, EventKind.EXTENSION_STARTED, new.case_number)
+    return new
+
+
+@transaction.atomic
+def registration_record(
+    *,
+    by: User,
+    decision_id: int,
+    kind: str,
+    done_on: datetime.date,
+    reference: str = "",
+) -> Registration:
+    """Record a registration duty (§7) as done."""
+    decision = _locked(decision_id)
+    rules.require_may_prepare(by, decision)
+    if decision.status not in (Status.SIGNED, Status.ACTIVE, Status.EXPIRED, Status.LIFTED):
+        raise ValidationError(_("Registrations are recorded after the decision is signed."), code="not_signed")
+    registration = Registration(decision=decision, kind=kind, done_on=done_on, reference=reference, done_by=by)
+    registration.full_clean()
+    registration._history_user = by
+    registration.save()
+    _event(decision, by, EventKind.REGISTERED, f"{registration.get_kind_display()} {reference}".strip())
+    return registration
+
+
+@transaction.atomic
+def complaint_register(
+    *,
+    by: User,
+    decision_id: int,
+    received_on: datetime.date,
+    from_whom: str,
+    summary: str,
+) -> ServiceComplaint:
+    """Record a service complaint received about a decision (§6)."""
+    decision = _locked(decision_id)
+    rules.require_may_prepare(by, decision)
+    complaint = ServiceComplaint(
+        decision=decision, received_on=received_on, from_whom=from_whom, summary=summary, registered_by=by
+    )
+    complaint.full_clean()
+    complaint._history_user = by
+    complaint.save()
+    _event(decision, by, EventKind.COMPLAINT_RECEIVED, from_whom)
+    return complaint
+
+
+@transaction.atomic
+def complaint_answer(
+    *,
+    by: User,
+    complaint_id: int,
+    answered_on: datetime.date,
+    answer_summary: str,
+) -> ServiceComplaint:
+    """Record the written answer to a service complaint; the leader answers."""
+    complaint = ServiceComplaint.objects.select_for_update().select_related("decision__unit").get(pk=complaint_id)
+    rules.require_may_sign(by, complaint.decision)
+    if complaint.answered_on:
+        raise ValidationError(_("This complaint has already been answered."), code="answered")
+    complaint.answered_on, complaint.answer_summary, complaint.answered_by = answered_on, answer_summary, by
+    complaint.full_clean()
+    complaint._history_user = by
+    complaint.save()
+    _event(complaint.decision, by, EventKind.COMPLAINT_ANSWERED, complaint.from_whom)
+    return complaint

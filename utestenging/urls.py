@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "utestenging"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("ny/", views.create, name="create"),
+    path("<uuid:public_id>/", views.detail, name="detail"),
+    path("<uuid:public_id>/rediger/<slug:step>/", views.edit, name="edit"),
+    path("<uuid:public_id>/forhandsvarsel/", views.notice, name="notice"),
+    path("<uuid:public_id>/klar/", views.mark_ready, name="mark_ready"),
+    path("<uuid:public_id>/tilbake-til-utkast/", views.reopen, name="reopen"),
+    path("<uuid:public_id>/henlegg/", views.drop, name="drop"),
+    path("<uuid:public_id>/signer/", views.sign, name="sign"),
+    path("<uuid:public_id>/opphev/", views.lift, name="lift"),
+    path("<uuid:public_id>/forleng/", views.extend, name="extend"),
+    path("<uuid:public_id>/registrering/", views.registration, name="registration"),
+    path("<uuid:public_id>/serviceklage/", views.complaint, name="complaint"),
+    path("<uuid:public_id>/serviceklage/<int:complaint_id>/svar/", views.complaint_answer, name="complaint_answer"),
+]

@@ -1,0 +1,459 @@
+"""Thin views: parse input, call a selector or service, turn domain errors into form errors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from nav_sikkerhet.core import access
+from nav_sikkerhet.core import services as core_services
+from nav_sikkerhet.core.access import Perm
+from nav_sikkerhet.core.models import Citizen, User
+
+from . import forms, rules, selectors, services
+from .guidance import GUIDANCE
+from .models import EDITABLE_STATUSES, Decision, RegistrationKind, ServiceComplaint, Status
+
+STEPS = [
+    ("grunnlag", _("Grounds and facts")),
+    ("vurderinger", _("Assessments")),
+    ("omfang", _("Scope and alternative service")),
+    ("periode", _("Period")),
+]
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where the form has the field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _detail(decision) -> str:
+    return reverse("utestenging:detail", args=[decision.public_id])
+
+
+def _refused(request, decision, error: PermissionDenied):
+    messages.error(request, str(error) or _("You may not do this."))
+    return redirect(_detail(decision))
+
+
+@login_required
+def overview(request):
+    if not access.has_perm_anywhere(request.user, Perm.VIEW_DECISIONS):
+        raise Http404
+    return render(
+        request,
+        "utestenging/overview.html",
+        {
+            "overview": selectors.overview(user=request.user),
+            "may_create": access.has_perm_anywhere(request.user, Perm.PREPARE_DECISION),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request):
+    units = access.units_with_perm(request.user, Perm.PREPARE_DECISION)
+    if not units.exists():
+        raise Http404
+    form = forms.NewDecisionForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                citizen = Citizen.objects.filter(personident=data["personident"]).first()
+                if citizen is None:
+                    if not data["name"].strip():
+                        raise ValidationError(
+                            {"name": _("The citizen is not registered here: fill in the name and postal address.")}
+                        )
+                    citizen = core_services.citizen_create(
+                        by=request.user,
+                        personident=data["personident"],
+                        name=data["name"],
+                        address=data["address"],
+                        postal_code=data["postal_code"],
+                        postal_city=data["postal_city"],
+                        preferred_language=data["preferred_language"],
+                    )
+                decision = services.decision_create(
+                    by=request.user, citizen=citizen, unit=data["unit"], kind=data["kind"]
+                )
+                services.decision_update(
+                    by=request.user, decision_id=decision.pk, letter_language=citizen.preferred_language
+                )
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Case %(case)s created.") % {"case": decision.case_number})
+            return redirect(reverse("utestenging:edit", args=[decision.public_id, STEPS[0][0]]))
+    return render(request, "utestenging/create.html", {"form": form})
+
+
+@login_required
+def detail(request, public_id):
+    decision = selectors.decision_for_display(user=request.user, public_id=public_id, request=request)
+    registrations = list(decision.registrations.select_related("done_by"))
+    return render(
+        request,
+        "utestenging/detail.html",
+        {
+            "decision": decision,
+            "facts": decision.facts.all(),
+            "warnings": decision.warnings.all(),
+            "channels": decision.channels.all(),
+            "covered_units": decision.covered_units.all(),
+            "checklist": services.decision_checklist(decision),
+            "events": selectors.timeline(decision),
+            "registrations": registrations,
+            "missing_registrations": [
+                RegistrationKind(k).label for k in selectors.missing_registrations(decision, registrations)
+            ],
+            "complaints": decision.complaints.select_related("answered_by"),
+            "extensions": decision.extensions.all(),
+            "may_prepare": rules.may_prepare(request.user, decision),
+            "may_sign": rules.may_sign(request.user, decision),
+            "editable": decision.status in EDITABLE_STATUSES,
+            "steps": STEPS,
+            "Status": Status,
+            "guidance": GUIDANCE,
+        },
+    )
+
+
+def _step_forms(request, decision, step):
+    data = request.POST if request.method == "POST" else None
+    if step == "grunnlag":
+        facts = [{"occurred_on": f.occurred_on, "description": f.description} for f in decision.facts.all()]
+        warnings = [{"given_on": w.given_on, "form": w.form, "note": w.note} for w in decision.warnings.all()]
+        return {
+            "form": forms.GroundsForm(data, instance=decision),
+            "facts": forms.FactFormSet(data, initial=facts, prefix="facts"),
+            "warnings": forms.WarningFormSet(data, initial=warnings, prefix="warnings"),
+        }
+    if step == "vurderinger":
+        return {"form": forms.AssessmentForm(data, instance=decision)}
+    if step == "omfang":
+        channel_fields = ["channel", "person_name", "phone", "times", "address", "place", "note"]
+        channels = [{f: getattr(c, f) for f in channel_fields} for c in decision.channels.all()]
+        unit_staff = User.objects.filter(role_assignments__unit=decision.unit, is_active=True).distinct()
+        leaders = unit_staff.filter(role_assignments__role__in=list(access.LEADER_ROLES)).distinct()
+        return {
+            "form": forms.ScopeForm(data, instance=decision, leaders=leaders, staff=unit_staff),
+            "channels": forms.ChannelFormSet(data, initial=channels, prefix="channels"),
+        }
+    if step == "periode":
+        return {"form": forms.PeriodForm(data, instance=decision)}
+    raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, public_id, step):
+    decision = selectors.decision_for_visible(user=request.user, public_id=public_id)
+    if not rules.may_prepare(request.user, decision):
+        raise Http404
+    selectors.audit_decision_display(user=request.user, decision=decision, request=request, action="decision.edit")
+    if decision.status not in EDITABLE_STATUSES:
+        messages.error(request, _("A signed or closed decision cannot be changed; it can be lifted or extended."))
+        return redirect(_detail(decision))
+    step_names = [name for name, _label in STEPS]
+    if step not in step_names:
+        raise Http404
+    bound = _step_forms(request, decision, step)
+    if request.method == "POST" and all(f.is_valid() for f in bound.values()):
+        form = bound["form"]
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        extra = {name: forms.formset_rows(bound[name]) for name in ("facts", "warnings", "channels") if name in bound}
+        try:
+            services.decision_update(by=request.user, decision_id=decision.pk, **fields, **extra)
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            return _refused(request, decision, error)
+        else:
+            messages.success(request, _("Saved."))
+            index = step_names.index(step)
+            if "add_more" in request.POST:
+                return redirect(request.path)
+            if index + 1 < len(step_names) and "save_next" in request.POST:
+                return redirect(reverse("utestenging:edit", args=[decision.public_id, step_names[index + 1]]))
+            return redirect(_detail(decision))
+    return render(
+        request,
+        "utestenging/edit.html",
+        {
+            "decision": decision,
+            "step": step,
+            "steps": STEPS,
+            "guidance": GUIDANCE,
+            **bound,
+            "is_last": step == step_names[-1],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice(request, public_id):
+    decision = selectors.decision_for_visible(user=request.user, public_id=public_id)
+    if not rules.may_prepare(request.user, decision):
+        raise Http404
+    selectors.audit_decision_display(user=request.user, decision=decision, request=request, action="decision.notice")
+    sent = forms.NoticeSentForm(request.POST if request.POST.get("action") == "sent" else None, prefix="sent")
+    not_possible = forms.NoticeNotPossibleForm(
+        request.POST if request.POST.get("action") == "not_possible" else None, prefix="np"
+    )
+    statement = forms.StatementForm(request.POST if request.POST.get("action") == "statement" else None, prefix="st")
+    for action, form in (("sent", sent), ("not_possible", not_possible), ("statement", statement)):
+        if request.POST.get("action") != action or not form.is_valid():
+            continue
+        data = form.cleaned_data
+        try:
+            if action == "sent":
+                services.decision_send_notice(
+                    by=request.user,
+                    decision_id=decision.pk,
+                    sent_on=data["sent_on"],
+                    method=data["method"],
+                    deadline=data["deadline"],
+                )
+            elif action == "not_possible":
+                services.decision_notice_not_possible(by=request.user, decision_id=decision.pk, reason=data["reason"])
+            else:
+                services.decision_record_statement(
+                    by=request.user,
+                    decision_id=decision.pk,
+                    received=data["received"],
+                    statement=data["statement"],
+                    received_on=data["received_on"],
+                )
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            return _refused(request, decision, error)
+        else:
+            messages.success(request, _("Advance notice updated."))
+            return redirect(_detail(decision))
+    return render(
+        request,
+        "utestenging/notice.html",
+        {
+            "decision": decision,
+            "sent_form": sent,
+            "not_possible_form": not_possible,
+            "statement_form": statement,
+            "guidance": GUIDANCE,
+            "Status": Status,
+        },
+    )
+
+
+def _decision_for_action(request, public_id) -> Decision:
+    """The decision behind a POST-only action: 404 unless visible; nothing is displayed, so no audit line."""
+    return selectors.decision_for_visible(user=request.user, public_id=public_id)
+
+
+def _simple_action(request, public_id, service, success):
+    decision = _decision_for_action(request, public_id)
+    try:
+        service(by=request.user, decision_id=decision.pk)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except PermissionDenied as error:
+        return _refused(request, decision, error)
+    else:
+        messages.success(request, success)
+    return redirect(_detail(decision))
+
+
+@login_required
+@require_POST
+def mark_ready(request, public_id):
+    return _simple_action(request, public_id, services.decision_mark_ready, _("Sent to the leader for decision."))
+
+
+@login_required
+@require_POST
+def reopen(request, public_id):
+    return _simple_action(request, public_id, services.decision_reopen, _("Sent back to draft."))
+
+
+@login_required
+@require_POST
+def extend(request, public_id):
+    decision = _decision_for_action(request, public_id)
+    try:
+        new = services.decision_start_extension(by=request.user, decision_id=decision.pk)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(_detail(decision))
+    except PermissionDenied as error:
+        return _refused(request, decision, error)
+    messages.success(
+        request, _("Extension %(case)s started. Make a new assessment of the risk.") % {"case": new.case_number}
+    )
+    return redirect(reverse("utestenging:edit", args=[new.public_id, "vurderinger"]))
+
+
+def _form_action(request, public_id, *, allowed, form_class, template, action, call, success, extra=None):
+    """A page with one form that calls one service with the decision and the form's data."""
+    decision = selectors.decision_for_visible(user=request.user, public_id=public_id)
+    if not allowed(request.user, decision):
+        raise Http404
+    selectors.audit_decision_display(user=request.user, decision=decision, request=request, action=action)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(decision, form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            return _refused(request, decision, error)
+        else:
+            messages.success(request, success)
+            return redirect(_detail(decision))
+    context = {"decision": decision, "form": form, "guidance": GUIDANCE}
+    context.update(extra(decision) if extra else {})
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign(request, public_id):
+    def call(decision, data):
+        services.decision_sign(by=request.user, decision_id=decision.pk, **data)
+
+    def extra(decision):
+        return {
+            "checklist": services.decision_checklist(decision),
+            "others": services.other_measures(decision),
+            "facts": decision.facts.all(),
+            "channels": decision.channels.all(),
+            "covered_units": decision.covered_units.all(),
+            "may_sign": rules.may_sign(request.user, decision),
+        }
+
+    return _form_action(
+        request,
+        public_id,
+        allowed=rules.may_sign,
+        form_class=forms.SignForm,
+        template="utestenging/sign.html",
+        action="decision.sign",
+        call=call,
+        success=_("The decision is signed."),
+        extra=extra,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lift(request, public_id):
+    def call(decision, data):
+        services.decision_lift(
+            by=request.user, decision_id=decision.pk, lifted_on=data["lifted_on"], reason=data["reason"]
+        )
+
+    return _form_action(
+        request,
+        public_id,
+        allowed=rules.may_sign,
+        form_class=forms.LiftForm,
+        template="utestenging/action_form.html",
+        action="decision.lift",
+        call=call,
+        success=_("The decision is lifted."),
+        extra=lambda d: {"title": _("Lift decision"), "submit": _("Lift decision")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def drop(request, public_id):
+    def call(decision, data):
+        services.decision_drop(by=request.user, decision_id=decision.pk, reason=data["reason"])
+
+    return _form_action(
+        request,
+        public_id,
+        allowed=rules.may_sign,
+        form_class=forms.DropForm,
+        template="utestenging/action_form.html",
+        action="decision.drop",
+        call=call,
+        success=_("The case is closed without a decision."),
+        extra=lambda d: {"title": _("Close without a decision"), "submit": _("Close the case")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration(request, public_id):
+    def call(decision, data):
+        services.registration_record(by=request.user, decision_id=decision.pk, **data)
+
+    return _form_action(
+        request,
+        public_id,
+        allowed=rules.may_prepare,
+        form_class=forms.RegistrationForm,
+        template="utestenging/action_form.html",
+        action="decision.registration",
+        call=call,
+        success=_("Registration recorded."),
+        extra=lambda d: {"title": _("Record registration"), "submit": _("Save"), "help": GUIDANCE["registrations"]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint(request, public_id):
+    def call(decision, data):
+        services.complaint_register(by=request.user, decision_id=decision.pk, **data)
+
+    return _form_action(
+        request,
+        public_id,
+        allowed=rules.may_prepare,
+        form_class=forms.ComplaintForm,
+        template="utestenging/action_form.html",
+        action="decision.complaint",
+        call=call,
+        success=_("Service complaint recorded."),
+        extra=lambda d: {"title": _("Record service complaint"), "submit": _("Save")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_answer(request, public_id, complaint_id):
+    def call(decision, data):
+        if not ServiceComplaint.objects.filter(pk=complaint_id, decision=decision).exists():
+            raise Http404
+        services.complaint_answer(by=request.user, complaint_id=complaint_id, **data)
+
+    return _form_action(
+        request,
+        public_id,
+        allowed=rules.may_sign,
+        form_class=forms.ComplaintAnswerForm,
+        template="utestenging/action_form.html",
+        action="decision.complaint_answer",
+        call=call,
+        success=_("Answer recorded."),
+        extra=lambda d: {"title": _("Record the written answer"), "submit": _("Save")},
+    )
