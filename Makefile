@@ -20,8 +20,12 @@ define apt_install
 	fi
 endef
 
+# npm and python3-venv only when the machine lacks them (a Node or Python from elsewhere is fine).
+DEB_TOOLS := $(shell command -v npm >/dev/null || echo npm) \
+	$(shell $(PYTHON) -c "import ensurepip, venv" 2>/dev/null || echo python3-venv)
+
 debian-runtime:
-	$(call apt_install,$(DEB_RUNTIME))
+	$(call apt_install,$(DEB_RUNTIME) $(DEB_TOOLS))
 
 debian-test:
 	$(call apt_install,$(DEB_TEST))
@@ -59,7 +63,8 @@ test: install-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 messages: install
-	$(BIN)/python manage.py makemessages -l nb -l nn -l en --ignore=.venv --ignore=node_modules --no-obsolete
+	$(BIN)/python manage.py makemessages -l nb -l nn -l en --ignore=.venv --ignore=node_modules --ignore=tests \
+		--ignore=staticfiles --ignore=bench --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 bench: install

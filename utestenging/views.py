@@ -164,7 +164,6 @@ def edit(request, public_id, step):
     decision = selectors.decision_for_visible(user=request.user, public_id=public_id)
     if not rules.may_prepare(request.user, decision):
         raise Http404
-    selectors.audit_decision_display(user=request.user, decision=decision, request=request, action="decision.edit")
     if decision.status not in EDITABLE_STATUSES:
         messages.error(request, _("A signed or closed decision cannot be changed; it can be lifted or extended."))
         return redirect(_detail(decision))
@@ -190,6 +189,8 @@ def edit(request, public_id, step):
             if index + 1 < len(step_names) and "save_next" in request.POST:
                 return redirect(reverse("utestenging:edit", args=[decision.public_id, step_names[index + 1]]))
             return redirect(_detail(decision))
+    # Logged when the page is shown; a successful POST redirects and shows nothing.
+    selectors.audit_decision_display(user=request.user, decision=decision, request=request, action="decision.edit")
     return render(
         request,
         "utestenging/edit.html",
@@ -210,7 +211,6 @@ def notice(request, public_id):
     decision = selectors.decision_for_visible(user=request.user, public_id=public_id)
     if not rules.may_prepare(request.user, decision):
         raise Http404
-    selectors.audit_decision_display(user=request.user, decision=decision, request=request, action="decision.notice")
     sent = forms.NoticeSentForm(request.POST if request.POST.get("action") == "sent" else None, prefix="sent")
     not_possible = forms.NoticeNotPossibleForm(
         request.POST if request.POST.get("action") == "not_possible" else None, prefix="np"
@@ -246,6 +246,8 @@ def notice(request, public_id):
         else:
             messages.success(request, _("Advance notice updated."))
             return redirect(_detail(decision))
+    # Logged when the page is shown; a successful POST redirects and shows nothing.
+    selectors.audit_decision_display(user=request.user, decision=decision, request=request, action="decision.notice")
     return render(
         request,
         "utestenging/notice.html",
@@ -314,7 +316,6 @@ def _form_action(request, public_id, *, allowed, form_class, template, action, c
     decision = selectors.decision_for_visible(user=request.user, public_id=public_id)
     if not allowed(request.user, decision):
         raise Http404
-    selectors.audit_decision_display(user=request.user, decision=decision, request=request, action=action)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -328,6 +329,8 @@ def _form_action(request, public_id, *, allowed, form_class, template, action, c
             return redirect(_detail(decision))
     context = {"decision": decision, "form": form, "guidance": GUIDANCE}
     context.update(extra(decision) if extra else {})
+    # Logged when the page is shown; a successful POST redirects and shows nothing.
+    selectors.audit_decision_display(user=request.user, decision=decision, request=request, action=action)
     return render(request, template, context)
 
 

@@ -151,7 +151,7 @@ class Role(models.TextChoices):
 class RoleAssignment(models.Model):
     """A staff member's role in one unit; the source of their object permissions."""
 
-    user = models.ForeignKey(User, models.CASCADE, related_name="role_assignments", verbose_name=_("staff"))
+    user = models.ForeignKey(User, models.CASCADE, related_name="role_assignments", verbose_name=_("staff member"))
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="role_assignments", verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     created_at = models.DateTimeField(_("assigned"), default=timezone.now, editable=False)

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from nav_sikkerhet.core import services
 from nav_sikkerhet.core.models import AuditLogEntry, Citizen, RoleAssignment, Unit, User
 from tests.factories import UserFactory
+from utestenging.models import Decision, Status
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -31,6 +32,10 @@ def test_demo_data_is_idempotent_and_has_every_demo_login():
     assert Unit.objects.filter(municipality_number="0301", unit_type="nav_kontor").count() >= 2
     assert Unit.objects.filter(municipality_number="4601", unit_type="nav_kontor").count() >= 2
     assert Unit.objects.filter(result_area="NAV Kontaktsenter").count() == 2
+    decisions = Decision.objects.all()
+    assert {d.status for d in decisions} == set(Status)
+    assert decisions.filter(status=Status.ACTIVE, kind="FYUS").exists()
+    assert decisions.filter(status=Status.ACTIVE, kind="TFUS").exists()
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from nav_sikkerhet.core import selectors
 from nav_sikkerhet.core.identity import parse_personident
@@ -56,4 +57,4 @@ class Command(BaseCommand):
                 f"{timezone.localtime(entry.created_at):%d.%m.%Y %H:%M:%S}\t{entry.actor_ident}\t{entry.message}\t"
                 f"{entry.request_method} {entry.request_path}".rstrip()
             )
-        self.stdout.write(_("%(count)d look-ups.") % {"count": count})
+        self.stdout.write(ngettext("%(count)d look-up.", "%(count)d look-ups.", count) % {"count": count})

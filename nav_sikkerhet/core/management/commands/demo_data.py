@@ -1,8 +1,10 @@
 """Idempotent demo data: units in Oslo and Bergen, a contact-centre result area, staff and citizens."""
 
 import datetime
+import importlib.util
 import random
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -168,6 +170,13 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(STAFF)} demo logins (password '{DEMO_PASSWORD}')")
         created = sum(self._citizen(admin, i) for i in range(CITIZEN_COUNT))
         self.stdout.write(f"{CITIZEN_COUNT} citizens ({created} new)")
+        # Each app may bring its own demo data in <app>/demo.py, loaded after the shared core.
+        for config in apps.get_app_configs():
+            module = f"{config.name}.demo"
+            if config.name.startswith(("django.", "nav_sikkerhet")) or importlib.util.find_spec(module) is None:
+                continue
+            made = importlib.import_module(module).load()
+            self.stdout.write(f"{config.label}: {made} demo objects" if made else f"{config.label}: already loaded")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def _unit(self, spec):

@@ -1,0 +1,95 @@
+"""Administrators read decisions here; every change goes through the services (the only actions offered)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from nav_sikkerhet.core.admin import CitizenAuditMixin
+
+from . import services
+from .models import AlternativeChannel, Decision, DecisionEvent, EarlierWarning, Fact, Registration, ServiceComplaint
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class FactInline(ReadOnlyInline):
+    model = Fact
+    fields = ["occurred_on", "description"]
+
+
+class WarningInline(ReadOnlyInline):
+    model = EarlierWarning
+    fields = ["given_on", "form", "note"]
+
+
+class ChannelInline(ReadOnlyInline):
+    model = AlternativeChannel
+    fields = ["channel", "person_name", "phone", "times", "address", "place", "note"]
+
+
+class RegistrationInline(ReadOnlyInline):
+    model = Registration
+    fields = ["kind", "done_on", "reference", "done_by"]
+
+
+class ComplaintInline(ReadOnlyInline):
+    model = ServiceComplaint
+    fields = ["received_on", "from_whom", "summary", "answered_on", "answer_summary", "answered_by"]
+
+
+class EventInline(ReadOnlyInline):
+    model = DecisionEvent
+    fields = ["at", "kind", "actor", "text"]
+
+
+@admin.action(description=_("Bring status in line with the dates (activate or expire)"))
+def refresh_status(modeladmin, request, queryset):
+    changed = 0
+    for decision in queryset.only("pk", "status"):
+        before = decision.status
+        try:
+            after = services.decision_refresh_status(decision_id=decision.pk, by=request.user).status
+        except ValidationError as error:
+            modeladmin.message_user(request, "; ".join(error.messages), level=messages.ERROR)
+            continue
+        changed += after != before
+    modeladmin.message_user(
+        request, ngettext("%(count)d decision changed status.", "%(count)d decisions changed status.", changed)
+        % {"count": changed},
+    )
+
+
+@admin.register(Decision)
+class DecisionAdmin(CitizenAuditMixin, SimpleHistoryAdmin):
+    list_display = ["case_number", "kind", "status", "unit", "citizen", "valid_from", "valid_to", "signed_by"]
+    list_filter = ["status", "kind", "scope", "unit__region", "unit"]
+    search_fields = ["citizen__name", "unit__number", "unit__name"]
+    list_select_related = ["unit", "citizen", "signed_by"]
+    date_hierarchy = "valid_from"
+    actions = [refresh_status]
+    inlines = [FactInline, WarningInline, ChannelInline, RegistrationInline, ComplaintInline, EventInline]
+    audit_action = "admin.decision"
+
+    def audited_citizen(self, obj):
+        return obj.citizen
+
+    # The transition table and the guideline's rules live in the services; the admin never edits a decision.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
