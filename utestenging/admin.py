@@ -65,7 +65,8 @@ def refresh_status(modeladmin, request, queryset):
             continue
         changed += after != before
     modeladmin.message_user(
-        request, ngettext("%(count)d decision changed status.", "%(count)d decisions changed status.", changed)
+        request,
+        ngettext("%(count)d decision changed status.", "%(count)d decisions changed status.", changed)
         % {"count": changed},
     )
 

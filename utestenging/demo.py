@@ -45,27 +45,51 @@ def _prepared(*, by, citizen, unit, kind, start, weeks=12, scope=Scope.UNIT, cha
     decision = services.decision_create(by=by, citizen=citizen, unit=unit, kind=kind)
     happened = min(start, timezone.localdate())
     grounds = [Ground.PHONE_THREATS] if kind == Kind.TFUS else [Ground.THREATS, Ground.HARASSMENT]
-    assessments = dict(ASSESSMENTS) if Kind(kind).phone else {k: v for k, v in ASSESSMENTS.items()
-                                                            if k != "other_units_views"}
+    assessments = (
+        dict(ASSESSMENTS) if Kind(kind).phone else {k: v for k, v in ASSESSMENTS.items() if k != "other_units_views"}
+    )
     channels = {
-        "phone": {"channel": ChannelKind.PHONE, "person_name": by.get_full_name(), "phone": "55 55 33 33",
-                  "times": "Tirsdager kl. 10–12"},
+        "phone": {
+            "channel": ChannelKind.PHONE,
+            "person_name": by.get_full_name(),
+            "phone": "55 55 33 33",
+            "times": "Tirsdager kl. 10–12",
+        },
         "written": {"channel": ChannelKind.WRITTEN, "address": f"{unit.name}, Postboks 4, 0130 Oslo"},
     }[channel]
     services.decision_update(
-        by=by, decision_id=decision.pk, grounds=grounds, scope=scope, valid_from=start,
-        valid_to=start + datetime.timedelta(days=7 * weeks - 1), letter_language=citizen.preferred_language,
-        facts=[{"occurred_on": happened - datetime.timedelta(days=9),
-                "description": "Bruker truet saksbehandler i mottaket: «Jeg vet hvor du bor.»"},
-               {"occurred_on": happened - datetime.timedelta(days=30),
-                "description": "Bruker slo i skranken og kalte ansatte nedsettende ting."}],
-        warnings=[{"given_on": happened - datetime.timedelta(days=25), "form": WarningForm.WRITTEN,
-                   "note": "Skriftlig advarsel om at gjentakelse kan føre til utestenging."}],
-        channels=[channels], **assessments,
+        by=by,
+        decision_id=decision.pk,
+        grounds=grounds,
+        scope=scope,
+        valid_from=start,
+        valid_to=start + datetime.timedelta(days=7 * weeks - 1),
+        letter_language=citizen.preferred_language,
+        facts=[
+            {
+                "occurred_on": happened - datetime.timedelta(days=9),
+                "description": "Bruker truet saksbehandler i mottaket: «Jeg vet hvor du bor.»",
+            },
+            {
+                "occurred_on": happened - datetime.timedelta(days=30),
+                "description": "Bruker slo i skranken og kalte ansatte nedsettende ting.",
+            },
+        ],
+        warnings=[
+            {
+                "given_on": happened - datetime.timedelta(days=25),
+                "form": WarningForm.WRITTEN,
+                "note": "Skriftlig advarsel om at gjentakelse kan føre til utestenging.",
+            }
+        ],
+        channels=[channels],
+        **assessments,
     )
     if notice == "not_possible":
         services.decision_notice_not_possible(
-            by=by, decision_id=decision.pk, reason="Bruker har ingen kjent adresse; varsel kunne ikke gis.",
+            by=by,
+            decision_id=decision.pk,
+            reason="Bruker har ingen kjent adresse; varsel kunne ikke gis.",
         )
     return decision
 
@@ -73,8 +97,9 @@ def _prepared(*, by, citizen, unit, kind, start, weeks=12, scope=Scope.UNIT, cha
 def _signed(*, by, start, **kwargs):
     decision = _prepared(by=by, start=start, **kwargs)
     services.decision_mark_ready(by=by, decision_id=decision.pk)
-    return services.decision_sign(by=by, decision_id=decision.pk, written_delivery="post",
-                                  told_orally_on=start, other_measures_acknowledged=True)
+    return services.decision_sign(
+        by=by, decision_id=decision.pk, written_delivery="post", told_orally_on=start, other_measures_acknowledged=True
+    )
 
 
 def load() -> int:
@@ -93,44 +118,67 @@ def load() -> int:
     with _clock(today - days(20)) as clock_ok:
         if not clock_ok:
             return 0
-        active = _signed(by=leader, citizen=people[0], unit=office, kind=Kind.FYUS, start=today - days(20),
-                         scope=Scope.MUNICIPALITY)
-        services.registration_record(by=leader, decision_id=active.pk, kind=RegistrationKind.GOSYS,
-                                     done_on=today - days(20))
+        active = _signed(
+            by=leader, citizen=people[0], unit=office, kind=Kind.FYUS, start=today - days(20), scope=Scope.MUNICIPALITY
+        )
+        services.registration_record(
+            by=leader, decision_id=active.pk, kind=RegistrationKind.GOSYS, done_on=today - days(20)
+        )
     with _clock(today - days(70)):
-        phone = _signed(by=contact_leader, citizen=people[1], unit=contact_centre, kind=Kind.TFUS,
-                        start=today - days(70), scope=Scope.RESULT_AREA, channel="written")
+        phone = _signed(
+            by=contact_leader,
+            citizen=people[1],
+            unit=contact_centre,
+            kind=Kind.TFUS,
+            start=today - days(70),
+            scope=Scope.RESULT_AREA,
+            channel="written",
+        )
         for kind in RegistrationKind:
-            services.registration_record(by=contact_leader, decision_id=phone.pk, kind=kind,
-                                         done_on=today - days(70), reference="2026/1234")
+            services.registration_record(
+                by=contact_leader, decision_id=phone.pk, kind=kind, done_on=today - days(70), reference="2026/1234"
+            )
     with _clock(today - days(100)):
-        expired = _signed(by=leader, citizen=people[2], unit=office, kind=Kind.FYUS, start=today - days(100),
-                          weeks=12)
+        expired = _signed(by=leader, citizen=people[2], unit=office, kind=Kind.FYUS, start=today - days(100), weeks=12)
     with _clock(today - days(10)):
         services.decision_refresh_status(decision_id=expired.pk)
-        services.complaint_register(by=caseworker, decision_id=expired.pk, received_on=today - days(10),
-                                    from_whom="Advokat Hansen (fullmektig)",
-                                    summary="Mener utestengingen var urimelig lang.")
+        services.complaint_register(
+            by=caseworker,
+            decision_id=expired.pk,
+            received_on=today - days(10),
+            from_whom="Advokat Hansen (fullmektig)",
+            summary="Mener utestengingen var urimelig lang.",
+        )
     with _clock(today - days(40)):
         lifted = _signed(by=leader, citizen=people[3], unit=office, kind=Kind.FYUS, start=today - days(40), weeks=8)
     with _clock(today - days(12)):
-        services.decision_lift(by=leader, decision_id=lifted.pk, lifted_on=today - days(12),
-                               reason="Bruker har fått ny saksbehandler og beklaget hendelsen skriftlig.")
+        services.decision_lift(
+            by=leader,
+            decision_id=lifted.pk,
+            lifted_on=today - days(12),
+            reason="Bruker har fått ny saksbehandler og beklaget hendelsen skriftlig.",
+        )
     with _clock(today - days(30)):
-        _signed(by=bergen_leader, citizen=people[4], unit=bergen, kind=Kind.FTUS,
-                                start=today - days(30))
+        _signed(by=bergen_leader, citizen=people[4], unit=bergen, kind=Kind.FTUS, start=today - days(30))
 
     _signed(by=leader, citizen=people[5], unit=office, kind=Kind.FYUS, start=today + days(3), weeks=6)
     ready = _prepared(by=caseworker, citizen=people[6], unit=office, kind=Kind.FTUS, start=today + days(1))
     services.decision_update(by=caseworker, decision_id=ready.pk, responsible_leader=leader)
     services.decision_mark_ready(by=caseworker, decision_id=ready.pk)
-    noticed = _prepared(by=caseworker, citizen=people[7], unit=office, kind=Kind.FYUS, start=today + days(14),
-                        notice="send")
-    services.decision_send_notice(by=caseworker, decision_id=noticed.pk, sent_on=today - days(2),
-                                  method=NoticeMethod.LETTER, deadline=today + days(12))
+    noticed = _prepared(
+        by=caseworker, citizen=people[7], unit=office, kind=Kind.FYUS, start=today + days(14), notice="send"
+    )
+    services.decision_send_notice(
+        by=caseworker,
+        decision_id=noticed.pk,
+        sent_on=today - days(2),
+        method=NoticeMethod.LETTER,
+        deadline=today + days(12),
+    )
     services.decision_create(by=caseworker, citizen=people[8], unit=office, kind=Kind.FYUS)
     dropped = _prepared(by=caseworker, citizen=people[9], unit=office, kind=Kind.FYUS, start=today + days(7))
-    services.decision_drop(by=leader, decision_id=dropped.pk,
-                           reason="Bruker har beklaget; muntlig advarsel vurderes som tilstrekkelig.")
+    services.decision_drop(
+        by=leader, decision_id=dropped.pk, reason="Bruker har beklaget; muntlig advarsel vurderes som tilstrekkelig."
+    )
     services.decision_start_extension(by=contact_leader, decision_id=phone.pk)
     return Decision.objects.count()

@@ -97,6 +97,10 @@ class GroundsForm(forms.ModelForm):
         widgets = {"kind": forms.RadioSelect}
         help_texts = {"kind": GUIDANCE["kind"]}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Kind.choices
+
 
 class AssessmentForm(forms.ModelForm):
     class Meta:
@@ -167,8 +171,9 @@ class StatementForm(forms.Form):
 
 
 class SignForm(forms.Form):
+    # No preselected answer: the leader states how the citizen is told (§6).
     written_delivery = forms.ChoiceField(
-        label=_("How the citizen gets the written decision"), choices=WrittenDelivery.choices
+        label=_("How the citizen gets the written decision"), choices=[("", "---------"), *WrittenDelivery.choices]
     )
     told_orally_on = forms.DateField(label=_("Told orally on (if so)"), widget=DATE, required=False)
     other_measures_acknowledged = forms.BooleanField(

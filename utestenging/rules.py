@@ -11,7 +11,16 @@ from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Unit, UnitType
 
-from .models import DECIDED_STATUSES, Kind, NoticeStatus, Scope, StatementStatus, Status
+from .models import (
+    DECIDED_STATUSES,
+    MAX_PERIOD_DAYS,
+    AlternativeChannel,
+    Kind,
+    NoticeStatus,
+    Scope,
+    StatementStatus,
+    Status,
+)
 
 # How long an ended measure counts as "recent" when the leader is shown the citizen's other measures.
 RECENT_MEASURE_DAYS = 365
@@ -59,6 +68,12 @@ def covered_units(scope: str, unit: Unit, units: Iterable[Unit]) -> list[Unit]:
 def require_scope_fits_unit(scope: str, unit: Unit) -> None:
     if scope == Scope.MUNICIPALITY and unit.unit_type != UnitType.NAV_KONTOR:
         raise ValidationError({"scope": _("Only a NAV office can extend a decision to the municipality's offices.")})
+    # §4: NAV offices share a decision only within their municipality; "other result areas" (Kontaktsenter,
+    # Hjelpemidler, Forvaltning) across their units. A NAV office's result area is every office in the country.
+    if scope == Scope.RESULT_AREA and unit.unit_type == UnitType.NAV_KONTOR:
+        raise ValidationError(
+            {"scope": _("A NAV office can extend a decision only to the NAV offices in its municipality.")}
+        )
 
 
 @dataclass(frozen=True)
@@ -66,6 +81,18 @@ class ChecklistItem:
     key: str
     label: str
     done: bool
+
+
+def period_ok(decision, today: datetime.date) -> bool:
+    """A period is set, starts today or later, and lasts at most 12 weeks (§5, §9.3)."""
+    start, end = decision.valid_from, decision.valid_to
+    return bool(start and end and today <= start <= end and (end - start).days < MAX_PERIOD_DAYS)
+
+
+def channel_complete(channel) -> bool:
+    """A channel states every detail its kind requires, so the letter gives the citizen something concrete."""
+    required = AlternativeChannel.REQUIRED_DETAILS.get(channel.channel)
+    return required is not None and all(str(getattr(channel, name) or "").strip() for name in required)
 
 
 def checklist(decision, *, facts: Sequence, channels: Sequence, today: datetime.date) -> list[ChecklistItem]:
@@ -119,7 +146,11 @@ def checklist(decision, *, facts: Sequence, channels: Sequence, today: datetime.
             )
         )
     items += [
-        ChecklistItem("channels", _("At least one alternative service channel with concrete details"), bool(channels)),
+        ChecklistItem(
+            "channels",
+            _("At least one alternative service channel with concrete details"),
+            any(channel_complete(channel) for channel in channels),
+        ),
         ChecklistItem(
             "notice",
             _("Advance notice handled (sent and answered or deadline passed, or not possible with a reason)"),
@@ -128,7 +159,7 @@ def checklist(decision, *, facts: Sequence, channels: Sequence, today: datetime.
         ChecklistItem(
             "period",
             _("Period set, at most 12 weeks, starting today or later"),
-            bool(decision.valid_from and decision.valid_to and decision.valid_from >= today),
+            period_ok(decision, today),
         ),
         ChecklistItem(
             "duration_assessment", _("Why this length (assessed in writing)"), written(decision.duration_assessment)

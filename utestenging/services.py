@@ -55,7 +55,7 @@ EDITABLE_FIELDS = frozenset(
 
 
 def _locked(decision_id: int) -> Decision:
-    return Decision.objects.select_for_update().select_related("unit", "extends").get(pk=decision_id)
+    return Decision.objects.select_for_update(of=("self",)).select_related("unit", "extends").get(pk=decision_id)
 
 
 def _event(decision: Decision, by: User | None, kind: str, text: str = "") -> None:
@@ -442,7 +442,9 @@ def complaint_answer(
     answer_summary: str,
 ) -> ServiceComplaint:
     """Record the written answer to a service complaint; the leader answers."""
-    complaint = ServiceComplaint.objects.select_for_update().select_related("decision__unit").get(pk=complaint_id)
+    complaint = (
+        ServiceComplaint.objects.select_for_update(of=("self",)).select_related("decision__unit").get(pk=complaint_id)
+    )
     rules.require_may_sign(by, complaint.decision)
     if complaint.answered_on:
         raise ValidationError(_("This complaint has already been answered."), code="answered")
