@@ -39,6 +39,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "set_language": expect(302, anonymous=302, superuser=302),  # POST-only view redirects a GET back
     "core:start": expect(200),
     "core:access_report": only(LEADERS),
+    "core:reminder_done": expect(405, superuser=405),  # POST only; a stranger's reminder answers 404
     "utestenging:overview": only(DECISION_VIEWERS),
     "utestenging:create": only(DECISION_PREPARERS),
     "utestenging:detail": only(DECISION_VIEWERS),
@@ -61,6 +62,8 @@ OBJECT_URLS = sorted(name for name in MATRIX if name.startswith("utestenging:")
 
 def url_kwargs(name: str, objects: dict) -> dict:
     """The arguments each URL needs, from objects made in the actor's unit."""
+    if name == "core:reminder_done":
+        return {"reminder_id": 1}
     if name not in OBJECT_URLS:
         return {}
     kwargs = {"public_id": objects["decision"].public_id}

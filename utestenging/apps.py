@@ -9,6 +9,7 @@ class UtestengingConfig(AppConfig):
     def ready(self):
         from nav_sikkerhet.core import startpage
 
-        from . import selectors
+        from . import scheduled, selectors
 
         startpage.register("utestenging/_start_panel.html", selectors.start_panel)
+        scheduled.register()

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "nav_sikkerhet.core"
     label = "core"
     verbose_name = _("Units, citizens and staff")
+
+    def ready(self):
+        from . import selectors, startpage
+
+        startpage.register("core/_reminders_panel.html", selectors.reminders_panel)

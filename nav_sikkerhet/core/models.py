@@ -213,3 +213,36 @@ class AuditLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_ident} {self.action}"
+
+
+class Reminder(models.Model):
+    """A reminder to a staff member, sent once by e-mail and shown on their start page until done.
+
+    ``key`` says what, about which object and for which due date; being unique, it is what makes
+    a reminder exist and be sent once however often or concurrently the sweep runs.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=50)
+    recipient = models.ForeignKey(User, models.CASCADE, related_name="reminders", verbose_name=_("recipient"))
+    due_on = models.DateField(_("due on"))
+    # What the reminder is about, by case number and link only: never a citizen's name or identity number.
+    case_number = models.CharField(_("case number"), max_length=50)
+    path = models.CharField(_("link"), max_length=300)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["recipient", "done_at"]),
+            models.Index(fields=["sent_at"], name="core_reminder_unsent"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.case_number} {self.due_on}"

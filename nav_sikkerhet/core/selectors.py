@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from . import access, startpage
-from .models import AuditLogEntry, Citizen, RoleAssignment, User
+from .models import AuditLogEntry, Citizen, Reminder, RoleAssignment, User
 from .services import audit_log_record
 
 
@@ -83,3 +83,9 @@ def access_report(
         date_to=date_to,
         entries=entries,
     )
+
+
+def reminders_panel(user) -> dict | None:
+    """The user's open reminders, as tasks on the start page."""
+    reminders = list(Reminder.objects.filter(recipient=user, done_at__isnull=True).order_by("due_on", "pk")[:50])
+    return {"reminders": reminders} if reminders else None

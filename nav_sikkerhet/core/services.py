@@ -1,14 +1,18 @@
 """State changes in the shared core. Each takes keyword arguments and the acting user."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import access, audit
 from .identity import parse_personident
-from .models import AuditEvent, AuditLogEntry, Citizen, RoleAssignment, Unit, User
+from .models import AuditEvent, AuditLogEntry, Citizen, Reminder, RoleAssignment, Unit, User
 
 
 def _require_may_manage_roles(by: User, unit: Unit) -> None:
@@ -132,3 +136,71 @@ def audit_log_record(
     entry.save()
     transaction.on_commit(lambda: audit.emit(entry))
     return entry
+
+
+# How long a reminder claimed by a sender that died stays claimed before another may send it.
+REMINDER_CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+
+
+def reminder_ensure(
+    *, key: str, kind: str, recipient: User, due_on: datetime.date, case_number: str, path: str,
+) -> tuple[Reminder, bool]:
+    """Create the reminder unless it exists; safe when two sweeps race (the key is unique)."""
+    try:
+        with transaction.atomic():
+            return Reminder.objects.create(key=key, kind=kind, recipient=recipient, due_on=due_on,
+                                           case_number=case_number, path=path), True
+    except IntegrityError:
+        return Reminder.objects.get(key=key), False
+
+
+def reminder_send(*, reminder_id: int) -> bool:
+    """Send the reminder's e-mail once. Returns False when it was already sent or is being sent.
+
+    The claim is one conditional UPDATE, so only one of several concurrent senders gets it.
+    A failed send releases the claim and raises, so the task retries.
+    """
+    from .scheduling import REMINDER_KINDS
+
+    now = timezone.now()
+    claimed = Reminder.objects.filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - REMINDER_CLAIM_TIMEOUT),
+        pk=reminder_id, sent_at__isnull=True,
+    ).update(claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return False
+    reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
+    kind = REMINDER_KINDS[reminder.kind]
+    recipient = reminder.recipient
+    values = {"case": reminder.case_number, "due": reminder.due_on.strftime("%d.%m.%Y"),
+              "url": settings.SITE_URL.rstrip("/") + reminder.path}
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        subject, body = str(kind.subject) % values, str(kind.body) % values
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email], fail_silently=False)
+    except Exception:
+        Reminder.objects.filter(pk=reminder_id).update(claimed_at=None)
+        raise
+    Reminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now())
+    return True
+
+
+def reminder_mark_done(*, by: User, reminder_id: int) -> Reminder:
+    """The recipient ticks a reminder off their start page."""
+    reminder = Reminder.objects.get(pk=reminder_id, recipient=by)
+    if reminder.done_at is None:
+        reminder.done_at = timezone.now()
+        reminder.save(update_fields=["done_at"])
+    return reminder
+
+
+def reminders_close_moot() -> int:
+    """Close open reminders whose case no longer needs the action (answered, extended, registered …)."""
+    from .scheduling import REMINDER_KINDS
+
+    closed = 0
+    for reminder in Reminder.objects.filter(done_at__isnull=True).only("pk", "kind", "key"):
+        kind = REMINDER_KINDS.get(reminder.kind)
+        if kind is not None and not kind.still_relevant(int(reminder.key.split(":")[1])):
+            closed += Reminder.objects.filter(pk=reminder.pk, done_at__isnull=True).update(done_at=timezone.now())
+    return closed

@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.start, name="start"),
     path("innsyn/tilgangslogg/", views.access_report, name="access_report"),
+    path("paminnelser/<int:reminder_id>/ferdig/", views.reminder_done, name="reminder_done"),
 ]

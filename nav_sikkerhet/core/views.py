@@ -1,13 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, selectors
+from . import access, selectors, services
 from .forms import AccessReportForm
 from .health import check_redis
+from .models import Reminder
 
 
 @login_required
@@ -50,3 +51,13 @@ def healthz(request):
     checks["redis"] = check_redis()
     healthy = all(value in ("ok", "not configured") for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@login_required
+@require_POST
+def reminder_done(request, reminder_id):
+    try:
+        services.reminder_mark_done(by=request.user, reminder_id=reminder_id)
+    except Reminder.DoesNotExist as error:
+        raise Http404 from error
+    return redirect("core:start")

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+class LanguageMiddleware:
+    """Bokmål unless the staff member chose otherwise: the language cookie, then their profile.
+
+    The browser's Accept-Language is ignored on purpose: a NAV workstation's browser language
+    says nothing about the language the employee works in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.available = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in self.available:
+            user = getattr(request, "user", None)
+            chosen = getattr(user, "language", None) if user is not None and user.is_authenticated else None
+        if chosen not in self.available:
+            chosen = settings.LANGUAGE_CODE
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = chosen
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", chosen)
+        patch_vary_headers(response, ["Cookie"])
+        return response

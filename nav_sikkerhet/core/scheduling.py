@@ -1,0 +1,71 @@
+"""The daily sweep: jobs the apps register, reminder kinds and their texts, and safe enqueueing.
+
+The schedule itself is in settings.CELERY_BEAT_SCHEDULE; without Redis, `manage.py
+run_scheduled_jobs` (from cron) runs the same sweep once.
+"""
+
+import datetime
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReminderKind:
+    """The e-mail texts of one kind of reminder; %(case)s, %(due)s and %(url)s are filled in."""
+
+    kind: str
+    subject: str
+    body: str
+    # Whether the reminder still needs doing, given the case number's object id; checked by the sweep.
+    still_relevant: Callable[[int], bool]
+
+
+REMINDER_KINDS: dict[str, ReminderKind] = {}
+JOBS: list[Callable[[datetime.date], None]] = []
+
+
+def register_reminder_kind(kind: ReminderKind) -> None:
+    REMINDER_KINDS[kind.kind] = kind
+
+
+def register_job(job: Callable[[datetime.date], None]) -> None:
+    if job not in JOBS:
+        JOBS.append(job)
+
+
+def enqueue(task, *args) -> bool:
+    """Queue a task; never let a broker outage reach the user. The next sweep picks up what failed."""
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 – Redis down, or an eager task failing: both wait for the next sweep
+        logger.warning("Could not run or queue %s; the next sweep will pick it up", task.name, exc_info=True)
+        return False
+    return True
+
+
+@dataclass
+class SweepResult:
+    jobs: int = 0
+    queued: int = 0
+    closed: int = 0
+
+
+def run_sweep(today: datetime.date | None = None) -> SweepResult:
+    """Run every registered job, close reminders that no longer apply, and queue unsent e-mails."""
+    from . import services, tasks
+    from .models import Reminder
+
+    today = today or timezone.localdate()
+    result = SweepResult()
+    for job in JOBS:
+        job(today)
+        result.jobs += 1
+    result.closed = services.reminders_close_moot()
+    for reminder_id in Reminder.objects.filter(sent_at__isnull=True).values_list("pk", flat=True):
+        result.queued += enqueue(tasks.send_reminder, reminder_id)
+    return result
