@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Trigram search for the reception look-up on PostgreSQL; harmless on SQLite (no pg-only migration runs).
+    "django.contrib.postgres",
     "guardian",
     "simple_history",
     "axes",
@@ -148,6 +150,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEVELOPMENT
 
+# Letters: the fonts embedded in every PDF (Debian's fonts-dejavu-core). Files are stored with
+# STORAGES["default"] (MEDIA_ROOT by default), under letters/<decision public id>/.
+LETTER_FONT_DIR = env.str("LETTER_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
+
 # Security baseline. Sessions end after 30 idle minutes: every request renews the cookie.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -231,5 +237,8 @@ LOGGING = {
     "loggers": {
         "nav_sikkerhet.audit": {"handlers": ["audit"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO; letters need only its warnings.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

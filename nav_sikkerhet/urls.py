@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import views as core_views
+from utestenging.api import api
 
 admin.site.site_header = _("NAV security measures – administration")
 admin.site.site_title = _("NAV security measures")
@@ -16,5 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("beslutninger/", include("utestenging.urls")),
+    path("mottak/", include("utestenging.lookup_urls")),
+    path("api/v1/", api.urls),
     path("", include("nav_sikkerhet.core.urls")),
 ]

@@ -2,12 +2,19 @@ import pytest
 
 from nav_sikkerhet.core.models import Role
 
+from .celery_utils import celery_config
 from .factories import CitizenFactory, UnitFactory, UserFactory, assign_role
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Stored files (archived letters) go to a folder of the test's own, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -46,3 +53,11 @@ def leader(staff_with_role, unit):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="superuser_test", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tasks run eagerly in every test, even with REDIS_URL set (as in CI); a test that wants the
+    broker says so with ``celery_config(task_always_eager=False, broker_url=...)``."""
+    with celery_config(task_always_eager=True, task_eager_propagates=True):
+        yield

@@ -1,6 +1,7 @@
 """Every URL pattern against every role: a new view without an access rule fails here."""
 
 import datetime
+import hashlib
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -25,6 +26,9 @@ def expect(default: int, anonymous: int = 302, superuser: int = 200, **roles: in
 
 DECISION_VIEWERS = LEADERS | {Role.SAKSBEHANDLER.value, Role.SIKKERHETSANSVARLIG.value}
 DECISION_PREPARERS = LEADERS | {Role.SAKSBEHANDLER.value}
+RECEPTION_LIST_VIEWERS = DECISION_VIEWERS | {Role.MOTTAK.value, Role.KONTAKTSENTER.value}
+LOOKUP_ROLES = LEADERS | {Role.MOTTAK.value, Role.KONTAKTSENTER.value}
+BREACH_REGISTRARS = LOOKUP_ROLES | DECISION_PREPARERS  # look-up in a covered unit, or preparing in the deciding one
 
 
 def only(roles, ok: int = 200) -> dict[str, int]:
@@ -45,28 +49,53 @@ MATRIX: dict[str, dict[str, int]] = {
     "utestenging:detail": only(DECISION_VIEWERS),
     "utestenging:edit": only(DECISION_PREPARERS),
     "utestenging:notice": only(DECISION_PREPARERS),
-    "utestenging:sign": only(LEADERS),
-    "utestenging:lift": only(LEADERS),
-    "utestenging:drop": only(LEADERS),
+    "utestenging:sign": only(LEADERS) | {SUPERUSER: 404},  # the guideline names the leader, not an admin
+    "utestenging:lift": only(LEADERS) | {SUPERUSER: 404},  # the guideline names the leader, not an admin
+    "utestenging:drop": only(LEADERS) | {SUPERUSER: 404},  # the guideline names the leader, not an admin
     "utestenging:registration": only(DECISION_PREPARERS),
     "utestenging:complaint": only(DECISION_PREPARERS),
-    "utestenging:complaint_answer": only(LEADERS),
+    "utestenging:complaint_answer": only(LEADERS) | {SUPERUSER: 404},  # the guideline names the leader, not an admin
     # POST-only actions: a GET is refused as a method for everyone logged in.
     "utestenging:mark_ready": expect(405, superuser=405),
     "utestenging:reopen": expect(405, superuser=405),
     "utestenging:extend": expect(405, superuser=405),
+    # Letters: the status page and the archived file follow the decision; a retry is a POST.
+    "utestenging:letter_status": only(DECISION_VIEWERS),
+    "utestenging:letter_download": only(DECISION_VIEWERS),
+    "utestenging:letter_retry": expect(405, superuser=405),
+    # The reception list of a unit: reception (look-up) and everyone who sees the unit's decisions.
+    "utestenging:reception_list": only(RECEPTION_LIST_VIEWERS),
+    "utestenging:reception_list_pdf": only(RECEPTION_LIST_VIEWERS),
+    # The reception look-up; a breach is registered on an active decision covering the unit.
+    "mottak:search": only(LOOKUP_ROLES),
+    "mottak:person": only(LOOKUP_ROLES),
+    "mottak:breach": only(BREACH_REGISTRARS),
+    "mottak:breach_done": only(BREACH_REGISTRARS),
+    # The API is not session-based: the schema is public, and the one operation is POST with a key.
+    "api:openapi-json": expect(200, anonymous=200),
+    "api:api-root": expect(404, anonymous=404, superuser=404),  # django-ninja's base path, needed to reverse it
+    "api:sikkerhetstiltak": expect(405, anonymous=405, superuser=405),
 }
 OBJECT_URLS = sorted(name for name in MATRIX if name.startswith("utestenging:")
-                     and name not in ("utestenging:overview", "utestenging:create"))
+                     and name not in ("utestenging:overview", "utestenging:create")) + ["mottak:breach",
+                                                                                      "mottak:breach_done"]
 
 
 def url_kwargs(name: str, objects: dict) -> dict:
     """The arguments each URL needs, from objects made in the actor's unit."""
     if name == "core:reminder_done":
         return {"reminder_id": 1}
+    if name == "mottak:person":
+        return {"public_id": objects["decision"].citizen.public_id}
+    if name in ("mottak:breach", "mottak:breach_done"):
+        return {"public_id": objects["active" if name == "mottak:breach" else "breach"].public_id}
     if name not in OBJECT_URLS:
         return {}
+    if name.startswith("utestenging:reception_list"):
+        return {"unit_number": objects["unit"].number}
     kwargs = {"public_id": objects["decision"].public_id}
+    if name.startswith("utestenging:letter_"):
+        kwargs["letter_id"] = objects["letter"].pk
     if name == "utestenging:edit":
         kwargs["step"] = "grunnlag"
     if name == "utestenging:complaint_answer":
@@ -104,14 +133,33 @@ def test_matrix_names_all_resolve():
 
 @pytest.fixture
 def unit_objects(db):
-    from utestenging.models import Decision, ServiceComplaint
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from utestenging.models import Breach, Decision, Letter, ServiceComplaint
 
     unit = UnitFactory(number="0315", name="NAV Grünerløkka")
     creator = UserFactory(username="matrix_creator")
     decision = Decision.objects.create(citizen=CitizenFactory(), unit=unit, kind="FYUS", created_by=creator)
     complaint = ServiceComplaint.objects.create(decision=decision, received_on=datetime.date.today(),
                                                 from_whom="Bruker", summary="Klage", registered_by=creator)
-    return {"unit": unit, "decision": decision, "complaint": complaint}
+    pdf = b"%PDF-1.7 matrix"
+    letter = Letter.objects.create(
+        decision=decision, kind="decision", language="nb", status="ready", created_by=creator,
+        file=default_storage.save(f"letters/{decision.public_id}/decision.pdf", ContentFile(pdf)),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    active = Decision.objects.create(
+        citizen=CitizenFactory(), unit=unit, kind="FYUS", created_by=creator, status="active", signed_by=creator,
+        signed_at=timezone.now(), valid_from=timezone.localdate(), valid_to=timezone.localdate(),
+    )
+    active.covered_units.add(unit)
+    breach = Breach.objects.create(decision=active, occurred_at=timezone.now(), channel="in_person",
+                                   description="Kom likevel", asked_to_leave=True, police_called=False,
+                                   registered_by=creator)
+    return {"unit": unit, "decision": decision, "complaint": complaint, "letter": letter, "active": active,
+            "breach": breach}
 
 
 @pytest.fixture

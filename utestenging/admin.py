@@ -9,7 +9,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from nav_sikkerhet.core.admin import CitizenAuditMixin
 
 from . import services
-from .models import AlternativeChannel, Decision, DecisionEvent, EarlierWarning, Fact, Registration, ServiceComplaint
+from .models import (
+    AlternativeChannel,
+    Decision,
+    DecisionEvent,
+    EarlierWarning,
+    Fact,
+    Letter,
+    Registration,
+    ServiceComplaint,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -48,6 +57,14 @@ class ComplaintInline(ReadOnlyInline):
     fields = ["received_on", "from_whom", "summary", "answered_on", "answer_summary", "answered_by"]
 
 
+class LetterInline(ReadOnlyInline):
+    """The archived letters: read-only, as the files and their SHA-256 never change."""
+
+    model = Letter
+    fields = ["kind", "language", "status", "sha256", "created_at", "created_by", "generated_at", "error"]
+    readonly_fields = fields
+
+
 class EventInline(ReadOnlyInline):
     model = DecisionEvent
     fields = ["at", "kind", "actor", "text"]
@@ -79,7 +96,7 @@ class DecisionAdmin(CitizenAuditMixin, SimpleHistoryAdmin):
     list_select_related = ["unit", "citizen", "signed_by"]
     date_hierarchy = "valid_from"
     actions = [refresh_status]
-    inlines = [FactInline, WarningInline, ChannelInline, RegistrationInline, ComplaintInline, EventInline]
+    inlines = [FactInline, WarningInline, ChannelInline, RegistrationInline, ComplaintInline, LetterInline, EventInline]
     audit_action = "admin.decision"
 
     def audited_citizen(self, obj):

@@ -103,9 +103,13 @@ def _signed(*, by, start, **kwargs):
 
 
 def load() -> int:
-    """Create the demo decisions once; returns how many were made."""
-    if Decision.objects.exists():
-        return 0
+    """Create the demo decisions once, and the cases due for a reminder; returns how many were made."""
+    made = 0 if Decision.objects.exists() else _load_lifecycle()
+    return made + _load_due_for_reminders()
+
+
+def _load_lifecycle() -> int:
+    """Decisions in every state."""
     leader = User.objects.get(username="leder")
     caseworker = User.objects.get(username="saksbehandler")
     contact_leader = User.objects.get(username="leder.kontaktsenter")
@@ -182,3 +186,63 @@ def load() -> int:
     )
     services.decision_start_extension(by=contact_leader, decision_id=phone.pk)
     return Decision.objects.count()
+
+
+def _load_due_for_reminders() -> int:
+    """Cases of NAV Grünerløkka due for each kind of reminder to `leder` on the day they are loaded.
+
+    So `manage.py run_scheduled_jobs` right after `demo_data` e-mails each reminder once, and a
+    second run sends nothing. Made once, for citizens 13–17 (the lifecycle above uses the first 12).
+    """
+    people = list(Citizen.objects.order_by("pk")[12:17])
+    if len(people) < 5 or Decision.objects.filter(citizen__in=people).exists():
+        return 0
+    leader = User.objects.get(username="leder")
+    caseworker = User.objects.get(username="saksbehandler")
+    office = Unit.objects.get(number="0315")
+    today = timezone.localdate()
+    days = datetime.timedelta
+    before = Decision.objects.count()
+
+    # Full 12-week decisions ending in 21 days, in 7 days and today: "assess extension" and "expires today".
+    ending = []
+    for citizen, days_left in zip(people[:3], (21, 7, 0), strict=True):
+        start = today + days(days_left) - days(83)
+        with _clock(start) as clock_ok:
+            if not clock_ok:
+                return 0
+            decision = _signed(by=leader, citizen=citizen, unit=office, kind=Kind.FYUS, start=start)
+            for kind in RegistrationKind:
+                services.registration_record(
+                    by=leader, decision_id=decision.pk, kind=kind, done_on=start, reference="2026/2001"
+                )
+        ending.append(decision)
+    # A service complaint received 14 days ago and not yet answered.
+    with _clock(today - days(14)):
+        services.complaint_register(
+            by=caseworker,
+            decision_id=ending[0].pk,
+            received_on=today - days(14),
+            from_whom="Bruker selv",
+            summary="Mener telefontiden i det alternative tilbudet er for kort.",
+        )
+    # Advance notice sent two weeks ago; the citizen's deadline was yesterday.
+    with _clock(today - days(15)):
+        noticed = _prepared(
+            by=caseworker, citizen=people[3], unit=office, kind=Kind.FYUS, start=today + days(7), notice="send"
+        )
+        services.decision_update(by=caseworker, decision_id=noticed.pk, responsible_leader=leader)
+        services.decision_send_notice(
+            by=caseworker,
+            decision_id=noticed.pk,
+            sent_on=today - days(15),
+            method=NoticeMethod.LETTER,
+            deadline=today - days(1),
+        )
+    # Signed three days ago; only the Gosys flag registered since.
+    with _clock(today - days(3)):
+        fresh = _signed(by=leader, citizen=people[4], unit=office, kind=Kind.TFUS, start=today - days(3), weeks=8)
+        services.registration_record(
+            by=leader, decision_id=fresh.pk, kind=RegistrationKind.GOSYS, done_on=today - days(3)
+        )
+    return Decision.objects.count() - before

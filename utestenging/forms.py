@@ -82,7 +82,8 @@ def formset_rows(formset) -> list[dict]:
     return [
         {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
         for form in formset.forms
-        if form.has_changed() and not form.cleaned_data.get("DELETE")
+        # Kept rows arrive as unchanged initial data; only the empty extra row has no cleaned data.
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
 
 

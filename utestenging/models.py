@@ -198,6 +198,8 @@ class Decision(models.Model):
             models.Index(fields=["status", "valid_to"]),
             models.Index(fields=["status", "valid_from"]),
             models.Index(fields=["citizen", "status"]),
+            # The sweep's registration reminders read decisions signed in a date range.
+            models.Index(fields=["signed_at"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -267,6 +269,8 @@ class Decision(models.Model):
             errors["grounds"] = _("Choose only grounds that fit the kind of measure.")
         if self.notice_deadline and self.notice_sent_on and self.notice_deadline < self.notice_sent_on:
             errors["notice_deadline"] = _("The deadline cannot be before the notice was sent.")
+        if self.statement_received_on and self.statement_received_on > timezone.localdate():
+            errors["statement_received_on"] = _("The date cannot be in the future.")
         if (
             self.lifted_on
             and self.valid_from
@@ -431,6 +435,11 @@ class ServiceComplaint(models.Model):
         verbose_name = _("service complaint")
         verbose_name_plural = _("service complaints")
         ordering = ["received_on", "pk"]
+        # The sweep's reminders read the unanswered complaints received in a date range.
+        indexes = [
+            models.Index(fields=["received_on"], condition=models.Q(answered_on__isnull=True),
+                         name="complaint_unanswered_received"),
+        ]
 
     def __str__(self):
         return f"{self.received_on:%d.%m.%Y} {self.from_whom}"
@@ -468,6 +477,7 @@ class EventKind(models.TextChoices):
     REGISTERED = "registered", _("Registration done")
     COMPLAINT_RECEIVED = "complaint_received", _("Service complaint received")
     COMPLAINT_ANSWERED = "complaint_answered", _("Service complaint answered")
+    BREACH = "breach", _("Breach: the citizen came or called despite the decision")
 
 
 class DecisionEvent(models.Model):
@@ -488,3 +498,115 @@ class DecisionEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%d.%m.%Y %H:%M} {self.get_kind_display()}"
+
+
+class LetterKind(models.TextChoices):
+    NOTICE = "notice", _("Advance notice")
+    DECISION = "decision", _("Decision letter")
+    EXTENSION = "extension", _("Extension letter")
+    LIFTING = "lifting", _("Lifting letter")
+    COMPLAINT_ANSWER = "complaint_answer", _("Answer to the service complaint")
+
+
+class LetterStatus(models.TextChoices):
+    PENDING = "pending", _("Being produced")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Letter(models.Model):
+    """A letter to the citizen, rendered once to PDF/A and archived with its SHA-256; never replaced (§6, §7)."""
+
+    decision = models.ForeignKey(Decision, models.PROTECT, related_name="letters", verbose_name=_("decision"))
+    kind = models.CharField(_("kind of letter"), max_length=20, choices=LetterKind.choices)
+    complaint = models.ForeignKey(
+        ServiceComplaint, models.PROTECT, null=True, blank=True, related_name="letters", verbose_name=_("complaint")
+    )
+    # The n-th letter of its kind: an advance notice can be sent again after the case went back to draft.
+    sequence = models.PositiveSmallIntegerField(_("number"), default=1)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    status = models.CharField(_("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.PENDING)
+    file = models.FileField(_("file"), max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    generated_at = models.DateTimeField(_("produced"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "kind", "sequence"],
+                condition=models.Q(complaint__isnull=True),
+                name="one_letter_per_decision_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["decision", "kind", "complaint"],
+                condition=models.Q(complaint__isnull=False),
+                name="one_letter_per_complaint",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="complaint_answer", complaint__isnull=False)
+                | (~models.Q(kind="complaint_answer") & models.Q(complaint__isnull=True)),
+                name="letter_complaint_only_for_answers",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="ready") | (~models.Q(file="") & ~models.Q(sha256="")),
+                name="letter_ready_has_file_and_hash",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision.case_number} {self.get_kind_display()} ({self.language})"
+
+    def clean(self):
+        errors = {}
+        if (self.kind == LetterKind.COMPLAINT_ANSWER) != (self.complaint_id is not None):
+            errors["complaint"] = _("Only an answer to a service complaint refers to a complaint, and it must.")
+        elif self.complaint_id and self.complaint.decision_id != self.decision_id:
+            errors["complaint"] = _("The complaint belongs to another decision.")
+        if self.status == LetterStatus.READY and not (self.file and len(self.sha256) == 64):
+            errors["sha256"] = _("A ready letter has a stored file and its SHA-256.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class BreachChannel(models.TextChoices):
+    IN_PERSON = "in_person", _("Came to the office")
+    PHONE = "phone", _("Called")
+
+
+class Breach(models.Model):
+    """The citizen came or called despite the decision (§8), as reception or the contact centre registered it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    decision = models.ForeignKey(Decision, models.PROTECT, related_name="breaches", verbose_name=_("decision"))
+    occurred_at = models.DateTimeField(_("when"))
+    channel = models.CharField(_("how"), max_length=10, choices=BreachChannel.choices)
+    description = models.TextField(_("what happened"))
+    asked_to_leave = models.BooleanField(_("asked to leave or end the call"))
+    police_called = models.BooleanField(_("police called"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("breach")
+        verbose_name_plural = _("breaches")
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self):
+        return f"{self.occurred_at:%d.%m.%Y %H:%M} {self.get_channel_display()}"
+
+    def clean(self):
+        # A few minutes of slack for clocks that differ between the desk's PC and the server.
+        if self.occurred_at and self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+            raise ValidationError({"occurred_at": _("A breach cannot be registered in the future.")})

@@ -31,8 +31,8 @@ def may_prepare(user, decision) -> bool:
 
 
 def may_sign(user, decision) -> bool:
-    """Only the deciding unit's leader or acting leader decides (§4, §9.2)."""
-    return access.has_unit_perm(user, Perm.SIGN_DECISION, decision.unit)
+    """Only the deciding unit's leader or acting leader decides (§4, §9.2), not an administrator."""
+    return access.holds_role_perm(user, Perm.SIGN_DECISION, decision.unit)
 
 
 def require_may_prepare(user, decision) -> None:
@@ -263,3 +263,34 @@ def is_recent_or_current(decision, today: datetime.date) -> bool:
 def require_lift_date(decision, lifted_on: datetime.date, today: datetime.date) -> None:
     if lifted_on > today:
         raise ValidationError({"lifted_on": _("A decision is lifted today or on an earlier date, not in advance.")})
+
+
+# -- breaches (§8) -------------------------------------------------------------------------------------------
+
+
+def may_register_breach(user, decision) -> bool:
+    """Reception or the contact centre of a covered unit, or those who prepare decisions in the deciding unit."""
+    if decision.status not in DECIDED_STATUSES:
+        return False
+    if access.has_unit_perm(user, Perm.PREPARE_DECISION, decision.unit):
+        return True
+    return (
+        access.units_with_perm(user, Perm.LOOKUP_MEASURES)
+        .filter(pk__in=decision.covered_units.values("pk"))
+        .exists()
+    )
+
+
+def require_may_register_breach(user, decision) -> None:
+    if not may_register_breach(user, decision):
+        raise PermissionDenied(_("You may not register a breach of this decision."))
+
+
+def require_breach_in_period(decision, occurred_on: datetime.date) -> None:
+    """A breach happens while the decision is in force: between its first day and its last (or lifting) day."""
+    start, end = decision.valid_from, decision.ends_on
+    if start is None or end is None or not start <= occurred_on <= end:
+        period = f"{start:%d.%m.%Y}–{end:%d.%m.%Y}" if start and end else "–"
+        raise ValidationError(
+            {"occurred_at": _("The decision was not in force then (its period is %(period)s).") % {"period": period}}
+        )

@@ -61,13 +61,19 @@ def expiry_reminders(today: datetime.date) -> None:
         earliest_end = latest_end - datetime.timedelta(days=CATCH_UP_DAYS)
         if index + 1 < len(EXPIRY_STAGES):
             earliest_end = max(earliest_end, today + datetime.timedelta(days=EXPIRY_STAGES[index + 1][0] + 1))
-        decisions = (
+        decisions = list(
             Decision.objects.filter(status__in=IN_FORCE, valid_to__range=(earliest_end, latest_end))
-            .exclude(extensions__status__in=IN_FORCE)
             .select_related("responsible_leader")
         )
+        # Not those already extended. Looked up by id: an anti-join (.exclude(extensions__…)) makes
+        # PostgreSQL hash every decision in force, so the cost would grow with all decisions.
+        extended = set(
+            Decision.objects.filter(extends__in=[d.pk for d in decisions], status__in=IN_FORCE)
+            .values_list("extends_id", flat=True)
+        )
         for decision in decisions:
-            _remind(kind, decision, decision.valid_to - datetime.timedelta(days=days))
+            if decision.pk not in extended:
+                _remind(kind, decision, decision.valid_to - datetime.timedelta(days=days))
 
 
 def notice_deadline_reminders(today: datetime.date) -> None:

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
+from nav_sikkerhet.core.models import Unit
 from nav_sikkerhet.core.services import audit_log_record
 
-from .models import Decision, Registration, RegistrationKind, ServiceComplaint, Status
+from .models import Decision, Kind, Letter, Registration, RegistrationKind, ServiceComplaint, Status
 
 EXPIRING_WITHIN_DAYS = 21
 RECENTLY_EXPIRED_DAYS = 30
@@ -134,3 +135,84 @@ def start_panel(user) -> dict | None:
     if not (may_view or may_prepare):
         return None
     return {"overview": overview(user=user) if may_view else None, "may_create": may_prepare}
+
+
+# --- Letters and the reception list ---
+
+
+def letters_of(decision: Decision) -> QuerySet[Letter]:
+    """The decision's letters, oldest first. Lists no personal data: no audit line."""
+    return decision.letters.select_related("complaint").order_by("created_at", "pk")
+
+
+def letter_for_visible(*, user, public_id, letter_id: int) -> Letter:
+    """One letter of a decision the user may see, or 404. Writes no audit line: log when the file is shown."""
+    decision = decision_for_visible(user=user, public_id=public_id)
+    try:
+        letter = Letter.objects.select_related("complaint").get(pk=letter_id, decision=decision)
+    except Letter.DoesNotExist as error:
+        raise Http404 from error
+    letter.decision = decision
+    return letter
+
+
+RECEPTION_PERMS = (Perm.LOOKUP_MEASURES, Perm.VIEW_DECISIONS)
+PHYSICAL_KINDS = [kind for kind in Kind if kind.physical]
+
+
+def may_see_reception_list(user, unit: Unit) -> bool:
+    """Reception (look-up) and those who see the unit's decisions may print its list."""
+    return any(access.has_unit_perm(user, perm, unit) for perm in RECEPTION_PERMS)
+
+
+def reception_units(user) -> list[Unit]:
+    """The active units whose reception list the user may print."""
+    lookup, view = (access.units_with_perm(user, perm) for perm in RECEPTION_PERMS)
+    return list((lookup | view).filter(is_active=True).distinct().order_by("number"))
+
+
+@dataclass(frozen=True)
+class ReceptionList:
+    unit: Unit
+    day: datetime.date
+    decisions: list[Decision]
+
+
+def reception_list(*, user, unit_number: str, request=None, today: datetime.date | None = None) -> ReceptionList:
+    """Everyone excluded from the unit's premises today, for reception to print; 404 unless permitted.
+
+    Shows names and birth dates, so each citizen on it gets one audit line.
+    """
+    unit = Unit.objects.filter(number=unit_number).first()
+    if unit is None or not may_see_reception_list(user, unit):
+        raise Http404
+    today = today or timezone.localdate()
+    covering = Decision.covered_units.through.objects.filter(unit=unit).values("decision_id")
+    decisions = list(
+        Decision.objects.filter(
+            Q(unit=unit) | Q(pk__in=covering),
+            kind__in=PHYSICAL_KINDS,
+            status__in=[Status.SIGNED, Status.ACTIVE],
+            valid_from__lte=today,
+            valid_to__gte=today,
+        )
+        .select_related("citizen", "unit", "contact_person", "responsible_leader")
+        .prefetch_related("channels")
+        .order_by("citizen__name", "valid_to")
+    )
+    for citizen in {decision.citizen_id: decision.citizen for decision in decisions}.values():
+        audit_log_record(
+            actor=user,
+            citizen=citizen,
+            action="reception_list.view",
+            message=_("Reception list for unit %(unit)s shown"),
+            message_args={"unit": unit.number},
+            request=request,
+        )
+    return ReceptionList(unit=unit, day=today, decisions=decisions)
+
+
+def reception_panel(user) -> dict | None:
+    """The start-page link to the reception list, for each unit whose list the user may print."""
+    units = reception_units(user)
+    return {"units": units} if units else None

@@ -5,15 +5,19 @@ changes (activation, expiry) that no person performs.
 """
 
 import datetime
+import hashlib
+import logging
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nav_sikkerhet.core.models import Citizen, Unit, User
 
-from . import rules, workflow
+from . import letters, rules, workflow
 from .models import (
     EDITABLE_STATUSES,
     AlternativeChannel,
@@ -22,6 +26,9 @@ from .models import (
     EarlierWarning,
     EventKind,
     Fact,
+    Letter,
+    LetterKind,
+    LetterStatus,
     NoticeStatus,
     Registration,
     ServiceComplaint,
@@ -89,16 +96,22 @@ def _replace(model, decision: Decision, rows: list[dict], by: User) -> None:
     objects = [model(decision=decision, **row) for row in rows]
     for obj in objects:
         obj.full_clean(exclude=["decision"])
-    model.objects.filter(decision=decision).delete()
+    # One by one, so the history's deletion rows name the acting user (a queryset delete records none).
+    for old in model.objects.filter(decision=decision):
+        old._history_user = by
+        old.delete()
     for obj in objects:
         obj._history_user = by
         obj.save()
 
 
 @transaction.atomic
-def decision_create(*, by: User, citizen: Citizen, unit: Unit, kind: str) -> Decision:
-    """Open a draft decision for a citizen in the acting user's unit."""
-    decision = Decision(citizen=citizen, unit=unit, kind=kind, created_by=by)
+def decision_create(
+    *, by: User, citizen: Citizen, unit: Unit, kind: str, letter_language: str | None = None,
+) -> Decision:
+    """Open a draft decision for a citizen in the acting user's unit; letters default to their language."""
+    decision = Decision(citizen=citizen, unit=unit, kind=kind, created_by=by,
+                        letter_language=letter_language or citizen.preferred_language)
     rules.require_may_prepare(by, decision)
     if rules.may_sign(by, decision):
         decision.responsible_leader = by
@@ -169,6 +182,7 @@ def decision_send_notice(
         EventKind.NOTICE_SENT,
         _("Deadline for the citizen's statement: %(date)s") % {"date": deadline.strftime("%d.%m.%Y")},
     )
+    _letter_request(decision, LetterKind.NOTICE, by)
     return decision
 
 
@@ -307,6 +321,7 @@ def decision_sign(
     _save(decision, by)
     _sync_covered_units(decision)
     _event(decision, by, EventKind.SIGNED)
+    _letter_request(decision, LetterKind.EXTENSION if decision.extends_id else LetterKind.DECISION, by)
     if decision.valid_from <= timezone.localdate():
         _activate(decision, by)
     return decision
@@ -352,6 +367,18 @@ def decision_lift(*, by: User, decision_id: int, lifted_on: datetime.date, reaso
     decision.lifted_on, decision.lift_reason = lifted_on, reason
     _save(decision, by)
     _event(decision, by, EventKind.LIFTED, reason)
+    _letter_request(decision, LetterKind.LIFTING, by)
+    # Lifting the measure lifts its signed extension too, or the extension would still come into force.
+    for extension_id in decision.extensions.filter(status__in=[Status.SIGNED, Status.ACTIVE]).values_list(
+        "pk", flat=True,
+    ):
+        extension = _locked(extension_id)
+        _move(extension, Status.LIFTED)
+        extension.lifted_on = max(lifted_on, timezone.localdate(extension.signed_at))
+        extension.lift_reason = reason
+        _save(extension, by)
+        _event(extension, by, EventKind.LIFTED, reason)
+        _letter_request(extension, LetterKind.LIFTING, by)
     return decision
 
 
@@ -453,4 +480,158 @@ def complaint_answer(
     complaint._history_user = by
     complaint.save()
     _event(complaint.decision, by, EventKind.COMPLAINT_ANSWERED, complaint.from_whom)
+    _letter_request(complaint.decision, LetterKind.COMPLAINT_ANSWER, by, complaint=complaint)
     return complaint
+
+
+# --- Letters: requested by the services above, rendered once after commit, archived and never replaced. ---
+
+logger = logging.getLogger(__name__)
+
+# A letter still pending after this long has lost its task (e.g. the broker was down): it may be retried.
+LETTER_STUCK_AFTER = datetime.timedelta(minutes=10)
+
+
+def _letter_enqueue(letter_id: int) -> None:
+    from . import tasks  # tasks imports this module
+
+    # robust: an error after commit (broker down, eager rendering) is logged, never turned into an error
+    # page; the letter stays pending or failed and can be retried from its status page.
+    transaction.on_commit(lambda: tasks.generate_letter.delay(letter_id), robust=True)
+
+
+def _letter_request(decision: Decision, kind: str, by: User, complaint: ServiceComplaint | None = None) -> Letter:
+    """Record that a letter is due (pending) and have it rendered after commit, in the decision's letter language."""
+    existing = Letter.objects.filter(decision=decision, kind=kind, complaint=complaint)
+    if kind != LetterKind.NOTICE and existing.exists():
+        return existing.get()
+    letter = Letter(
+        decision=decision,
+        kind=kind,
+        complaint=complaint,
+        sequence=existing.count() + 1,
+        language=decision.letter_language,
+        created_by=by,
+    )
+    letter.full_clean()
+    letter.save()
+    _letter_enqueue(letter.pk)
+    return letter
+
+
+def _letter_path(letter: Letter, digest: str) -> str:
+    # The decision's public id, never the identity number; the hash makes every stored name new.
+    return f"letters/{letter.decision.public_id}/{letter.kind}-{letter.pk}-{digest[:16]}.pdf"
+
+
+def letter_generate(*, letter_id: int) -> Letter:
+    """Render a pending or failed letter to PDF/A and store it once, with its SHA-256.
+
+    Idempotent: a ready letter is returned untouched, so the archived file never changes, whatever
+    the templates say later. A failure leaves the letter ``failed`` with the error's name, for a retry.
+    """
+    with transaction.atomic():
+        letter = letters.letter_for_rendering(letter_id, lock=True)
+        if letter.status == LetterStatus.READY:
+            return letter
+        letter.attempts += 1
+        try:
+            pdf = letters.render_pdf(letter)
+            digest = hashlib.sha256(pdf).hexdigest()
+            name = default_storage.save(_letter_path(letter, digest), ContentFile(pdf))
+        except Exception as error:  # noqa: BLE001 - whatever broke, the letter shows as failed with a retry
+            logger.exception("Letter %s could not be produced", letter.pk)
+            letter.status, letter.error = LetterStatus.FAILED, type(error).__name__
+        else:
+            letter.status, letter.sha256, letter.error = LetterStatus.READY, digest, ""
+            letter.file.name, letter.generated_at = name, timezone.now()
+        # The decision, complaint and author were just loaded with the letter: no need to query them again.
+        letter.full_clean(exclude=["decision", "complaint", "created_by"])
+        letter.save()
+    return letter
+
+
+@transaction.atomic
+def letter_retry(*, by: User, letter_id: int) -> Letter:
+    """Produce a failed (or lost) letter again, after commit. A ready letter is never produced again."""
+    letter = Letter.objects.select_for_update(of=("self",)).select_related("decision__unit").get(pk=letter_id)
+    rules.require_may_prepare(by, letter.decision)
+    if letter.status == LetterStatus.READY:
+        return letter
+    if letter.status == LetterStatus.PENDING and letter.created_at > timezone.now() - LETTER_STUCK_AFTER:
+        raise ValidationError(_("The letter is still being produced."), code="pending")
+    letter.status, letter.error = LetterStatus.PENDING, ""
+    letter.full_clean()
+    letter.save()
+    _letter_enqueue(letter.pk)
+    return letter
+
+
+@transaction.atomic
+def breach_register(
+    *,
+    by: User,
+    decision_id: int,
+    occurred_at: datetime.datetime,
+    channel: str,
+    description: str,
+    asked_to_leave: bool,
+    police_called: bool,
+):
+    """Record that the citizen came or called despite the decision (§8).
+
+    It goes on the decision's timeline, and the responsible leader gets a reminder by e-mail,
+    queued after commit so that a broker outage never fails the registration.
+    """
+    # Imported here: this block was added to a module other work is also changing.
+    from django.urls import reverse
+
+    from nav_sikkerhet.core import scheduling, tasks
+    from nav_sikkerhet.core import services as core_services
+
+    from . import lookup
+    from .models import Breach
+
+    decision = _locked(decision_id)
+    rules.require_may_register_breach(by, decision)
+    breach = Breach(
+        decision=decision,
+        occurred_at=occurred_at,
+        channel=channel,
+        description=description,
+        asked_to_leave=asked_to_leave,
+        police_called=police_called,
+        registered_by=by,
+    )
+    breach.full_clean()
+    rules.require_breach_in_period(decision, timezone.localdate(occurred_at))
+    breach._history_user = by
+    breach.save()
+    yes, no = _("yes"), _("no")
+    _event(
+        decision,
+        by,
+        EventKind.BREACH,
+        _("%(how)s %(when)s. Asked to leave: %(asked)s. Police called: %(police)s. %(what)s")
+        % {
+            "how": breach.get_channel_display(),
+            "when": timezone.localtime(occurred_at).strftime("%d.%m.%Y %H:%M"),
+            "asked": yes if asked_to_leave else no,
+            "police": yes if police_called else no,
+            "what": description.strip(),
+        },
+    )
+    due_on = timezone.localdate(occurred_at)
+    path = reverse("utestenging:detail", args=[decision.public_id])
+    for recipient in lookup.breach_reminder_recipients(decision):
+        reminder, created = core_services.reminder_ensure(
+            key=f"{lookup.BREACH_REMINDER_KIND}:{breach.pk}:{due_on.isoformat()}:{recipient.pk}",
+            kind=lookup.BREACH_REMINDER_KIND,
+            recipient=recipient,
+            due_on=due_on,
+            case_number=decision.case_number,
+            path=path,
+        )
+        if created:
+            transaction.on_commit(lambda pk=reminder.pk: scheduling.enqueue(tasks.send_reminder, pk))
+    return breach

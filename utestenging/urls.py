@@ -18,4 +18,9 @@ urlpatterns = [
     path("<uuid:public_id>/registrering/", views.registration, name="registration"),
     path("<uuid:public_id>/serviceklage/", views.complaint, name="complaint"),
     path("<uuid:public_id>/serviceklage/<int:complaint_id>/svar/", views.complaint_answer, name="complaint_answer"),
+    path("<uuid:public_id>/brev/<int:letter_id>/", views.letter_status, name="letter_status"),
+    path("<uuid:public_id>/brev/<int:letter_id>/last-ned/", views.letter_download, name="letter_download"),
+    path("<uuid:public_id>/brev/<int:letter_id>/prov-igjen/", views.letter_retry, name="letter_retry"),
+    path("mottaksliste/<str:unit_number>/", views.reception_list, name="reception_list"),
+    path("mottaksliste/<str:unit_number>/pdf/", views.reception_list_pdf, name="reception_list_pdf"),
 ]

@@ -1,12 +1,18 @@
 """Thin views: parse input, call a selector or service, turn domain errors into form errors."""
 
+import hashlib
+import io
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,9 +21,11 @@ from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Citizen, User
 
-from . import forms, rules, selectors, services
+from . import forms, letters, rules, selectors, services
 from .guidance import GUIDANCE
-from .models import EDITABLE_STATUSES, Decision, RegistrationKind, ServiceComplaint, Status
+from .models import EDITABLE_STATUSES, Decision, LetterStatus, RegistrationKind, ServiceComplaint, Status
+
+logger = logging.getLogger(__name__)
 
 STEPS = [
     ("grunnlag", _("Grounds and facts")),
@@ -88,9 +96,6 @@ def create(request):
                 decision = services.decision_create(
                     by=request.user, citizen=citizen, unit=data["unit"], kind=data["kind"]
                 )
-                services.decision_update(
-                    by=request.user, decision_id=decision.pk, letter_language=citizen.preferred_language
-                )
         except ValidationError as error:
             add_errors(form, error)
         except PermissionDenied as error:
@@ -122,6 +127,7 @@ def detail(request, public_id):
             ],
             "complaints": decision.complaints.select_related("answered_by"),
             "extensions": decision.extensions.all(),
+            "letters": selectors.letters_of(decision),
             "may_prepare": rules.may_prepare(request.user, decision),
             "may_sign": rules.may_sign(request.user, decision),
             "editable": decision.status in EDITABLE_STATUSES,
@@ -460,3 +466,107 @@ def complaint_answer(request, public_id, complaint_id):
         success=_("Answer recorded."),
         extra=lambda d: {"title": _("Record the written answer"), "submit": _("Save")},
     )
+
+
+# --- Letters: status, download of the archived file, retry ---
+
+# Seconds between reloads of the status page while a letter is being produced.
+LETTER_REFRESH_SECONDS = 2
+
+
+def _letter_status_url(letter) -> str:
+    return reverse("utestenging:letter_status", args=[letter.decision.public_id, letter.pk])
+
+
+def _letter_status_page(request, letter, *, problem: str = ""):
+    response = render(
+        request,
+        "utestenging/letter_status.html",
+        {
+            "letter": letter,
+            "decision": letter.decision,
+            "problem": problem,
+            "may_retry": rules.may_prepare(request.user, letter.decision),
+            "Status": LetterStatus,
+            "retry_allowed": letter.status == LetterStatus.FAILED
+            or letter.status == LetterStatus.PENDING
+            and letter.created_at < timezone.now() - services.LETTER_STUCK_AFTER,
+        },
+    )
+    if letter.status == LetterStatus.PENDING and not problem:
+        # Reload until the letter is ready: no script needed (and none allowed by the CSP).
+        response["Refresh"] = str(LETTER_REFRESH_SECONDS)
+    return response
+
+
+@login_required
+def letter_status(request, public_id, letter_id):
+    """Whether a letter is being produced, ready (with its link) or failed (with a retry button)."""
+    letter = selectors.letter_for_visible(user=request.user, public_id=public_id, letter_id=letter_id)
+    return _letter_status_page(request, letter)
+
+
+@login_required
+def letter_download(request, public_id, letter_id):
+    """The archived PDF exactly as stored at signing, checked against its SHA-256."""
+    letter = selectors.letter_for_visible(user=request.user, public_id=public_id, letter_id=letter_id)
+    if letter.status != LetterStatus.READY:
+        return redirect(_letter_status_url(letter))
+    try:
+        with letter.file.open("rb") as stored:
+            content = stored.read()
+    except OSError:
+        logger.exception("Archived letter %s could not be read", letter.pk)
+        return _letter_status_page(request, letter, problem=_("The archived file could not be read."))
+    if hashlib.sha256(content).hexdigest() != letter.sha256:
+        logger.error("Archived letter %s does not match its SHA-256", letter.pk)
+        return _letter_status_page(
+            request, letter, problem=_("The archived file does not match its checksum and is not shown.")
+        )
+    selectors.audit_decision_display(
+        user=request.user, decision=letter.decision, request=request, action="letter.download"
+    )
+    return FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=letters.filename(letter), content_type="application/pdf"
+    )
+
+
+@login_required
+@require_POST
+def letter_retry(request, public_id, letter_id):
+    letter = selectors.letter_for_visible(user=request.user, public_id=public_id, letter_id=letter_id)
+    if not rules.may_prepare(request.user, letter.decision):
+        raise Http404
+    try:
+        services.letter_retry(by=request.user, letter_id=letter.pk)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except PermissionDenied:
+        raise Http404 from None
+    return redirect(_letter_status_url(letter))
+
+
+# --- The reception list: who may not come in today, printable and as PDF ---
+
+
+@login_required
+def reception_list(request, unit_number):
+    data = selectors.reception_list(user=request.user, unit_number=unit_number, request=request)
+    return render(request, "utestenging/reception_list.html", {"list": data})
+
+
+@login_required
+def reception_list_pdf(request, unit_number):
+    data = selectors.reception_list(user=request.user, unit_number=unit_number, request=request)
+    try:
+        html = render_to_string(
+            "utestenging/reception_list_pdf.html", {"list": data, "fonts": letters.font_urls()}, request=request
+        )
+        pdf = letters.html_to_pdf(html)
+    except Exception:  # noqa: BLE001 - the HTML list is always there to print instead
+        logger.exception("Reception list PDF for unit %s could not be produced", unit_number)
+        messages.error(request, _("The PDF could not be produced. Print this page instead."))
+        return redirect(reverse("utestenging:reception_list", args=[unit_number]))
+    name = f"mottaksliste-{data.unit.number}-{data.day:%Y-%m-%d}.pdf"
+    return FileResponse(io.BytesIO(pdf), as_attachment=True, filename=name, content_type="application/pdf")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import access, services
-from .models import AuditLogEntry, Citizen, RoleAssignment, Unit, User
+from .models import ApiKey, ApiScope, AuditLogEntry, Citizen, RoleAssignment, Unit, User
 
 
 class CitizenAuditMixin:
@@ -209,3 +209,50 @@ class AuditLogEntryAdmin(CitizenAuditMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ApiKeyForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = ["scopes"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(ServiceErrorsMixin, admin.ModelAdmin):
+    """Keys are made with `manage.py create_api_key`, which prints the key once; here they are changed and revoked."""
+
+    form = ApiKeyForm
+    list_display = ["system", "prefix", "scope_list", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["system", "prefix"]
+    readonly_fields = ["system", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = ["system", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    @admin.display(description=_("scopes"))
+    def scope_list(self, obj):
+        return ", ".join(obj.scopes)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        self._call_service(
+            request, services.api_key_set_scopes, by=request.user, api_key_id=obj.pk, scopes=form.cleaned_data["scopes"]
+        )
+
+    @admin.action(description=_("Revoke the selected API keys"), permissions=["change"])
+    def revoke(self, request, queryset):
+        for api_key_id in queryset.values_list("pk", flat=True):
+            self._call_service(request, services.api_key_revoke, by=request.user, api_key_id=api_key_id)
+        self.message_user(request, _("The selected API keys are revoked."), level=messages.SUCCESS)

@@ -3,6 +3,7 @@
 import uuid
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -246,3 +247,46 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.case_number} {self.due_on}"
+
+
+class ApiScope(models.TextChoices):
+    SIKKERHETSTILTAK_READ = "sikkerhetstiltak:read", _("Read security measures")
+
+
+def validate_scopes(value) -> None:
+    if not isinstance(value, list) or any(scope not in ApiScope.values for scope in value):
+        raise ValidationError(
+            _("Choose scopes among: %(scopes)s."), code="scopes", params={"scopes": ", ".join(ApiScope.values)}
+        )
+
+
+class ApiKey(models.Model):
+    """A key one integrating system (e.g. the contact centre's phone system) calls the API with.
+
+    Only a SHA-256 hash of the key is stored; the prefix finds the row. The key is shown once, when made.
+    """
+
+    system = models.CharField(
+        _("system"), max_length=100, help_text=_("The integrating system, e.g. «kontaktsenter-telefoni».")
+    )
+    prefix = models.CharField(_("key prefix"), max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list, blank=True, validators=[validate_scopes])
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["system", "-created_at"]
+
+    def __str__(self):
+        return f"{self.system} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])

@@ -66,6 +66,8 @@ def run_sweep(today: datetime.date | None = None) -> SweepResult:
         job(today)
         result.jobs += 1
     result.closed = services.reminders_close_moot()
-    for reminder_id in Reminder.objects.filter(sent_at__isnull=True).values_list("pk", flat=True):
+    # Not those closed before their e-mail went out: moot (answered, registered …) or ticked off.
+    unsent = Reminder.objects.filter(sent_at__isnull=True, done_at__isnull=True)
+    for reminder_id in unsent.values_list("pk", flat=True):
         result.queued += enqueue(tasks.send_reminder, reminder_id)
     return result

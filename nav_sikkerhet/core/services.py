@@ -1,6 +1,9 @@
 """State changes in the shared core. Each takes keyword arguments and the acting user."""
 
 import datetime
+import hashlib
+import hmac
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -12,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from . import access, audit
 from .identity import parse_personident
-from .models import AuditEvent, AuditLogEntry, Citizen, Reminder, RoleAssignment, Unit, User
+from .models import ApiKey, ApiScope, AuditEvent, AuditLogEntry, Citizen, Reminder, RoleAssignment, Unit, User
 
 
 def _require_may_manage_roles(by: User, unit: Unit) -> None:
@@ -155,7 +158,8 @@ def reminder_ensure(
 
 
 def reminder_send(*, reminder_id: int) -> bool:
-    """Send the reminder's e-mail once. Returns False when it was already sent or is being sent.
+    """Send the reminder's e-mail once. Returns False when it was already sent, is being sent, or was
+    closed first (moot, or ticked off on the start page).
 
     The claim is one conditional UPDATE, so only one of several concurrent senders gets it.
     A failed send releases the claim and raises, so the task retries.
@@ -165,7 +169,7 @@ def reminder_send(*, reminder_id: int) -> bool:
     now = timezone.now()
     claimed = Reminder.objects.filter(
         Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - REMINDER_CLAIM_TIMEOUT),
-        pk=reminder_id, sent_at__isnull=True,
+        pk=reminder_id, sent_at__isnull=True, done_at__isnull=True,
     ).update(claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return False
@@ -204,3 +208,75 @@ def reminders_close_moot() -> int:
         if kind is not None and not kind.still_relevant(int(reminder.key.split(":")[1])):
             closed += Reminder.objects.filter(pk=reminder.pk, done_at__isnull=True).update(done_at=timezone.now())
     return closed
+
+
+# -- API keys for integrating systems ------------------------------------------------------------------------
+
+API_KEY_MARK = "nsk"
+# How often last_used_at is written: at most once a minute per key, so a busy phone system costs no extra write.
+API_KEY_TOUCH_INTERVAL = datetime.timedelta(minutes=1)
+
+
+def _api_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_key_create(*, system: str, scopes: list[str] | None = None, by: User | None = None) -> tuple[ApiKey, str]:
+    """Make a key for an integrating system. Returns the row and the key itself, which is never stored or shown again.
+
+    ``by`` is the administrator; the management command (run by operations on the server) passes none.
+    """
+    if by is not None and not by.is_superuser:
+        raise PermissionDenied(_("Only administrators may manage API keys."))
+    prefix = secrets.token_hex(6)
+    key = f"{API_KEY_MARK}_{prefix}_{secrets.token_urlsafe(32)}"
+    api_key = ApiKey(
+        system=system.strip(),
+        prefix=prefix,
+        key_hash=_api_key_hash(key),
+        scopes=list(dict.fromkeys(scopes if scopes is not None else [ApiScope.SIKKERHETSTILTAK_READ])),
+    )
+    api_key.full_clean()
+    api_key.save()
+    return api_key, key
+
+
+def api_key_authenticate(*, key: str) -> ApiKey | None:
+    """The active key matching ``key``, or None. Compared by hash in constant time."""
+    mark, _sep, rest = (key or "").partition("_")
+    prefix, _sep, secret = rest.partition("_")
+    if mark != API_KEY_MARK or not prefix or not secret:
+        return None
+    api_key = ApiKey.objects.filter(prefix=prefix).order_by().first()
+    if api_key is None or not hmac.compare_digest(api_key.key_hash, _api_key_hash(key)) or not api_key.is_active:
+        return None
+    now = timezone.now()
+    if api_key.last_used_at is None or now - api_key.last_used_at > API_KEY_TOUCH_INTERVAL:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+    return api_key
+
+
+@transaction.atomic
+def api_key_revoke(*, by: User | None, api_key_id: int) -> ApiKey:
+    """Revoke a key at once; a revoked key is never valid again."""
+    if by is not None and not by.is_superuser:
+        raise PermissionDenied(_("Only administrators may manage API keys."))
+    api_key = ApiKey.objects.select_for_update().get(pk=api_key_id)
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+@transaction.atomic
+def api_key_set_scopes(*, by: User, api_key_id: int, scopes: list[str]) -> ApiKey:
+    """Change what a key may do."""
+    if not by.is_superuser:
+        raise PermissionDenied(_("Only administrators may manage API keys."))
+    api_key = ApiKey.objects.select_for_update().get(pk=api_key_id)
+    api_key.scopes = list(dict.fromkeys(scopes))
+    api_key.full_clean()
+    api_key.save(update_fields=["scopes"])
+    return api_key

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from nav_sikkerhet.core import services
-from nav_sikkerhet.core.models import AuditLogEntry, Citizen, RoleAssignment, Unit, User
+from nav_sikkerhet.core import scheduling, services
+from nav_sikkerhet.core.models import AuditLogEntry, Citizen, Reminder, RoleAssignment, Unit, User
 from tests.factories import UserFactory
 from utestenging.models import Decision, Status
 
@@ -36,6 +36,32 @@ def test_demo_data_is_idempotent_and_has_every_demo_login():
     assert {d.status for d in decisions} == set(Status)
     assert decisions.filter(status=Status.ACTIVE, kind="FYUS").exists()
     assert decisions.filter(status=Status.ACTIVE, kind="TFUS").exists()
+
+
+REMINDER_KINDS = [
+    "decision.expiry_21", "decision.expiry_7", "decision.expiry_0", "decision.notice_deadline",
+    "decision.complaint_unanswered", "decision.registrations_missing",
+]
+
+
+@pytest.mark.django_db
+def test_scheduled_jobs_after_demo_data_send_leder_each_reminder_once_and_a_second_run_sends_nothing(mailoutbox):
+    call_command("demo_data", stdout=io.StringIO())
+    call_command("demo_data", stdout=io.StringIO())  # safe again: no second set of due cases
+    out = io.StringIO()
+    call_command("run_scheduled_jobs", stdout=out)
+
+    leder = User.objects.get(username="leder")
+    sent = Reminder.objects.filter(sent_at__isnull=False)
+    assert sorted(sent.filter(recipient=leder).values_list("kind", flat=True)) == sorted(REMINDER_KINDS)
+    assert not sent.exclude(recipient=leder).exists()
+    assert [m.to for m in mailoutbox] == [[leder.email]] * len(REMINDER_KINDS)
+    jobs = len(scheduling.JOBS)
+    assert out.getvalue().strip() == f"jobs={jobs} reminders_queued={len(REMINDER_KINDS)} reminders_closed=0"
+
+    call_command("run_scheduled_jobs", stdout=out)
+    assert out.getvalue().splitlines()[-1] == f"jobs={jobs} reminders_queued=0 reminders_closed=0"
+    assert len(mailoutbox) == len(REMINDER_KINDS)
 
 
 @pytest.mark.django_db
@@ -79,7 +105,9 @@ def test_access_report_command_refuses_bad_input(leader, citizen, staff_with_rol
 def test_production_settings_pass_check_deploy_without_warnings():
     env = {**os.environ, "ENVIRONMENT": "production", "SECRET_KEY": secrets.token_urlsafe(50),
            "ALLOWED_HOSTS": "nav-sikkerhet.intern.nav.no", "DEBUG": "false"}
-    env.pop("ALLOW_TEST_IDENTS", None)
+    # Browser tests set this for Playwright; a production process never has it.
+    for name in ("ALLOW_TEST_IDENTS", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR, env=env, capture_output=True, text=True, check=False,

@@ -114,3 +114,22 @@ def test_login_is_throttled_after_repeated_failures(client, settings, unit):
     response = client.post(reverse("login"), {"username": "throttled", "password": "demo"})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_browser_language_does_not_override_bokmal(client, leader):
+    client.force_login(leader)
+    content = client.get(reverse("core:start"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="nb">' in content
+
+
+def test_chosen_language_cookie_wins(client, leader):
+    client.force_login(leader)
+    client.post(reverse("set_language"), {"language": "nn", "next": "/"})
+    assert '<html lang="nn">' in client.get(reverse("core:start")).content.decode()
+
+
+def test_profile_language_is_used_without_a_cookie(client, leader):
+    leader.language = "en"
+    leader.save()
+    client.force_login(leader)
+    assert '<html lang="en">' in client.get(reverse("core:start")).content.decode()

@@ -1,0 +1,35 @@
+"""Make an API key for an integrating system and print it once: only its hash is stored."""
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from nav_sikkerhet.core import services
+from nav_sikkerhet.core.models import ApiScope
+
+
+class Command(BaseCommand):
+    help = "Create an API key for an integrating system (e.g. the contact centre's phone system) and print it once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("system", help="Name of the integrating system, e.g. kontaktsenter-telefoni.")
+        parser.add_argument(
+            "--scope",
+            action="append",
+            dest="scopes",
+            choices=ApiScope.values,
+            help=f"What the key may do; repeat for several. Default: {ApiScope.SIKKERHETSTILTAK_READ}.",
+        )
+
+    def handle(self, *args, system, scopes, **options):
+        if not system.strip():
+            raise CommandError(_("Give the name of the integrating system."))
+        try:
+            api_key, key = services.api_key_create(system=system, scopes=scopes)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        self.stderr.write(
+            _("API key for %(system)s (prefix %(prefix)s, scopes: %(scopes)s). It is shown only now; store it safely.")
+            % {"system": api_key.system, "prefix": api_key.prefix, "scopes": ", ".join(api_key.scopes)}
+        )
+        self.stdout.write(key)

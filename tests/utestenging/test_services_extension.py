@@ -1,0 +1,132 @@
+"""decision_start_extension: a new draft that extends a decision, with its own assessment (§5)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from freezegun import freeze_time
+
+from utestenging import services
+from utestenging.models import Decision, EventKind, Status, WarningForm
+
+from .factories import ASSESSMENTS, EXTENSION_ASSESSMENT, WarningFactory, signed_decision
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+
+
+def _extend(decision, by):
+    return services.decision_start_extension(by=by, decision_id=decision.pk)
+
+
+def _codes(error):
+    return [e.code for e in error.error_list]
+
+
+def test_extension_starts_the_day_after_and_carries_over_facts_channels_and_scope(active, caseworker):
+    WarningFactory(decision=active, form=WarningForm.ORAL)
+    new = _extend(active, caseworker)
+    new.refresh_from_db()
+    assert (new.status, new.extends, new.citizen, new.unit, new.kind) == (
+        Status.DRAFT, active, active.citizen, active.unit, active.kind,
+    )
+    assert (new.valid_from, new.valid_to) == (active.valid_to + DAY, None)
+    assert (new.scope, new.grounds, new.responsible_leader) == (active.scope, active.grounds,
+                                                                  active.responsible_leader)
+    assert [f.description for f in new.facts.all()] == [f.description for f in active.facts.all()]
+    assert [c.phone for c in new.channels.all()] == [c.phone for c in active.channels.all()]
+    assert [w.form for w in new.warnings.all()] == [WarningForm.ORAL]
+    assert list(new.covered_units.all()) == [active.unit]
+    assert active.facts.count() == 1  # copied, not moved
+
+
+def test_extension_is_recorded_on_both_timelines(active, caseworker, assert_recorded):
+    new = _extend(active, caseworker)
+    assert_recorded(new, EventKind.CREATED, caseworker)
+    assert active.case_number in new.events.get().text
+    old_event = active.events.get(kind=EventKind.EXTENSION_STARTED)
+    assert (old_event.actor, old_event.text) == (caseworker, new.case_number)
+
+
+def test_extension_needs_its_own_assessments(active, caseworker):
+    new = _extend(active, caseworker)
+    for field in ("case_informed", "risk_of_repetition", "duration_assessment", "extension_assessment"):
+        assert getattr(new, field) == ""
+    with pytest.raises(ValidationError) as info:
+        services.decision_mark_ready(by=caseworker, decision_id=new.pk)
+    assert {"extension_assessment", "case_informed", "notice", "period"} <= set(_codes(info.value))
+
+
+def test_extension_is_prepared_and_signed_and_takes_over_when_the_old_one_expires(active, caseworker, leader):
+    new = _extend(active, caseworker)
+    services.decision_update(
+        by=caseworker, decision_id=new.pk, valid_to=new.valid_from + 27 * DAY,
+        **dict.fromkeys(ASSESSMENTS, "Vurdert på nytt."),
+        **EXTENSION_ASSESSMENT,
+    )
+    services.decision_notice_not_possible(by=caseworker, decision_id=new.pk, reason="Bruker nekter å motta post.")
+    services.decision_mark_ready(by=caseworker, decision_id=new.pk)
+    services.decision_sign(by=leader, decision_id=new.pk, written_delivery="post", other_measures_acknowledged=True)
+    new.refresh_from_db()
+    assert new.status == Status.SIGNED
+    day_after = active.valid_to + DAY
+    services.decision_refresh_status(decision_id=active.pk, today=day_after)
+    services.decision_refresh_status(decision_id=new.pk, today=day_after)
+    active.refresh_from_db()
+    new.refresh_from_db()
+    assert (active.status, new.status) == (Status.EXPIRED, Status.ACTIVE)
+
+
+def test_an_extension_cannot_be_started_twice(active, caseworker):
+    _extend(active, caseworker)
+    with pytest.raises(ValidationError) as info:
+        _extend(active, caseworker)
+    assert info.value.code == "duplicate"
+    assert active.extensions.count() == 1
+
+
+def test_a_new_extension_may_be_started_after_the_first_was_closed(active, caseworker, leader):
+    first = _extend(active, caseworker)
+    services.decision_drop(by=leader, decision_id=first.pk, reason="Feil periode.")
+    second = _extend(active, caseworker)
+    assert set(active.extensions.values_list("pk", flat=True)) == {first.pk, second.pk}
+
+
+def test_an_extension_cannot_be_started_after_the_old_decision_ended(active, caseworker):
+    with freeze_time(active.valid_to + DAY), pytest.raises(ValidationError) as info:
+        _extend(active, caseworker)
+    assert info.value.code == "ended"
+    assert not active.extensions.exists()
+
+
+def test_an_extension_can_be_started_on_the_last_day(active, caseworker):
+    with freeze_time(active.valid_to):
+        assert _extend(active, caseworker).valid_from == active.valid_to + DAY
+
+
+@pytest.mark.parametrize("status", [Status.READY, Status.EXPIRED, Status.LIFTED])
+def test_only_a_signed_or_active_decision_can_be_extended(active, caseworker, today, status):
+    Decision.objects.filter(pk=active.pk).update(status=status, lifted_on=today if status == Status.LIFTED else None)
+    with pytest.raises(ValidationError) as info:
+        _extend(active, caseworker)
+    assert info.value.code == "not_extendable"
+    assert not active.extensions.exists()
+
+
+def test_a_signed_decision_not_yet_in_force_can_be_extended(unit, citizen, caseworker, leader, today):
+    decision = signed_decision(unit=unit, citizen=citizen, created_by=caseworker, signed_by=leader,
+                               status=Status.SIGNED, valid_from=today + 7 * DAY, signed_on=today)
+    assert _extend(decision, caseworker).valid_from == decision.valid_to + DAY
+
+
+def test_reception_may_not_start_an_extension(active, reception):
+    with pytest.raises(PermissionDenied):
+        _extend(active, reception)
+    assert not active.extensions.exists()
+
+
+def test_leader_of_another_unit_may_not_start_an_extension(active, other_leader):
+    with pytest.raises(PermissionDenied):
+        _extend(active, other_leader)
+    assert not active.extensions.exists()

@@ -1,0 +1,255 @@
+"""Letters to the citizen, rendered with WeasyPrint from Django templates to archivable PDF/A.
+
+Pure: a letter (with its decision and rows loaded by :func:`letter_for_rendering`) → context →
+HTML → PDF bytes. Nothing here writes; ``services.letter_generate`` stores the bytes once, with
+their SHA-256, and never again. The letter's language is the one chosen for the citizen
+(``Decision.letter_language``, copied to ``Letter.language`` when the letter is requested).
+"""
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from nav_sikkerhet.core.identity import IdentKind
+from nav_sikkerhet.core.models import UnitType
+
+from .models import ChannelKind, Decision, Kind, Letter, LetterKind, NoticeStatus, StatementStatus, WarningForm
+
+# PDF/A-2u: an ISO 19005-2 archive format the Norwegian National Archives accept, with every glyph mapped
+# to Unicode so the archived text can be searched and extracted.
+PDF_VARIANT = "pdf/a-2u"
+# In settings.LETTER_FONT_DIR: Debian's fonts-dejavu-core (Makefile DEB_RUNTIME). WeasyPrint embeds the
+# subset of each font it uses, so the PDF never depends on the reader's fonts.
+FONT_FILES = {
+    "regular": "DejaVuSans.ttf",
+    "bold": "DejaVuSans-Bold.ttf",
+    "italic": "DejaVuSans-Oblique.ttf",
+}
+# NAV's general phone number, used where the letter needs a number and the staff member has none.
+NAV_PHONE = "55 55 33 33"
+DATE_FORMAT = "%d.%m.%Y"
+# A Norwegian postal address needs no country line.
+DOMESTIC = {"", "norge", "noreg", "norway", "no"}
+
+TEMPLATES = {
+    LetterKind.NOTICE: "utestenging/letters/notice.html",
+    LetterKind.DECISION: "utestenging/letters/decision.html",
+    LetterKind.EXTENSION: "utestenging/letters/decision.html",
+    LetterKind.LIFTING: "utestenging/letters/lifting.html",
+    LetterKind.COMPLAINT_ANSWER: "utestenging/letters/complaint_answer.html",
+}
+
+
+def font_urls() -> dict[str, str]:
+    """file:// URLs of the letter fonts, for @font-face (missing files are left out: fontconfig falls back)."""
+    folder = Path(settings.LETTER_FONT_DIR)
+    return {style: (folder / name).as_uri() for style, name in FONT_FILES.items() if (folder / name).exists()}
+
+
+class _FontsOnly(URLFetcher):
+    """Fetch the letter fonts and nothing else: a letter never loads anything from the network."""
+
+    def fetch(self, url, headers=None):
+        if url not in set(font_urls().values()):
+            raise ValueError(f"Letters load no external resources: {url}")
+        return super().fetch(url, headers)
+
+
+def letter_for_rendering(letter_id: int, *, lock: bool = False) -> Letter:
+    """The letter with everything its template shows, in a fixed number of queries (locked if asked)."""
+    letters = Letter.objects.select_for_update(of=("self",)) if lock else Letter.objects.all()
+    return (
+        letters.select_related(
+            "decision__citizen",
+            "decision__unit",
+            "decision__signed_by",
+            "decision__responsible_leader",
+            "decision__contact_person",
+            "decision__extends",
+            "decision__created_by",
+            "complaint__answered_by",
+            "created_by",
+        )
+        .prefetch_related("decision__facts", "decision__warnings", "decision__channels", "decision__covered_units")
+        .get(pk=letter_id)
+    )
+
+
+def _date(day: datetime.date | None) -> str:
+    return day.strftime(DATE_FORMAT) if day else ""
+
+
+def letter_date(letter: Letter) -> datetime.date:
+    """The date the letter carries: when the notice was sent, the decision signed, the complaint answered."""
+    decision = letter.decision
+    if letter.kind == LetterKind.NOTICE and decision.notice_sent_on:
+        return decision.notice_sent_on
+    if letter.kind in (LetterKind.DECISION, LetterKind.EXTENSION) and decision.signed_at:
+        return timezone.localdate(decision.signed_at)
+    if letter.kind == LetterKind.COMPLAINT_ANSWER and letter.complaint.answered_on:
+        return letter.complaint.answered_on
+    return timezone.localdate(letter.created_at)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A staff member as the letter names them: name, title and a phone number to call."""
+
+    name: str
+    title: str
+    phone: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}, {self.title}" if self.title else self.name
+
+
+def _person(user, fallback_title: str = "") -> Person | None:
+    if user is None:
+        return None
+    return Person(
+        name=user.get_full_name() or user.username,
+        title=user.title or fallback_title,
+        phone=user.phone or NAV_PHONE,
+    )
+
+
+def _channel_lines(channel) -> list[tuple[str, str]]:
+    """The concrete details of one alternative service channel, label first."""
+    details = [
+        (_("Contact person"), channel.person_name),
+        (_("Phone"), channel.phone),
+        (_("When"), channel.times),
+        (_("Address"), channel.address),
+        (_("Meeting place"), channel.place),
+        (_("Other details"), channel.note),
+    ]
+    return [(label, value) for label, value in details if value and value.strip()]
+
+
+def _warning(form: str) -> str:
+    return _("Written warning") if form == WarningForm.WRITTEN else _("Oral warning")
+
+
+def _measure(kind: Kind) -> str:
+    return {
+        Kind.FYUS: _("exclusion from NAV's premises"),
+        Kind.TFUS: _("restriction of phone contact with NAV"),
+        Kind.FTUS: _("exclusion from NAV's premises and restriction of phone contact with NAV"),
+    }[kind]
+
+
+def _title(letter: Letter, kind: Kind) -> str:
+    measure = _measure(kind)
+    return {
+        LetterKind.NOTICE: _("Advance notice: NAV is considering %(measure)s"),
+        LetterKind.DECISION: _("Decision on %(measure)s"),
+        LetterKind.EXTENSION: _("Decision to extend %(measure)s"),
+        LetterKind.LIFTING: _("Decision on %(measure)s is lifted"),
+        LetterKind.COMPLAINT_ANSWER: _("Answer to your service complaint"),
+    }[LetterKind(letter.kind)] % {"measure": measure}
+
+
+def context(letter: Letter) -> dict:
+    """Everything the letter templates show, as plain strings and lists, in the letter's language.
+
+    Call inside ``translation.override(letter.language)``: labels are translated here.
+    """
+    decision: Decision = letter.decision
+    citizen, unit = decision.citizen, decision.unit
+    kind = Kind(decision.kind)
+    signer = _person(decision.signed_by, _("Head of unit"))
+    contact = _person(decision.effective_contact or decision.signed_by or letter.created_by)
+    covered = list(decision.covered_units.all()) or [unit]
+    ident = citizen.personident
+    complaint = letter.complaint
+    extends = decision.extends
+    return {
+        "letter": letter,
+        "decision": decision,
+        "title": _title(letter, kind),
+        "language": letter.language,
+        "fonts": font_urls(),
+        "date": _date(letter_date(letter)),
+        "created_iso": letter_date(letter).isoformat(),
+        "reference": decision.case_number,
+        "unit_name": unit.name,
+        "unit_number": unit.number,
+        "municipality": unit.municipality_name,
+        "shared_leadership_possible": unit.unit_type == UnitType.NAV_KONTOR,
+        "nav_phone": NAV_PHONE,
+        "citizen_name": citizen.name,
+        "address_lines": [line for line in citizen.address.splitlines() if line.strip()],
+        "postal_line": f"{citizen.postal_code} {citizen.postal_city}".strip(),
+        "country": "" if citizen.country.strip().lower() in DOMESTIC else citizen.country,
+        "ident_label": _("D number") if citizen.ident_kind == IdentKind.DNR else _("National identity number"),
+        "ident": f"{ident[:6]} {ident[6:]}",
+        "physical": kind.physical,
+        "phone": kind.phone,
+        "measure": _measure(kind),
+        "valid_from": _date(decision.valid_from),
+        "valid_to": _date(decision.valid_to),
+        "units": [f"{u.number} {u.name}" for u in covered],
+        "facts": [(_date(f.occurred_on), f.description) for f in decision.facts.all()],
+        "warnings": [(_date(w.given_on), _warning(w.form), w.note) for w in decision.warnings.all()],
+        "grounds": decision.ground_labels(),
+        "case_informed": decision.case_informed,
+        "risk_of_repetition": decision.risk_of_repetition,
+        "clear_need": decision.clear_need,
+        "alternatives": decision.alternatives,
+        "proportionality": decision.proportionality,
+        "duration_assessment": decision.duration_assessment,
+        "extension_assessment": decision.extension_assessment,
+        "extends_reference": extends.case_number if extends else "",
+        "extends_from": _date(extends.valid_from) if extends else "",
+        "extends_to": _date(extends.valid_to) if extends else "",
+        "channels": [(ChannelKind(c.channel).label, _channel_lines(c)) for c in decision.channels.all()],
+        "notice_sent": decision.notice_status == NoticeStatus.SENT,
+        "notice_not_possible": decision.notice_status == NoticeStatus.NOT_POSSIBLE,
+        "notice_not_possible_reason": decision.notice_not_possible_reason,
+        "notice_sent_on": _date(decision.notice_sent_on),
+        "notice_deadline": _date(decision.notice_deadline),
+        "statement_received": decision.statement_status == StatementStatus.RECEIVED,
+        "statement_received_on": _date(decision.statement_received_on),
+        "statement_missing": decision.statement_status == StatementStatus.NONE_RECEIVED,
+        "signer": signer,
+        "contact": contact,
+        "sender": _person(letter.created_by, _("Head of unit") if letter.kind == LetterKind.LIFTING else ""),
+        "lifted_on": _date(decision.lifted_on),
+        "lift_reason": decision.lift_reason,
+        "complaint_from": complaint.from_whom if complaint else "",
+        "complaint_received_on": _date(complaint.received_on) if complaint else "",
+        "complaint_summary": complaint.summary if complaint else "",
+        "answer": complaint.answer_summary if complaint else "",
+        "answered_by": _person(complaint.answered_by, _("Head of unit")) if complaint else None,
+    }
+
+
+def render_html(letter: Letter) -> str:
+    """The letter as HTML, in the letter's language."""
+    with translation.override(letter.language):
+        return render_to_string(TEMPLATES[LetterKind(letter.kind)], context(letter))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """HTML to PDF/A bytes with the letter fonts embedded. Title and language come from the HTML."""
+    return HTML(string=html, url_fetcher=_FontsOnly()).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def render_pdf(letter: Letter) -> bytes:
+    return html_to_pdf(render_html(letter))
+
+
+def filename(letter: Letter) -> str:
+    """The download name: case number and kind, never the identity number."""
+    suffix = f"-{letter.sequence}" if letter.sequence > 1 else ""
+    if letter.complaint_id:
+        suffix = f"-{letter.complaint_id}"
+    return f"{letter.decision.case_number}-{letter.kind}{suffix}-{letter.language}.pdf"

@@ -1,0 +1,421 @@
+"""The reception and contact-centre look-up: which security measures are in force for a citizen today.
+
+One selector, :func:`measures_in_force`, answers both the look-up page and the API, so the rule of
+what is "in force" exists once: signed or active, and today within the period, from the dates
+alone (the daily job that moves the status may not have run yet). It reads only what the desk and
+the phone need: type, period, units, contact person and alternative channel. Never the grounds,
+facts or incidents.
+
+Queries: the look-up page costs the user's look-up units, the citizen, the measures (one query, with
+contact, covered units and channels as JSON subqueries) and the audit-log insert; the API the key, the
+citizen, the measures and the audit-log insert.
+"""
+
+import datetime
+import functools
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Aggregate, Func, OuterRef, Q, Subquery, TextField
+from django.db.models.functions import Coalesce, Greatest
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nav_sikkerhet.core import access, scheduling
+from nav_sikkerhet.core.access import Perm
+from nav_sikkerhet.core.models import Citizen, User
+from nav_sikkerhet.core.services import audit_log_record
+
+from . import rules
+from .models import AlternativeChannel, Breach, ChannelKind, Decision, Kind, Status
+
+IN_FORCE_STATUSES = (Status.SIGNED, Status.ACTIVE)
+# Trigram similarity (0–1) a name must reach to be listed; 0.3 is pg_trgm's own default threshold.
+NAME_SIMILARITY_THRESHOLD = 0.3
+NAME_RESULTS_LIMIT = 20
+BREACH_REMINDER_KIND = "decision.breach"
+
+
+def in_force_q(day: datetime.date) -> Q:
+    """The database form of Decision.in_force_on(day): status signed or active, day within the period."""
+    return Q(status__in=IN_FORCE_STATUSES, valid_from__lte=day, valid_to__gte=day)
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    id: int
+    number: str
+    name: str
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    channel: str
+    person_name: str
+    phone: str
+    times: str
+    address: str
+    place: str
+    note: str
+
+    @property
+    def label(self) -> str:
+        return ChannelKind(self.channel).label if self.channel in ChannelKind.values else self.channel
+
+
+@dataclass(frozen=True)
+class ContactRef:
+    nav_ident: str
+    name: str
+    phone: str
+
+
+@dataclass
+class Measure:
+    """One decision in force, as the desk, the phone and the API see it."""
+
+    decision_id: int
+    public_id: uuid.UUID
+    created_at: datetime.datetime
+    kind: str
+    valid_from: datetime.date
+    valid_to: datetime.date
+    unit: UnitRef
+    contact: ContactRef | None
+    covered_units: list[UnitRef] = field(default_factory=list)
+    channels: list[ChannelRef] = field(default_factory=list)
+    # Set for the look-up page: whether a covered unit is one where the user looks up measures.
+    covers_user: bool = False
+
+    @property
+    def kind_enum(self) -> Kind:
+        return Kind(self.kind)
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind_enum.label
+
+    @property
+    def physical(self) -> bool:
+        return self.kind_enum.physical
+
+    @property
+    def phone(self) -> bool:
+        return self.kind_enum.phone
+
+    @property
+    def case_number(self) -> str:
+        return Decision(pk=self.decision_id, created_at=self.created_at).case_number
+
+
+_CONTACT_FIELDS = ("nav_ident", "first_name", "last_name", "phone")
+_CHANNEL_FIELDS = ("channel", "person_name", "phone", "times", "address", "place", "note")
+_DECISION_FIELDS = ("pk", "public_id", "created_at", "kind", "valid_from", "valid_to", "unit_id", "unit__number",
+                    "unit__name")
+
+
+class _JSONArray(Func):
+    """A JSON array of the expressions: json_array on SQLite, json_build_array on PostgreSQL."""
+
+    function = "json_array"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="json_build_array", **extra)
+
+
+class _JSONArrayAgg(Aggregate):
+    """The rows' JSON arrays as one JSON array: json_group_array on SQLite, json_agg on PostgreSQL."""
+
+    function = "json_group_array"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="json_agg", **extra)
+
+
+def _json(value):
+    # PostgreSQL's driver hands json over parsed; SQLite hands it over as text.
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _measures_query(*, citizen_id, day):
+    """Decisions in force with the deciding unit, and their contact, covered units and channels as JSON.
+
+    Correlated subqueries rather than joins: one row per decision, and a plan PostgreSQL makes in a
+    fraction of the time a seven-table join takes.
+    """
+    through = Decision.covered_units.through
+    contact = Subquery(
+        User.objects.filter(pk=Coalesce(OuterRef("contact_person_id"), OuterRef("responsible_leader_id")))
+        .order_by()
+        .values(row=_JSONArray(*_CONTACT_FIELDS))[:1]
+    )
+    units = Subquery(
+        through.objects.filter(decision_id=OuterRef("pk"))
+        .values("decision_id")
+        .annotate(rows=_JSONArrayAgg(_JSONArray("unit_id", "unit__number", "unit__name")))
+        .values("rows")
+    )
+    channels = Subquery(
+        AlternativeChannel.objects.filter(decision_id=OuterRef("pk"))
+        .values("decision_id")
+        .annotate(rows=_JSONArrayAgg(_JSONArray("pk", *_CHANNEL_FIELDS)))
+        .values("rows")
+    )
+    return (
+        Decision.objects.filter(in_force_q(day), citizen_id=citizen_id)
+        .order_by("valid_from", "pk")
+        .values_list(*_DECISION_FIELDS)
+        .annotate(contact=contact, units=units, channels=channels)
+    )
+
+
+# The compiled SQL is kept per database vendor: building this query in the ORM costs more than running it.
+_SENTINEL_CITIZEN = -9_191_919
+_SENTINEL_DAY = datetime.date(1001, 1, 1)
+
+
+@functools.cache
+def _measures_sql(vendor: str) -> tuple[str, tuple, tuple[str, ...]]:
+    query = _measures_query(citizen_id=_SENTINEL_CITIZEN, day=_SENTINEL_DAY).query
+    sql, params = query.get_compiler(connection=connection).as_sql()
+    names = (*query.values_select, *query.annotation_select)
+    return sql, tuple(params), names
+
+
+def measures_in_force(*, citizen_id: int, today: datetime.date | None = None) -> list[Measure]:
+    """The citizen's measures in force today, with contact, covered units and channels, in one query."""
+    today = today or timezone.localdate()
+    sql, params, names = _measures_sql(connection.vendor)
+    sentinel_day = connection.ops.adapt_datefield_value(_SENTINEL_DAY)
+    day = connection.ops.adapt_datefield_value(today)
+    params = tuple(citizen_id if p == _SENTINEL_CITIZEN else day if p == sentinel_day else p for p in params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    measures = []
+    for row in rows:
+        contact = _json(row["contact"])
+        units = sorted(_json(row["units"]) or [], key=lambda unit: unit[1])
+        channels = sorted(_json(row["channels"]) or [], key=lambda channel: channel[0])
+        measures.append(
+            Measure(
+                decision_id=row["pk"],
+                public_id=_uuid(row["public_id"]),
+                created_at=_datetime(row["created_at"]),
+                kind=row["kind"],
+                valid_from=_date(row["valid_from"]),
+                valid_to=_date(row["valid_to"]),
+                unit=UnitRef(row["unit_id"], row["unit__number"], row["unit__name"]),
+                contact=ContactRef(
+                    nav_ident=contact[0], name=f"{contact[1]} {contact[2]}".strip(), phone=contact[3] or ""
+                ) if contact else None,
+                covered_units=[UnitRef(*unit) for unit in units],
+                channels=[ChannelRef(*(value or "" for value in channel[1:])) for channel in channels],
+            )
+        )
+    return measures
+
+
+def _uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+def _date(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def _datetime(value) -> datetime.datetime:
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
+
+
+# -- the look-up page --------------------------------------------------------------------------------------
+
+
+def lookup_unit_ids(user) -> frozenset[int]:
+    """The units where the user looks up measures; 404 for a user who may look up nothing."""
+    unit_ids = access.unit_ids_with_perm(user, Perm.LOOKUP_MEASURES)
+    if not unit_ids:
+        raise Http404
+    return unit_ids
+
+
+def may_look_up(user) -> bool:
+    return access.has_perm_anywhere(user, Perm.LOOKUP_MEASURES)
+
+
+_CITIZEN_FIELDS = ("pk", "public_id", "personident", "name", "birth_date")
+
+
+def citizen_by_personident(personident: str) -> Citizen | None:
+    return Citizen.objects.only(*_CITIZEN_FIELDS).filter(personident=personident).order_by().first()
+
+
+def citizen_by_public_id(public_id) -> Citizen:
+    try:
+        return Citizen.objects.only(*_CITIZEN_FIELDS).get(public_id=public_id)
+    except (Citizen.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def search_by_name(*, name: str, birth_date: datetime.date, limit: int = NAME_RESULTS_LIMIT) -> list[Citizen]:
+    """Citizens born on the date whose name is like the one typed: names and birth dates only, no audit line.
+
+    On PostgreSQL typo-tolerant (pg_trgm: the better of whole-name and word similarity); on SQLite
+    every typed word must occur in the name.
+    """
+    name = " ".join(name.split())
+    citizens = Citizen.objects.filter(birth_date=birth_date).only("public_id", "name", "birth_date")
+    if not name:
+        return []
+    if connection.vendor == "postgresql":
+        citizens = (
+            citizens.annotate(similarity=Greatest(TrigramSimilarity("name", name), TrigramWordSimilarity(name, "name")))
+            .filter(similarity__gte=NAME_SIMILARITY_THRESHOLD)
+            .order_by("-similarity", "name", "pk")
+        )
+    else:
+        for word in name.split():
+            citizens = citizens.filter(name__icontains=word)
+        citizens = citizens.order_by("name", "pk")
+    return list(citizens[:limit])
+
+
+@dataclass
+class LookupAnswer:
+    citizen: Citizen
+    measures: list[Measure]
+
+    @property
+    def here(self) -> list[Measure]:
+        """Measures that cover a unit where the user works the desk or the phone."""
+        return [m for m in self.measures if m.covers_user]
+
+    @property
+    def elsewhere(self) -> list[Measure]:
+        return [m for m in self.measures if not m.covers_user]
+
+    @property
+    def physical_here(self) -> bool:
+        return any(m.physical for m in self.here)
+
+    @property
+    def phone_here(self) -> bool:
+        return any(m.phone for m in self.here)
+
+    @property
+    def alert(self) -> bool:
+        """An interrupting alert that must be acknowledged before the rest is shown."""
+        return bool(self.here)
+
+
+def lookup_answer(
+    *, user, citizen: Citizen, unit_ids: frozenset[int], request=None, today: datetime.date | None = None
+) -> LookupAnswer:
+    """The citizen's measures for the desk or the phone, and the one audit-log line for showing them."""
+    measures = measures_in_force(citizen_id=citizen.pk, today=today)
+    for measure in measures:
+        measure.covers_user = any(unit.id in unit_ids for unit in measure.covered_units)
+    audit_log_record(
+        actor=user,
+        citizen=citizen,
+        action="lookup.view",
+        message=_("Security measures looked up (reception and contact centre)"),
+        request=request,
+    )
+    return LookupAnswer(citizen=citizen, measures=measures)
+
+
+# -- breaches ----------------------------------------------------------------------------------------------
+
+
+def decision_for_breach(*, user, public_id) -> Decision:
+    """A decision the user may register a breach of, or 404."""
+    try:
+        decision = Decision.objects.select_related("citizen", "unit").get(public_id=public_id)
+    except (Decision.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+    if not rules.may_register_breach(user, decision):
+        raise Http404
+    return decision
+
+
+def breach_for_user(*, user, public_id) -> Breach:
+    try:
+        breach = Breach.objects.select_related("decision__unit", "registered_by").get(public_id=public_id)
+    except (Breach.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+    if not rules.may_register_breach(user, breach.decision):
+        raise Http404
+    return breach
+
+
+def audit_breach_form(*, user, decision: Decision, request=None) -> None:
+    audit_log_record(
+        actor=user,
+        citizen=decision.citizen,
+        action="lookup.breach",
+        message=_("Breach form for decision %(case)s shown"),
+        message_args={"case": decision.case_number},
+        request=request,
+    )
+
+
+def breach_reminder_recipients(decision: Decision):
+    """The responsible leader, or, if none is set or they left, the deciding unit's leaders."""
+    leader = decision.responsible_leader
+    if leader is not None and leader.is_active:
+        return [leader]
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role_assignments__unit_id=decision.unit_id,
+            role_assignments__role__in=list(access.LEADER_ROLES),
+        ).distinct()
+    )
+
+
+def _breach_still_relevant(breach_id: int) -> bool:
+    # Stays on the leader's start page until they mark it done.
+    return Breach.objects.filter(pk=breach_id).exists()
+
+
+BREACH_REMINDER = scheduling.ReminderKind(
+    BREACH_REMINDER_KIND,
+    _("Case %(case)s: breach of the decision registered"),
+    _(
+        "Reception or the contact centre registered on %(due)s that the citizen came or called despite the "
+        "decision in case %(case)s (guideline §8). Read what happened on the case's timeline, consider whether "
+        "an incident report, a police report or an extension is needed.\n\nOpen the case: %(url)s"
+    ),
+    _breach_still_relevant,
+)
+
+
+# -- start page --------------------------------------------------------------------------------------------
+
+
+def start_panel(user) -> dict | None:
+    """The look-up panel on the start page, for roles that look up measures."""
+    if not may_look_up(user):
+        return None
+    return {"url": reverse("mottak:search")}
+
+
+def register() -> None:
+    """Called from the app's ready(): the start-page panel and the breach reminder's texts."""
+    from nav_sikkerhet.core import startpage
+
+    startpage.register("utestenging/lookup/_start_panel.html", start_panel)
+    scheduling.register_reminder_kind(BREACH_REMINDER)
