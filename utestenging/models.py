@@ -540,6 +540,9 @@ class Letter(models.Model):
         verbose_name = _("letter")
         verbose_name_plural = _("letters")
         ordering = ["created_at", "pk"]
+        # The sweep looks for letters not yet produced; they are few among all archived letters.
+        indexes = [models.Index(fields=["status", "created_at"], condition=~models.Q(status="ready"),
+                                name="utestenging_letter_not_ready")]
         constraints = [
             models.UniqueConstraint(
                 fields=["decision", "kind", "sequence"],

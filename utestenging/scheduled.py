@@ -18,7 +18,7 @@ from nav_sikkerhet.core.access import LEADER_ROLES
 from nav_sikkerhet.core.models import User
 
 from . import services
-from .models import Decision, RegistrationKind, ServiceComplaint, Status
+from .models import Decision, Letter, LetterStatus, RegistrationKind, ServiceComplaint, Status
 
 CATCH_UP_DAYS = 3
 # Days before the last day: "assess extension" at 21 and 7, and on the day it expires (§5).
@@ -174,7 +174,26 @@ REMINDER_KINDS = [
     ),
 ]
 
-JOBS = [refresh_statuses, expiry_reminders, notice_deadline_reminders, complaint_reminders, registration_reminders]
+# A failed letter is tried again by the sweep this many times; after that it waits for the "Try again" button.
+LETTER_SWEEP_ATTEMPTS = 5
+
+
+def letters_not_produced(today: datetime.date) -> None:
+    """Letters whose task was lost (Redis down at signing) or failed are queued again; producing is idempotent."""
+    from . import tasks  # tasks imports the services, which import this app's models
+
+    stuck = Letter.objects.filter(
+        Q(status=LetterStatus.PENDING, created_at__lt=timezone.now() - services.LETTER_STUCK_AFTER)
+        | Q(status=LetterStatus.FAILED, attempts__lt=LETTER_SWEEP_ATTEMPTS)
+    ).values_list("pk", flat=True)
+    for letter_id in stuck:
+        scheduling.enqueue(tasks.generate_letter, letter_id)
+
+
+JOBS = [
+    refresh_statuses, expiry_reminders, notice_deadline_reminders, complaint_reminders, registration_reminders,
+    letters_not_produced,
+]
 
 
 def register() -> None:

@@ -405,7 +405,11 @@ def _worker(pool: str = "solo", concurrency: int = 1):
             # A threads pool marks the whole process as "inside a worker", where result.get() is refused.
             _set_task_join_will_block(False)
             with celery_app.connection_for_write() as conn:
-                conn.default_channel.queue_delete(queue)
+                channel = conn.default_channel
+                channel.queue_delete(queue)
+                # The exchange named after the queue, and its bindings, would stay behind in Redis.
+                channel.exchange_delete(queue)
+                channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 def _idle(queue: str) -> bool:
