@@ -32,9 +32,8 @@ from nav_sikkerhet.core.models import Citizen, User
 from nav_sikkerhet.core.services import audit_log_record
 
 from . import rules
-from .models import AlternativeChannel, Breach, ChannelKind, Decision, Kind, Status
+from .models import AlternativeChannel, Breach, ChannelKind, Decision, Kind
 
-IN_FORCE_STATUSES = (Status.SIGNED, Status.ACTIVE)
 # Trigram similarity (0–1) a name must reach to be listed; 0.3 is pg_trgm's own default threshold.
 NAME_SIMILARITY_THRESHOLD = 0.3
 NAME_RESULTS_LIMIT = 20
@@ -42,8 +41,7 @@ BREACH_REMINDER_KIND = "decision.breach"
 
 
 def in_force_q(day: datetime.date) -> Q:
-    """The database form of Decision.in_force_on(day): status signed or active, day within the period."""
-    return Q(status__in=IN_FORCE_STATUSES, valid_from__lte=day, valid_to__gte=day)
+    return Decision.in_force_q(day)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ class Status(models.TextChoices):
     DROPPED = "dropped", _("Closed without a decision")
 
 
+IN_FORCE_STATUSES = (Status.SIGNED, Status.ACTIVE)
 EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.NOTICE_SENT, Status.READY})
 DECIDED_STATUSES = frozenset({Status.SIGNED, Status.ACTIVE, Status.EXPIRED, Status.LIFTED})
 
@@ -243,9 +244,14 @@ class Decision(models.Model):
         """The last day in force: the lifting date if lifted early."""
         return self.lifted_on if self.lifted_on else self.valid_to
 
+    @staticmethod
+    def in_force_q(day: datetime.date) -> models.Q:
+        """in_force_on(day) as a query: signed or active, the day within the period."""
+        return models.Q(status__in=IN_FORCE_STATUSES, valid_from__lte=day, valid_to__gte=day)
+
     def in_force_on(self, day: datetime.date) -> bool:
         """In force from the dates alone, whether or not the daily job has updated the status."""
-        if self.status not in (Status.SIGNED, Status.ACTIVE) or self.valid_from is None:
+        if self.status not in IN_FORCE_STATUSES or self.valid_from is None:
             return False
         return self.valid_from <= day <= self.valid_to
 

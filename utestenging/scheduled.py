@@ -18,14 +18,13 @@ from nav_sikkerhet.core.access import LEADER_ROLES
 from nav_sikkerhet.core.models import User
 
 from . import services
-from .models import Decision, Letter, LetterStatus, RegistrationKind, ServiceComplaint, Status
+from .models import IN_FORCE_STATUSES, Decision, Letter, LetterStatus, RegistrationKind, ServiceComplaint, Status
 
 CATCH_UP_DAYS = 3
 # Days before the last day: "assess extension" at 21 and 7, and on the day it expires (§5).
 EXPIRY_STAGES = [(21, "decision.expiry_21"), (7, "decision.expiry_7"), (0, "decision.expiry_0")]
 COMPLAINT_UNANSWERED_DAYS = 14
 REGISTRATIONS_AFTER_DAYS = 3
-IN_FORCE = (Status.SIGNED, Status.ACTIVE)
 
 
 def _recipients(decision: Decision) -> list[User]:
@@ -62,13 +61,13 @@ def expiry_reminders(today: datetime.date) -> None:
         if index + 1 < len(EXPIRY_STAGES):
             earliest_end = max(earliest_end, today + datetime.timedelta(days=EXPIRY_STAGES[index + 1][0] + 1))
         decisions = list(
-            Decision.objects.filter(status__in=IN_FORCE, valid_to__range=(earliest_end, latest_end))
+            Decision.objects.filter(status__in=IN_FORCE_STATUSES, valid_to__range=(earliest_end, latest_end))
             .select_related("responsible_leader")
         )
         # Not those already extended. Looked up by id: an anti-join (.exclude(extensions__…)) makes
         # PostgreSQL hash every decision in force, so the cost would grow with all decisions.
         extended = set(
-            Decision.objects.filter(extends__in=[d.pk for d in decisions], status__in=IN_FORCE)
+            Decision.objects.filter(extends__in=[d.pk for d in decisions], status__in=IN_FORCE_STATUSES)
             .values_list("extends_id", flat=True)
         )
         for decision in decisions:
@@ -118,8 +117,8 @@ def registration_reminders(today: datetime.date) -> None:
 
 
 def _decision_needs_extension_assessment(decision_id: int) -> bool:
-    return Decision.objects.filter(pk=decision_id, status__in=IN_FORCE).exclude(
-        extensions__status__in=IN_FORCE).exists()
+    return Decision.objects.filter(pk=decision_id, status__in=IN_FORCE_STATUSES).exclude(
+        extensions__status__in=IN_FORCE_STATUSES).exists()
 
 
 def _notice_still_open(decision_id: int) -> bool:

@@ -191,10 +191,8 @@ def reception_list(*, user, unit_number: str, request=None, today: datetime.date
     decisions = list(
         Decision.objects.filter(
             Q(unit=unit) | Q(pk__in=covering),
+            Decision.in_force_q(today),
             kind__in=PHYSICAL_KINDS,
-            status__in=[Status.SIGNED, Status.ACTIVE],
-            valid_from__lte=today,
-            valid_to__gte=today,
         )
         .select_related("citizen", "unit", "contact_person", "responsible_leader")
         .prefetch_related("channels")

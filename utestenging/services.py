@@ -8,12 +8,14 @@ import datetime
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from nav_sikkerhet.core.models import Citizen, Unit, User
 
@@ -21,6 +23,7 @@ from . import letters, rules, workflow
 from .models import (
     EDITABLE_STATUSES,
     AlternativeChannel,
+    BreachChannel,
     Decision,
     DecisionEvent,
     EarlierWarning,
@@ -31,6 +34,7 @@ from .models import (
     LetterStatus,
     NoticeStatus,
     Registration,
+    RegistrationKind,
     ServiceComplaint,
     StatementStatus,
     Status,
@@ -65,8 +69,12 @@ def _locked(decision_id: int) -> Decision:
     return Decision.objects.select_for_update(of=("self",)).select_related("unit", "extends").get(pk=decision_id)
 
 
-def _event(decision: Decision, by: User | None, kind: str, text: str = "") -> None:
-    DecisionEvent.objects.create(decision=decision, actor=by, kind=kind, text=text)
+def _event(decision: Decision, by: User | None, kind: str, text: str = "", **args) -> None:
+    """Add a line to the timeline. Pass a lazy text and its args: stored in bokmål, like the audit log,
+    whatever language the acting user has chosen."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(text) % {key: str(value) for key, value in args.items()} if args else str(text)
+    DecisionEvent.objects.create(decision=decision, actor=by, kind=kind, text=text.strip())
 
 
 def _save(decision: Decision, by: User | None) -> None:
@@ -180,7 +188,8 @@ def decision_send_notice(
         decision,
         by,
         EventKind.NOTICE_SENT,
-        _("Deadline for the citizen's statement: %(date)s") % {"date": deadline.strftime("%d.%m.%Y")},
+        gettext_lazy("Deadline for the citizen's statement: %(date)s"),
+        date=deadline.strftime("%d.%m.%Y"),
     )
     _letter_request(decision, LetterKind.NOTICE, by)
     return decision
@@ -231,7 +240,7 @@ def decision_record_statement(
             None,
         )
     _save(decision, by)
-    _event(decision, by, EventKind.STATEMENT, decision.get_statement_status_display())
+    _event(decision, by, EventKind.STATEMENT, StatementStatus(decision.statement_status).label)
     return decision
 
 
@@ -411,7 +420,7 @@ def decision_start_extension(*, by: User, decision_id: int) -> Decision:
     ):
         rows = [{f: getattr(obj, f) for f in fields} for obj in model.objects.filter(decision=old)]
         _replace(model, new, rows, by)
-    _event(new, by, EventKind.CREATED, _("Extension of %(case)s") % {"case": old.case_number})
+    _event(new, by, EventKind.CREATED, gettext_lazy("Extension of %(case)s"), case=old.case_number)
     _event(old, by, EventKind.EXTENSION_STARTED, new.case_number)
     return new
 
@@ -434,7 +443,8 @@ def registration_record(
     registration.full_clean()
     registration._history_user = by
     registration.save()
-    _event(decision, by, EventKind.REGISTERED, f"{registration.get_kind_display()} {reference}".strip())
+    _event(decision, by, EventKind.REGISTERED, "%(what)s %(reference)s", what=RegistrationKind(kind).label,
+           reference=reference)
     return registration
 
 
@@ -607,14 +617,14 @@ def breach_register(
     rules.require_breach_in_period(decision, timezone.localdate(occurred_at))
     breach._history_user = by
     breach.save()
-    yes, no = _("yes"), _("no")
+    yes, no = gettext_lazy("yes"), gettext_lazy("no")
     _event(
         decision,
         by,
         EventKind.BREACH,
-        _("%(how)s %(when)s. Asked to leave: %(asked)s. Police called: %(police)s. %(what)s")
-        % {
-            "how": breach.get_channel_display(),
+        gettext_lazy("%(how)s %(when)s. Asked to leave: %(asked)s. Police called: %(police)s. %(what)s"),
+        **{
+            "how": BreachChannel(breach.channel).label,
             "when": timezone.localtime(occurred_at).strftime("%d.%m.%Y %H:%M"),
             "asked": yes if asked_to_leave else no,
             "police": yes if police_called else no,
