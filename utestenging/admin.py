@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from nav_sikkerhet.core.admin import CitizenAuditMixin
+from nav_sikkerhet.core.admin import CitizenAuditMixin, ReadOnlyAdminMixin
 
 from . import services
 from .models import (
@@ -21,15 +21,9 @@ from .models import (
 )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class FactInline(ReadOnlyInline):
@@ -88,8 +82,9 @@ def refresh_status(modeladmin, request, queryset):
     )
 
 
+# The transition table and the guideline's rules live in the services; the admin never edits a decision.
 @admin.register(Decision)
-class DecisionAdmin(CitizenAuditMixin, SimpleHistoryAdmin):
+class DecisionAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["case_number", "kind", "status", "unit", "citizen", "valid_from", "valid_to", "signed_by"]
     list_filter = ["status", "kind", "scope", "unit__region", "unit"]
     search_fields = ["citizen__name", "unit__number", "unit__name"]
@@ -101,13 +96,3 @@ class DecisionAdmin(CitizenAuditMixin, SimpleHistoryAdmin):
 
     def audited_citizen(self, obj):
         return obj.citizen
-
-    # The transition table and the guideline's rules live in the services; the admin never edits a decision.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

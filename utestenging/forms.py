@@ -9,6 +9,7 @@ from nav_sikkerhet.core.models import Language
 
 from .guidance import GUIDANCE
 from .models import (
+    ASSESSMENT_FIELDS,
     AlternativeChannel,
     Decision,
     EarlierWarning,
@@ -106,17 +107,7 @@ class GroundsForm(forms.ModelForm):
 class AssessmentForm(forms.ModelForm):
     class Meta:
         model = Decision
-        fields = [
-            "case_informed",
-            "risk_of_repetition",
-            "clear_need",
-            "alternatives",
-            "proportionality",
-            "other_measures",
-            "whole_situation",
-            "other_units_views",
-            "extension_assessment",
-        ]
+        fields = list(ASSESSMENT_FIELDS)
         widgets = dict.fromkeys(fields, TEXT)
         help_texts = {name: GUIDANCE[name] for name in fields}
 

@@ -100,6 +100,20 @@ class WrittenDelivery(models.TextChoices):
     DIGITAL = "digital", _("Digital mailbox")
 
 
+# The written assessments of §3–5 and §9.2 (the period's own reasoning is asked with the dates).
+ASSESSMENT_FIELDS = (
+    "case_informed",
+    "risk_of_repetition",
+    "clear_need",
+    "alternatives",
+    "proportionality",
+    "other_measures",
+    "whole_situation",
+    "other_units_views",
+    "extension_assessment",
+)
+
+
 class Decision(models.Model):
     """A decision to exclude a citizen from NAV premises and/or restrict their phone contact."""
 

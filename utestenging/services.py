@@ -21,6 +21,7 @@ from nav_sikkerhet.core.models import Citizen, Unit, User
 
 from . import letters, rules, workflow
 from .models import (
+    ASSESSMENT_FIELDS,
     EDITABLE_STATUSES,
     AlternativeChannel,
     BreachChannel,
@@ -41,28 +42,10 @@ from .models import (
 )
 
 # Fields a caseworker or leader may change while the case is being prepared.
-EDITABLE_FIELDS = frozenset(
-    {
-        "kind",
-        "scope",
-        "responsible_leader",
-        "contact_person",
-        "grounds",
-        "case_informed",
-        "risk_of_repetition",
-        "clear_need",
-        "alternatives",
-        "proportionality",
-        "other_measures",
-        "whole_situation",
-        "other_units_views",
-        "duration_assessment",
-        "extension_assessment",
-        "valid_from",
-        "valid_to",
-        "letter_language",
-    }
-)
+EDITABLE_FIELDS = frozenset({
+    "kind", "scope", "responsible_leader", "contact_person", "grounds", *ASSESSMENT_FIELDS, "duration_assessment",
+    "valid_from", "valid_to", "letter_language",
+})
 
 
 def _locked(decision_id: int) -> Decision:

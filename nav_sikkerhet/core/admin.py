@@ -38,6 +38,19 @@ class CitizenAuditMixin:
         return super().history_view(request, object_id, extra_context)
 
 
+class ReadOnlyAdminMixin:
+    """For records changed only through services, or never: the admin may look, not touch."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ServiceErrorsMixin:
     """Turns a refused service call into a message instead of a server error."""
 
@@ -189,7 +202,7 @@ class RoleAssignmentAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AuditLogEntry)
-class AuditLogEntryAdmin(CitizenAuditMixin, admin.ModelAdmin):
+class AuditLogEntryAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the audit log is append-only."""
 
     list_display = ["created_at", "actor_ident", "event", "action", "message"]
@@ -200,15 +213,6 @@ class AuditLogEntryAdmin(CitizenAuditMixin, admin.ModelAdmin):
 
     def audited_citizen(self, obj):
         return obj.citizen
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ApiKeyForm(forms.ModelForm):
