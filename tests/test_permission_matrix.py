@@ -43,6 +43,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "set_language": expect(302, anonymous=302, superuser=302),  # POST-only view redirects a GET back
     "core:start": expect(200),
     "core:access_report": only(LEADERS),
+    "core:citizen_export": only(LEADERS),
     "core:reminder_done": expect(405, superuser=405),  # POST only; a stranger's reminder answers 404
     "utestenging:overview": only(DECISION_VIEWERS),
     "utestenging:create": only(DECISION_PREPARERS),

@@ -31,3 +31,10 @@ class AccessReportForm(forms.Form):
         if date_from and date_to and date_to < date_from:
             raise ValidationError(_("The to date cannot be before the from date."), code="date_order")
         return cleaned
+
+
+class CitizenExportForm(forms.Form):
+    FORMATS = [("pdf", "PDF"), ("json", "JSON")]
+
+    personident = PersonidentField()
+    format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="pdf", widget=forms.RadioSelect)

@@ -3,11 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from . import access, startpage
+from . import access, citizen_data, startpage
 from .models import AuditLogEntry, Citizen, Reminder, RoleAssignment, User
 from .services import audit_log_record
 
@@ -83,6 +85,28 @@ def access_report(
         date_to=date_to,
         entries=entries,
     )
+
+
+def citizen_export(*, user: User, personident: str, request=None) -> citizen_data.CitizenExport:
+    """Everything held about one citizen, for the right of access: leaders only, one audit line.
+
+    Raises ValidationError (for the form) when nothing is registered about the number.
+    """
+    if not access.may_view_access_report(user):
+        raise Http404
+    citizen = Citizen.objects.filter(personident=personident).first()
+    if citizen is None:
+        raise ValidationError(_("No data is registered about this identity number."), code="unknown")
+    with transaction.atomic():
+        # The export shows all the citizen's data: logged first, so the export's own audit log includes it.
+        audit_log_record(
+            actor=user,
+            citizen=citizen,
+            action="innsyn.export",
+            message=_("Right of access export"),
+            request=request,
+        )
+        return citizen_data.collect(citizen, by=user)
 
 
 def reminders_panel(user) -> dict | None:

@@ -6,5 +6,6 @@ app_name = "core"
 urlpatterns = [
     path("", views.start, name="start"),
     path("innsyn/tilgangslogg/", views.access_report, name="access_report"),
+    path("innsyn/eksport/", views.citizen_export, name="citizen_export"),
     path("paminnelser/<int:reminder_id>/ferdig/", views.reminder_done, name="reminder_done"),
 ]

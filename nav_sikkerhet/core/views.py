@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, selectors, services
-from .forms import AccessReportForm
+from . import access, citizen_data, selectors, services
+from .forms import AccessReportForm, CitizenExportForm
 from .health import check_redis
 from .models import Reminder
 
@@ -36,6 +38,33 @@ def access_report(request):
             request=request,
         )
     return render(request, "core/access_report.html", {"form": form, "report": report})
+
+
+EXPORT_CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json; charset=utf-8"}
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def citizen_export(request):
+    # Right of access: the identity number is posted, and neither the URL nor the file name carries it.
+    if not access.may_view_access_report(request.user):
+        raise Http404
+    form = CitizenExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            export = selectors.citizen_export(
+                user=request.user, personident=form.cleaned_data["personident"], request=request
+            )
+        except ValidationError as error:
+            form.add_error("personident", error)
+        else:
+            kind = form.cleaned_data["format"]
+            content = citizen_data.as_pdf(export) if kind == "pdf" else citizen_data.as_json(export)
+            response = HttpResponse(content, content_type=EXPORT_CONTENT_TYPES[kind])
+            response["Content-Disposition"] = f'attachment; filename="innsyn-{timezone.localdate():%Y-%m-%d}.{kind}"'
+            return response
+    return render(request, "core/citizen_export.html", {"form": form})
 
 
 @never_cache

@@ -1,0 +1,200 @@
+"""The right-of-access section of the decisions app: every decision about the citizen, in full."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nav_sikkerhet.core import citizen_data
+from nav_sikkerhet.core.citizen_data import Section, label, person
+from nav_sikkerhet.core.models import Citizen
+
+from .models import (
+    AlternativeChannel,
+    Breach,
+    ChannelKind,
+    Decision,
+    EarlierWarning,
+    Fact,
+    Letter,
+    Registration,
+    ServiceComplaint,
+)
+
+ASSESSMENTS = [
+    "case_informed", "risk_of_repetition", "clear_need", "alternatives", "proportionality", "other_measures",
+    "whole_situation", "other_units_views", "duration_assessment", "extension_assessment",
+]
+DECISION_FIELDS = [
+    "kind", "status", "scope", "covered_units", "valid_from", "valid_to", "grounds", "notice_status",
+    "notice_sent_on", "notice_method", "notice_deadline", "notice_not_possible_reason", "statement_status",
+    "statement", "statement_received_on", "letter_language", "signed_by", "signed_at", "told_orally_on",
+    "written_delivery", "lifted_on", "lift_reason", "closed_reason", "extends", "created_at",
+]
+
+
+def _local(moment):
+    return timezone.localtime(moment) if moment else None
+
+
+def _labels() -> dict[str, str]:
+    labels = {name: label(Decision, name) for name in DECISION_FIELDS}
+    labels.update(
+        case_number=_("case number"),
+        unit=label(Decision, "unit"),
+        assessments=_("assessments"),
+        topic=_("topic"),
+        text=_("assessment"),
+        extensions=_("extensions"),
+        facts=str(Fact._meta.verbose_name_plural),
+        occurred_on=label(Fact, "occurred_on"),
+        description=label(Fact, "description"),
+        warnings=str(EarlierWarning._meta.verbose_name_plural),
+        given_on=label(EarlierWarning, "given_on"),
+        form=label(EarlierWarning, "form"),
+        note=label(EarlierWarning, "note"),
+        alternative_channels=str(AlternativeChannel._meta.verbose_name_plural),
+        channel=label(AlternativeChannel, "channel"),
+        person_name=label(AlternativeChannel, "person_name"),
+        phone=label(AlternativeChannel, "phone"),
+        times=label(AlternativeChannel, "times"),
+        address=label(AlternativeChannel, "address"),
+        place=label(AlternativeChannel, "place"),
+        other_details=label(AlternativeChannel, "note"),
+        registrations=str(Registration._meta.verbose_name_plural),
+        registration=label(Registration, "kind"),
+        done_on=label(Registration, "done_on"),
+        reference=label(Registration, "reference"),
+        done_by=label(Registration, "done_by"),
+        complaints=str(ServiceComplaint._meta.verbose_name_plural),
+        received_on=label(ServiceComplaint, "received_on"),
+        from_whom=label(ServiceComplaint, "from_whom"),
+        summary=label(ServiceComplaint, "summary"),
+        answered_on=label(ServiceComplaint, "answered_on"),
+        answer_summary=label(ServiceComplaint, "answer_summary"),
+        answered_by=label(ServiceComplaint, "answered_by"),
+        breaches=str(Breach._meta.verbose_name_plural),
+        occurred_at=label(Breach, "occurred_at"),
+        breach_channel=label(Breach, "channel"),
+        asked_to_leave=label(Breach, "asked_to_leave"),
+        police_called=label(Breach, "police_called"),
+        registered_by=label(Breach, "registered_by"),
+        registered_at=label(Breach, "created_at"),
+        letters=str(Letter._meta.verbose_name_plural),
+        letter_kind=label(Letter, "kind"),
+        language=label(Letter, "language"),
+        letter_status=label(Letter, "status"),
+        produced_at=label(Letter, "generated_at"),
+        sha256=label(Letter, "sha256"),
+    )
+    return labels
+
+
+def _decision(decision: Decision) -> dict:
+    return {
+        "case_number": decision.case_number,
+        "kind": decision.get_kind_display(),
+        "status": decision.get_status_display(),
+        "unit": str(decision.unit),
+        "scope": decision.get_scope_display(),
+        "covered_units": [str(unit) for unit in decision.covered_units.all()],
+        "valid_from": decision.valid_from,
+        "valid_to": decision.valid_to,
+        "grounds": decision.ground_labels(),
+        "assessments": [
+            {"topic": label(Decision, name), "text": getattr(decision, name)}
+            for name in ASSESSMENTS
+            if getattr(decision, name).strip()
+        ],
+        "facts": [{"occurred_on": f.occurred_on, "description": f.description} for f in decision.facts.all()],
+        "warnings": [
+            {"given_on": w.given_on, "form": w.get_form_display(), "note": w.note} for w in decision.warnings.all()
+        ],
+        "alternative_channels": [
+            {
+                "channel": ChannelKind(c.channel).label,
+                "person_name": c.person_name,
+                "phone": c.phone,
+                "times": c.times,
+                "address": c.address,
+                "place": c.place,
+                "other_details": c.note,
+            }
+            for c in decision.channels.all()
+        ],
+        "notice_status": decision.get_notice_status_display(),
+        "notice_sent_on": decision.notice_sent_on,
+        "notice_method": decision.get_notice_method_display(),
+        "notice_deadline": decision.notice_deadline,
+        "notice_not_possible_reason": decision.notice_not_possible_reason,
+        "statement_status": decision.get_statement_status_display(),
+        "statement": decision.statement,
+        "statement_received_on": decision.statement_received_on,
+        "letter_language": decision.get_letter_language_display(),
+        "signed_by": person(decision.signed_by),
+        "signed_at": _local(decision.signed_at),
+        "told_orally_on": decision.told_orally_on,
+        "written_delivery": decision.get_written_delivery_display(),
+        "lifted_on": decision.lifted_on,
+        "lift_reason": decision.lift_reason,
+        "closed_reason": decision.closed_reason,
+        "extends": decision.extends.case_number if decision.extends_id else "",
+        "extensions": [extension.case_number for extension in decision.extensions.all()],
+        "registrations": [
+            {"registration": r.get_kind_display(), "done_on": r.done_on, "reference": r.reference,
+             "done_by": person(r.done_by)}
+            for r in decision.registrations.all()
+        ],
+        "complaints": [
+            {
+                "received_on": c.received_on,
+                "from_whom": c.from_whom,
+                "summary": c.summary,
+                "answered_on": c.answered_on,
+                "answer_summary": c.answer_summary,
+                "answered_by": person(c.answered_by),
+            }
+            for c in decision.complaints.all()
+        ],
+        "breaches": [
+            {
+                "occurred_at": _local(b.occurred_at),
+                "breach_channel": b.get_channel_display(),
+                "description": b.description,
+                "asked_to_leave": b.asked_to_leave,
+                "police_called": b.police_called,
+                "registered_by": person(b.registered_by),
+                "registered_at": _local(b.created_at),
+            }
+            for b in decision.breaches.all()
+        ],
+        "letters": [
+            {
+                "letter_kind": letter.get_kind_display(),
+                "language": letter.get_language_display(),
+                "letter_status": letter.get_status_display(),
+                "produced_at": _local(letter.generated_at),
+                "sha256": letter.sha256,
+            }
+            for letter in decision.letters.all()
+        ],
+        "created_at": _local(decision.created_at),
+    }
+
+
+def decisions_section(citizen: Citizen) -> Section:
+    """Every decision about the citizen, oldest first, with everything recorded on it."""
+    decisions = (
+        Decision.objects.filter(citizen=citizen)
+        .select_related("unit", "signed_by", "extends")
+        .prefetch_related(
+            "covered_units", "facts", "warnings", "channels", "extensions", "registrations__done_by",
+            "complaints__answered_by", "breaches__registered_by", "letters",
+        )
+        .order_by("created_at", "pk")
+    )
+    return Section(
+        _("Decisions on exclusion and phone restriction"), [_decision(d) for d in decisions], _labels()
+    )
+
+
+def register() -> None:
+    citizen_data.register(decisions_section)
