@@ -3,7 +3,7 @@ import pytest
 from nav_sikkerhet.core.models import Role
 
 from .celery_utils import celery_config
-from .factories import CitizenFactory, UnitFactory, UserFactory, assign_role
+from .factories import CitizenFactory, UnitFactory, UserFactory, staff_member
 
 
 @pytest.fixture(autouse=True)
@@ -36,13 +36,7 @@ def citizen(db):
 @pytest.fixture
 def staff_with_role(db):
     """Make a staff member holding one role in one unit."""
-
-    def make(role: str, unit, **kwargs):
-        user = UserFactory(**kwargs)
-        assign_role(user, unit, role)
-        return user
-
-    return make
+    return staff_member
 
 
 @pytest.fixture

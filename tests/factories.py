@@ -68,3 +68,10 @@ def assign_role(user: User, unit: Unit, role: str) -> RoleAssignment:
     assignment = RoleAssignment.objects.create(user=user, unit=unit, role=role)
     access.sync_user_permissions(user)
     return assignment
+
+
+def staff_member(role: str, unit: Unit, **kwargs) -> User:
+    """A staff member (password "demo") holding one role in one unit."""
+    user = UserFactory(**kwargs)
+    assign_role(user, unit, role)
+    return user

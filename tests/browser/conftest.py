@@ -22,7 +22,7 @@ from django.urls import reverse  # noqa: E402
 
 from nav_sikkerhet.core.models import Role  # noqa: E402
 
-from ..factories import UnitFactory, UserFactory, assign_role  # noqa: E402
+from ..factories import UnitFactory, staff_member  # noqa: E402
 
 BROWSER_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BROWSER_DIR.parents[1]
@@ -172,13 +172,7 @@ def grunerlokka(transactional_db):
 @pytest.fixture
 def make_staff(transactional_db):
     """Make a staff member (password "demo") holding one role in one unit."""
-
-    def make(role: str, unit, **kwargs):
-        user = UserFactory(**kwargs)
-        assign_role(user, unit, role)
-        return user
-
-    return make
+    return staff_member
 
 
 @pytest.fixture
