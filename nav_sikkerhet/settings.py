@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "nav_sikkerhet.core.middleware.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,9 +155,10 @@ WHITENOISE_USE_FINDERS = DEVELOPMENT
 # STORAGES["default"] (MEDIA_ROOT by default), under letters/<decision public id>/.
 LETTER_FONT_DIR = env.str("LETTER_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 
-# Security baseline. Sessions end after 30 idle minutes: every request renews the cookie.
+# Security baseline. Sessions end after 30 idle minutes: SessionIdleMiddleware renews them (at most once a minute).
+# Sessions stay in the database, not in Redis, so the app keeps working when Redis is down.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
