@@ -370,20 +370,6 @@ def audit_breach_form(*, user, decision: Decision, request=None) -> None:
     )
 
 
-def breach_reminder_recipients(decision: Decision):
-    """The responsible leader, or, if none is set or they left, the deciding unit's leaders."""
-    leader = decision.responsible_leader
-    if leader is not None and leader.is_active:
-        return [leader]
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role_assignments__unit_id=decision.unit_id,
-            role_assignments__role__in=list(access.LEADER_ROLES),
-        ).distinct()
-    )
-
-
 def _breach_still_relevant(breach_id: int) -> bool:
     # Stays on the leader's start page until they mark it done.
     return Breach.objects.filter(pk=breach_id).exists()

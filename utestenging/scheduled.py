@@ -8,14 +8,10 @@ created within CATCH_UP_DAYS.
 import datetime
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import scheduling
-from nav_sikkerhet.core import services as core_services
-from nav_sikkerhet.core.access import LEADER_ROLES
-from nav_sikkerhet.core.models import User
 
 from . import services
 from .models import IN_FORCE_STATUSES, Decision, Letter, LetterStatus, RegistrationKind, ServiceComplaint, Status
@@ -27,21 +23,8 @@ COMPLAINT_UNANSWERED_DAYS = 14
 REGISTRATIONS_AFTER_DAYS = 3
 
 
-def _recipients(decision: Decision) -> list[User]:
-    """The responsible leader, or, if none is set, the unit's leaders."""
-    if decision.responsible_leader_id and decision.responsible_leader.is_active:
-        return [decision.responsible_leader]
-    return list(User.objects.filter(is_active=True, role_assignments__unit_id=decision.unit_id,
-                                    role_assignments__role__in=list(LEADER_ROLES)).distinct())
-
-
 def _remind(kind: str, decision: Decision, due_on: datetime.date, object_id: int | None = None) -> None:
-    path = reverse("utestenging:detail", args=[decision.public_id])
-    for recipient in _recipients(decision):
-        core_services.reminder_ensure(
-            key=f"{kind}:{object_id or decision.pk}:{due_on.isoformat()}:{recipient.pk}", kind=kind,
-            recipient=recipient, due_on=due_on, case_number=decision.case_number, path=path,
-        )
+    services.remind_leaders(kind=kind, decision=decision, due_on=due_on, object_id=object_id)
 
 
 def refresh_statuses(today: datetime.date) -> None:

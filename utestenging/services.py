@@ -13,17 +13,22 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nav_sikkerhet.core import access, scheduling
+from nav_sikkerhet.core import services as core_services
+from nav_sikkerhet.core import tasks as core_tasks
 from nav_sikkerhet.core.models import Citizen, Unit, User
 
-from . import letters, rules, workflow
+from . import letters, lookup, rules, workflow
 from .models import (
     ASSESSMENT_FIELDS,
     EDITABLE_STATUSES,
     AlternativeChannel,
+    Breach,
     BreachChannel,
     Decision,
     DecisionEvent,
@@ -576,15 +581,6 @@ def breach_register(
     It goes on the decision's timeline, and the responsible leader gets a reminder by e-mail,
     queued after commit so that a broker outage never fails the registration.
     """
-    # Imported here: this block was added to a module other work is also changing.
-    from django.urls import reverse
-
-    from nav_sikkerhet.core import scheduling, tasks
-    from nav_sikkerhet.core import services as core_services
-
-    from . import lookup
-    from .models import Breach
-
     decision = _locked(decision_id)
     rules.require_may_register_breach(by, decision)
     breach = Breach(
@@ -614,17 +610,31 @@ def breach_register(
             "what": description.strip(),
         },
     )
-    due_on = timezone.localdate(occurred_at)
+    for reminder in remind_leaders(
+        kind=lookup.BREACH_REMINDER_KIND, decision=decision, due_on=timezone.localdate(occurred_at),
+        object_id=breach.pk,
+    ):
+        transaction.on_commit(lambda pk=reminder.pk: scheduling.enqueue(core_tasks.send_reminder, pk))
+    return breach
+
+
+def remind_leaders(*, kind: str, decision: Decision, due_on: datetime.date, object_id: int | None = None) -> list:
+    """Ensure one reminder per recipient: the responsible leader, or, if none is set or they left, the unit's
+    leaders. The key (what, which object, which due date, whom) makes it exist once. Returns the new ones."""
+    if decision.responsible_leader_id and decision.responsible_leader.is_active:
+        recipients = [decision.responsible_leader]
+    else:
+        recipients = User.objects.filter(
+            is_active=True, role_assignments__unit_id=decision.unit_id,
+            role_assignments__role__in=list(access.LEADER_ROLES),
+        ).distinct()
     path = reverse("utestenging:detail", args=[decision.public_id])
-    for recipient in lookup.breach_reminder_recipients(decision):
+    created_reminders = []
+    for recipient in recipients:
         reminder, created = core_services.reminder_ensure(
-            key=f"{lookup.BREACH_REMINDER_KIND}:{breach.pk}:{due_on.isoformat()}:{recipient.pk}",
-            kind=lookup.BREACH_REMINDER_KIND,
-            recipient=recipient,
-            due_on=due_on,
-            case_number=decision.case_number,
-            path=path,
+            key=f"{kind}:{object_id or decision.pk}:{due_on.isoformat()}:{recipient.pk}", kind=kind,
+            recipient=recipient, due_on=due_on, case_number=decision.case_number, path=path,
         )
         if created:
-            transaction.on_commit(lambda pk=reminder.pk: scheduling.enqueue(tasks.send_reminder, pk))
-    return breach
+            created_reminders.append(reminder)
+    return created_reminders
