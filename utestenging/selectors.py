@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -97,7 +97,6 @@ def overview(*, user, today: datetime.date | None = None) -> LeaderOverview:
         )
         .select_related("citizen", "unit", "responsible_leader")
         .prefetch_related(Prefetch("registrations", queryset=Registration.objects.only("decision_id", "kind")))
-        .annotate(registration_count=Count("registrations", distinct=True))
         .order_by("valid_to", "created_at")
     )
     result = LeaderOverview()
@@ -116,9 +115,7 @@ def overview(*, user, today: datetime.date | None = None) -> LeaderOverview:
                 result.expiring.append(decision)
         elif status in (Status.ACTIVE, Status.EXPIRED):
             result.recently_expired.append(decision)
-        if decision.registration_count < len(RegistrationKind) and missing_registrations(
-            decision, list(decision.registrations.all())
-        ):
+        if missing_registrations(decision, list(decision.registrations.all())):
             result.missing_registrations.append(decision)
     result.unanswered_complaints = list(
         ServiceComplaint.objects.filter(decision__in=visible_decisions(user), answered_on__isnull=True)
