@@ -1,0 +1,395 @@
+"""Incidents (hendelser) of violence and threats, in NAV's ASYS categories, and what follows them.
+
+This app complements ASYS and the municipal deviation system; it does not replace them: an incident
+keeps the references to its reports there.
+"""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from nav_sikkerhet.core.models import Citizen, Unit
+
+# Clocks on the desk's PC and the server may differ a little; a minute or two is not "the future".
+CLOCK_SLACK = datetime.timedelta(minutes=5)
+
+
+class Category(models.TextChoices):
+    """ASYS categories, exactly as NAV's note of 2021 (§3 «Definisjoner og begreper») defines them."""
+
+    VERBAL = "verbal", _("Verbal abuse")
+    HARASSMENT = "harassment", _("Harassment or bullying")
+    THREAT = "threat", _("Threatening behaviour or threat")
+    SELF_HARM = "self_harm", _("Threat of suicide or self-harm")
+    VANDALISM = "vandalism", _("Physical attack on building or furnishings (vandalism)")
+    ASSAULT = "assault", _("Physical attack on a person")
+    HATE_SPEECH = "hate_speech", _("Hate speech")
+
+
+CATEGORY_DEFINITIONS = {
+    Category.VERBAL: _("Statements with especially negative content; frightening, forceful utterances."),
+    Category.HARASSMENT: _(
+        "Personal harassment and degrading statements; acts, omissions or utterances meant to offend, frighten, "
+        "demean or humiliate."
+    ),
+    Category.THREAT: _(
+        "Non-verbal threatening behaviour (a raised fist) or a verbal threat («I know where you live»)."
+    ),
+    Category.SELF_HARM: _("A verbal or written threat, face to face, by phone, e-mail, letter or social media."),
+    Category.VANDALISM: _("Damage to doors, furniture or equipment such as a public PC."),
+    Category.ASSAULT: _("A physical attack on staff, citizens or others."),
+    Category.HATE_SPEECH: _(
+        "Offensive or hostile statements aimed at NAV, often anonymous, via nav.no, social media or written "
+        "channels."
+    ),
+}
+
+
+class Channel(models.TextChoices):
+    """Where it happened (the ASYS note, figure 5)."""
+
+    RECEPTION = "reception", _("Reception (publikumsmottak)")
+    INTERVIEW_ROOM = "interview_room", _("Interview room")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    DIGITAL = "digital", _("Digital channel or case system")
+    SMS = "sms", _("SMS/MMS")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    LETTER = "letter", _("Letter")
+    HOME_VISIT = "home_visit", _("Home visit")
+    OUTSIDE_OFFICE = "outside_office", _("Outside the office")
+    OTHER = "other", _("Other")
+
+
+class Injury(models.IntegerChoices):
+    """The consequence scale of NAV's ROS method (1–5), used for what the incident did to people."""
+
+    NONE = 1, _("1 – No injury")
+    NO_SICK_LEAVE = 2, _("2 – Injury without lasting harm, without sick leave")
+    SICK_LEAVE = 3, _("3 – Injury without lasting harm, with sick leave")
+    LASTING = 4, _("4 – Physical and/or psychological injury with lasting harm")
+    DEATH = 5, _("5 – Death")
+
+
+class Perpetrator(models.TextChoices):
+    CITIZEN = "citizen", _("A known person")
+    UNKNOWN = "unknown", _("Not known")
+    ANONYMOUS = "anonymous", _("Anonymous (e.g. a message without a sender)")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered, not yet reviewed")
+    UNDER_REVIEW = "under_review", _("Under review")
+    MEASURES_DECIDED = "measures_decided", _("Measures decided")
+    CLOSED = "closed", _("Closed")
+
+
+class Incident(models.Model):
+    """One incident of violence or threats against NAV staff, as a staff member registered it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="incidents", verbose_name=_("unit"))
+    occurred_at = models.DateTimeField(_("when"))
+    channel = models.CharField(_("where or how"), max_length=20, choices=Channel.choices)
+    category = models.CharField(_("category (ASYS)"), max_length=20, choices=Category.choices)
+    other_categories = models.JSONField(_("other categories"), default=list, blank=True)
+    description = models.TextField(_("what happened"))
+    perpetrator = models.CharField(_("who did it"), max_length=20, choices=Perpetrator.choices)
+    citizen = models.ForeignKey(
+        Citizen, models.PROTECT, null=True, blank=True, related_name="incidents", verbose_name=_("person")
+    )
+    injury = models.PositiveSmallIntegerField(_("injury"), choices=Injury.choices, default=Injury.NONE)
+    sick_leave = models.BooleanField(_("sick leave"), default=False)
+    weapon = models.CharField(_("weapon or object used"), max_length=200, blank=True)
+    police_reported = models.BooleanField(_("reported to the police"), default=False)
+    police_reported_on = models.DateField(_("reported to the police on"), null=True, blank=True)
+    police_reported_by_unit = models.BooleanField(
+        _("reported by the unit as such"),
+        default=False,
+        help_text=_("The unit can report on behalf of the staff member, so their name need not be used."),
+    )
+    witnesses = models.TextField(_("witnesses"), blank=True)
+    asys_reference = models.CharField(_("ASYS reference"), max_length=50, blank=True)
+    municipal_reference = models.CharField(_("municipal deviation system reference"), max_length=50, blank=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    review_meeting = models.ForeignKey(
+        "ReviewMeeting", models.PROTECT, null=True, blank=True, related_name="incidents",
+        verbose_name=_("reviewed at meeting"),
+    )
+    lessons_learned = models.TextField(_("what was learned"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            # The unit's list and the weekly review read by unit, status and time; statistics by time and unit.
+            models.Index(fields=["unit", "status", "occurred_at"]),
+            models.Index(fields=["occurred_at", "unit", "category", "channel"], name="hendelser_stats"),
+            models.Index(fields=["citizen", "occurred_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(perpetrator="citizen", citizen__isnull=False)
+                | (~models.Q(perpetrator="citizen") & models.Q(citizen__isnull=True)),
+                name="incident_citizen_only_when_known",
+            ),
+            models.CheckConstraint(condition=models.Q(injury__gte=1, injury__lte=5), name="incident_injury_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.get_category_display()}"
+
+    @property
+    def reference(self) -> str:
+        return f"HEN-{self.created_at:%Y}-{self.pk or 0:05d}"
+
+    @property
+    def categories(self) -> list[str]:
+        """The main category first, then the others."""
+        return [self.category, *[c for c in self.other_categories if c != self.category]]
+
+    def other_category_labels(self) -> list[str]:
+        return [Category(c).label for c in self.other_categories if c in Category.values]
+
+    def clean(self):
+        errors = {}
+        if self.occurred_at and self.occurred_at > timezone.now() + CLOCK_SLACK:
+            errors["occurred_at"] = _("An incident cannot be registered in the future.")
+        if not isinstance(self.other_categories, list) or any(
+            c not in Category.values for c in self.other_categories
+        ):
+            errors["other_categories"] = _("Choose categories from the list.")
+        elif self.category in self.other_categories:
+            errors["other_categories"] = _("The main category is already chosen; pick only other categories here.")
+        if self.perpetrator == Perpetrator.CITIZEN and self.citizen_id is None:
+            errors["citizen"] = _("Find the person by identity number, or by name and date of birth.")
+        if self.perpetrator != Perpetrator.CITIZEN and self.citizen_id is not None:
+            errors["perpetrator"] = _("A person is chosen: mark the one who did it as known.")
+        # The scale's own words: level 2 is "without sick leave", level 3 "with sick leave".
+        if self.injury == Injury.NO_SICK_LEAVE and self.sick_leave:
+            errors["sick_leave"] = _("Injury level 2 means no sick leave: choose level 3 if there was sick leave.")
+        if self.injury == Injury.SICK_LEAVE and not self.sick_leave:
+            errors["sick_leave"] = _("Injury level 3 means sick leave: answer yes, or choose level 2.")
+        if self.police_reported:
+            if self.police_reported_on is None:
+                errors["police_reported_on"] = _("Give the date it was reported to the police.")
+            elif self.police_reported_on > timezone.localdate():
+                errors["police_reported_on"] = _("The date cannot be in the future.")
+            elif self.occurred_at and self.police_reported_on < timezone.localdate(self.occurred_at):
+                errors["police_reported_on"] = _("The report cannot be dated before the incident.")
+        elif self.police_reported_on or self.police_reported_by_unit:
+            errors["police_reported"] = _("Tick «reported to the police» when giving the date or who reported it.")
+        if self.status == Status.CLOSED and not self.lessons_learned.strip():
+            errors["lessons_learned"] = _("Write what was learned before closing the incident.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Employer(models.TextChoices):
+    STATE = "state", _("State employee")
+    MUNICIPAL = "municipal", _("Municipal employee")
+
+
+class Bht(models.TextChoices):
+    """Occupational health service (bedriftshelsetjenesten)."""
+
+    NOT_ASSESSED = "not_assessed", _("Not yet assessed")
+    OFFERED = "offered", _("Offered")
+    REFERRED = "referred", _("Referred")
+    NOT_NEEDED = "not_needed", _("Not needed")
+
+
+class ExposedPerson(models.Model):
+    """A staff member the incident was aimed at, and their follow-up (debrief, BHT, sick leave)."""
+
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="exposed", verbose_name=_("incident"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("staff member"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    employer = models.CharField(_("employed by"), max_length=20, choices=Employer.choices)
+    debrief_offered_on = models.DateField(_("debrief offered on"), null=True, blank=True)
+    bht = models.CharField(
+        _("occupational health service (BHT)"), max_length=20, choices=Bht.choices, default=Bht.NOT_ASSESSED
+    )
+    sick_leave = models.BooleanField(_("on sick leave"), default=False)
+    follow_up_note = models.TextField(_("follow-up note"), blank=True)
+    follow_up_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exposed staff member")
+        verbose_name_plural = _("exposed staff")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["follow_up_done_on"], name="hendelser_followup_open",
+                                condition=models.Q(follow_up_done_on__isnull=True))]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def follow_up_open(self) -> bool:
+        return self.follow_up_done_on is None
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        if not self.name.strip():
+            errors["name"] = _("Give the name of the person who was exposed.")
+        for field in ("debrief_offered_on", "follow_up_done_on"):
+            value = getattr(self, field)
+            if value and value > today:
+                errors[field] = _("The date cannot be in the future.")
+        if self.follow_up_done_on and not errors:
+            if self.debrief_offered_on is None:
+                errors["debrief_offered_on"] = _("Offer a debrief before the follow-up is marked as done.")
+            if self.bht == Bht.NOT_ASSESSED:
+                errors["bht"] = _("Assess the occupational health service before the follow-up is marked as done.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class MeasureKind(models.TextChoices):
+    WARNING_ORAL = "warning_oral", _("Oral warning given")
+    WARNING_WRITTEN = "warning_written", _("Written warning given")
+    TWO_IN_MEETING = "two_in_meeting", _("Two staff in meetings with the person («to i samtale»)")
+    PROPOSE_EXCLUSION = "propose_exclusion", _("Propose exclusion")
+    PROPOSE_PHONE_RESTRICTION = "propose_phone_restriction", _("Propose phone restriction")
+    OTHER = "other", _("Other measure")
+    NONE = "none", _("No further measures")
+
+
+WARNING_MEASURES = frozenset({MeasureKind.WARNING_ORAL, MeasureKind.WARNING_WRITTEN})
+PROPOSAL_MEASURES = frozenset({MeasureKind.PROPOSE_EXCLUSION, MeasureKind.PROPOSE_PHONE_RESTRICTION})
+# Measures aimed at the person who did it, so they need a known person.
+PERSON_MEASURES = WARNING_MEASURES | PROPOSAL_MEASURES | {MeasureKind.TWO_IN_MEETING}
+
+
+class WarningForm(models.TextChoices):
+    ORAL = "oral", _("Oral")
+    WRITTEN = "written", _("Written")
+
+
+class CitizenWarning(models.Model):
+    """A warning given to a citizen that repeated incidents may lead to exclusion (guideline §3).
+
+    Warnings belong to the citizen: a decision shows the citizen's warnings from here.
+    """
+
+    citizen = models.ForeignKey(Citizen, models.PROTECT, related_name="warnings", verbose_name=_("citizen"))
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="warnings", verbose_name=_("unit"))
+    given_on = models.DateField(_("date"))
+    form = models.CharField(_("form"), max_length=10, choices=WarningForm.choices)
+    note = models.TextField(_("note"), blank=True)
+    incident = models.ForeignKey(
+        Incident, models.PROTECT, null=True, blank=True, related_name="warnings", verbose_name=_("incident")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("warning")
+        verbose_name_plural = _("warnings")
+        ordering = ["given_on", "pk"]
+        indexes = [models.Index(fields=["citizen", "given_on"])]
+
+    def __str__(self):
+        return f"{self.given_on:%d.%m.%Y} {self.get_form_display()}"
+
+    def clean(self):
+        if self.given_on and self.given_on > timezone.localdate():
+            raise ValidationError({"given_on": _("A warning cannot be dated in the future.")})
+
+
+class Measure(models.Model):
+    """What was decided after an incident, by whom and when."""
+
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="measures", verbose_name=_("incident"))
+    kind = models.CharField(_("measure"), max_length=30, choices=MeasureKind.choices)
+    decided_on = models.DateField(_("date"))
+    description = models.TextField(_("details"), blank=True)
+    warning = models.OneToOneField(
+        CitizenWarning, models.PROTECT, null=True, blank=True, related_name="measure", verbose_name=_("warning")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["decided_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["warning_oral", "warning_written"], warning__isnull=False)
+                | (~models.Q(kind__in=["warning_oral", "warning_written"]) & models.Q(warning__isnull=True)),
+                name="measure_warning_only_for_warnings",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decided_on:%d.%m.%Y} {self.get_kind_display()}"
+
+    def clean(self):
+        errors = {}
+        if self.decided_on and self.decided_on > timezone.localdate():
+            errors["decided_on"] = _("The date cannot be in the future.")
+        if self.kind in (MeasureKind.OTHER, MeasureKind.NONE) and not self.description.strip():
+            errors["description"] = (
+                _("Describe the measure.") if self.kind == MeasureKind.OTHER
+                else _("Say why no further measures are needed.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReviewMeeting(models.Model):
+    """The unit's weekly review of its incidents (ROS report, «Avviksrapportering»)."""
+
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="review_meetings", verbose_name=_("unit"))
+    held_on = models.DateField(_("meeting date"))
+    attendees = models.TextField(_("attendees"))
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review meeting")
+        verbose_name_plural = _("review meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.unit.number} {self.held_on:%d.%m.%Y}"
+
+    def clean(self):
+        errors = {}
+        if self.held_on and self.held_on > timezone.localdate():
+            errors["held_on"] = _("The meeting cannot be dated in the future.")
+        if not self.attendees.strip():
+            errors["attendees"] = _("Name who attended the review.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,235 @@
+"""Reads of incidents with access control: what a user may not see answers 404.
+
+Other apps read incidents and warnings through the functions at the end of this module, never the models.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nav_sikkerhet.core import access
+from nav_sikkerhet.core.access import Perm
+from nav_sikkerhet.core.models import Unit
+from nav_sikkerhet.core.services import audit_log_record
+
+from . import rules
+from .models import Category, CitizenWarning, ExposedPerson, Incident, ReviewMeeting, Status
+
+LIST_LIMIT = 500
+
+
+def visible_incidents(user) -> QuerySet[Incident]:
+    """Incidents of the units where the user sees incidents, and those the user registered."""
+    if not (user and user.is_authenticated):
+        return Incident.objects.none()
+    units = access.units_with_perm(user, Perm.VIEW_INCIDENTS)
+    return Incident.objects.filter(Q(unit__in=units) | Q(registered_by=user))
+
+
+def incident_for_visible(*, user, public_id) -> Incident:
+    """One incident the user may see, or 404. Writes no audit line: use it when nothing is shown yet."""
+    try:
+        return (
+            visible_incidents(user)
+            .select_related("unit", "citizen", "registered_by", "review_meeting")
+            .get(public_id=public_id)
+        )
+    except (Incident.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def audit_incident_display(*, user, incident: Incident, request=None, action: str = "incident.view") -> None:
+    """One audit line when a page shows the person who did it; nothing to log for an unknown person."""
+    if incident.citizen_id is None:
+        return
+    audit_log_record(
+        actor=user,
+        citizen=incident.citizen,
+        action=action,
+        message=_("Incident %(ref)s shown"),
+        message_args={"ref": incident.reference},
+        request=request,
+    )
+
+
+def incident_for_display(*, user, public_id, request=None, action: str = "incident.view") -> Incident:
+    incident = incident_for_visible(user=user, public_id=public_id)
+    audit_incident_display(user=user, incident=incident, request=request, action=action)
+    return incident
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    unit_ids: tuple[int, ...] = ()
+    status: str = ""
+    category: str = ""
+    channel: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+def incident_list(*, user, filters: IncidentFilter = IncidentFilter()) -> QuerySet[Incident]:
+    """The incidents a user sees, filtered; lists carry no citizen's name, so they write no audit line."""
+    incidents = visible_incidents(user)
+    if filters.unit_ids:
+        incidents = incidents.filter(unit_id__in=filters.unit_ids)
+    if filters.status:
+        incidents = incidents.filter(status=filters.status)
+    if filters.category:
+        incidents = incidents.filter(category=filters.category)
+    if filters.channel:
+        incidents = incidents.filter(channel=filters.channel)
+    if filters.date_from:
+        incidents = incidents.filter(occurred_at__gte=_start_of(filters.date_from))
+    if filters.date_to:
+        incidents = incidents.filter(occurred_at__lt=_start_of(filters.date_to + datetime.timedelta(days=1)))
+    return (
+        incidents.select_related("unit")
+        .annotate(
+            exposed_state=Count("exposed", filter=Q(exposed__employer="state")),
+            exposed_municipal=Count("exposed", filter=Q(exposed__employer="municipal")),
+        )
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def units_seen(user) -> list[Unit]:
+    """The units whose incidents the user sees, for the list's filter."""
+    return list(access.units_with_perm(user, Perm.VIEW_INCIDENTS).order_by("number"))
+
+
+def exposed_of(incident: Incident) -> list[ExposedPerson]:
+    return list(incident.exposed.select_related("user").order_by("pk"))
+
+
+def measures_of(incident: Incident):
+    return incident.measures.select_related("decided_by", "warning").order_by("decided_on", "pk")
+
+
+# -- the weekly review -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    unit: Unit
+    unreviewed: list[Incident]
+    under_review: list[Incident]
+    meetings: list[ReviewMeeting]
+    may_review: bool
+
+
+def review_page(*, user, unit_number: str) -> ReviewPage:
+    """A unit's incidents not yet reviewed, those awaiting measures, and its last meetings; 404 unless permitted."""
+    unit = Unit.objects.filter(number=unit_number).first()
+    if unit is None or not access.has_unit_perm(user, Perm.VIEW_INCIDENTS, unit):
+        raise Http404
+    open_incidents = list(
+        Incident.objects.filter(unit=unit, status__in=[Status.REGISTERED, Status.UNDER_REVIEW])
+        .order_by("occurred_at", "pk")
+    )
+    for incident in open_incidents:
+        incident.unit = unit
+    return ReviewPage(
+        unit=unit,
+        unreviewed=[i for i in open_incidents if i.status == Status.REGISTERED],
+        under_review=[i for i in open_incidents if i.status == Status.UNDER_REVIEW],
+        meetings=list(ReviewMeeting.objects.filter(unit=unit).select_related("created_by")[:10]),
+        may_review=rules.may_review(user, unit),
+    )
+
+
+def review_units(user) -> list[Unit]:
+    return list(access.units_with_perm(user, Perm.VIEW_INCIDENTS).filter(is_active=True).order_by("number"))
+
+
+# -- start page ----------------------------------------------------------------------------------------------------
+
+
+def open_follow_ups(user) -> list[ExposedPerson]:
+    """Exposed staff whose follow-up is not done, in the units where the user sees incidents."""
+    units = access.units_with_perm(user, Perm.VIEW_INCIDENTS)
+    return list(
+        ExposedPerson.objects.filter(follow_up_done_on__isnull=True, incident__unit__in=units)
+        .select_related("incident__unit")
+        .order_by("incident__occurred_at", "pk")[:50]
+    )
+
+
+def start_panel(user) -> dict | None:
+    """The incidents panel: «register an incident» for all who may, the unit's open work for those who see it."""
+    may_register = access.has_perm_anywhere(user, Perm.REGISTER_INCIDENT)
+    units = review_units(user)
+    if not (may_register or units):
+        return None
+    counts = {}
+    if units:
+        counts = {
+            row["unit_id"]: row
+            for row in Incident.objects.filter(unit__in=units)
+            .exclude(status=Status.CLOSED)
+            .values("unit_id")
+            .annotate(
+                unreviewed=Count("pk", filter=Q(status=Status.REGISTERED)),
+                open=Count("pk"),
+            )
+        }
+    return {
+        "may_register": may_register,
+        "units": [(unit, counts.get(unit.pk, {"unreviewed": 0, "open": 0})) for unit in units],
+        "follow_ups": open_follow_ups(user) if units else [],
+        "may_see_statistics": bool(units),
+    }
+
+
+# -- for other apps: utestenging (facts, warnings) and risiko (counts) ---------------------------------------------
+
+
+def incident_counts_by_category(*, unit_ids: Iterable[int], since: datetime.date, until: datetime.date) -> dict:
+    """Per ASYS category, how many incidents occurred in the units between the dates (inclusive); an incident
+    counts once for every category it carries, the main one and the others. Every category is a key."""
+    counts = dict.fromkeys(Category.values, 0)
+    rows = Incident.objects.filter(
+        unit_id__in=list(unit_ids), occurred_at__gte=_start_of(since),
+        occurred_at__lt=_start_of(until + datetime.timedelta(days=1)),
+    ).values_list("category", "other_categories")
+    for category, others in rows:
+        for code in {category, *(others or [])}:
+            if code in counts:
+                counts[code] += 1
+    return counts
+
+
+def incidents_about(*, citizen_id: int, unit_ids: Iterable[int]) -> list[Incident]:
+    """The citizen's incidents in the units, newest first: for a decision's facts, whose preparer is allowed."""
+    return list(
+        Incident.objects.filter(citizen_id=citizen_id, unit_id__in=list(unit_ids))
+        .select_related("unit")
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def incident_by_public_id(public_id) -> Incident | None:
+    """An incident by its public id, without access control: the caller checks its own rule."""
+    try:
+        return Incident.objects.select_related("unit", "citizen").filter(public_id=public_id).first()
+    except (ValueError, TypeError, ValidationError):
+        return None
+
+
+def warnings_of(*, citizen_id: int) -> list[CitizenWarning]:
+    """Every warning the citizen was given, oldest first (guideline §3): the same list a decision shows."""
+    return list(
+        CitizenWarning.objects.filter(citizen_id=citizen_id)
+        .select_related("unit", "incident")
+        .order_by("given_on", "pk")
+    )

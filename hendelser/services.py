@@ -1,0 +1,301 @@
+"""Every state change of an incident. Keyword-only arguments, the acting user, one transaction each."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nav_sikkerhet.core import access, scheduling
+from nav_sikkerhet.core import services as core_services
+from nav_sikkerhet.core import tasks as core_tasks
+from nav_sikkerhet.core.models import Citizen, Role, Unit, User
+
+from . import rules, workflow
+from .models import (
+    WARNING_MEASURES,
+    CitizenWarning,
+    ExposedPerson,
+    Incident,
+    Measure,
+    MeasureKind,
+    ReviewMeeting,
+    Status,
+    WarningForm,
+)
+
+REGISTERED_REMINDER_KIND = "incident.registered"
+WEEKLY_REMINDER_KIND = "incident.weekly_unreviewed"
+
+# Details that may be completed or corrected after registration, until the incident is closed.
+EDITABLE_FIELDS = frozenset({
+    "occurred_at", "channel", "category", "other_categories", "description", "injury", "sick_leave", "weapon",
+    "police_reported", "police_reported_on", "police_reported_by_unit", "witnesses", "asys_reference",
+    "municipal_reference",
+})
+EXPOSED_FIELDS = ("user", "name", "employer")
+
+
+def _locked(incident_id: int) -> Incident:
+    return Incident.objects.select_for_update(of=("self",)).select_related("unit").get(pk=incident_id)
+
+
+def _save(obj, by: User | None) -> None:
+    obj.full_clean()
+    obj._history_user = by
+    obj.save()
+
+
+def _move(incident: Incident, target: str) -> None:
+    workflow.check(incident.status, target)
+    incident.status = target
+
+
+def _exposed_rows(rows: list[dict], incident: Incident) -> list[ExposedPerson]:
+    people = []
+    for row in rows:
+        person = ExposedPerson(incident=incident, **{k: row.get(k) for k in EXPOSED_FIELDS if k in row})
+        if person.user is not None and not person.name.strip():
+            person.name = person.user.get_full_name() or person.user.username
+        person.full_clean(exclude=["incident"])
+        people.append(person)
+    return people
+
+
+def unit_leaders(unit_id: int, *, roles=access.LEADER_ROLES) -> list[User]:
+    """The active staff holding one of the roles in the unit."""
+    return list(
+        User.objects.filter(is_active=True, role_assignments__unit_id=unit_id, role_assignments__role__in=list(roles))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _send_after_commit(reminders) -> None:
+    for reminder in reminders:
+        transaction.on_commit(lambda pk=reminder.pk: scheduling.enqueue(core_tasks.send_reminder, pk))
+
+
+@transaction.atomic
+def incident_register(
+    *,
+    by: User,
+    unit: Unit,
+    occurred_at: datetime.datetime,
+    channel: str,
+    category: str,
+    description: str,
+    perpetrator: str,
+    exposed: list[dict],
+    citizen: Citizen | None = None,
+    other_categories: list[str] | None = None,
+    injury: int = 1,
+    sick_leave: bool = False,
+    **details,
+) -> Incident:
+    """Register an incident. The unit's leader and acting leader are told at once (start page and e-mail)."""
+    rules.require_may_register(by, unit)
+    unknown = set(details) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not a registration field: {sorted(unknown)}")
+    incident = Incident(
+        unit=unit, occurred_at=occurred_at, channel=channel, category=category, description=description,
+        perpetrator=perpetrator, citizen=citizen, other_categories=list(other_categories or []), injury=injury,
+        sick_leave=sick_leave, registered_by=by, **details,
+    )
+    incident.full_clean()
+    rules.require_exposed(exposed, unit)
+    people = _exposed_rows(exposed, incident)
+    incident._history_user = by
+    incident.save()
+    for person in people:
+        person.incident = incident
+        _save(person, by)
+    path = reverse("hendelser:detail", args=[incident.public_id])
+    created = []
+    for leader in unit_leaders(unit.pk):
+        if leader.pk == by.pk:
+            continue
+        # Never the citizen's name or identity number: the reference and the link only.
+        reminder, new = core_services.reminder_ensure(
+            key=f"{REGISTERED_REMINDER_KIND}:{incident.pk}:{timezone.localdate().isoformat()}:{leader.pk}",
+            kind=REGISTERED_REMINDER_KIND, recipient=leader, due_on=timezone.localdate(),
+            case_number=incident.reference, path=path,
+        )
+        if new:
+            created.append(reminder)
+    _send_after_commit(created)
+    return incident
+
+
+@transaction.atomic
+def incident_update(*, by: User, incident_id: int, citizen: Citizen | None = None, perpetrator: str | None = None,
+                    **fields) -> Incident:
+    """Complete or correct the registration (second step, or later by the reviewers)."""
+    incident = _locked(incident_id)
+    rules.require_may_edit(by, incident)
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(incident, name, value)
+    if perpetrator is not None:
+        incident.perpetrator, incident.citizen = perpetrator, citizen
+    _save(incident, by)
+    return incident
+
+
+@transaction.atomic
+def exposed_add(*, by: User, incident_id: int, exposed: list[dict]) -> list[ExposedPerson]:
+    """Add colleagues who were exposed too."""
+    incident = _locked(incident_id)
+    rules.require_may_edit(by, incident)
+    if not exposed:
+        return []
+    rules.require_exposed(exposed, incident.unit)
+    people = _exposed_rows(exposed, incident)
+    for person in people:
+        _save(person, by)
+    return people
+
+
+@transaction.atomic
+def follow_up_record(
+    *,
+    by: User,
+    exposed_id: int,
+    debrief_offered_on: datetime.date | None,
+    bht: str,
+    sick_leave: bool,
+    follow_up_note: str = "",
+    done: bool = False,
+) -> ExposedPerson:
+    """Record how an exposed staff member is followed up; done only when a debrief was offered and BHT assessed."""
+    person = ExposedPerson.objects.select_for_update(of=("self",)).select_related("incident__unit").get(
+        pk=exposed_id
+    )
+    rules.require_may_review(by, person.incident.unit)
+    person.debrief_offered_on, person.bht, person.sick_leave = debrief_offered_on, bht, sick_leave
+    person.follow_up_note = follow_up_note
+    if done and person.follow_up_done_on is None:
+        person.follow_up_done_on = timezone.localdate()
+    elif not done:
+        person.follow_up_done_on = None
+    _save(person, by)
+    return person
+
+
+@transaction.atomic
+def review_meeting_record(
+    *, by: User, unit: Unit, held_on: datetime.date, attendees: str, notes: str, incident_ids: list[int],
+) -> ReviewMeeting:
+    """The weekly review: the chosen incidents are marked as reviewed at this meeting."""
+    rules.require_may_review(by, unit)
+    incidents = list(
+        Incident.objects.select_for_update(of=("self",)).select_related("unit").filter(pk__in=incident_ids)
+        .order_by("occurred_at", "pk")
+    )
+    if len(incidents) != len(set(incident_ids)):
+        raise ValidationError({"incidents": _("Some of the chosen incidents do not exist.")})
+    rules.require_reviewable(incidents, unit)
+    meeting = ReviewMeeting(unit=unit, held_on=held_on, attendees=attendees, notes=notes, created_by=by)
+    _save(meeting, by)
+    for incident in incidents:
+        _move(incident, Status.UNDER_REVIEW)
+        incident.review_meeting = meeting
+        _save(incident, by)
+    return meeting
+
+
+@transaction.atomic
+def warning_register(
+    *,
+    by: User,
+    citizen: Citizen,
+    unit: Unit,
+    given_on: datetime.date,
+    form: str,
+    note: str = "",
+    incident: Incident | None = None,
+) -> CitizenWarning:
+    """Record that the citizen was warned that repeated incidents may lead to exclusion (guideline §3)."""
+    rules.require_may_record_warning(by, unit)
+    warning = CitizenWarning(citizen=citizen, unit=unit, given_on=given_on, form=form, note=note, incident=incident,
+                             registered_by=by)
+    _save(warning, by)
+    return warning
+
+
+@transaction.atomic
+def measure_add(
+    *, by: User, incident_id: int, kind: str, decided_on: datetime.date, description: str = "",
+) -> Measure:
+    """Decide a measure after an incident. An unreviewed incident counts as reviewed by the one who decides.
+
+    A warning is also recorded as the citizen's warning, so a later decision shows it.
+    """
+    incident = _locked(incident_id)
+    rules.require_may_review(by, incident.unit)
+    rules.require_measure_open(incident)
+    rules.require_measure_fits(kind, incident)
+    measure = Measure(incident=incident, kind=kind, decided_on=decided_on, description=description, decided_by=by)
+    measure.full_clean(exclude=["warning"])
+    if kind in WARNING_MEASURES:
+        form = WarningForm.ORAL if kind == MeasureKind.WARNING_ORAL else WarningForm.WRITTEN
+        measure.warning = warning_register(by=by, citizen=incident.citizen, unit=incident.unit, given_on=decided_on,
+                                           form=form, note=description, incident=incident)
+    if incident.status == Status.REGISTERED:
+        _move(incident, Status.UNDER_REVIEW)
+    if incident.status == Status.UNDER_REVIEW:
+        _move(incident, Status.MEASURES_DECIDED)
+    _save(incident, by)
+    _save(measure, by)
+    return measure
+
+
+@transaction.atomic
+def incident_close(*, by: User, incident_id: int, lessons_learned: str) -> Incident:
+    """Close the incident with what was learned; not while an exposed colleague's follow-up is open."""
+    incident = _locked(incident_id)
+    rules.require_may_review(by, incident.unit)
+    rules.require_may_close(
+        measures=incident.measures.count(), open_follow_ups=incident.exposed.filter(follow_up_done_on=None).count()
+    )
+    _move(incident, Status.CLOSED)
+    incident.lessons_learned, incident.closed_at = lessons_learned, timezone.now()
+    _save(incident, by)
+    return incident
+
+
+@transaction.atomic
+def incident_reopen(*, by: User, incident_id: int) -> Incident:
+    """Back to review, when something new comes to light or more must be decided."""
+    incident = _locked(incident_id)
+    rules.require_may_review(by, incident.unit)
+    _move(incident, Status.UNDER_REVIEW)
+    incident.closed_at = None
+    _save(incident, by)
+    return incident
+
+
+def weekly_recipients(unit_id: int) -> list[User]:
+    """The weekly count goes to the unit's HMS and its leaders."""
+    return unit_leaders(unit_id, roles={Role.ENHETSLEDER, Role.STEDFORTREDER, Role.HMS})
+
+
+def remind_weekly_review(*, unit_id: int, week_start: datetime.date) -> list:
+    """One reminder per recipient and week for a unit with unreviewed incidents; the key makes it exist once."""
+    unit_number = Unit.objects.values_list("number", flat=True).get(pk=unit_id)
+    path = reverse("hendelser:review", args=[unit_number])
+    created = []
+    for recipient in weekly_recipients(unit_id):
+        reminder, new = core_services.reminder_ensure(
+            key=f"{WEEKLY_REMINDER_KIND}:{unit_id}:{week_start.isoformat()}:{recipient.pk}",
+            kind=WEEKLY_REMINDER_KIND, recipient=recipient, due_on=week_start,
+            case_number=unit_number, path=path,
+        )
+        if new:
+            created.append(reminder)
+    return created
