@@ -58,6 +58,14 @@ def audit_incident_display(*, user, incident: Incident, request=None, action: st
     )
 
 
+def audit_prefilled_person(*, user, citizen, request=None) -> None:
+    """A registration pre-filled from a breach names the person: one audit line when the form is shown."""
+    audit_log_record(
+        actor=user, citizen=citizen, action="incident.prefill", message=_("Incident registration pre-filled"),
+        request=request,
+    )
+
+
 def incident_for_display(*, user, public_id, request=None, action: str = "incident.view") -> Incident:
     incident = incident_for_visible(user=user, public_id=public_id)
     audit_incident_display(user=user, incident=incident, request=request, action=action)
@@ -146,6 +154,10 @@ def review_page(*, user, unit_number: str) -> ReviewPage:
         meetings=list(ReviewMeeting.objects.filter(unit=unit).select_related("created_by")[:10]),
         may_review=rules.may_review(user, unit),
     )
+
+
+def unreviewed(unit: Unit) -> QuerySet[Incident]:
+    return Incident.objects.filter(unit=unit, status=Status.REGISTERED).order_by("occurred_at", "pk")
 
 
 def review_units(user) -> list[Unit]:

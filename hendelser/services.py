@@ -12,6 +12,7 @@ from nav_sikkerhet.core import access, scheduling
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core import tasks as core_tasks
 from nav_sikkerhet.core.models import Citizen, Role, Unit, User
+from nav_sikkerhet.core.selectors import search_by_name
 
 from . import rules, workflow
 from .models import (
@@ -299,3 +300,29 @@ def remind_weekly_review(*, unit_id: int, week_start: datetime.date) -> list:
         if new:
             created.append(reminder)
     return created
+
+
+def perpetrator_citizen(
+    *, by: User, personident: str = "", name: str = "", birth_date: datetime.date | None = None,
+) -> Citizen:
+    """The known person behind an incident: by identity number (registered here if new, with the name typed),
+    or by name and date of birth when exactly one registered person matches."""
+    if personident:
+        citizen = Citizen.objects.filter(personident=personident).first()
+        if citizen is not None:
+            return citizen
+        if not name.strip():
+            raise ValidationError(
+                {"person_name": _("The person is not registered here yet: give their name too.")}
+            )
+        return core_services.citizen_create(by=by, personident=personident, name=name.strip())
+    matches = search_by_name(name=name, birth_date=birth_date, limit=2) if birth_date else []
+    if not matches:
+        raise ValidationError(
+            {"personident": _("Nobody registered here has that name and date of birth: give the identity number.")}
+        )
+    if len(matches) > 1:
+        raise ValidationError(
+            {"personident": _("More than one person has that name and date of birth: give the identity number.")}
+        )
+    return Citizen.objects.get(pk=matches[0].pk)

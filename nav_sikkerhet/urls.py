@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("beslutninger/", include("utestenging.urls")),
     path("mottak/", include("utestenging.lookup_urls")),
+    path("hendelser/", include("hendelser.urls")),
     path("api/v1/", api.urls),
     path("", include("nav_sikkerhet.core.urls")),
 ]

@@ -29,6 +29,10 @@ DECISION_PREPARERS = LEADERS | {Role.SAKSBEHANDLER.value}
 RECEPTION_LIST_VIEWERS = DECISION_VIEWERS | {Role.MOTTAK.value, Role.KONTAKTSENTER.value}
 LOOKUP_ROLES = LEADERS | {Role.MOTTAK.value, Role.KONTAKTSENTER.value}
 BREACH_REGISTRARS = LOOKUP_ROLES | DECISION_PREPARERS  # look-up in a covered unit, or preparing in the deciding one
+INCIDENT_REGISTRARS = LEADERS | {Role.SAKSBEHANDLER.value, Role.MOTTAK.value, Role.KONTAKTSENTER.value,
+                                 Role.HMS.value, Role.VERNEOMBUD.value}
+INCIDENT_VIEWERS = LEADERS | {Role.HMS.value, Role.VERNEOMBUD.value, Role.SIKKERHETSANSVARLIG.value}
+INCIDENT_REVIEWERS = LEADERS | {Role.HMS.value}
 
 
 def only(roles, ok: int = 200) -> dict[str, int]:
@@ -72,6 +76,20 @@ MATRIX: dict[str, dict[str, int]] = {
     "mottak:person": only(LOOKUP_ROLES),
     "mottak:breach": only(BREACH_REGISTRARS),
     "mottak:breach_done": only(BREACH_REGISTRARS),
+    # Incidents: everyone who registers sees the list (their own registrations at least); details, the review,
+    # statistics and the export for the unit's leaders, HMS, the safety representative and the security officer.
+    "hendelser:list": only(INCIDENT_REGISTRARS | INCIDENT_VIEWERS),
+    "hendelser:create": only(INCIDENT_REGISTRARS),
+    "hendelser:export": only(INCIDENT_VIEWERS),
+    "hendelser:statistics": only(INCIDENT_VIEWERS),
+    "hendelser:review_index": only(INCIDENT_VIEWERS, ok=302) | {SUPERUSER: 302},  # one unit: straight to its review
+    "hendelser:review": only(INCIDENT_VIEWERS),
+    "hendelser:detail": only(INCIDENT_VIEWERS),
+    "hendelser:edit": only(INCIDENT_REVIEWERS),  # the reporter too, until it is reviewed (tests/hendelser)
+    "hendelser:measure": only(INCIDENT_REVIEWERS),
+    "hendelser:close": only(INCIDENT_REVIEWERS),
+    "hendelser:follow_up": only(INCIDENT_REVIEWERS),
+    "hendelser:reopen": expect(405, superuser=405),
     # The API is not session-based: the schema is public, and the one operation is POST with a key.
     "api:openapi-json": expect(200, anonymous=200),
     "api:api-root": expect(404, anonymous=404, superuser=404),  # django-ninja's base path, needed to reverse it
@@ -80,6 +98,9 @@ MATRIX: dict[str, dict[str, int]] = {
 OBJECT_URLS = sorted(name for name in MATRIX if name.startswith("utestenging:")
                      and name not in ("utestenging:overview", "utestenging:create")) + ["mottak:breach",
                                                                                       "mottak:breach_done"]
+INCIDENT_OBJECT_URLS = ["hendelser:review", "hendelser:detail", "hendelser:edit", "hendelser:measure",
+                        "hendelser:close", "hendelser:follow_up", "hendelser:reopen"]
+OBJECT_URLS += INCIDENT_OBJECT_URLS
 
 
 def url_kwargs(name: str, objects: dict) -> dict:
@@ -92,6 +113,13 @@ def url_kwargs(name: str, objects: dict) -> dict:
         return {"public_id": objects["active" if name == "mottak:breach" else "breach"].public_id}
     if name not in OBJECT_URLS:
         return {}
+    if name == "hendelser:review":
+        return {"unit_number": objects["unit"].number}
+    if name in INCIDENT_OBJECT_URLS:
+        kwargs = {"public_id": objects["incident"].public_id}
+        if name == "hendelser:follow_up":
+            kwargs["exposed_id"] = objects["exposed"].pk
+        return kwargs
     if name.startswith("utestenging:reception_list"):
         return {"unit_number": objects["unit"].number}
     kwargs = {"public_id": objects["decision"].public_id}
@@ -159,8 +187,14 @@ def unit_objects(db):
     breach = Breach.objects.create(decision=active, occurred_at=timezone.now(), channel="in_person",
                                    description="Kom likevel", asked_to_leave=True, police_called=False,
                                    registered_by=creator)
+    from hendelser.models import ExposedPerson, Incident
+
+    incident = Incident.objects.create(unit=unit, occurred_at=timezone.now(), channel="phone", category="threat",
+                                       description="Trussel", perpetrator="citizen", citizen=active.citizen,
+                                       registered_by=creator)
+    exposed = ExposedPerson.objects.create(incident=incident, name="Ansatt", employer="state")
     return {"unit": unit, "decision": decision, "complaint": complaint, "letter": letter, "active": active,
-            "breach": breach}
+            "breach": breach, "incident": incident, "exposed": exposed}
 
 
 @pytest.fixture

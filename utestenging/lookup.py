@@ -17,10 +17,9 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Aggregate, Func, OuterRef, Q, Subquery, TextField
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -29,14 +28,12 @@ from django.utils.translation import gettext_lazy as _
 from nav_sikkerhet.core import access, scheduling
 from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Citizen, User
+from nav_sikkerhet.core.selectors import search_by_name  # noqa: F401 - the look-up's name search
 from nav_sikkerhet.core.services import audit_log_record
 
 from . import rules
 from .models import AlternativeChannel, Breach, ChannelKind, Decision, Kind
 
-# Trigram similarity (0–1) a name must reach to be listed; 0.3 is pg_trgm's own default threshold.
-NAME_SIMILARITY_THRESHOLD = 0.3
-NAME_RESULTS_LIMIT = 20
 BREACH_REMINDER_KIND = "decision.breach"
 
 
@@ -265,29 +262,6 @@ def citizen_by_public_id(public_id) -> Citizen:
         return Citizen.objects.only(*_CITIZEN_FIELDS).get(public_id=public_id)
     except (Citizen.DoesNotExist, ValueError) as error:
         raise Http404 from error
-
-
-def search_by_name(*, name: str, birth_date: datetime.date, limit: int = NAME_RESULTS_LIMIT) -> list[Citizen]:
-    """Citizens born on the date whose name is like the one typed: names and birth dates only, no audit line.
-
-    On PostgreSQL typo-tolerant (pg_trgm: the better of whole-name and word similarity); on SQLite
-    every typed word must occur in the name.
-    """
-    name = " ".join(name.split())
-    citizens = Citizen.objects.filter(birth_date=birth_date).only("public_id", "name", "birth_date")
-    if not name:
-        return []
-    if connection.vendor == "postgresql":
-        citizens = (
-            citizens.annotate(similarity=Greatest(TrigramSimilarity("name", name), TrigramWordSimilarity(name, "name")))
-            .filter(similarity__gte=NAME_SIMILARITY_THRESHOLD)
-            .order_by("-similarity", "name", "pk")
-        )
-    else:
-        for word in name.split():
-            citizens = citizens.filter(name__icontains=word)
-        citizens = citizens.order_by("name", "pk")
-    return list(citizens[:limit])
 
 
 @dataclass

@@ -16,13 +16,15 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ReminderKind:
-    """The e-mail texts of one kind of reminder; %(case)s, %(due)s and %(url)s are filled in."""
+    """The e-mail texts of one kind of reminder; %(case)s, %(due)s and %(url)s are filled in, and whatever
+    ``values`` gives for the object when the e-mail is sent (e.g. a count)."""
 
     kind: str
     subject: str
     body: str
     # Whether the reminder still needs doing, given the case number's object id; checked by the sweep.
     still_relevant: Callable[[int], bool]
+    values: Callable[[int], dict] | None = None
 
 
 REMINDER_KINDS: dict[str, ReminderKind] = {}

@@ -3,9 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Greatest
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -113,3 +115,31 @@ def reminders_panel(user) -> dict | None:
     """The user's open reminders, as tasks on the start page."""
     reminders = list(Reminder.objects.filter(recipient=user, done_at__isnull=True).order_by("due_on", "pk")[:50])
     return {"reminders": reminders} if reminders else None
+
+
+# Trigram similarity (0–1) a name must reach to be listed; 0.3 is pg_trgm's own default threshold.
+NAME_SIMILARITY_THRESHOLD = 0.3
+NAME_RESULTS_LIMIT = 20
+
+
+def search_by_name(*, name: str, birth_date: datetime.date, limit: int = NAME_RESULTS_LIMIT) -> list[Citizen]:
+    """Citizens born on the date whose name is like the one typed: names and birth dates only, no audit line.
+
+    On PostgreSQL typo-tolerant (pg_trgm: the better of whole-name and word similarity); on SQLite
+    every typed word must occur in the name.
+    """
+    name = " ".join(name.split())
+    citizens = Citizen.objects.filter(birth_date=birth_date).only("public_id", "name", "birth_date")
+    if not name:
+        return []
+    if connection.vendor == "postgresql":
+        citizens = (
+            citizens.annotate(similarity=Greatest(TrigramSimilarity("name", name), TrigramWordSimilarity(name, "name")))
+            .filter(similarity__gte=NAME_SIMILARITY_THRESHOLD)
+            .order_by("-similarity", "name", "pk")
+        )
+    else:
+        for word in name.split():
+            citizens = citizens.filter(name__icontains=word)
+        citizens = citizens.order_by("name", "pk")
+    return list(citizens[:limit])

@@ -178,6 +178,8 @@ def reminder_send(*, reminder_id: int) -> bool:
     recipient = reminder.recipient
     values = {"case": reminder.case_number, "due": reminder.due_on.strftime("%d.%m.%Y"),
               "url": settings.SITE_URL.rstrip("/") + reminder.path}
+    if kind.values is not None:
+        values.update(kind.values(reminder_object_id(reminder)))
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         subject, body = str(kind.subject) % values, str(kind.body) % values
     try:
@@ -187,6 +189,11 @@ def reminder_send(*, reminder_id: int) -> bool:
         raise
     Reminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now())
     return True
+
+
+def reminder_object_id(reminder: Reminder) -> int:
+    """The id of the object a reminder is about: the second part of its key (kind:object:due:recipient)."""
+    return int(reminder.key.split(":")[1])
 
 
 def reminder_mark_done(*, by: User, reminder_id: int) -> Reminder:
@@ -205,7 +212,7 @@ def reminders_close_moot() -> int:
     closed = 0
     for reminder in Reminder.objects.filter(done_at__isnull=True).only("pk", "kind", "key"):
         kind = REMINDER_KINDS.get(reminder.kind)
-        if kind is not None and not kind.still_relevant(int(reminder.key.split(":")[1])):
+        if kind is not None and not kind.still_relevant(reminder_object_id(reminder)):
             closed += Reminder.objects.filter(pk=reminder.pk, done_at__isnull=True).update(done_at=timezone.now())
     return closed
 

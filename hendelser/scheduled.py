@@ -1,0 +1,61 @@
+"""The incidents' scheduled jobs: the weekly count of unreviewed incidents to HMS and the leaders."""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from nav_sikkerhet.core import scheduling
+
+from . import services
+from .models import Incident, Status
+
+# A week's reminder is still made if the sweep did not run on Monday, up to this many days later.
+CATCH_UP_DAYS = 3
+
+
+def weekly_review_reminders(today: datetime.date) -> None:
+    """Once per unit and week (Monday, or the first run after it): how many incidents wait for review."""
+    week_start = today - datetime.timedelta(days=today.weekday())
+    if (today - week_start).days > CATCH_UP_DAYS:
+        return
+    unit_ids = (
+        Incident.objects.filter(status=Status.REGISTERED).order_by().values_list("unit_id", flat=True).distinct()
+    )
+    for unit_id in unit_ids:
+        services.remind_weekly_review(unit_id=unit_id, week_start=week_start)
+
+
+def _unreviewed(unit_id: int) -> int:
+    return Incident.objects.filter(unit_id=unit_id, status=Status.REGISTERED).count()
+
+
+def _incident_unreviewed(incident_id: int) -> bool:
+    return Incident.objects.filter(pk=incident_id, status=Status.REGISTERED).exists()
+
+
+REMINDER_KINDS = [
+    scheduling.ReminderKind(
+        services.REGISTERED_REMINDER_KIND,
+        _("Incident %(case)s registered in your unit"),
+        _("An incident of violence or threats (%(case)s) was registered in your unit on %(due)s. Read it, see that "
+          "the staff exposed are offered a debrief, and take it to the weekly review.\n\nOpen the incident: %(url)s"),
+        _incident_unreviewed,
+    ),
+    scheduling.ReminderKind(
+        services.WEEKLY_REMINDER_KIND,
+        _("Unit %(case)s: %(count)s incident(s) not yet reviewed"),
+        _("Unit %(case)s has %(count)s incident(s) of violence or threats that have not been reviewed. Review them "
+          "at this week's meeting and record it.\n\nOpen the weekly review: %(url)s"),
+        lambda unit_id: _unreviewed(unit_id) > 0,
+        values=lambda unit_id: {"count": _unreviewed(unit_id)},
+    ),
+]
+
+JOBS = [weekly_review_reminders]
+
+
+def register() -> None:
+    for kind in REMINDER_KINDS:
+        scheduling.register_reminder_kind(kind)
+    for job in JOBS:
+        scheduling.register_job(job)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "hendelser"
+urlpatterns = [
+    path("", views.incident_list, name="list"),
+    path("ny/", views.create, name="create"),
+    path("eksport/", views.export, name="export"),
+    path("statistikk/", views.statistics_page, name="statistics"),
+    path("gjennomgang/", views.review_index, name="review_index"),
+    path("gjennomgang/<str:unit_number>/", views.review, name="review"),
+    path("<uuid:public_id>/", views.detail, name="detail"),
+    path("<uuid:public_id>/endre/", views.edit, name="edit"),
+    path("<uuid:public_id>/tiltak/", views.measure, name="measure"),
+    path("<uuid:public_id>/lukk/", views.close, name="close"),
+    path("<uuid:public_id>/gjenapne/", views.reopen, name="reopen"),
+    path("<uuid:public_id>/oppfolging/<int:exposed_id>/", views.follow_up, name="follow_up"),
+]

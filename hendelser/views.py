@@ -1,0 +1,393 @@
+"""Thin views: parse input, call a selector or service, turn domain errors into form errors."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from nav_sikkerhet.core import access
+from nav_sikkerhet.core.access import Perm
+from nav_sikkerhet.core.models import Citizen
+
+from . import exports, forms, prefill, rules, selectors, services, statistics
+from .models import PROPOSAL_MEASURES, ExposedPerson, MeasureKind, Perpetrator, Status
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where the form has the field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _detail(incident) -> str:
+    return reverse("hendelser:detail", args=[incident.public_id])
+
+
+def _filters(form) -> selectors.IncidentFilter:
+    data = form.cleaned_data
+    return selectors.IncidentFilter(
+        unit_ids=(data["unit"].pk,) if data.get("unit") else (),
+        status=data.get("status", ""),
+        category=data.get("category", ""),
+        channel=data.get("channel", ""),
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+
+
+@login_required
+@require_GET
+def incident_list(request):
+    may_register = access.has_perm_anywhere(request.user, Perm.REGISTER_INCIDENT)
+    units = access.units_with_perm(request.user, Perm.VIEW_INCIDENTS)
+    if not (may_register or units.exists()):
+        raise Http404
+    form = forms.FilterForm(request.GET or None, units=units.order_by("number"))
+    filters = _filters(form) if form.is_valid() else selectors.IncidentFilter()
+    incidents = selectors.incident_list(user=request.user, filters=filters)
+    shown = list(incidents[: selectors.LIST_LIMIT + 1])
+    return render(
+        request,
+        "hendelser/list.html",
+        {
+            "form": form,
+            "incidents": shown[: selectors.LIST_LIMIT],
+            "truncated": len(shown) > selectors.LIST_LIMIT,
+            "may_register": may_register,
+            "review_units": selectors.review_units(request.user),
+            "export_query": request.GET.urlencode(),
+            "limit": selectors.LIST_LIMIT,
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def export(request):
+    units = access.units_with_perm(request.user, Perm.VIEW_INCIDENTS)
+    if not units.exists():
+        raise Http404
+    form = forms.FilterForm(request.GET, units=units.order_by("number"))
+    if not form.is_valid():
+        messages.error(request, _("Check the filters and try again."))
+        return redirect("hendelser:list")
+    incidents = selectors.incident_list(user=request.user, filters=_filters(form)).filter(unit__in=units)
+    kind = request.GET.get("format", "csv")
+    if kind not in exports.FORMATS:
+        raise Http404
+    content, content_type = exports.export(incidents, kind)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="hendelser-{timezone.localdate():%Y-%m-%d}.{kind}"'
+    return response
+
+
+def _registration_units(user):
+    units = access.units_with_perm(user, Perm.REGISTER_INCIDENT).filter(is_active=True).order_by("number")
+    if not units.exists():
+        raise Http404
+    return units
+
+
+def _perpetrator(request, form):
+    """The citizen the form points at: from the pre-filled draft, or found (or registered) from what was typed."""
+    data = form.cleaned_data
+    if data["perpetrator"] != Perpetrator.CITIZEN:
+        return None
+    draft = prefill.get(request.session, request.POST.get("utkast"))
+    if draft and draft.get("citizen_id") and not (data.get("personident") or data.get("person_name")):
+        return Citizen.objects.get(pk=draft["citizen_id"])
+    return services.perpetrator_citizen(
+        by=request.user, personident=data.get("personident") or "", name=data.get("person_name") or "",
+        birth_date=data.get("person_birth_date"),
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def create(request):
+    units = _registration_units(request.user)
+    token = request.POST.get("utkast") or request.GET.get("utkast")
+    draft = prefill.get(request.session, token)
+    initial = {}
+    draft_citizen = None
+    if draft is not None:
+        initial = {
+            "unit": draft["unit_id"], "occurred_at": draft["occurred_at"], "channel": draft["channel"],
+            "description": draft["description"],
+        }
+        if draft.get("citizen_id"):
+            draft_citizen = Citizen.objects.filter(pk=draft["citizen_id"]).first()
+            initial["perpetrator"] = Perpetrator.CITIZEN
+    form = forms.RegisterForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                incident = services.incident_register(
+                    by=request.user,
+                    unit=data["unit"],
+                    occurred_at=data["occurred_at"],
+                    channel=data["channel"],
+                    category=data["category"],
+                    description=data["description"],
+                    perpetrator=data["perpetrator"],
+                    citizen=_perpetrator(request, form),
+                    injury=data["injury"],
+                    sick_leave=data["sick_leave"],
+                    exposed=form.exposed_rows(request.user),
+                )
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error("unit", str(error))
+        else:
+            if token:
+                prefill.discard(request.session, token)
+            messages.success(
+                request,
+                _("Incident %(ref)s is registered, and the unit's leaders are told. Add details if you have them.")
+                % {"ref": incident.reference},
+            )
+            return redirect(reverse("hendelser:edit", args=[incident.public_id]) + "?ny=1")
+    if draft_citizen is not None:
+        # The pre-filled form names the person: a display of their data.
+        selectors.audit_prefilled_person(user=request.user, citizen=draft_citizen, request=request)
+    return render(
+        request,
+        "hendelser/create.html",
+        {"form": form, "token": token if draft else "", "draft_citizen": draft_citizen},
+    )
+
+
+@login_required
+@require_GET
+def detail(request, public_id):
+    incident = selectors.incident_for_display(user=request.user, public_id=public_id, request=request)
+    user = request.user
+    may_review = rules.may_review(user, incident.unit)
+    measures = list(selectors.measures_of(incident))
+    return render(
+        request,
+        "hendelser/detail.html",
+        {
+            "incident": incident,
+            "exposed": selectors.exposed_of(incident),
+            "measures": measures,
+            "may_review": may_review,
+            "may_edit": rules.may_edit(user, incident),
+            "may_see_follow_up": rules.may_see_follow_up(user, incident),
+            "decision_links": _decision_links(user, incident, measures),
+            "Status": Status,
+        },
+    )
+
+
+def _decision_links(user, incident, measures) -> list[tuple[str, str]]:
+    """Where a proposal was decided, a link to open the draft decision, for those who prepare decisions."""
+    if incident.citizen_id is None or not access.has_unit_perm(user, Perm.PREPARE_DECISION, incident.unit):
+        return []
+    try:
+        base = reverse("utestenging:create")
+    except NoReverseMatch:
+        return []
+    kinds = {"propose_exclusion": "FYUS", "propose_phone_restriction": "TFUS"}
+    return [
+        (MeasureKind(m.kind).label, f"{base}?{urlencode({'hendelse': incident.public_id, 'type': kinds[m.kind]})}")
+        for m in measures
+        if m.kind in PROPOSAL_MEASURES
+    ]
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def edit(request, public_id):
+    incident = selectors.incident_for_visible(user=request.user, public_id=public_id)
+    if not rules.may_edit(request.user, incident):
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = forms.DetailsForm(data, instance=incident)
+    exposed = forms.ExposedFormSet(data, prefix="exposed")
+    if request.method == "POST" and form.is_valid() and exposed.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            with transaction.atomic():
+                services.incident_update(by=request.user, incident_id=incident.pk, **fields)
+                services.exposed_add(by=request.user, incident_id=incident.pk, exposed=forms.exposed_rows(exposed))
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect(_detail(incident))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_detail(incident))
+    selectors.audit_incident_display(user=request.user, incident=incident, request=request, action="incident.edit")
+    return render(
+        request,
+        "hendelser/edit.html",
+        {
+            "incident": incident, "form": form, "exposed_formset": exposed,
+            "exposed": selectors.exposed_of(incident), "new": request.GET.get("ny") == "1",
+        },
+    )
+
+
+def _review_action(request, public_id, *, form_class, template, call, success, action, title, submit, help_text=""):
+    """A page with one form that calls one service on an incident the user reviews."""
+    incident = selectors.incident_for_visible(user=request.user, public_id=public_id)
+    if not rules.may_review(request.user, incident.unit):
+        raise Http404
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = call(incident, form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect(_detail(incident))
+        else:
+            messages.success(request, success)
+            return redirect(target or _detail(incident))
+    selectors.audit_incident_display(user=request.user, incident=incident, request=request, action=action)
+    return render(request, template, {"incident": incident, "form": form, "title": title, "submit": submit,
+                                      "help": help_text})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def measure(request, public_id):
+    def call(incident, data):
+        measure = services.measure_add(by=request.user, incident_id=incident.pk, **data)
+        if measure.kind in PROPOSAL_MEASURES:
+            links = dict(_decision_links(request.user, incident, [measure]))
+            return next(iter(links.values()), None)
+        return None
+
+    return _review_action(
+        request, public_id, form_class=forms.MeasureForm, template="hendelser/action_form.html", call=call,
+        success=_("The measure is recorded."), action="incident.measure", title=_("Decide a measure"),
+        submit=_("Record the measure"),
+        help_text=_("Consider the less intrusive reactions first: asking the person to leave, a warning "
+                    "(preferably written), «to i samtale», regulated appointments, another caseworker. "
+                    "Exclusion may follow one serious incident, or repeated incidents after a warning."),
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def close(request, public_id):
+    def call(incident, data):
+        services.incident_close(by=request.user, incident_id=incident.pk, lessons_learned=data["lessons_learned"])
+
+    return _review_action(
+        request, public_id, form_class=forms.CloseForm, template="hendelser/action_form.html", call=call,
+        success=_("The incident is closed."), action="incident.close", title=_("Close the incident"),
+        submit=_("Close the incident"),
+    )
+
+
+@login_required
+@require_POST
+def reopen(request, public_id):
+    incident = selectors.incident_for_visible(user=request.user, public_id=public_id)
+    try:
+        services.incident_reopen(by=request.user, incident_id=incident.pk)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The incident is back under review."))
+    return redirect(_detail(incident))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def follow_up(request, public_id, exposed_id):
+    incident = selectors.incident_for_visible(user=request.user, public_id=public_id)
+    if not rules.may_review(request.user, incident.unit):
+        raise Http404
+    person = ExposedPerson.objects.filter(pk=exposed_id, incident=incident).first()
+    if person is None:
+        raise Http404
+    form = forms.FollowUpForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_record(by=request.user, exposed_id=person.pk, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect(_detail(incident))
+        else:
+            messages.success(request, _("The follow-up is saved."))
+            return redirect(_detail(incident))
+    return render(request, "hendelser/follow_up.html", {"incident": incident, "person": person, "form": form})
+
+
+@login_required
+@require_GET
+def review_index(request):
+    units = selectors.review_units(request.user)
+    if not units:
+        raise Http404
+    if len(units) == 1:
+        return redirect("hendelser:review", unit_number=units[0].number)
+    return render(request, "hendelser/review_index.html", {"units": units})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def review(request, unit_number):
+    page = selectors.review_page(user=request.user, unit_number=unit_number)
+    form = forms.ReviewForm(request.POST or None, incidents=selectors.unreviewed(page.unit))
+    if request.method == "POST":
+        if not page.may_review:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = services.review_meeting_record(
+                    by=request.user, unit=page.unit, held_on=data["held_on"], attendees=data["attendees"],
+                    notes=data["notes"], incident_ids=[i.pk for i in data["incidents"]],
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("%(count)d incident(s) marked as reviewed at the meeting of %(date)s.")
+                    % {"count": meeting.incidents.count(), "date": meeting.held_on.strftime("%d.%m.%Y")},
+                )
+                return redirect("hendelser:review", unit_number=page.unit.number)
+    return render(request, "hendelser/review.html", {"page": page, "form": form})
+
+
+@login_required
+@require_GET
+def statistics_page(request):
+    page = statistics.statistics_page(user=request.user, params=request.GET)
+    return render(request, "hendelser/statistics.html", {"page": page})
