@@ -221,9 +221,10 @@ def incident_counts_by_category(*, unit_ids: Iterable[int], since: datetime.date
     return counts
 
 
-def incidents_about(*, citizen_id: int, unit_ids: Iterable[int]) -> list[Incident]:
-    """The citizen's incidents in the units, newest first: for a decision's facts, whose preparer is allowed."""
-    return list(
+def incidents_about(*, citizen_id: int, unit_ids: Iterable[int]) -> QuerySet[Incident]:
+    """The citizen's incidents in the units, newest first: for a decision's facts (the caller checks that the
+    user prepares decisions there)."""
+    return (
         Incident.objects.filter(citizen_id=citizen_id, unit_id__in=list(unit_ids))
         .select_related("unit")
         .order_by("-occurred_at", "-pk")

@@ -76,6 +76,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "mottak:person": only(LOOKUP_ROLES),
     "mottak:breach": only(BREACH_REGISTRARS),
     "mottak:breach_done": only(BREACH_REGISTRARS),
+    "mottak:breach_incident": expect(405, superuser=405),  # POST only: opens the incident form pre-filled
     # Incidents: everyone who registers sees the list (their own registrations at least); details, the review,
     # statistics and the export for the unit's leaders, HMS, the safety representative and the security officer.
     "hendelser:list": only(INCIDENT_REGISTRARS | INCIDENT_VIEWERS),

@@ -52,11 +52,43 @@ class NewDecisionForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
+class NewDecisionFromIncidentForm(forms.Form):
+    """Start a case proposed after a registered incident: the citizen and the unit come from the incident."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of measure"), choices=Kind.choices, widget=forms.RadioSelect, help_text=GUIDANCE["kind"]
+    )
+
+
 class FactForm(forms.ModelForm):
     class Meta:
         model = Fact
-        fields = ["occurred_on", "description"]
-        widgets = {"occurred_on": DATE, "description": forms.Textarea(attrs={"rows": 2})}
+        fields = ["occurred_on", "description", "incident"]
+        widgets = {"occurred_on": DATE, "description": forms.Textarea(attrs={"rows": 2}),
+                   "incident": forms.HiddenInput}
+
+    def __init__(self, *args, incidents, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the citizen's incidents in the deciding unit can stand behind a fact.
+        self.fields["incident"].queryset = incidents
+
+
+class IncidentPickForm(forms.Form):
+    """Facts taken from the incidents registered about the citizen in the deciding unit."""
+
+    add_incidents = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Add registered incidents as facts"),
+        help_text=_("Each becomes a fact with the date and the description as registered; edit the text after."),
+    )
+
+    def __init__(self, *args, incidents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["add_incidents"].queryset = incidents
+        self.fields["add_incidents"].label_from_instance = lambda i: (
+            f"{i.reference} – {timezone.localtime(i.occurred_at):%d.%m.%Y} – {i.get_category_display()}: "
+            f"{i.description[:80]}"
+        )
 
 
 class WarningForm(forms.ModelForm):

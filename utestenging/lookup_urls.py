@@ -10,4 +10,5 @@ urlpatterns = [
     path("person/<uuid:public_id>/", lookup_views.person, name="person"),
     path("brudd/ny/<uuid:public_id>/", lookup_views.breach, name="breach"),
     path("brudd/<uuid:public_id>/", lookup_views.breach_done, name="breach_done"),
+    path("brudd/<uuid:public_id>/hendelse/", lookup_views.breach_incident, name="breach_incident"),
 ]

@@ -10,13 +10,15 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hendelser import prefill
+from hendelser.models import Channel
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import UnitType
@@ -98,20 +100,6 @@ def breach(request, public_id):
     return render(request, "utestenging/lookup/breach.html", {"decision": decision, "form": form})
 
 
-def incident_url(registered) -> str | None:
-    """The incident form pre-filled from the breach, once the hendelser app offers one (never an identity number)."""
-    try:
-        base = reverse("hendelser:create")
-    except NoReverseMatch:
-        return None
-    query = {
-        "decision": str(registered.decision.public_id),
-        "occurred_at": timezone.localtime(registered.occurred_at).isoformat(timespec="minutes"),
-        "channel": registered.channel,
-    }
-    return f"{base}?{urlencode(query)}"
-
-
 @login_required
 @never_cache
 @require_GET
@@ -120,5 +108,27 @@ def breach_done(request, public_id):
     return render(
         request,
         "utestenging/lookup/breach_done.html",
-        {"breach": registered, "decision": registered.decision, "incident_url": incident_url(registered)},
+        {"breach": registered, "decision": registered.decision,
+         "may_register_incident": access.has_perm_anywhere(request.user, Perm.REGISTER_INCIDENT)},
     )
+
+
+# How a breach was made, as where the incident happened.
+BREACH_TO_INCIDENT_CHANNEL = {BreachChannel.IN_PERSON: Channel.RECEPTION, BreachChannel.PHONE: Channel.PHONE}
+
+
+@login_required
+@require_POST
+def breach_incident(request, public_id):
+    """Register the breach as an incident: the incident form opens pre-filled (the data waits in the session)."""
+    registered = lookup.breach_for_user(user=request.user, public_id=public_id)
+    units = access.units_with_perm(request.user, Perm.REGISTER_INCIDENT).filter(is_active=True).order_by("number")
+    unit = units.filter(pk__in=registered.decision.covered_units.values("pk")).first() or units.first()
+    if unit is None:
+        raise Http404
+    token = prefill.store(
+        request.session, unit_id=unit.pk, citizen_id=registered.decision.citizen_id,
+        occurred_at=registered.occurred_at, channel=BREACH_TO_INCIDENT_CHANNEL[registered.channel],
+        description=registered.description,
+    )
+    return redirect(f"{reverse('hendelser:create')}?{urlencode({'utkast': token})}")

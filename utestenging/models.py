@@ -307,6 +307,11 @@ class Fact(models.Model):
     decision = models.ForeignKey(Decision, models.CASCADE, related_name="facts")
     occurred_on = models.DateField(_("date"))
     description = models.TextField(_("what happened"))
+    # The registered incident the fact was taken from, if any: the decision page links it.
+    incident = models.ForeignKey(
+        "hendelser.Incident", models.PROTECT, null=True, blank=True, related_name="decision_facts",
+        verbose_name=_("registered incident"),
+    )
     history = HistoricalRecords()
 
     class Meta:

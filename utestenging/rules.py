@@ -5,6 +5,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import access
@@ -294,3 +295,21 @@ def require_breach_in_period(decision, occurred_on: datetime.date) -> None:
         raise ValidationError(
             {"occurred_at": _("The decision was not in force then (its period is %(period)s).") % {"period": period}}
         )
+
+
+# -- facts from registered incidents ------------------------------------------------------------------------
+
+
+def fact_from_incident(incident) -> dict:
+    """A decision's fact as the incident was registered: its date and what happened."""
+    return {"occurred_on": timezone.localdate(incident.occurred_at), "description": incident.description}
+
+
+def require_incidents_fit(decision, incidents: Iterable) -> None:
+    """A decision rests on incidents about its own citizen, registered in the deciding unit."""
+    for incident in incidents:
+        if incident.citizen_id != decision.citizen_id or incident.unit_id != decision.unit_id:
+            raise ValidationError(
+                {"facts": _("%(ref)s is not an incident about this citizen in the deciding unit.")
+                 % {"ref": incident.reference}}
+            )

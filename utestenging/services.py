@@ -103,16 +103,25 @@ def _replace(model, decision: Decision, rows: list[dict], by: User) -> None:
 
 @transaction.atomic
 def decision_create(
-    *, by: User, citizen: Citizen, unit: Unit, kind: str, letter_language: str | None = None,
+    *, by: User, citizen: Citizen, unit: Unit, kind: str, letter_language: str | None = None, incidents=(),
 ) -> Decision:
-    """Open a draft decision for a citizen in the acting user's unit; letters default to their language."""
+    """Open a draft decision for a citizen in the acting user's unit; letters default to their language.
+
+    ``incidents`` (registered in hendelser, e.g. the one whose measure proposed this) become its first facts.
+    """
     decision = Decision(citizen=citizen, unit=unit, kind=kind, created_by=by,
                         letter_language=letter_language or citizen.preferred_language)
     rules.require_may_prepare(by, decision)
+    rules.require_incidents_fit(decision, incidents)
     if rules.may_sign(by, decision):
         decision.responsible_leader = by
     _save(decision, by)
     _sync_covered_units(decision)
+    for incident in incidents:
+        fact = Fact(decision=decision, incident=incident, **rules.fact_from_incident(incident))
+        fact.full_clean()
+        fact._history_user = by
+        fact.save()
     _event(decision, by, EventKind.CREATED)
     return decision
 
@@ -142,6 +151,8 @@ def decision_update(
         rules.require_scope_fits_unit(decision.scope, decision.unit)
     if decision.extends_id:
         rules.require_extension_period(decision, decision.extends)
+    if facts is not None:
+        rules.require_incidents_fit(decision, [row["incident"] for row in facts if row.get("incident")])
     _save(decision, by)
     if "scope" in fields:
         _sync_covered_units(decision)
@@ -402,7 +413,7 @@ def decision_start_extension(*, by: User, decision_id: int) -> Decision:
     _save(new, by)
     _sync_covered_units(new)
     for model, fields in (
-        (Fact, ["occurred_on", "description"]),
+        (Fact, ["occurred_on", "description", "incident"]),
         (EarlierWarning, ["given_on", "form", "note"]),
         (AlternativeChannel, ["channel", "person_name", "phone", "times", "address", "place", "note"]),
     ):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hendelser import selectors as incident_selectors
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core.access import Perm
@@ -67,12 +68,49 @@ def overview(request):
     )
 
 
+def _proposing_incident(request):
+    """The incident whose measure proposed this decision (?hendelse=<public id>), if the user prepares decisions
+    in its unit and the person is known; 404 otherwise. None when no incident is named."""
+    public_id = request.GET.get("hendelse")
+    if not public_id:
+        return None
+    incident = incident_selectors.incident_by_public_id(public_id)
+    if incident is None or incident.citizen_id is None or not access.has_unit_perm(
+        request.user, Perm.PREPARE_DECISION, incident.unit
+    ):
+        raise Http404
+    return incident
+
+
+def _create_from_incident(request, incident):
+    form = forms.NewDecisionFromIncidentForm(request.POST or None, initial={"kind": request.GET.get("type")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.decision_create(
+                by=request.user, citizen=incident.citizen, unit=incident.unit, kind=form.cleaned_data["kind"],
+                incidents=[incident],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Case %(case)s created.") % {"case": decision.case_number})
+            return redirect(reverse("utestenging:edit", args=[decision.public_id, STEPS[0][0]]))
+    incident_selectors.audit_incident_display(user=request.user, incident=incident, request=request,
+                                              action="decision.create_from_incident")
+    return render(request, "utestenging/create.html", {"form": form, "incident": incident})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request):
     units = access.units_with_perm(request.user, Perm.PREPARE_DECISION)
     if not units.exists():
         raise Http404
+    incident = _proposing_incident(request)
+    if incident is not None:
+        return _create_from_incident(request, incident)
     form = forms.NewDecisionForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -115,7 +153,7 @@ def detail(request, public_id):
         "utestenging/detail.html",
         {
             "decision": decision,
-            "facts": decision.facts.all(),
+            "facts": decision.facts.select_related("incident"),
             "warnings": decision.warnings.all(),
             "channels": decision.channels.all(),
             "covered_units": decision.covered_units.all(),
@@ -141,11 +179,15 @@ def detail(request, public_id):
 def _step_forms(request, decision, step):
     data = request.POST if request.method == "POST" else None
     if step == "grunnlag":
-        facts = [{"occurred_on": f.occurred_on, "description": f.description} for f in decision.facts.all()]
+        facts = [{"occurred_on": f.occurred_on, "description": f.description, "incident": f.incident_id}
+                 for f in decision.facts.all()]
         warnings = [{"given_on": w.given_on, "form": w.form, "note": w.note} for w in decision.warnings.all()]
+        incidents = incident_selectors.incidents_about(citizen_id=decision.citizen_id, unit_ids=[decision.unit_id])
+        used = {f["incident"] for f in facts if f["incident"]}
         return {
             "form": forms.GroundsForm(data, instance=decision),
-            "facts": forms.FactFormSet(data, initial=facts, prefix="facts"),
+            "facts": forms.FactFormSet(data, initial=facts, prefix="facts", form_kwargs={"incidents": incidents}),
+            "pick": forms.IncidentPickForm(data, incidents=incidents.exclude(pk__in=used), prefix="pick"),
             "warnings": forms.WarningFormSet(data, initial=warnings, prefix="warnings"),
         }
     if step == "vurderinger":
@@ -181,6 +223,9 @@ def edit(request, public_id, step):
         form = bound["form"]
         fields = {name: form.cleaned_data[name] for name in form.fields}
         extra = {name: forms.formset_rows(bound[name]) for name in ("facts", "warnings", "channels") if name in bound}
+        if "pick" in bound:
+            extra["facts"] += [{**rules.fact_from_incident(incident), "incident": incident}
+                               for incident in bound["pick"].cleaned_data["add_incidents"]]
         try:
             services.decision_update(by=request.user, decision_id=decision.pk, **fields, **extra)
         except ValidationError as error:
@@ -350,7 +395,7 @@ def sign(request, public_id):
         return {
             "checklist": services.decision_checklist(decision),
             "others": services.other_measures(decision),
-            "facts": decision.facts.all(),
+            "facts": decision.facts.select_related("incident"),
             "channels": decision.channels.all(),
             "covered_units": decision.covered_units.all(),
             "may_sign": rules.may_sign(request.user, decision),

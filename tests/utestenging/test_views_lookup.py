@@ -302,24 +302,40 @@ def test_registering_a_breach_puts_it_on_the_timeline_and_notifies_the_leader(
     assert str(EventKind.BREACH.label) in detail or _nb(EventKind.BREACH.label) in detail
 
 
-def test_the_receipt_offers_no_incident_link_while_the_incident_app_has_none(client, reception, excluded):
+def test_the_receipt_offers_to_register_the_breach_as_an_incident(client, reception, excluded):
     client.force_login(reception)
     response = client.post(reverse("mottak:breach", args=[excluded.public_id]), _breach_data(), follow=True)
     assert response.status_code == 200
-    assert response.context["incident_url"] is None
-    assert excluded.case_number in response.content.decode()
+    assert response.context["may_register_incident"] is True
+    assert reverse("mottak:breach_incident", args=[Breach.objects.get().public_id]) in response.content.decode()
 
 
-@pytest.mark.urls("tests.utestenging.urls_with_incidents")
-def test_the_receipt_offers_the_incident_form_prefilled_without_identity_number(client, reception, excluded,
-                                                                                citizen):
+def test_register_as_incident_opens_the_form_prefilled_without_personal_data_in_the_url(
+    client, reception, excluded, citizen
+):
     client.force_login(reception)
-    response = client.post(reverse("mottak:breach", args=[excluded.public_id]), _breach_data(), follow=True)
-    url = response.context["incident_url"]
-    assert url.startswith("/hendelser/ny/?")
-    assert f"decision={excluded.public_id}" in url and "occurred_at=" in url
-    assert citizen.personident not in url
-    assert url.replace("&", "&amp;") in response.content.decode()
+    client.post(reverse("mottak:breach", args=[excluded.public_id]), _breach_data())
+    breach = Breach.objects.get()
+
+    response = client.post(reverse("mottak:breach_incident", args=[breach.public_id]))
+
+    assert response.status_code == 302
+    url = response["Location"]
+    assert url.startswith(reverse("hendelser:create") + "?utkast=")
+    assert citizen.personident not in url and str(citizen.public_id) not in url
+    form = client.get(url)
+    assert form.status_code == 200
+    initial = form.context["form"].initial
+    assert initial["channel"] == "reception"
+    assert initial["description"] == breach.description
+    assert initial["perpetrator"] == "citizen"
+    assert citizen.name in form.content.decode()
+
+
+def test_register_as_incident_answers_only_post(client, reception, excluded):
+    client.force_login(reception)
+    client.post(reverse("mottak:breach", args=[excluded.public_id]), _breach_data())
+    assert client.get(reverse("mottak:breach_incident", args=[Breach.objects.get().public_id])).status_code == 405
 
 
 def test_a_breach_outside_the_period_is_refused_on_the_form(client, reception, excluded, today):
