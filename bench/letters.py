@@ -55,12 +55,13 @@ def make_cases(count: int) -> list[int]:
     """``count`` signed decisions with realistic content, each with its decision letter still pending."""
     from django.utils import timezone
 
+    from hendelser.models import WarningForm
     from nav_sikkerhet.core import access
     from nav_sikkerhet.core import services as core_services
     from nav_sikkerhet.core.identity import generate_synthetic
     from nav_sikkerhet.core.models import Citizen, RoleAssignment, Unit, UnitType, User
     from utestenging import services
-    from utestenging.models import ChannelKind, Ground, Kind, Scope, WarningForm, WrittenDelivery
+    from utestenging.models import ChannelKind, Ground, Kind, Scope, WrittenDelivery
 
     oslo = {"municipality_number": "0301", "municipality_name": "Oslo", "region": "Oslo",
             "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor"}
@@ -110,7 +111,7 @@ def make_cases(count: int) -> list[int]:
                     "Bruker slo i skranken og kalte ansatte nedsettende ting.",
                     "Bruker ringte tolv ganger samme dag og truet veilederen.",
                 ], start=1)],
-                warnings=[{"given_on": today - 40 * day, "form": WarningForm.WRITTEN,
+                new_warnings=[{"given_on": today - 40 * day, "form": WarningForm.WRITTEN,
                            "note": "Skriftlig advarsel om at gjentakelse kan føre til utestenging."}],
                 channels=[
                     {"channel": ChannelKind.PHONE, "person_name": "Lene Leder", "phone": "22 33 44 55",

@@ -110,7 +110,7 @@ def url_kwargs(name: str, objects: dict) -> dict:
         return {"reminder_id": 1}
     if name == "mottak:person":
         return {"public_id": objects["decision"].citizen.public_id}
-    if name in ("mottak:breach", "mottak:breach_done"):
+    if name in ("mottak:breach", "mottak:breach_done", "mottak:breach_incident"):
         return {"public_id": objects["active" if name == "mottak:breach" else "breach"].public_id}
     if name not in OBJECT_URLS:
         return {}

@@ -13,7 +13,6 @@ from .models import (
     AlternativeChannel,
     Decision,
     DecisionEvent,
-    EarlierWarning,
     Fact,
     Letter,
     Registration,
@@ -29,11 +28,6 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
 class FactInline(ReadOnlyInline):
     model = Fact
     fields = ["occurred_on", "description"]
-
-
-class WarningInline(ReadOnlyInline):
-    model = EarlierWarning
-    fields = ["given_on", "form", "note"]
 
 
 class ChannelInline(ReadOnlyInline):
@@ -91,7 +85,7 @@ class DecisionAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["unit", "citizen", "signed_by"]
     date_hierarchy = "valid_from"
     actions = [refresh_status]
-    inlines = [FactInline, WarningInline, ChannelInline, RegistrationInline, ComplaintInline, LetterInline, EventInline]
+    inlines = [FactInline, ChannelInline, RegistrationInline, ComplaintInline, LetterInline, EventInline]
     audit_action = "admin.decision"
 
     def audited_citizen(self, obj):

@@ -12,7 +12,6 @@ from .models import (
     Breach,
     ChannelKind,
     Decision,
-    EarlierWarning,
     Fact,
     Letter,
     Registration,
@@ -47,10 +46,6 @@ def _labels() -> dict[str, str]:
         facts=str(Fact._meta.verbose_name_plural),
         occurred_on=label(Fact, "occurred_on"),
         description=label(Fact, "description"),
-        warnings=str(EarlierWarning._meta.verbose_name_plural),
-        given_on=label(EarlierWarning, "given_on"),
-        form=label(EarlierWarning, "form"),
-        note=label(EarlierWarning, "note"),
         alternative_channels=str(AlternativeChannel._meta.verbose_name_plural),
         channel=label(AlternativeChannel, "channel"),
         person_name=label(AlternativeChannel, "person_name"),
@@ -105,9 +100,6 @@ def _decision(decision: Decision) -> dict:
             if getattr(decision, name).strip()
         ],
         "facts": [{"occurred_on": f.occurred_on, "description": f.description} for f in decision.facts.all()],
-        "warnings": [
-            {"given_on": w.given_on, "form": w.get_form_display(), "note": w.note} for w in decision.warnings.all()
-        ],
         "alternative_channels": [
             {
                 "channel": ChannelKind(c.channel).label,
@@ -186,7 +178,7 @@ def decisions_section(citizen: Citizen) -> Section:
         Decision.objects.filter(citizen=citizen)
         .select_related("unit", "signed_by", "extends")
         .prefetch_related(
-            "covered_units", "facts", "warnings", "channels", "extensions", "registrations__done_by",
+            "covered_units", "facts", "channels", "extensions", "registrations__done_by",
             "complaints__answered_by", "breaches__registered_by", "letters",
         )
         .order_by("created_at", "pk")

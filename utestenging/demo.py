@@ -9,10 +9,11 @@ import datetime
 
 from django.utils import timezone
 
+from hendelser.models import WarningForm
 from nav_sikkerhet.core.models import Citizen, Unit, User
 
 from . import services
-from .models import ChannelKind, Decision, Ground, Kind, NoticeMethod, RegistrationKind, Scope, WarningForm
+from .models import ChannelKind, Decision, Ground, Kind, NoticeMethod, RegistrationKind, Scope
 
 ASSESSMENTS = {
     "case_informed": "Hendelsene er beskrevet av to ansatte og vekter, og bruker har fått uttale seg.",
@@ -75,7 +76,7 @@ def _prepared(*, by, citizen, unit, kind, start, weeks=12, scope=Scope.UNIT, cha
                 "description": "Bruker slo i skranken og kalte ansatte nedsettende ting.",
             },
         ],
-        warnings=[
+        new_warnings=[
             {
                 "given_on": happened - datetime.timedelta(days=25),
                 "form": WarningForm.WRITTEN,

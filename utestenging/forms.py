@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hendelser.models import WarningForm as WarningKind
 from nav_sikkerhet.core.forms import PersonidentField
 from nav_sikkerhet.core.models import Language
 
@@ -12,7 +13,6 @@ from .models import (
     ASSESSMENT_FIELDS,
     AlternativeChannel,
     Decision,
-    EarlierWarning,
     Fact,
     Ground,
     Kind,
@@ -91,11 +91,12 @@ class IncidentPickForm(forms.Form):
         )
 
 
-class WarningForm(forms.ModelForm):
-    class Meta:
-        model = EarlierWarning
-        fields = ["given_on", "form", "note"]
-        widgets = {"given_on": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+class WarningForm(forms.Form):
+    """A warning given earlier and not yet recorded: it becomes the citizen's warning (hendelser)."""
+
+    given_on = forms.DateField(label=_("Date"), widget=DATE)
+    form = forms.ChoiceField(label=_("Form"), choices=WarningKind.choices)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class ChannelForm(forms.ModelForm):
@@ -106,7 +107,7 @@ class ChannelForm(forms.ModelForm):
 
 
 FactFormSet = forms.formset_factory(FactForm, extra=1, can_delete=True)
-WarningFormSet = forms.formset_factory(WarningForm, extra=1, can_delete=True)
+WarningFormSet = forms.formset_factory(WarningForm, extra=1)
 ChannelFormSet = forms.formset_factory(ChannelForm, extra=1, can_delete=True)
 
 

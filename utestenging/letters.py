@@ -13,11 +13,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from hendelser import selectors as incident_selectors
+from hendelser.models import WarningForm
 from nav_sikkerhet.core.identity import IdentKind
 from nav_sikkerhet.core.models import UnitType
 from nav_sikkerhet.core.pdf import FONT_FILES, PDF_VARIANT, FontsOnly, font_urls, html_to_pdfa  # noqa: F401
 
-from .models import ChannelKind, Decision, Kind, Letter, LetterKind, NoticeStatus, StatementStatus, WarningForm
+from .models import ChannelKind, Decision, Kind, Letter, LetterKind, NoticeStatus, StatementStatus
 
 # NAV's general phone number, used where the letter needs a number and the staff member has none.
 NAV_PHONE = "55 55 33 33"
@@ -53,7 +55,7 @@ def letter_for_rendering(letter_id: int, *, lock: bool = False) -> Letter:
             "complaint__answered_by",
             "created_by",
         )
-        .prefetch_related("decision__facts", "decision__warnings", "decision__channels", "decision__covered_units")
+        .prefetch_related("decision__facts", "decision__channels", "decision__covered_units")
         .get(pk=letter_id)
     )
 
@@ -174,7 +176,10 @@ def context(letter: Letter) -> dict:
         "valid_to": _date(decision.valid_to),
         "units": [f"{u.number} {u.name}" for u in covered],
         "facts": [(_date(f.occurred_on), f.description) for f in decision.facts.all()],
-        "warnings": [(_date(w.given_on), _warning(w.form), w.note) for w in decision.warnings.all()],
+        # The citizen's warnings given by the day of the letter: what the decision could rest on.
+        "warnings": [(_date(w.given_on), _warning(w.form), w.note)
+                     for w in incident_selectors.warnings_of(citizen_id=decision.citizen_id)
+                     if w.given_on <= letter_date(letter)],
         "grounds": decision.ground_labels(),
         "case_informed": decision.case_informed,
         "risk_of_repetition": decision.risk_of_repetition,

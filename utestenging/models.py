@@ -327,33 +327,6 @@ class Fact(models.Model):
             raise ValidationError({"occurred_on": _("An incident cannot be dated in the future.")})
 
 
-class WarningForm(models.TextChoices):
-    ORAL = "oral", _("Oral")
-    WRITTEN = "written", _("Written")
-
-
-class EarlierWarning(models.Model):
-    """A warning given earlier that repetition may lead to exclusion (§3)."""
-
-    decision = models.ForeignKey(Decision, models.CASCADE, related_name="warnings")
-    given_on = models.DateField(_("date"))
-    form = models.CharField(_("form"), max_length=10, choices=WarningForm.choices)
-    note = models.TextField(_("note"), blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("earlier warning")
-        verbose_name_plural = _("earlier warnings")
-        ordering = ["given_on", "pk"]
-
-    def __str__(self):
-        return f"{self.given_on:%d.%m.%Y} {self.get_form_display()}"
-
-    def clean(self):
-        if self.given_on and self.given_on > timezone.localdate():
-            raise ValidationError({"given_on": _("A warning cannot be dated in the future.")})
-
-
 class ChannelKind(models.TextChoices):
     WRITTEN = "written", _("Written communication")
     PHONE = "phone", _("Phone with a named person")

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hendelser import services as incident_services
 from nav_sikkerhet.core import access, scheduling
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core import tasks as core_tasks
@@ -32,7 +33,6 @@ from .models import (
     BreachChannel,
     Decision,
     DecisionEvent,
-    EarlierWarning,
     EventKind,
     Fact,
     Letter,
@@ -88,7 +88,7 @@ def _require_editable(decision: Decision) -> None:
 
 
 def _replace(model, decision: Decision, rows: list[dict], by: User) -> None:
-    """Replace a decision's facts, warnings or channels with the given rows, each validated."""
+    """Replace a decision's facts or channels with the given rows, each validated."""
     objects = [model(decision=decision, **row) for row in rows]
     for obj in objects:
         obj.full_clean(exclude=["decision"])
@@ -132,11 +132,14 @@ def decision_update(
     by: User,
     decision_id: int,
     facts: list[dict] | None = None,
-    warnings: list[dict] | None = None,
+    new_warnings: list[dict] | None = None,
     channels: list[dict] | None = None,
     **fields,
 ) -> Decision:
-    """Change a decision under preparation; facts, warnings and channels are replaced when given."""
+    """Change a decision under preparation; facts and channels are replaced when given.
+
+    ``new_warnings`` are warnings given earlier and not yet recorded: they become the citizen's warnings.
+    """
     decision = _locked(decision_id)
     rules.require_may_prepare(by, decision)
     _require_editable(decision)
@@ -156,9 +159,11 @@ def decision_update(
     _save(decision, by)
     if "scope" in fields:
         _sync_covered_units(decision)
-    for model, rows in ((Fact, facts), (EarlierWarning, warnings), (AlternativeChannel, channels)):
+    for model, rows in ((Fact, facts), (AlternativeChannel, channels)):
         if rows is not None:
             _replace(model, decision, rows, by)
+    for row in new_warnings or []:
+        incident_services.warning_register(by=by, citizen=decision.citizen, unit=decision.unit, **row)
     _event(decision, by, EventKind.UPDATED)
     return decision
 
@@ -392,7 +397,8 @@ def decision_lift(*, by: User, decision_id: int, lifted_on: datetime.date, reaso
 
 @transaction.atomic
 def decision_start_extension(*, by: User, decision_id: int) -> Decision:
-    """Open a new draft that extends a decision: facts, channels and scope carried over, assessments anew."""
+    """Open a new draft that extends a decision: facts, channels and scope carried over, assessments anew.
+    (The citizen's warnings are the citizen's, so the extension shows them as the decision did.)"""
     old = _locked(decision_id)
     rules.require_may_prepare(by, old)
     open_extensions = old.extensions.exclude(status__in=[Status.DROPPED]).count()
@@ -414,7 +420,6 @@ def decision_start_extension(*, by: User, decision_id: int) -> Decision:
     _sync_covered_units(new)
     for model, fields in (
         (Fact, ["occurred_on", "description", "incident"]),
-        (EarlierWarning, ["given_on", "form", "note"]),
         (AlternativeChannel, ["channel", "person_name", "phone", "times", "address", "place", "note"]),
     ):
         rows = [{f: getattr(obj, f) for f in fields} for obj in model.objects.filter(decision=old)]

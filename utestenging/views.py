@@ -154,7 +154,7 @@ def detail(request, public_id):
         {
             "decision": decision,
             "facts": decision.facts.select_related("incident"),
-            "warnings": decision.warnings.all(),
+            "warnings": incident_selectors.warnings_of(citizen_id=decision.citizen_id),
             "channels": decision.channels.all(),
             "covered_units": decision.covered_units.all(),
             "checklist": services.decision_checklist(decision),
@@ -181,14 +181,13 @@ def _step_forms(request, decision, step):
     if step == "grunnlag":
         facts = [{"occurred_on": f.occurred_on, "description": f.description, "incident": f.incident_id}
                  for f in decision.facts.all()]
-        warnings = [{"given_on": w.given_on, "form": w.form, "note": w.note} for w in decision.warnings.all()]
         incidents = incident_selectors.incidents_about(citizen_id=decision.citizen_id, unit_ids=[decision.unit_id])
         used = {f["incident"] for f in facts if f["incident"]}
         return {
             "form": forms.GroundsForm(data, instance=decision),
             "facts": forms.FactFormSet(data, initial=facts, prefix="facts", form_kwargs={"incidents": incidents}),
             "pick": forms.IncidentPickForm(data, incidents=incidents.exclude(pk__in=used), prefix="pick"),
-            "warnings": forms.WarningFormSet(data, initial=warnings, prefix="warnings"),
+            "warnings": forms.WarningFormSet(data, prefix="warnings"),
         }
     if step == "vurderinger":
         return {"form": forms.AssessmentForm(data, instance=decision)}
@@ -222,7 +221,9 @@ def edit(request, public_id, step):
     if request.method == "POST" and all(f.is_valid() for f in bound.values()):
         form = bound["form"]
         fields = {name: form.cleaned_data[name] for name in form.fields}
-        extra = {name: forms.formset_rows(bound[name]) for name in ("facts", "warnings", "channels") if name in bound}
+        extra = {name: forms.formset_rows(bound[name]) for name in ("facts", "channels") if name in bound}
+        if "warnings" in bound:
+            extra["new_warnings"] = forms.formset_rows(bound["warnings"])
         if "pick" in bound:
             extra["facts"] += [{**rules.fact_from_incident(incident), "incident": incident}
                                for incident in bound["pick"].cleaned_data["add_incidents"]]
@@ -251,6 +252,8 @@ def edit(request, public_id, step):
             "steps": STEPS,
             "guidance": GUIDANCE,
             **bound,
+            "recorded_warnings": incident_selectors.warnings_of(citizen_id=decision.citizen_id)
+            if step == "grunnlag" else [],
             "is_last": step == step_names[-1],
         },
     )
@@ -396,6 +399,7 @@ def sign(request, public_id):
             "checklist": services.decision_checklist(decision),
             "others": services.other_measures(decision),
             "facts": decision.facts.select_related("incident"),
+            "warnings": incident_selectors.warnings_of(citizen_id=decision.citizen_id),
             "channels": decision.channels.all(),
             "covered_units": decision.covered_units.all(),
             "may_sign": rules.may_sign(request.user, decision),

@@ -10,11 +10,11 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from hendelser.models import CitizenWarning, WarningForm
 from utestenging.models import (
     AlternativeChannel,
     ChannelKind,
     Decision,
-    EarlierWarning,
     Fact,
     Ground,
     Kind,
@@ -23,7 +23,6 @@ from utestenging.models import (
     RegistrationKind,
     ServiceComplaint,
     Status,
-    WarningForm,
 )
 
 from ..factories import CitizenFactory, UnitFactory, UserFactory
@@ -65,10 +64,16 @@ class FactFactory(DjangoModelFactory):
 
 
 class WarningFactory(DjangoModelFactory):
+    """A warning the citizen was given (kept in hendelser), recorded by the decision's unit."""
+
     class Meta:
-        model = EarlierWarning
+        model = CitizenWarning
+        exclude = ["decision"]
 
     decision = factory.SubFactory(DecisionFactory)
+    citizen = factory.LazyAttribute(lambda o: o.decision.citizen)
+    unit = factory.LazyAttribute(lambda o: o.decision.unit)
+    registered_by = factory.LazyAttribute(lambda o: o.decision.created_by)
     given_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     form = WarningForm.WRITTEN
     note = "Skriftlig advarsel sendt i posten."

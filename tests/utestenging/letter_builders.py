@@ -7,6 +7,7 @@ import re
 import pypdf
 from django.utils import timezone
 
+from hendelser.models import WarningForm
 from nav_sikkerhet.core.models import Role
 from utestenging.models import (
     ChannelKind,
@@ -18,7 +19,6 @@ from utestenging.models import (
     Scope,
     StatementStatus,
     Status,
-    WarningForm,
 )
 
 from ..factories import CitizenFactory, UnitFactory, UserFactory, assign_role

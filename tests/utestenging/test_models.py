@@ -13,7 +13,6 @@ from utestenging.models import (
     AlternativeChannel,
     ChannelKind,
     Decision,
-    EarlierWarning,
     Fact,
     Ground,
     Kind,
@@ -21,7 +20,6 @@ from utestenging.models import (
     RegistrationKind,
     ServiceComplaint,
     Status,
-    WarningForm,
 )
 
 from .factories import DecisionFactory, RegistrationFactory, signed_decision
@@ -254,14 +252,6 @@ def test_a_fact_cannot_be_dated_in_the_future():
         "occurred_on": [gettext("An incident cannot be dated in the future.")]
     }
     assert _errors(Fact(occurred_on=today, description="x")) == {}
-
-
-def test_an_earlier_warning_cannot_be_dated_in_the_future():
-    today = timezone.localdate()
-    assert _errors(EarlierWarning(given_on=today + DAY, form=WarningForm.ORAL)) == {
-        "given_on": [gettext("A warning cannot be dated in the future.")]
-    }
-    assert _errors(EarlierWarning(given_on=today, form=WarningForm.ORAL)) == {}
 
 
 # -- the database's own guards ---------------------------------------------------------------------

@@ -6,8 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from freezegun import freeze_time
 
+from hendelser import selectors as incident_selectors
+from hendelser.models import WarningForm
 from utestenging import services
-from utestenging.models import Decision, EventKind, Status, WarningForm
+from utestenging.models import Decision, EventKind, Status
 
 from .factories import ASSESSMENTS, EXTENSION_ASSESSMENT, WarningFactory, signed_decision
 
@@ -36,7 +38,8 @@ def test_extension_starts_the_day_after_and_carries_over_facts_channels_and_scop
                                                                   active.responsible_leader)
     assert [f.description for f in new.facts.all()] == [f.description for f in active.facts.all()]
     assert [c.phone for c in new.channels.all()] == [c.phone for c in active.channels.all()]
-    assert [w.form for w in new.warnings.all()] == [WarningForm.ORAL]
+    # Warnings are the citizen's: the extension shows the same ones, nothing is copied.
+    assert [w.form for w in incident_selectors.warnings_of(citizen_id=new.citizen_id)] == [WarningForm.ORAL]
     assert list(new.covered_units.all()) == [active.unit]
     assert active.facts.count() == 1  # copied, not moved
 

@@ -1,4 +1,5 @@
-"""decision_update: change a case under preparation; facts, warnings and channels replaced as a whole."""
+"""decision_update: change a case under preparation; facts and channels replaced as a whole, new warnings
+recorded as the citizen's."""
 
 import datetime
 
@@ -7,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 from django.utils.translation import gettext
 
+from hendelser.models import WarningForm
 from nav_sikkerhet.core.models import Role, UnitType
 from utestenging import services
 from utestenging.models import (
@@ -16,7 +18,6 @@ from utestenging.models import (
     Kind,
     Scope,
     Status,
-    WarningForm,
 )
 
 from ..factories import UnitFactory
@@ -36,7 +37,7 @@ def test_caseworker_saves_assessments_facts_warnings_and_channels(draft, casewor
         valid_from=today,
         valid_to=today + 27 * DAY,
         facts=[{"occurred_on": today - 3 * DAY, "description": "Truet vekter med kniv."}],
-        warnings=[{"given_on": today - 30 * DAY, "form": WarningForm.WRITTEN, "note": "Brev."}],
+        new_warnings=[{"given_on": today - 30 * DAY, "form": WarningForm.WRITTEN, "note": "Brev."}],
         channels=[{"channel": ChannelKind.WRITTEN, "address": "Postboks 1, 0101 Oslo"}],
     )
     decision.refresh_from_db()
@@ -44,7 +45,7 @@ def test_caseworker_saves_assessments_facts_warnings_and_channels(draft, casewor
     assert decision.risk_of_repetition == "Truslene er gjentatt tre ganger."
     assert (decision.valid_from, decision.valid_to) == (today, today + 27 * DAY)
     assert [f.description for f in decision.facts.all()] == ["Truet vekter med kniv."]
-    assert [w.form for w in decision.warnings.all()] == [WarningForm.WRITTEN]
+    assert [w.form for w in decision.citizen.warnings.all()] == [WarningForm.WRITTEN]
     assert [c.address for c in decision.channels.all()] == ["Postboks 1, 0101 Oslo"]
     assert decision.facts.get().history.first().history_user == caseworker
     assert_recorded(decision, EventKind.UPDATED, caseworker)

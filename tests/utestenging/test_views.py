@@ -272,7 +272,10 @@ def test_grounds_step_saves_grounds_facts_and_warnings(client, caseworker, draft
     assert [(f.occurred_on, f.description) for f in draft.facts.all()] == [
         (today - 2 * DAY, "Knuste glassdøren i mottaket.")
     ]
-    assert [w.note for w in draft.warnings.all()] == ["Advart av vekter."]
+    # The warning is recorded as the citizen's warning, by the deciding unit.
+    assert [(w.note, w.unit, w.registered_by) for w in draft.citizen.warnings.all()] == [
+        ("Advart av vekter.", draft.unit, caseworker)
+    ]
     assert draft.events.filter(kind=EventKind.UPDATED, actor=caseworker).exists()
 
 
