@@ -1,0 +1,143 @@
+"""Demo incidents: two years across the demo units so the statistics show something, and this week's work
+for NAV Grünerløkka (unreviewed incidents, one under review, an open follow-up, a known person).
+
+The two years are checked with full_clean (every model rule holds) and saved in bulk rather than through the
+services, which would remind the leaders of hundreds of old incidents; this week's are made through the
+services, as staff would make them.
+"""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from nav_sikkerhet.core.models import Citizen, Unit, UnitType, User
+
+from . import services
+from .models import (
+    Bht,
+    Category,
+    Channel,
+    Employer,
+    ExposedPerson,
+    Incident,
+    Injury,
+    Measure,
+    MeasureKind,
+    Perpetrator,
+    Status,
+)
+
+# Roughly the shares of NAV's note (2021): threats move to phone (43 %) and digital channels (24 %).
+CHANNEL_WEIGHTS = {
+    Channel.PHONE: 43, Channel.DIGITAL: 10, Channel.EMAIL: 8, Channel.SMS: 3, Channel.SOCIAL_MEDIA: 3,
+    Channel.RECEPTION: 18, Channel.INTERVIEW_ROOM: 6, Channel.LETTER: 4, Channel.HOME_VISIT: 2,
+    Channel.OUTSIDE_OFFICE: 2, Channel.OTHER: 1,
+}
+CATEGORY_WEIGHTS = {
+    Category.THREAT: 34, Category.VERBAL: 26, Category.HARASSMENT: 14, Category.HATE_SPEECH: 10,
+    Category.SELF_HARM: 8, Category.VANDALISM: 4, Category.ASSAULT: 4,
+}
+# Incidents a year per unit type; the contact centres take most by phone.
+YEARLY = {UnitType.NAV_KONTOR: 26, UnitType.KONTAKTSENTER: 60}
+DESCRIPTIONS = {
+    Category.THREAT: "Innringer sa «jeg vet hvor du bor» da søknaden ble avslått.",
+    Category.VERBAL: "Brukeren ropte og kalte veilederen nedsettende ting i skranken.",
+    Category.HARASSMENT: "Gjentatte meldinger med nedsettende omtale av saksbehandleren.",
+    Category.HATE_SPEECH: "Anonym melding via nav.no med hets mot NAV-ansatte.",
+    Category.SELF_HARM: "Bruker truet med å skade seg selv hvis pengene ikke kom.",
+    Category.VANDALISM: "Bruker sparket i stykker publikums-PC-en.",
+    Category.ASSAULT: "Bruker dyttet veilederen mot veggen i samtalerommet.",
+}
+
+
+def _pick(rng: random.Random, weights: dict):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _history(units: list[Unit], registrant: User, rng: random.Random, today: datetime.date) -> int:
+    """Two years of closed (and, lately, open) incidents, checked by the models' rules and saved in bulk."""
+    start = today.replace(year=today.year - 1, month=1, day=1)
+    days = (today - start).days
+    incidents, people = [], []
+    for unit in units:
+        count = int(YEARLY.get(unit.unit_type, 10) * days / 365 * rng.uniform(0.6, 1.4))
+        for _ in range(count):
+            day = start + datetime.timedelta(days=rng.randrange(days))
+            moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randint(8, 15),
+                                                                                      rng.randrange(60))))
+            category = _pick(rng, CATEGORY_WEIGHTS)
+            channel = Channel.PHONE if unit.unit_type == UnitType.KONTAKTSENTER and rng.random() < .7 else (
+                _pick(rng, CHANNEL_WEIGHTS))
+            injury = Injury.NO_SICK_LEAVE if category == Category.ASSAULT and rng.random() < .5 else Injury.NONE
+            old = (today - day).days > 21
+            incident = Incident(
+                unit=unit, occurred_at=moment, channel=channel, category=category,
+                description=DESCRIPTIONS[category], injury=injury,
+                perpetrator=Perpetrator.ANONYMOUS if category == Category.HATE_SPEECH else Perpetrator.UNKNOWN,
+                status=Status.CLOSED if old else Status.REGISTERED, registered_by=registrant,
+                lessons_learned="Gjennomgått på ukemøtet; rutinene ble fulgt." if old else "",
+                asys_reference=f"ASYS-{day:%Y}-{rng.randint(1000, 9999)}" if rng.random() < .8 else "",
+                closed_at=moment + datetime.timedelta(days=10) if old else None,
+            )
+            # The database checks its own constraints on insert; clean() and the fields are checked here.
+            incident.full_clean(exclude=["unit", "registered_by"], validate_unique=False, validate_constraints=False)
+            municipal = unit.unit_type == UnitType.NAV_KONTOR and rng.random() < .45
+            person = ExposedPerson(
+                name="Veileder", employer=Employer.MUNICIPAL if municipal else Employer.STATE,
+                debrief_offered_on=day if old else None, bht=Bht.NOT_NEEDED if old else Bht.NOT_ASSESSED,
+                follow_up_done_on=day + datetime.timedelta(days=7) if old else None,
+            )
+            person.full_clean(exclude=["incident"], validate_constraints=False)
+            incidents.append(incident)
+            people.append(person)
+    Incident.objects.bulk_create(incidents)
+    for incident, person in zip(incidents, people, strict=True):
+        person.incident = incident
+    ExposedPerson.objects.bulk_create(people)
+    Measure.objects.bulk_create([
+        Measure(incident=incident, kind=MeasureKind.NONE, decided_on=timezone.localdate(incident.occurred_at),
+                description="Enkeltstående hendelse.", decided_by=registrant)
+        for incident in incidents if incident.status == Status.CLOSED
+    ])
+    return len(incidents)
+
+
+def _this_week(today: datetime.date) -> int:
+    """NAV Grünerløkka's open work, made through the services as staff would."""
+    office = Unit.objects.get(number="0315")
+    caseworker, reception, hms = (User.objects.get(username=name) for name in ("saksbehandler", "mottak", "hms"))
+    leader = User.objects.get(username="leder")
+    known = Citizen.objects.order_by("name").first()
+    now = timezone.now()
+
+    def register(by, hours_ago, **fields):
+        return services.incident_register(
+            by=by, unit=office, occurred_at=now - datetime.timedelta(hours=hours_ago),
+            exposed=[{"user": by, "name": by.get_full_name(), "employer": Employer.MUNICIPAL}], **fields,
+        )
+
+    register(caseworker, 5, channel=Channel.PHONE, category=Category.THREAT, perpetrator=Perpetrator.UNKNOWN,
+             description="Innringer sa at han skulle «ta» veilederen etter jobb.")
+    register(reception, 28, channel=Channel.RECEPTION, category=Category.VERBAL, perpetrator=Perpetrator.CITIZEN,
+             citizen=known, description="Bruker ropte og slo i skranken, roet seg etter en stund.")
+    reviewed = register(caseworker, 75, channel=Channel.INTERVIEW_ROOM, category=Category.ASSAULT,
+                        perpetrator=Perpetrator.CITIZEN, citizen=known, injury=Injury.SICK_LEAVE, sick_leave=True,
+                        description="Bruker dyttet veilederen over en stol i samtalerommet.")
+    services.review_meeting_record(by=hms, unit=office, held_on=timezone.localdate(),
+                                   attendees="Lene Leder, Hanne Hms, Vidar Verneombud",
+                                   notes="Alvorlig: vurdere utestenging.", incident_ids=[reviewed.pk])
+    services.measure_add(by=leader, incident_id=reviewed.pk, kind=MeasureKind.WARNING_WRITTEN,
+                         decided_on=timezone.localdate(), description="Skriftlig advarsel sendt i posten.")
+    return 3
+
+
+def load() -> int:
+    """Idempotent: nothing is added once incidents exist."""
+    if Incident.objects.exists():
+        return 0
+    rng = random.Random(2021)  # noqa: S311 – demo figures, not security
+    today = timezone.localdate()
+    registrant = User.objects.get(username="admin")
+    units = list(Unit.objects.filter(is_active=True).order_by("number"))
+    return _history(units, registrant, rng, today) + _this_week(today)
