@@ -226,6 +226,25 @@ def test_a_callback_is_used_once(client, oidc_settings, provider, lene):
     assert SignInLogEntry.objects.filter(event=SignInEvent.REFUSED, reason=SignInRefusal.STATE).count() == 1
 
 
+def test_a_state_older_than_fifteen_minutes_is_refused(client, oidc_settings, provider, lene):
+    back = authorize(start(client), "lene")
+    session = client.session
+    for entry in session["oidc_states"].values():
+        entry["added_on"] -= signin.STATE_MAX_AGE_SECONDS + 1
+    session.save()
+
+    response = callback(client, back)
+
+    entry = assert_refused(response, client, SignInRefusal.STATE)
+    assert "state too old" in entry.message
+
+
+def test_a_signed_in_user_starting_again_goes_to_the_start_page(client, oidc_settings, provider, lene):
+    sign_in(client, "lene")
+    response = client.get(reverse("oidc_authentication_init"))
+    assert response["Location"] == reverse("core:start")
+
+
 def test_callback_in_another_browser_is_refused(client, oidc_settings, provider, lene, django_user_model):
     from django.test import Client
 
