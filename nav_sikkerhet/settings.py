@@ -30,7 +30,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 ALLOW_TEST_IDENTS = env.bool("ALLOW_TEST_IDENTS", default=DEVELOPMENT)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the app's own sign-in (nav_sikkerhet/core/admin_site.py).
+    "nav_sikkerhet.core.apps.NavAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -102,7 +103,11 @@ else:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Refuses every password when only OIDC sign-in is allowed (see OIDC_RP_CLIENT_ID below).
+    "nav_sikkerhet.core.oidc.PasswordLoginGate",
     "django.contrib.auth.backends.ModelBackend",
+    # Signs in from the OIDC callback only, and only while OIDC is configured.
+    "nav_sikkerhet.core.oidc.NavIdentOIDCBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -114,6 +119,35 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:start"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in with NAV's Microsoft Entra ID (OpenID Connect, authorization code flow with PKCE), via
+# mozilla-django-oidc; see README "Sign-in". OIDC is on when a client id is set. Endpoints come from the
+# discovery document, or each from its own variable (which wins over discovery).
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_DISCOVERY_URL = env.str("OIDC_DISCOVERY_URL", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile email")
+# The claim carrying the NAV ident; staff are matched on it, never on e-mail.
+OIDC_NAV_IDENT_CLAIM = env.str("OIDC_NAV_IDENT_CLAIM", default="NAVident")
+# Create an account (without any role) for a valid NAV ident this app does not know yet.
+OIDC_CREATE_USERS = env.bool("OIDC_CREATE_USERS", default=False)
+# Leeway for exp/iat/nbf between the provider's clock and ours; capped so a typo cannot accept old tokens.
+OIDC_CLOCK_SKEW_SECONDS = max(0, min(env.int("OIDC_CLOCK_SKEW_SECONDS", default=60), 300))
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+# OIDC is on when OIDC_RP_CLIENT_ID is set. Passwords are then refused (login page, admin, any form), except
+# where ALLOW_TEST_IDENTS is on (demo, tests); without OIDC they work as before (see core/signin.py).
+# Fixed, not configurable: the library's protections this app relies on.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None

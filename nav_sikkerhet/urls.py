@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from nav_sikkerhet.core import signin_views
 from nav_sikkerhet.core import views as core_views
 from utestenging.api import api
 
@@ -12,8 +12,11 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("logg-inn/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logg-inn/", signin_views.LoginView.as_view(), name="login"),
+    path("logg-ut/", signin_views.logout, name="logout"),
+    # OpenID Connect with NAV's Entra ID; register <site>/oidc/callback/ as the app's redirect URI.
+    path("oidc/authenticate/", signin_views.OIDCStartView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", signin_views.OIDCCallbackView.as_view(), name="oidc_authentication_callback"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("beslutninger/", include("utestenging.urls")),

@@ -2,11 +2,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import access, services
-from .models import ApiKey, ApiScope, AuditLogEntry, Citizen, RoleAssignment, Unit, User
+from . import access, services, signin
+from .models import ApiKey, ApiScope, AuditLogEntry, Citizen, RoleAssignment, SignInLogEntry, Unit, User
 
 
 class CitizenAuditMixin:
@@ -135,6 +136,21 @@ class RoleAssignmentInline(admin.TabularInline):
         return False
 
 
+class StaffWithoutPasswordForm(forms.ModelForm):
+    """A new staff account that signs in with the NAV account only."""
+
+    class Meta:
+        model = User
+        fields = ["username", "nav_ident", "first_name", "last_name", "email"]
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
 @admin.register(User)
 class StaffAdmin(UserAdmin):
     list_display = ["username", "nav_ident", "first_name", "last_name", "email", "is_active", "is_staff"]
@@ -149,6 +165,30 @@ class StaffAdmin(UserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "nav_ident", "email", "password1", "password2"]}),
     ]
+    # With OIDC as the only way in, staff are added without a password and no password is set or shown.
+    oidc_add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "nav_ident", "first_name", "last_name", "email"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if signin.password_login_allowed():
+            return super().get_fieldsets(request, obj)
+        if obj is None:
+            return self.oidc_add_fieldsets
+        return [
+            (name, {**options, "fields": [field for field in options["fields"] if field != "password"]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not signin.password_login_allowed():
+            kwargs["form"] = StaffWithoutPasswordForm
+        return super().get_form(request, obj, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not signin.password_login_allowed():
+            raise Http404
+        return super().user_change_password(request, id, form_url)
 
 
 class RoleAssignmentForm(forms.ModelForm):
@@ -213,6 +253,16 @@ class AuditLogEntryAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, admin.ModelAdmin
 
     def audited_citizen(self, obj):
         return obj.citizen
+
+
+@admin.register(SignInLogEntry)
+class SignInLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the sign-in log is append-only."""
+
+    list_display = ["created_at", "event", "method", "nav_ident", "reason", "source_ip"]
+    list_filter = ["event", "method", "reason", "created_at"]
+    search_fields = ["nav_ident"]
+    date_hierarchy = "created_at"
 
 
 class ApiKeyForm(forms.ModelForm):

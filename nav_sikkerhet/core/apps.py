@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +9,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Units, citizens and staff")
 
     def ready(self):
-        from . import selectors, startpage
+        from . import checks, selectors, startpage  # noqa: F401 – checks registers the system checks
 
         startpage.register("core/_reminders_panel.html", selectors.reminders_panel)
+
+
+class NavAdminConfig(admin_apps.AdminConfig):
+    """Django's admin app with NavAdminSite as admin.site (named in INSTALLED_APPS, so never this module's default)."""
+
+    default = False
+    default_site = "nav_sikkerhet.core.admin_site.NavAdminSite"

@@ -290,3 +290,62 @@ class ApiKey(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in (self.scopes or [])
+
+
+class SignInEvent(models.TextChoices):
+    SIGN_IN = "signin", _("Signed in")
+    REFUSED = "signin_refused", _("Sign-in refused")
+    SIGN_OUT = "signout", _("Signed out")
+
+
+class SignInMethod(models.TextChoices):
+    OIDC = "oidc", _("NAV account (OpenID Connect)")
+    PASSWORD = "password", _("Password (test and demo)")
+
+
+class SignInRefusal(models.TextChoices):
+    """Why a sign-in was refused: the label goes in the sign-in log, signin.REFUSAL_MESSAGES to the user."""
+
+    STATE = "state", _("unknown, used or expired state")
+    NONCE = "nonce", _("nonce does not match")
+    EXPIRED = "expired", _("token expired")
+    SIGNATURE = "signature", _("token signature not valid")
+    TOKEN_INVALID = "token_invalid", _("token not valid for this application")
+    PROVIDER_ERROR = "provider_error", _("identity provider unreachable or answered with an error")
+    CANCELLED = "cancelled", _("cancelled or refused at the identity provider")
+    MISSING_IDENT = "missing_ident", _("no valid NAV ident in the token")
+    UNKNOWN_IDENT = "unknown_ident", _("unknown NAV ident")
+    INACTIVE = "inactive", _("account deactivated")
+    ACCOUNT_CONFLICT = "account_conflict", _("account could not be created")
+    PASSWORD = "password", _("wrong username or password")
+    PASSWORD_DISABLED = "password_disabled", _("password sign-in is turned off")
+
+
+class SignInLogEntry(models.Model):
+    """One sign-in, refused sign-in or sign-out of a staff member. Append-only.
+
+    Kept apart from the audit log, which records displays of a citizen's data: these events concern no citizen.
+    It never holds a token; the NAV ident is recorded only once verified (from a valid token or an existing login).
+    """
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    event = models.CharField(_("event"), max_length=20, choices=SignInEvent.choices)
+    method = models.CharField(_("sign-in method"), max_length=10, choices=SignInMethod.choices)
+    user = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("staff member")
+    )
+    # A snapshot, so the record stays true if the account is later changed.
+    nav_ident = models.CharField(_("NAV ident"), max_length=7, blank=True, db_index=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=SignInRefusal.choices, blank=True)
+    message = models.CharField(_("description"), max_length=500)
+    source_ip = models.GenericIPAddressField(_("source address"), null=True, blank=True)
+    request_path = models.CharField(_("request path"), max_length=500, blank=True)
+    request_method = models.CharField(_("request method"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in log entry")
+        verbose_name_plural = _("sign-in log")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.nav_ident or '-'} {self.event}"

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from . import access, citizen_data, startpage
-from .models import AuditLogEntry, Citizen, Reminder, RoleAssignment, User
+from .models import AuditLogEntry, Citizen, Reminder, Role, RoleAssignment, User
 from .services import audit_log_record
 
 
@@ -32,6 +32,25 @@ def start_page(*, user: User) -> StartPage:
         may_view_access_report=access.may_view_access_report(user),
         may_use_admin=user.is_staff,
         panels=startpage.panels_for(user),
+    )
+
+
+def has_role(*, user: User) -> bool:
+    """Whether the staff member holds any role here (a superuser needs none)."""
+    return user.is_superuser or RoleAssignment.objects.filter(user=user).exists()
+
+
+def staff_by_username(*, username: str) -> User | None:
+    """The account a login form's username names, if any (for the sign-in log)."""
+    return User.objects.filter(username=username).first() if username else None
+
+
+def role_administrators() -> list[RoleAssignment]:
+    """Who assigns roles: the active administrators, with their units, for a staff member who has none yet."""
+    return list(
+        RoleAssignment.objects.filter(role=Role.ADMINISTRATOR, user__is_active=True)
+        .select_related("user", "unit")
+        .order_by("unit__number", "user__last_name", "user__first_name")
     )
 
 

@@ -3,19 +3,34 @@
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import access, audit
+from . import access, audit, signin
 from .identity import parse_personident
-from .models import ApiKey, ApiScope, AuditEvent, AuditLogEntry, Citizen, Reminder, RoleAssignment, Unit, User
+from .models import (
+    ApiKey,
+    ApiScope,
+    AuditEvent,
+    AuditLogEntry,
+    Citizen,
+    Reminder,
+    RoleAssignment,
+    SignInEvent,
+    SignInLogEntry,
+    SignInMethod,
+    SignInRefusal,
+    Unit,
+    User,
+)
 
 
 def _require_may_manage_roles(by: User, unit: Unit) -> None:
@@ -287,3 +302,89 @@ def api_key_set_scopes(*, by: User, api_key_id: int, scopes: list[str]) -> ApiKe
     api_key.full_clean()
     api_key.save(update_fields=["scopes"])
     return api_key
+
+
+@transaction.atomic
+def staff_sign_in(*, claims: dict) -> User:
+    """The staff member that a verified ID token names, matched on the NAV ident claim (never on e-mail).
+
+    Name and e-mail are refreshed from the claims. An unknown NAV ident is refused, unless OIDC_CREATE_USERS
+    is on: then an account is made with no role and no usable password, so it opens nothing until an
+    administrator assigns a role. There is no acting user yet: the provider's signature vouches for the claims.
+    """
+    nav_ident = signin.nav_ident_from_claims(claims)
+    profile = signin.profile_from_claims(claims)
+    user = User.objects.select_for_update().filter(nav_ident=nav_ident).first()
+    if user is None:
+        if not settings.OIDC_CREATE_USERS:
+            raise signin.SignInRefused(SignInRefusal.UNKNOWN_IDENT, nav_ident=nav_ident)
+        user = User(username=nav_ident, nav_ident=nav_ident, language=settings.LANGUAGE_CODE, **profile)
+        user.set_unusable_password()
+        try:
+            user.full_clean()
+        except ValidationError as error:
+            raise signin.SignInRefused(SignInRefusal.ACCOUNT_CONFLICT, nav_ident=nav_ident) from error
+        user.save()
+        user.created_at_sign_in = True
+        return user
+    if not user.is_active:
+        raise signin.SignInRefused(SignInRefusal.INACTIVE, nav_ident=nav_ident)
+    changed = [name for name, value in profile.items() if getattr(user, name) != value]
+    if changed:
+        for name in changed:
+            setattr(user, name, profile[name])
+        user.full_clean(exclude=[field.name for field in User._meta.fields if field.name not in changed])
+        user.save(update_fields=changed)
+    return user
+
+
+def _client_ip(request) -> str | None:
+    from axes.helpers import get_client_ip_address  # the address axes throttles on, behind the same proxy rules
+
+    address = get_client_ip_address(request)
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
+
+
+def signin_log_record(
+    *,
+    event: str,
+    method: str,
+    request,
+    user: User | None = None,
+    nav_ident: str = "",
+    reason: str = "",
+    detail: str = "",
+) -> SignInLogEntry:
+    """Write one line in the sign-in log (sign-in, refused sign-in or sign-out), and its CEF line after commit.
+
+    The NAV ident comes from the account, or from a refusal that verified it; never a token.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        parts = [str(SignInEvent(event).label), str(SignInMethod(method).label)]
+        if reason:
+            parts.append(str(SignInRefusal(reason).label))
+        if getattr(user, "created_at_sign_in", False):
+            parts.append(_("new account without roles"))
+    if detail:
+        parts.append(detail)
+    message = ": ".join(parts[:2]) + "".join(f"; {part}" for part in parts[2:])
+    entry = SignInLogEntry(
+        created_at=timezone.now(),
+        event=event,
+        method=method,
+        user=user,
+        nav_ident=user.nav_ident if user is not None else nav_ident,
+        reason=reason,
+        message=message[:500],
+        source_ip=_client_ip(request),
+        request_path=request.path[:500],
+        request_method=request.method,
+    )
+    entry.full_clean(exclude=["user"])
+    entry.save()
+    transaction.on_commit(lambda: audit.emit_signin(entry))
+    return entry
+

@@ -18,7 +18,7 @@ def admin_client_(client, superuser):
     return client
 
 
-@pytest.mark.parametrize("model", ["unit", "citizen", "user", "roleassignment", "auditlogentry"])
+@pytest.mark.parametrize("model", ["unit", "citizen", "user", "roleassignment", "auditlogentry", "signinlogentry"])
 def test_every_model_has_an_admin_list_with_search(admin_client_, model, unit, citizen):
     response = admin_client_.get(reverse(f"admin:core_{model}_changelist"), {"q": "NAV"})
     assert response.status_code == 200

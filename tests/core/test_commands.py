@@ -113,18 +113,58 @@ def test_access_report_command_refuses_bad_input(leader, citizen, staff_with_rol
     assert not AuditLogEntry.objects.exists()
 
 
-def test_production_settings_pass_check_deploy_without_warnings():
+def _production_env(**extra) -> dict:
     env = {**os.environ, "ENVIRONMENT": "production", "SECRET_KEY": secrets.token_urlsafe(50),
-           "ALLOWED_HOSTS": "nav-sikkerhet.intern.nav.no", "DEBUG": "false"}
-    # Browser tests set this for Playwright; a production process never has it.
-    for name in ("ALLOW_TEST_IDENTS", "DJANGO_ALLOW_ASYNC_UNSAFE"):
-        env.pop(name, None)
-    result = subprocess.run(
+           "ALLOWED_HOSTS": "nav-sikkerhet.intern.nav.no", "DEBUG": "false", **extra}
+    # Browser tests set this for Playwright; a production process never has it. No OIDC_* from the caller either.
+    oidc = [key for key in os.environ if key.startswith("OIDC_")]
+    for name in ("ALLOW_TEST_IDENTS", "DJANGO_ALLOW_ASYNC_UNSAFE", *oidc):
+        if name not in extra:
+            env.pop(name, None)
+    return env
+
+
+def _check_deploy(env) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR, env=env, capture_output=True, text=True, check=False,
     )
+
+
+ENTRA = {
+    "OIDC_RP_CLIENT_ID": "00000000-0000-0000-0000-000000000000",
+    "OIDC_RP_CLIENT_SECRET": "secret",
+    "OIDC_DISCOVERY_URL": "https://login.microsoftonline.com/nav.no/v2.0/.well-known/openid-configuration",
+}
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    # Checking reads no discovery document: the provider is only contacted when someone signs in.
+    result = _check_deploy(_production_env(**ENTRA))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_production_runs_without_oidc():
+    result = _check_deploy(_production_env())
+    assert result.returncode != 0
+    assert "nav_sikkerhet.W001" in result.stderr
+    assert "without OpenID Connect" in result.stderr
+
+
+def test_check_deploy_warns_when_production_accepts_test_logins():
+    result = _check_deploy(_production_env(ALLOW_TEST_IDENTS="true", **ENTRA))
+    assert "nav_sikkerhet.W002" in result.stderr
+    assert "nav_sikkerhet.W001" not in result.stderr
+
+
+def test_check_finds_oidc_without_discovery_or_endpoints():
+    env = _production_env(OIDC_RP_CLIENT_ID="nav-sikkerhet", OIDC_OP_TOKEN_ENDPOINT="https://idp.example/token")
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "nav_sikkerhet.E001" in result.stderr
+    assert "OIDC_OP_ISSUER" in result.stderr and "OIDC_OP_TOKEN_ENDPOINT" not in result.stderr.split("nor")[1]
 
 
 def test_production_refuses_to_start_without_a_secret_key():
