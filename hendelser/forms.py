@@ -53,10 +53,14 @@ class PerpetratorFields(forms.Form):
     person_name = forms.CharField(label=_("The person's name"), max_length=200, required=False)
     person_birth_date = forms.DateField(label=_("The person's date of birth"), widget=DATE, required=False)
 
+    # Set when the person is already known (a registration pre-filled from a breach): nothing to type.
+    known_person = None
+
     def clean(self):
         cleaned = super().clean()
         named = cleaned.get("person_name", "").strip() and cleaned.get("person_birth_date")
-        if cleaned.get("perpetrator") == Perpetrator.CITIZEN and not (cleaned.get("personident") or named):
+        typed = cleaned.get("personident") or named or self.known_person is not None
+        if cleaned.get("perpetrator") == Perpetrator.CITIZEN and not typed:
             self.add_error("personident", _("Give the person's identity number, or their name and date of birth."))
         return cleaned
 
@@ -96,8 +100,13 @@ class RegisterForm(PerpetratorFields):
         "colleague_employer",
     ]
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, known_person=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.known_person = known_person
+        if known_person is not None:
+            self.fields["personident"].help_text = _(
+                "Filled in: %(name)s. Type another only if it was someone else."
+            ) % {"name": known_person.name}
         self.fields["unit"].queryset = units
         self.fields["category"].help_text = category_help()
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)

@@ -132,7 +132,7 @@ def create(request):
         if draft.get("citizen_id"):
             draft_citizen = Citizen.objects.filter(pk=draft["citizen_id"]).first()
             initial["perpetrator"] = Perpetrator.CITIZEN
-    form = forms.RegisterForm(request.POST or None, units=units, initial=initial)
+    form = forms.RegisterForm(request.POST or None, units=units, initial=initial, known_person=draft_citizen)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

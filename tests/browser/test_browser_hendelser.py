@@ -1,0 +1,121 @@
+"""Incident journeys in the browser, on the demo data: a caseworker registers a threat by phone, HMS reviews it
+at the weekly review, the leader proposes exclusion and lands in a pre-filled draft decision; reception turns a
+breach into an incident."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from hendelser.models import Incident, Status
+from nav_sikkerhet.core.models import Citizen
+from utestenging.models import Decision, Kind
+from utestenging.models import Status as DecisionStatus
+
+from .conftest import DEFAULT_TIMEOUT_MS, LOCALE, TIMEZONE, login, url
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("demo_data", stdout=io.StringIO())
+
+
+@pytest.fixture
+def as_user(browser, live_server):
+    """A fresh browser context per staff member, logged in through the real form."""
+    contexts = []
+
+    def open_as(username):
+        context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE, base_url=live_server.url)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        login(page, live_server, username)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def _submit(page):
+    with page.expect_navigation():
+        page.locator("#main form[method=post] button[type=submit]").last.click()
+
+
+def test_threat_by_phone_is_registered_reviewed_and_leads_to_a_draft_decision(as_user, live_server, demo):
+    person = Citizen.objects.exclude(decisions__isnull=False).exclude(incidents__isnull=False).order_by("name").first()
+
+    # The caseworker registers a threat by phone from the start page, in one screen.
+    page = as_user("saksbehandler")
+    with page.expect_navigation():
+        page.locator(f'#main a[href="{url(live_server, "hendelser:create").removeprefix(live_server.url)}"]').first.click()
+    page.locator("select[name=channel]").select_option("phone")
+    page.locator("input[name=category][value=threat]").check()
+    page.locator("textarea[name=description]").fill("Innringer sa at han skulle oppsøke meg hjemme.")
+    page.locator("input[name=perpetrator][value=citizen]").check()
+    page.locator("input[name=personident]").fill(person.personident)
+    page.locator("input[name=my_employer][value=municipal]").check()
+    _submit(page)
+    incident = Incident.objects.get(citizen=person)
+    expect(page).to_have_url(re.compile(re.escape(url(live_server, "hendelser:edit", incident.public_id))))
+    expect(page.locator(".messages")).to_contain_text(incident.reference)
+    with page.expect_navigation():
+        page.locator("#main a", has_text="Ikke noe mer å legge til").click()
+    expect(page.locator("h1")).to_contain_text(incident.reference)
+    assert person.personident not in page.url
+
+    # HMS marks it reviewed at this week's meeting.
+    page = as_user("hms")
+    page.goto(url(live_server, "hendelser:review_index"))
+    expect(page).to_have_url(url(live_server, "hendelser:review", "0315"))
+    page.locator("#main label", has_text=incident.reference).locator("input").check()
+    page.locator("textarea[name=attendees]").fill("Lene Leder, Hanne Hms, Vidar Verneombud")
+    _submit(page)
+    expect(page.locator(".messages")).to_be_visible()
+    incident.refresh_from_db()
+    assert incident.status == Status.UNDER_REVIEW and incident.review_meeting is not None
+
+    # The leader proposes exclusion and lands in a draft decision with the person and the incident as a fact.
+    page = as_user("leder")
+    page.goto(url(live_server, "hendelser:detail", incident.public_id))
+    expect(page.locator("#main")).to_contain_text(person.name)
+    with page.expect_navigation():
+        page.locator("#main a", has_text="Beslutt et tiltak").click()
+    page.locator("select[name=kind]").select_option("propose_exclusion")
+    _submit(page)
+    expect(page).to_have_url(re.compile(re.escape(url(live_server, "utestenging:create")) + r"\?hendelse="))
+    expect(page.locator("#main")).to_contain_text(person.name)
+    expect(page.locator("input[name=kind][value=FYUS]")).to_be_checked()
+    _submit(page)
+    decision = Decision.objects.get(citizen=person)
+    assert (decision.kind, decision.status, decision.unit.number) == (Kind.FYUS, DecisionStatus.DRAFT, "0315")
+    expect(page.locator("textarea[name='facts-0-description']")).to_have_value(incident.description)
+    page.goto(url(live_server, "utestenging:detail", decision.public_id))
+    expect(page.locator(f'a[href="/hendelser/{incident.public_id}/"]')).to_have_text(incident.reference)
+
+
+def test_reception_turns_a_breach_into_an_incident(as_user, live_server, demo):
+    excluded = Decision.objects.filter(kind=Kind.FYUS, status=DecisionStatus.ACTIVE,
+                                       covered_units__number="0315").select_related("citizen").first()
+    page = as_user("mottak")
+    page.goto(url(live_server, "mottak:breach", excluded.public_id))
+    page.locator("textarea[name=description]").fill("Kom i mottaket og kjeftet på vekteren.")
+    page.locator("input[name=asked_to_leave][value=yes]").check()
+    page.locator("input[name=police_called][value=no]").check()
+    with page.expect_navigation():
+        page.locator("button[name=register]").click()
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Registrer som hendelse").click()
+    assert excluded.citizen.personident not in page.url
+    expect(page.locator("#main")).to_contain_text(excluded.citizen.name)
+    expect(page.locator("textarea[name=description]")).to_have_value("Kom i mottaket og kjeftet på vekteren.")
+    expect(page.locator("select[name=channel]")).to_have_value("reception")
+    page.locator("input[name=category][value=verbal]").check()
+    page.locator("input[name=my_employer][value=state]").check()
+    _submit(page)
+    incident = Incident.objects.get(citizen=excluded.citizen, description__startswith="Kom i mottaket og kjeftet")
+    assert (incident.channel, incident.registered_by.username, incident.unit.number) == ("reception", "mottak", "0315")
