@@ -89,6 +89,7 @@ def _history(units: list[Unit], registrant: User, rng: random.Random, today: dat
                 follow_up_done_on=day + datetime.timedelta(days=7) if old else None,
             )
             person.full_clean(exclude=["incident"], validate_constraints=False)
+            incident.exposed_state, incident.exposed_municipal = (0, 1) if municipal else (1, 0)
             incidents.append(incident)
             people.append(person)
     Incident.objects.bulk_create(incidents)

@@ -118,6 +118,11 @@ class Incident(models.Model):
     asys_reference = models.CharField(_("ASYS reference"), max_length=50, blank=True)
     municipal_reference = models.CharField(_("municipal deviation system reference"), max_length=50, blank=True)
 
+    # How many of the exposed staff are state and municipal employees. Kept by the services that add exposed
+    # staff, so the statistics count them in the same pass over the incidents, without a join.
+    exposed_state = models.PositiveSmallIntegerField(_("exposed state employees"), default=0, editable=False)
+    exposed_municipal = models.PositiveSmallIntegerField(_("exposed municipal employees"), default=0, editable=False)
+
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
     review_meeting = models.ForeignKey(
         "ReviewMeeting", models.PROTECT, null=True, blank=True, related_name="incidents",
@@ -139,7 +144,9 @@ class Incident(models.Model):
         indexes = [
             # The unit's list and the weekly review read by unit, status and time; statistics by time and unit.
             models.Index(fields=["unit", "status", "occurred_at"]),
-            models.Index(fields=["occurred_at", "unit", "category", "channel"], name="hendelser_stats"),
+            # Everything the statistics read, so they are answered from the index alone.
+            models.Index(fields=["occurred_at", "unit", "category", "channel", "exposed_state", "exposed_municipal"],
+                         name="hendelser_stats"),
             models.Index(fields=["citizen", "occurred_at"]),
         ]
         constraints = [

@@ -97,14 +97,7 @@ def incident_list(*, user, filters: IncidentFilter = IncidentFilter()) -> QueryS
         incidents = incidents.filter(occurred_at__gte=_start_of(filters.date_from))
     if filters.date_to:
         incidents = incidents.filter(occurred_at__lt=_start_of(filters.date_to + datetime.timedelta(days=1)))
-    return (
-        incidents.select_related("unit")
-        .annotate(
-            exposed_state=Count("exposed", filter=Q(exposed__employer="state")),
-            exposed_municipal=Count("exposed", filter=Q(exposed__employer="municipal")),
-        )
-        .order_by("-occurred_at", "-pk")
-    )
+    return incidents.select_related("unit").order_by("-occurred_at", "-pk")
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from . import rules, workflow
 from .models import (
     WARNING_MEASURES,
     CitizenWarning,
+    Employer,
     ExposedPerson,
     Incident,
     Measure,
@@ -63,6 +65,14 @@ def _exposed_rows(rows: list[dict], incident: Incident) -> list[ExposedPerson]:
         person.full_clean(exclude=["incident"])
         people.append(person)
     return people
+
+
+def count_exposed(incident: Incident) -> None:
+    """Keep the incident's counts of exposed state and municipal employees in line with its exposed staff."""
+    counts = dict(incident.exposed.values_list("employer").annotate(n=Count("pk")).order_by())
+    incident.exposed_state = counts.get(Employer.STATE, 0)
+    incident.exposed_municipal = counts.get(Employer.MUNICIPAL, 0)
+    incident.save(update_fields=["exposed_state", "exposed_municipal"])
 
 
 def unit_leaders(unit_id: int, *, roles=access.LEADER_ROLES) -> list[User]:
@@ -114,6 +124,7 @@ def incident_register(
     for person in people:
         person.incident = incident
         _save(person, by)
+    count_exposed(incident)
     path = reverse("hendelser:detail", args=[incident.public_id])
     created = []
     for leader in unit_leaders(unit.pk):
@@ -159,6 +170,7 @@ def exposed_add(*, by: User, incident_id: int, exposed: list[dict]) -> list[Expo
     people = _exposed_rows(exposed, incident)
     for person in people:
         _save(person, by)
+    count_exposed(incident)
     return people
 
 

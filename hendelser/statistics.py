@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.http import Http404
 from django.utils import timezone
@@ -21,7 +21,7 @@ from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Unit, UnitType
 
 from . import charts, rules
-from .models import Category, Channel, Employer, ExposedPerson, Incident
+from .models import Category, Channel, Employer, Incident
 
 # By default the current year and the one before: enough for the change in percent.
 DEFAULT_YEARS = 2
@@ -117,9 +117,55 @@ def _window(year_from: int, year_to: int):
     return start, end
 
 
-def _counts(incidents, *dims) -> dict[tuple, int]:
-    rows = incidents.values(*dims).annotate(n=Count("pk")).order_by()
-    return {tuple(row[d] for d in dims): row["n"] for row in rows}
+def _aggregate(incidents, previous_cut: datetime.datetime | None) -> dict:
+    """Every figure of the page from one pass over the incidents: grouped by year, quarter and unit, with a
+    conditional count per category and channel, and the same counts up to ``previous_cut`` (the same day
+    last year) for the change of a year not yet over.
+
+    One scan of the period instead of one per figure: the page's cost stays close to reading the rows once.
+    """
+    aggregates = {"n": Count("pk"), "state": Sum("exposed_state"), "municipal": Sum("exposed_municipal")}
+    for code in Category.values:
+        aggregates[f"category:{code}"] = Count("pk", filter=Q(category=code))
+    for code in Channel.values:
+        aggregates[f"channel:{code}"] = Count("pk", filter=Q(channel=code))
+    if previous_cut is not None:
+        earlier = Q(occurred_at__lt=previous_cut)
+        aggregates["ytd:n"] = Count("pk", filter=earlier)
+        aggregates["ytd:state"] = Sum("exposed_state", filter=earlier)
+        aggregates["ytd:municipal"] = Sum("exposed_municipal", filter=earlier)
+        for code in Category.values:
+            aggregates[f"ytd:category:{code}"] = Count("pk", filter=earlier & Q(category=code))
+        for code in Channel.values:
+            aggregates[f"ytd:channel:{code}"] = Count("pk", filter=earlier & Q(channel=code))
+    rows = (
+        incidents.annotate(year=ExtractYear("occurred_at"), quarter=ExtractQuarter("occurred_at"))
+        .values("year", "quarter", "unit_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    figures = {name: defaultdict(int) for name in ("quarter", "category", "channel", "unit", "employer")}
+    ytd = {name: defaultdict(int) for name in ("quarter", "category", "channel", "unit", "employer")}
+    for row in rows:
+        year = row["year"]
+        figures["quarter"][(year, row["quarter"])] += row["n"]
+        figures["unit"][(year, row["unit_id"])] += row["n"]
+        figures["employer"][(year, Employer.STATE)] += row["state"] or 0
+        figures["employer"][(year, Employer.MUNICIPAL)] += row["municipal"] or 0
+        for code in Category.values:
+            figures["category"][(year, code)] += row[f"category:{code}"]
+        for code in Channel.values:
+            figures["channel"][(year, code)] += row[f"channel:{code}"]
+        if previous_cut is not None and row["ytd:n"]:
+            ytd["quarter"][(row["quarter"],)] += row["ytd:n"]
+            ytd["unit"][(row["unit_id"],)] += row["ytd:n"]
+            ytd["employer"][(Employer.STATE,)] += row["ytd:state"] or 0
+            ytd["employer"][(Employer.MUNICIPAL,)] += row["ytd:municipal"] or 0
+            for code in Category.values:
+                ytd["category"][(code,)] += row[f"ytd:category:{code}"]
+            for code in Channel.values:
+                ytd["channel"][(code,)] += row[f"ytd:channel:{code}"]
+    return {"figures": figures, "ytd": ytd if previous_cut is not None else None}
 
 
 def statistics_page(*, user, params, today: datetime.date | None = None) -> StatisticsPage:
@@ -141,39 +187,24 @@ def statistics_page(*, user, params, today: datetime.date | None = None) -> Stat
         units = units.filter(region=data["region"])
     if data.get("unit"):
         units = units.filter(pk=data["unit"].pk)
-    unit_info = {u.pk: u for u in units.only("pk", "number", "name", "unit_type")}
+    unit_info = {u.pk: u for u in units.only("pk", "number", "name", "unit_type", "region")}
     suppressed = rules.needs_suppression(unit_info, own_unit_ids)
 
     start, end = _window(year_from, year_to)
     incidents = Incident.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
     if data.get("region") or data.get("unit"):
         incidents = incidents.filter(unit_id__in=list(unit_info))
-    incidents = incidents.annotate(year=ExtractYear("occurred_at"), quarter=ExtractQuarter("occurred_at"))
 
     page = StatisticsPage(form=form, years=years, suppressed=suppressed, partial_year=year_to == today.year)
-    by_quarter = _counts(incidents, "year", "quarter")
-    by_category = _counts(incidents, "year", "category")
-    by_channel = _counts(incidents, "year", "channel")
-    by_unit = _counts(incidents, "year", "unit_id")
-    by_employer = _counts(
-        ExposedPerson.objects.filter(incident__in=incidents.values("pk")).annotate(
-            year=ExtractYear("incident__occurred_at")
-        ),
-        "year", "employer",
-    )
     # The same period of the previous year, for a year not yet over.
-    previous_to_date = {}
-    if page.partial_year and year_from < year_to:
-        earlier = incidents.filter(
-            occurred_at__gte=_window(year_to - 1, year_to - 1)[0],
-            occurred_at__lt=_start_of(_same_day_last_year(today) + datetime.timedelta(days=1)),
-        )
-        previous_to_date = {
-            "category": _counts(earlier, "category"),
-            "channel": _counts(earlier, "channel"),
-            "unit": _counts(earlier, "unit_id"),
-            "quarter": _counts(earlier, "quarter"),
-        }
+    previous_cut = (
+        _start_of(_same_day_last_year(today) + datetime.timedelta(days=1))
+        if page.partial_year and year_from < year_to else None
+    )
+    result = _aggregate(incidents, previous_cut)
+    figures, ytd = result["figures"], result["ytd"]
+    by_quarter, by_category, by_channel = figures["quarter"], figures["category"], figures["channel"]
+    by_unit, by_employer = figures["unit"], figures["employer"]
 
     def table(key, title, labels: dict, counts: dict, ytd: dict | None) -> Table:
         result = Table(key=key, title=str(title), columns=[str(y) for y in years])
@@ -197,7 +228,6 @@ def statistics_page(*, user, params, today: datetime.date | None = None) -> Stat
             result.rows.append(row)
         return result
 
-    ytd = previous_to_date or None
     quarters = Table(key="quarter", title=str(_("Incidents per year and quarter")),
                      columns=[_("Q1"), _("Q2"), _("Q3"), _("Q4")])
     for year in years:
@@ -229,7 +259,7 @@ def statistics_page(*, user, params, today: datetime.date | None = None) -> Stat
     page.tables.append(table("unit_type", _("By unit type"), dict(UnitType.choices), types,
                              dict(type_ytd) if ytd else None))
     page.tables.append(table("employer", _("Exposed staff: state and municipal employees"), dict(Employer.choices),
-                             by_employer, None))
+                             by_employer, ytd and ytd["employer"]))
     seen_units = sorted({unit_id for (_year, unit_id) in by_unit}, key=lambda pk: unit_info[pk].number)
     units_table = table("unit", _("By unit"), {pk: str(unit_info[pk]) for pk in seen_units}, by_unit,
                         ytd and ytd["unit"])

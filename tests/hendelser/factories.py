@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from hendelser import services
 from hendelser.models import Category, Channel, Employer, ExposedPerson, Incident, Perpetrator
 
 from ..factories import UnitFactory, UserFactory
@@ -27,7 +28,14 @@ class IncidentFactory(DjangoModelFactory):
 class ExposedPersonFactory(DjangoModelFactory):
     class Meta:
         model = ExposedPerson
+        skip_postgeneration_save = True
 
     incident = factory.SubFactory(IncidentFactory)
     name = "Sara Saksbehandler"
     employer = Employer.STATE
+
+    @factory.post_generation
+    def counted(obj, create, extracted, **kwargs):
+        # As the services do: the incident's counts of exposed state and municipal employees follow.
+        if create:
+            services.count_exposed(obj.incident)

@@ -1,4 +1,5 @@
-"""The decisions' earlier warnings become the citizens' warnings, once each, when the app is upgraded."""
+"""Data migrations: the decisions' earlier warnings become the citizens' warnings, once each; the incidents get
+their counts of exposed state and municipal employees."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("utestenging", "0006_fact_incident"), ("hendelser", "0001_initial")]
 AFTER = [("utestenging", "0007_warnings_moved_to_hendelser"), ("hendelser", "0002_warnings_from_decisions")]
+COUNTED = [("hendelser", "0003_exposed_counts")]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -40,6 +42,17 @@ def test_warnings_are_moved_once_per_citizen():
         (citizen.pk, unit.pk, datetime.date(2025, 12, 1), "oral", "", author.pk),
         (citizen.pk, unit.pk, datetime.date(2026, 1, 5), "written", "Brev", author.pk),
     ]
+    Incident, ExposedPerson = new.get_model("hendelser", "Incident"), new.get_model("hendelser", "ExposedPerson")
+    incident = Incident.objects.create(unit_id=unit.pk, occurred_at="2026-01-05T10:00:00Z", channel="phone",
+                                       category="threat", description="x", perpetrator="unknown",
+                                       registered_by_id=author.pk)
+    for employer in ("state", "municipal", "municipal"):
+        ExposedPerson.objects.create(incident=incident, name="A", employer=employer)
+    executor = MigrationExecutor(connection)
+    executor.migrate(COUNTED)
+    counted = executor.loader.project_state(COUNTED).apps.get_model("hendelser", "Incident").objects.get()
+    assert (counted.exposed_state, counted.exposed_municipal) == (1, 2)
+
     # Leave the database at the latest state for the tests that follow.
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())

@@ -32,6 +32,7 @@ def test_reception_registers_and_the_leaders_but_not_the_reporter_are_reminded(
     with django_capture_on_commit_callbacks(execute=True):
         incident = _register(reception, unit)
     assert incident.registered_by == reception
+    assert (incident.exposed_state, incident.exposed_municipal) == (1, 0)
     assert {r.recipient for r in Reminder.objects.all()} == {leader, acting_leader}
     reminder = Reminder.objects.first()
     assert reminder.case_number == incident.reference and str(incident.public_id) in reminder.path

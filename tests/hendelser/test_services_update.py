@@ -19,6 +19,8 @@ def test_the_reporter_completes_the_registration(unit, reception):
     incident.refresh_from_db()
     assert (incident.weapon, incident.asys_reference) == ("Kniv", "A-1")
     assert incident.exposed.get().name == "Per Kollega"
+    # The counts the statistics read follow the exposed staff.
+    assert (incident.exposed_state, incident.exposed_municipal) == (0, 1)
 
 
 def test_the_reporter_cannot_change_a_reviewed_incident_but_hms_can(unit, reception, hms):
