@@ -73,7 +73,7 @@ def fill() -> None:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE hendelser_measure, hendelser_exposedperson, hendelser_citizenwarning, "
-                       "hendelser_incident CASCADE")
+                       "hendelser_monthlycount, hendelser_incident CASCADE")
     specs = []
     for i in range(UNITS):
         centre = i >= UNITS - 5
@@ -132,6 +132,9 @@ def fill() -> None:
             """
         )
         log(f"exposed staff ({time.perf_counter() - started:.0f} s)")
+    from hendelser import counts
+
+    log(f"{counts.rebuild()} unit-months counted for the statistics ({time.perf_counter() - started:.0f} s)")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE hendelser_incident")
         cursor.execute("VACUUM ANALYZE hendelser_exposedperson")
@@ -229,6 +232,11 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if args.refill or not filled():
         fill()
+    from hendelser import counts
+    from hendelser.models import MonthlyCount
+
+    if not MonthlyCount.objects.exists():
+        log(f"{counts.rebuild()} unit-months counted for the statistics")
     from django.test import Client
     from django.utils import timezone
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from nav_sikkerhet.core.models import Citizen, Unit, UnitType, User
 
-from . import services
+from . import counts, services
 from .models import (
     Bht,
     Category,
@@ -141,4 +141,6 @@ def load() -> int:
     today = timezone.localdate()
     registrant = User.objects.get(username="admin")
     units = list(Unit.objects.filter(is_active=True).order_by("number"))
-    return _history(units, registrant, rng, today) + _this_week(today)
+    made = _history(units, registrant, rng, today) + _this_week(today)
+    counts.rebuild()  # the history was saved in bulk, past the services that count each month
+    return made

@@ -400,3 +400,31 @@ class ReviewMeeting(models.Model):
             errors["attendees"] = _("Name who attended the review.")
         if errors:
             raise ValidationError(errors)
+
+
+class MonthlyCount(models.Model):
+    """A unit's incidents in one month, counted for the statistics (hendelser/counts.py).
+
+    Derived data: the services recount an incident's month whenever they change it, and the sweep rebuilds
+    every month, so the statistics read a few thousand rows instead of a million incidents.
+    """
+
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+", verbose_name=_("unit"))
+    month = models.DateField(_("month"))
+    total = models.PositiveIntegerField(_("incidents"), default=0)
+    exposed_state = models.PositiveIntegerField(_("exposed state employees"), default=0)
+    exposed_municipal = models.PositiveIntegerField(_("exposed municipal employees"), default=0)
+    # {"category:threat": n, "channel:phone": n, …}: only the non-zero ones.
+    counts = models.JSONField(_("counts"), default=dict)
+
+    class Meta:
+        verbose_name = _("monthly count")
+        verbose_name_plural = _("monthly counts")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month"], name="one_count_per_unit_and_month"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="monthly_count_first_of_month"),
+        ]
+        indexes = [models.Index(fields=["month", "unit"])]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.month:%Y-%m}: {self.total}"

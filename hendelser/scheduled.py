@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import scheduling
 
-from . import services
+from . import counts, services
 from .models import Incident, Status
 
 # A week's reminder is still made if the sweep did not run on Monday, up to this many days later.
@@ -51,7 +51,12 @@ REMINDER_KINDS = [
     ),
 ]
 
-JOBS = [weekly_review_reminders]
+def recount_months(today: datetime.date) -> None:
+    """The statistics' monthly counts checked against the incidents; only months that differ are written."""
+    counts.rebuild()
+
+
+JOBS = [weekly_review_reminders, recount_months]
 
 
 def register() -> None:

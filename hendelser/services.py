@@ -15,7 +15,7 @@ from nav_sikkerhet.core import tasks as core_tasks
 from nav_sikkerhet.core.models import Citizen, Role, Unit, User
 from nav_sikkerhet.core.selectors import search_by_name
 
-from . import rules, workflow
+from . import counts, rules, workflow
 from .models import (
     WARNING_MEASURES,
     CitizenWarning,
@@ -65,6 +65,12 @@ def _exposed_rows(rows: list[dict], incident: Incident) -> list[ExposedPerson]:
         person.full_clean(exclude=["incident"])
         people.append(person)
     return people
+
+
+def _recount(incident: Incident, *earlier_times: datetime.datetime) -> None:
+    """The statistics' count of the incident's month (and of the month it was moved from) follows the change."""
+    for month in {counts.month_start(moment) for moment in (incident.occurred_at, *earlier_times)}:
+        counts.recount(unit_id=incident.unit_id, month=month)
 
 
 def count_exposed(incident: Incident) -> None:
@@ -125,6 +131,7 @@ def incident_register(
         person.incident = incident
         _save(person, by)
     count_exposed(incident)
+    _recount(incident)
     path = reverse("hendelser:detail", args=[incident.public_id])
     created = []
     for leader in unit_leaders(unit.pk):
@@ -151,11 +158,13 @@ def incident_update(*, by: User, incident_id: int, citizen: Citizen | None = Non
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
+    registered_at = incident.occurred_at
     for name, value in fields.items():
         setattr(incident, name, value)
     if perpetrator is not None:
         incident.perpetrator, incident.citizen = perpetrator, citizen
     _save(incident, by)
+    _recount(incident, registered_at)
     return incident
 
 
@@ -171,6 +180,7 @@ def exposed_add(*, by: User, incident_id: int, exposed: list[dict]) -> list[Expo
     for person in people:
         _save(person, by)
     count_exposed(incident)
+    _recount(incident)
     return people
 
 

@@ -10,8 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +18,8 @@ from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Unit, UnitType
 
-from . import charts, rules
-from .models import Category, Channel, Employer, Incident
+from . import charts, counts, rules
+from .models import Category, Channel, Employer
 
 # By default the current year and the one before: enough for the change in percent.
 DEFAULT_YEARS = 2
@@ -107,65 +105,22 @@ def _same_day_last_year(day: datetime.date) -> datetime.date:
     return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year - 1)
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def _window(year_from: int, year_to: int):
-    start = timezone.make_aware(datetime.datetime(year_from, 1, 1))
-    end = timezone.make_aware(datetime.datetime(year_to + 1, 1, 1))
-    return start, end
-
-
-def _aggregate(incidents, previous_cut: datetime.datetime | None) -> dict:
-    """Every figure of the page from one pass over the incidents: grouped by year, quarter and unit, with a
-    conditional count per category and channel, and the same counts up to ``previous_cut`` (the same day
-    last year) for the change of a year not yet over.
-
-    One scan of the period instead of one per figure: the page's cost stays close to reading the rows once.
-    """
-    aggregates = {"n": Count("pk"), "state": Sum("exposed_state"), "municipal": Sum("exposed_municipal")}
-    for code in Category.values:
-        aggregates[f"category:{code}"] = Count("pk", filter=Q(category=code))
-    for code in Channel.values:
-        aggregates[f"channel:{code}"] = Count("pk", filter=Q(channel=code))
-    if previous_cut is not None:
-        earlier = Q(occurred_at__lt=previous_cut)
-        aggregates["ytd:n"] = Count("pk", filter=earlier)
-        aggregates["ytd:state"] = Sum("exposed_state", filter=earlier)
-        aggregates["ytd:municipal"] = Sum("exposed_municipal", filter=earlier)
-        for code in Category.values:
-            aggregates[f"ytd:category:{code}"] = Count("pk", filter=earlier & Q(category=code))
-        for code in Channel.values:
-            aggregates[f"ytd:channel:{code}"] = Count("pk", filter=earlier & Q(channel=code))
-    rows = (
-        incidents.annotate(year=ExtractYear("occurred_at"), quarter=ExtractQuarter("occurred_at"))
-        .values("year", "quarter", "unit_id")
-        .annotate(**aggregates)
-        .order_by()
-    )
+def _fold(rows: list[counts.Counted], *, by_year: bool) -> dict:
+    """Add counted rows up into the page's figures, keyed (year, key), or (key,) for the same period last year."""
     figures = {name: defaultdict(int) for name in ("quarter", "category", "channel", "unit", "employer")}
-    ytd = {name: defaultdict(int) for name in ("quarter", "category", "channel", "unit", "employer")}
+
+    def key(value):
+        return (row.year, value) if by_year else (value,)
+
     for row in rows:
-        year = row["year"]
-        figures["quarter"][(year, row["quarter"])] += row["n"]
-        figures["unit"][(year, row["unit_id"])] += row["n"]
-        figures["employer"][(year, Employer.STATE)] += row["state"] or 0
-        figures["employer"][(year, Employer.MUNICIPAL)] += row["municipal"] or 0
-        for code in Category.values:
-            figures["category"][(year, code)] += row[f"category:{code}"]
-        for code in Channel.values:
-            figures["channel"][(year, code)] += row[f"channel:{code}"]
-        if previous_cut is not None and row["ytd:n"]:
-            ytd["quarter"][(row["quarter"],)] += row["ytd:n"]
-            ytd["unit"][(row["unit_id"],)] += row["ytd:n"]
-            ytd["employer"][(Employer.STATE,)] += row["ytd:state"] or 0
-            ytd["employer"][(Employer.MUNICIPAL,)] += row["ytd:municipal"] or 0
-            for code in Category.values:
-                ytd["category"][(code,)] += row[f"ytd:category:{code}"]
-            for code in Channel.values:
-                ytd["channel"][(code,)] += row[f"ytd:channel:{code}"]
-    return {"figures": figures, "ytd": ytd if previous_cut is not None else None}
+        figures["quarter"][key(row.quarter)] += row.total
+        figures["unit"][key(row.unit_id)] += row.total
+        figures["employer"][key(Employer.STATE)] += row.exposed_state
+        figures["employer"][key(Employer.MUNICIPAL)] += row.exposed_municipal
+        for name, count in row.counts.items():
+            kind, code = name.split(":", 1)
+            figures[kind][key(code)] += count
+    return figures
 
 
 def statistics_page(*, user, params, today: datetime.date | None = None) -> StatisticsPage:
@@ -190,19 +145,16 @@ def statistics_page(*, user, params, today: datetime.date | None = None) -> Stat
     unit_info = {u.pk: u for u in units.only("pk", "number", "name", "unit_type", "region")}
     suppressed = rules.needs_suppression(unit_info, own_unit_ids)
 
-    start, end = _window(year_from, year_to)
-    incidents = Incident.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
-    if data.get("region") or data.get("unit"):
-        incidents = incidents.filter(unit_id__in=list(unit_info))
-
+    unit_ids = list(unit_info) if data.get("region") or data.get("unit") else None
     page = StatisticsPage(form=form, years=years, suppressed=suppressed, partial_year=year_to == today.year)
-    # The same period of the previous year, for a year not yet over.
-    previous_cut = (
-        _start_of(_same_day_last_year(today) + datetime.timedelta(days=1))
-        if page.partial_year and year_from < year_to else None
-    )
-    result = _aggregate(incidents, previous_cut)
-    figures, ytd = result["figures"], result["ytd"]
+    figures = _fold(counts.between(unit_ids=unit_ids, start=datetime.date(year_from, 1, 1),
+                                   end=datetime.date(year_to + 1, 1, 1), today=today), by_year=True)
+    ytd = None
+    if page.partial_year and year_from < year_to:
+        # The same period of the previous year, for a year not yet over.
+        ytd = _fold(counts.between(unit_ids=unit_ids, start=datetime.date(year_to - 1, 1, 1),
+                                   end=_same_day_last_year(today) + datetime.timedelta(days=1), today=today),
+                    by_year=False)
     by_quarter, by_category, by_channel = figures["quarter"], figures["category"], figures["channel"]
     by_unit, by_employer = figures["unit"], figures["employer"]
 

@@ -1,0 +1,85 @@
+"""The statistics' monthly counts: kept by the services, rebuilt by the sweep, and read together with live counts
+so that any period adds up to what the incidents say."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from freezegun import freeze_time
+
+from hendelser import counts, services
+from hendelser.models import Category, Channel, Employer, Incident, MonthlyCount, Perpetrator
+
+from .factories import ExposedPersonFactory, IncidentFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 12, 2)
+
+
+def _at(day, hour=12):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _total(rows):
+    return sum(row.total for row in rows)
+
+
+@freeze_time("2026-12-02 12:00")
+def test_a_registration_counts_its_month_at_once(unit, reception):
+    services.incident_register(
+        by=reception, unit=unit, occurred_at=_at(datetime.date(2026, 10, 30)), channel=Channel.PHONE,
+        category=Category.THREAT, description="x", perpetrator=Perpetrator.UNKNOWN,
+        exposed=[{"user": reception, "name": "Meg", "employer": Employer.MUNICIPAL}],
+    )
+    month = MonthlyCount.objects.get(unit=unit, month=datetime.date(2026, 10, 1))
+    assert (month.total, month.exposed_municipal, month.counts) == (
+        1, 1, {"category:threat": 1, "channel:phone": 1})
+
+
+@freeze_time("2026-12-02 12:00")
+def test_a_corrected_date_recounts_both_months(unit, hms):
+    incident = IncidentFactory(unit=unit, occurred_at=_at(datetime.date(2026, 9, 10)))
+    counts.rebuild()
+    services.incident_update(by=hms, incident_id=incident.pk, occurred_at=_at(datetime.date(2026, 8, 20)),
+                             category=Category.VERBAL)
+    by_month = dict(MonthlyCount.objects.values_list("month", "total"))
+    assert by_month == {datetime.date(2026, 9, 1): 0, datetime.date(2026, 8, 1): 1}
+    assert MonthlyCount.objects.get(month=datetime.date(2026, 8, 1)).counts == {
+        "category:verbal": 1, "channel:phone": 1}
+
+
+def test_rebuild_writes_only_what_differs(unit, other_unit):
+    IncidentFactory(unit=unit, occurred_at=_at(datetime.date(2026, 3, 3)))
+    IncidentFactory(unit=other_unit, occurred_at=_at(datetime.date(2026, 3, 31), 23))  # late evening: still March
+    ExposedPersonFactory(incident=IncidentFactory(unit=unit, occurred_at=_at(datetime.date(2026, 4, 1), 0)))
+    assert counts.rebuild() == 3
+    assert counts.rebuild() == 0
+    Incident.objects.filter(occurred_at__month=4).delete()
+    assert counts.rebuild() == 1
+    assert MonthlyCount.objects.get(unit=unit, month=datetime.date(2026, 4, 1)).total == 0
+
+
+@pytest.mark.parametrize(("start", "end"), [
+    (datetime.date(2025, 1, 1), datetime.date(2027, 1, 1)),    # whole years, this month live
+    (datetime.date(2025, 1, 1), datetime.date(2025, 12, 3)),   # the same period last year: a month cut short
+    (datetime.date(2026, 11, 15), datetime.date(2026, 11, 20)),  # inside one past month
+    (datetime.date(2025, 6, 17), datetime.date(2026, 2, 9)),   # cut at both ends
+])
+def test_stored_and_live_counts_add_up_to_the_incidents(unit, other_unit, start, end):
+    day = datetime.date(2025, 1, 1)
+    while day <= TODAY:
+        IncidentFactory(unit=unit if day.day % 2 else other_unit, occurred_at=_at(day, day.day % 24))
+        day += datetime.timedelta(days=3)
+    counts.rebuild()
+    IncidentFactory(unit=unit, occurred_at=_at(TODAY, 1))  # this month is always counted live
+
+    rows = counts.between(unit_ids=None, start=start, end=end, today=TODAY)
+    expected = Incident.objects.filter(
+        occurred_at__gte=_at(start, 0), occurred_at__lt=_at(end, 0)
+    ).count()
+    assert _total(rows) == expected
+    mine = counts.between(unit_ids=[unit.pk], start=start, end=end, today=TODAY)
+    assert _total(mine) == Incident.objects.filter(
+        unit=unit, occurred_at__gte=_at(start, 0), occurred_at__lt=_at(end, 0)
+    ).count()
