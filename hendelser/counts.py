@@ -1,7 +1,7 @@
 """Incidents counted per unit and month, so the statistics need not read every incident.
 
 A month is recounted from its incidents in the same transaction that changes one of them (the row is locked
-first, so two registrations at once both count); the sweep rebuilds every month as a safety net for rows
+first, so two registrations at once both count); the sweep checks every month as a safety net for rows
 written outside the services (demo data, a restore). The current month is always counted live.
 """
 
@@ -16,8 +16,12 @@ from django.utils import timezone
 
 from .models import Category, Channel, Incident, MonthlyCount
 
-CATEGORY_KEYS = [f"category:{code}" for code in Category.values]
-CHANNEL_KEYS = [f"channel:{code}" for code in Channel.values]
+# The figure each count column holds: "category:threat" → category_threat, …
+COLUMNS = {
+    **{f"category:{code}": f"category_{code}" for code in Category.values},
+    **{f"channel:{code}": f"channel_{code}" for code in Channel.values},
+}
+FIELDS = ["total", "exposed_state", "exposed_municipal", *COLUMNS.values()]
 
 
 @dataclass
@@ -38,23 +42,28 @@ def month_start(moment: datetime.datetime | datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def next_month(day: datetime.date) -> datetime.date:
     return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
-def _aggregates() -> dict:
-    aggregates = {"n": Count("pk"), "state": Sum("exposed_state"), "municipal": Sum("exposed_municipal")}
-    aggregates.update({key: Count("pk", filter=Q(category=key.split(":")[1])) for key in CATEGORY_KEYS})
-    aggregates.update({key: Count("pk", filter=Q(channel=key.split(":")[1])) for key in CHANNEL_KEYS})
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _counting() -> dict:
+    """The aggregates that count incidents into the columns of a MonthlyCount."""
+    aggregates = {"total": Count("pk"), "exposed_state": Sum("exposed_state"),
+                  "exposed_municipal": Sum("exposed_municipal")}
+    for key, column in COLUMNS.items():
+        kind, code = key.split(":")
+        aggregates[column] = Count("pk", filter=Q(**{kind: code}))
     return aggregates
 
 
-def _counts_of(row: dict) -> dict:
-    return {key: row[key] for key in (*CATEGORY_KEYS, *CHANNEL_KEYS) if row[key]}
+def _counted(row: dict) -> Counted:
+    return Counted(year=row["year"], quarter=row["quarter"], unit_id=row["unit_id"], total=row["total"],
+                   exposed_state=row["exposed_state"] or 0, exposed_municipal=row["exposed_municipal"] or 0,
+                   counts={key: row[column] for key, column in COLUMNS.items() if row[column]})
 
 
 def live(incidents) -> list[Counted]:
@@ -62,22 +71,24 @@ def live(incidents) -> list[Counted]:
     rows = (
         incidents.annotate(year=ExtractYear("occurred_at"), quarter=ExtractQuarter("occurred_at"))
         .values("year", "quarter", "unit_id")
-        .annotate(**_aggregates())
+        .annotate(**_counting())
         .order_by()
     )
-    return [Counted(year=r["year"], quarter=r["quarter"], unit_id=r["unit_id"], total=r["n"],
-                    exposed_state=r["state"] or 0, exposed_municipal=r["municipal"] or 0, counts=_counts_of(r))
-            for r in rows]
+    return [_counted(row) for row in rows]
 
 
-def stored(*, unit_ids: Iterable[int] | None, first: datetime.date, before: datetime.date) -> list[Counted]:
-    """The stored months from ``first`` up to (not including) ``before``."""
+def stored(*, unit_ids: list[int] | None, first: datetime.date, before: datetime.date) -> list[Counted]:
+    """The stored months from ``first`` up to (not including) ``before``, added up per year, quarter and unit."""
     months = MonthlyCount.objects.filter(month__gte=first, month__lt=before, total__gt=0)
     if unit_ids is not None:
-        months = months.filter(unit_id__in=list(unit_ids))
-    return [Counted(year=m.month.year, quarter=(m.month.month - 1) // 3 + 1, unit_id=m.unit_id, total=m.total,
-                    exposed_state=m.exposed_state, exposed_municipal=m.exposed_municipal, counts=m.counts)
-            for m in months.only("unit_id", "month", "total", "exposed_state", "exposed_municipal", "counts")]
+        months = months.filter(unit_id__in=unit_ids)
+    rows = (
+        months.annotate(year=ExtractYear("month"), quarter=ExtractQuarter("month"))
+        .values("year", "quarter", "unit_id")
+        .annotate(**{name: Sum(name) for name in FIELDS})
+        .order_by()
+    )
+    return [_counted(row) for row in rows]
 
 
 def between(*, unit_ids: Iterable[int] | None, start: datetime.date, end: datetime.date,
@@ -99,6 +110,10 @@ def between(*, unit_ids: Iterable[int] | None, start: datetime.date, end: dateti
     return result + live(incidents)
 
 
+def _values(figures: dict) -> dict:
+    return {name: figures[name] or 0 for name in FIELDS}
+
+
 def recount(*, unit_id: int, month: datetime.date) -> MonthlyCount:
     """Count one unit's month again from its incidents. Call inside the transaction that changed one."""
     month = month.replace(day=1)
@@ -110,9 +125,9 @@ def recount(*, unit_id: int, month: datetime.date) -> MonthlyCount:
     row = MonthlyCount.objects.select_for_update().get(unit_id=unit_id, month=month)
     figures = Incident.objects.filter(
         unit_id=unit_id, occurred_at__gte=_start_of(month), occurred_at__lt=_start_of(next_month(month))
-    ).aggregate(**_aggregates())
-    row.total, row.counts = figures["n"], _counts_of(figures)
-    row.exposed_state, row.exposed_municipal = figures["state"] or 0, figures["municipal"] or 0
+    ).aggregate(**_counting())
+    for name, value in _values(figures).items():
+        setattr(row, name, value)
     row.save()
     return row
 
@@ -128,23 +143,24 @@ def rebuild() -> int:
     updated, never deleted, so a registration counting its month at the same time is not disturbed).
     Returns the number of months written."""
     fresh = {
-        (r["unit_id"], _date(r["month"])): (r["n"], r["state"] or 0, r["municipal"] or 0, _counts_of(r))
-        for r in Incident.objects.annotate(month=TruncMonth("occurred_at"))
+        (row["unit_id"], _date(row["month"])): _values(row)
+        for row in Incident.objects.annotate(month=TruncMonth("occurred_at"))
         .values("unit_id", "month")
-        .annotate(**_aggregates())
+        .annotate(**_counting())
         .order_by()
     }
-    changed, new = [], []
+    empty = dict.fromkeys(FIELDS, 0)
+    changed = []
     for row in MonthlyCount.objects.all():
-        values = fresh.pop((row.unit_id, row.month), (0, 0, 0, {}))
-        if (row.total, row.exposed_state, row.exposed_municipal, row.counts) != values:
-            row.total, row.exposed_state, row.exposed_municipal, row.counts = values
+        values = fresh.pop((row.unit_id, row.month), empty)
+        if any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
             changed.append(row)
-    for (unit_id, month), (total, state, municipal, figures) in fresh.items():
-        new.append(MonthlyCount(unit_id=unit_id, month=month, total=total, exposed_state=state,
-                                exposed_municipal=municipal, counts=figures))
-    MonthlyCount.objects.bulk_update(changed, ["total", "exposed_state", "exposed_municipal", "counts"],
-                                     batch_size=2000)
+    MonthlyCount.objects.bulk_update(changed, FIELDS, batch_size=2000)
     # A month counted by a registration meanwhile is already right: leave it.
-    MonthlyCount.objects.bulk_create(new, batch_size=5000, ignore_conflicts=True)
-    return len(changed) + len(new)
+    MonthlyCount.objects.bulk_create(
+        [MonthlyCount(unit_id=unit_id, month=month, **values) for (unit_id, month), values in fresh.items()],
+        batch_size=5000, ignore_conflicts=True,
+    )
+    return len(changed) + len(fresh)
