@@ -95,7 +95,8 @@ class WarningForm(forms.Form):
     """A warning given earlier and not yet recorded: it becomes the citizen's warning (hendelser)."""
 
     given_on = forms.DateField(label=_("Date"), widget=DATE)
-    form = forms.ChoiceField(label=_("Form"), choices=WarningKind.choices)
+    # Starts blank: a preselected form would make the empty extra row count as filled in and fail on its date.
+    form = forms.ChoiceField(label=_("Form"), choices=[("", "---------"), *WarningKind.choices])
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 

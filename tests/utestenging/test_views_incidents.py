@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from hendelser.models import Perpetrator
 from nav_sikkerhet.core.models import AuditLogEntry
@@ -83,7 +84,7 @@ def test_facts_are_picked_from_the_citizens_incidents_and_the_page_links_them(cl
 
 def test_an_incident_about_someone_else_cannot_be_a_fact(caseworker, draft, unit):
     other = IncidentFactory(unit=unit, perpetrator=Perpetrator.CITIZEN, citizen=CitizenFactory())
-    with pytest.raises(ValidationError, match="not an incident about this citizen"):
+    with translation.override("en"), pytest.raises(ValidationError, match="not an incident about this citizen"):
         services.decision_update(by=caseworker, decision_id=draft.pk, facts=[
             {"occurred_on": other.occurred_at.date(), "description": "x", "incident": other}])
     assert not Fact.objects.exists()
