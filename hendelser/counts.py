@@ -25,8 +25,8 @@ FIELDS = ["total", "exposed_state", "exposed_municipal", *COLUMNS.values()]
 
 
 @dataclass
-class Counted:
-    """Incidents of one unit in one year and quarter (a month, or several added up)."""
+class UnitQuarter:
+    """Incidents of one unit in one year and quarter, and the staff they exposed."""
 
     year: int
     quarter: int
@@ -34,7 +34,25 @@ class Counted:
     total: int = 0
     exposed_state: int = 0
     exposed_municipal: int = 0
-    counts: dict = field(default_factory=dict)
+
+
+@dataclass
+class Counted:
+    """Incidents over a stretch of time: totals per year, quarter and unit, and the counts per year by category and
+    channel, keyed (year, "category", code) or (year, "channel", code)."""
+
+    units: list[UnitQuarter] = field(default_factory=list)
+    kinds: dict[tuple[int, str, str], int] = field(default_factory=dict)
+
+    def __add__(self, other: "Counted") -> "Counted":
+        kinds = dict(self.kinds)
+        for key, n in other.kinds.items():
+            kinds[key] = kinds.get(key, 0) + n
+        return Counted(units=self.units + other.units, kinds=kinds)
+
+    @property
+    def total(self) -> int:
+        return sum(row.total for row in self.units)
 
 
 def month_start(moment: datetime.datetime | datetime.date) -> datetime.date:
@@ -60,46 +78,59 @@ def _counting() -> dict:
     return aggregates
 
 
-def _counted(row: dict) -> Counted:
-    return Counted(year=row["year"], quarter=row["quarter"], unit_id=row["unit_id"], total=row["total"],
-                   exposed_state=row["exposed_state"] or 0, exposed_municipal=row["exposed_municipal"] or 0,
-                   counts={key: row[column] for key, column in COLUMNS.items() if row[column]})
+# Per unit the page needs only the totals; the columns per category and channel are added up per year alone,
+# which keeps the rows read (and converted in Python) few for the whole country.
+UNIT_FIELDS = ["total", "exposed_state", "exposed_municipal"]
+KINDS = [(column, *key.split(":", 1)) for key, column in COLUMNS.items()]
 
 
-def live(incidents) -> list[Counted]:
-    """Count incidents as they are now: one pass, grouped by year, quarter and unit."""
-    rows = (
-        incidents.annotate(year=ExtractYear("occurred_at"), quarter=ExtractQuarter("occurred_at"))
-        .values("year", "quarter", "unit_id")
-        .annotate(**_counting())
-        .order_by()
-    )
-    return [_counted(row) for row in rows]
+def _counted(unit_rows, kind_rows) -> Counted:
+    result = Counted(units=[
+        UnitQuarter(year=year, quarter=quarter, unit_id=unit_id, total=total, exposed_state=state or 0,
+                    exposed_municipal=municipal or 0)
+        for year, quarter, unit_id, total, state, municipal in unit_rows
+    ])
+    for row in kind_rows:
+        for column, kind, code in KINDS:
+            if row[column]:
+                result.kinds[(row["year"], kind, code)] = row[column]
+    return result
 
 
-def stored(*, unit_ids: list[int] | None, first: datetime.date, before: datetime.date) -> list[Counted]:
-    """The stored months from ``first`` up to (not including) ``before``, added up per year, quarter and unit."""
+def live(incidents) -> Counted:
+    """Count incidents as they are now, grouped by year, quarter and unit, and by year for the columns."""
+    aggregates = _counting()
+    incidents = incidents.annotate(year=ExtractYear("occurred_at"), quarter=ExtractQuarter("occurred_at"))
+    unit_rows = (incidents.values("year", "quarter", "unit_id")
+                 .annotate(**{name: aggregates[name] for name in UNIT_FIELDS})
+                 .order_by().values_list("year", "quarter", "unit_id", *UNIT_FIELDS))
+    kind_rows = incidents.values("year").annotate(
+        **{column: aggregates[column] for column in COLUMNS.values()}).order_by()
+    return _counted(unit_rows, kind_rows)
+
+
+def stored(*, unit_ids: list[int] | None, first: datetime.date, before: datetime.date) -> Counted:
+    """The stored months from ``first`` up to (not including) ``before``, added up like ``live``."""
     months = MonthlyCount.objects.filter(month__gte=first, month__lt=before, total__gt=0)
     if unit_ids is not None:
         months = months.filter(unit_id__in=unit_ids)
-    rows = (
-        months.annotate(year=ExtractYear("month"), quarter=ExtractQuarter("month"))
-        .values("year", "quarter", "unit_id")
-        .annotate(**{name: Sum(name) for name in FIELDS})
-        .order_by()
-    )
-    return [_counted(row) for row in rows]
+    months = months.annotate(year=ExtractYear("month"), quarter=ExtractQuarter("month"))
+    unit_rows = (months.values("year", "quarter", "unit_id")
+                 .annotate(**{name: Sum(name) for name in UNIT_FIELDS})
+                 .order_by().values_list("year", "quarter", "unit_id", *UNIT_FIELDS))
+    kind_rows = months.values("year").annotate(**{column: Sum(column) for column in COLUMNS.values()}).order_by()
+    return _counted(unit_rows, kind_rows)
 
 
 def between(*, unit_ids: Iterable[int] | None, start: datetime.date, end: datetime.date,
-            today: datetime.date) -> list[Counted]:
+            today: datetime.date) -> Counted:
     """Incidents from ``start`` up to (not including) ``end``: whole months before this one from the stored
     counts, the rest (this month, or a month cut short) counted live."""
     unit_ids = list(unit_ids) if unit_ids is not None else None
     whole_from = start if start.day == 1 else next_month(start)
     whole_until = min(end if end.day == 1 else month_start(end), month_start(today))
     if whole_from >= whole_until:
-        result, rest = [], Q(occurred_at__gte=_start_of(start), occurred_at__lt=_start_of(end))
+        result, rest = Counted(), Q(occurred_at__gte=_start_of(start), occurred_at__lt=_start_of(end))
     else:
         result = stored(unit_ids=unit_ids, first=whole_from, before=whole_until)
         rest = (Q(occurred_at__gte=_start_of(start), occurred_at__lt=_start_of(whole_from))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
+from nav_sikkerhet.core.forms import LongSelect
 from nav_sikkerhet.core.models import Unit, UnitType
 
 from . import charts, counts, rules
@@ -30,9 +31,9 @@ UNIT_CHART_LIMIT = 20
 class StatisticsForm(forms.Form):
     year_from = forms.IntegerField(label=_("From year"), min_value=2000, required=False)
     year_to = forms.IntegerField(label=_("To year"), min_value=2000, required=False)
-    region = forms.ChoiceField(label=_("Region"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False, widget=LongSelect)
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"), required=False,
-                                  to_field_name="number", empty_label=_("All units"))
+                                  to_field_name="number", empty_label=_("All units"), widget=LongSelect)
 
     def __init__(self, *args, regions, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,21 +106,17 @@ def _same_day_last_year(day: datetime.date) -> datetime.date:
     return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year - 1)
 
 
-def _fold(rows: list[counts.Counted], *, by_year: bool) -> dict:
+def _fold(counted: counts.Counted, *, by_year: bool) -> dict:
     """Add counted rows up into the page's figures, keyed (year, key), or (key,) for the same period last year."""
     figures = {name: defaultdict(int) for name in ("quarter", "category", "channel", "unit", "employer")}
-
-    def key(value):
-        return (row.year, value) if by_year else (value,)
-
-    for row in rows:
-        figures["quarter"][key(row.quarter)] += row.total
-        figures["unit"][key(row.unit_id)] += row.total
-        figures["employer"][key(Employer.STATE)] += row.exposed_state
-        figures["employer"][key(Employer.MUNICIPAL)] += row.exposed_municipal
-        for name, count in row.counts.items():
-            kind, code = name.split(":", 1)
-            figures[kind][key(code)] += count
+    for row in counted.units:
+        year = (row.year,) if by_year else ()
+        figures["quarter"][(*year, row.quarter)] += row.total
+        figures["unit"][(*year, row.unit_id)] += row.total
+        figures["employer"][(*year, Employer.STATE)] += row.exposed_state
+        figures["employer"][(*year, Employer.MUNICIPAL)] += row.exposed_municipal
+    for (year, kind, code), count in counted.kinds.items():
+        figures[kind][(year, code) if by_year else (code,)] += count
     return figures
 
 
