@@ -26,13 +26,22 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 4})
 
 
+def _confirm_existing_field():
+    # Set by the page that showed the citizen's existing cases: the caseworker has seen them.
+    return forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+def _kind_field():
+    return forms.ChoiceField(
+        label=_("Kind of measure"), choices=Kind.choices, widget=forms.RadioSelect, help_text=GUIDANCE["kind"]
+    )
+
+
 class NewDecisionForm(forms.Form):
     """Start a case: the citizen by identity number (posted), and details if they are new here."""
 
     unit = forms.ModelChoiceField(queryset=None, label=_("Deciding unit"), empty_label=None)
-    kind = forms.ChoiceField(
-        label=_("Kind of measure"), choices=Kind.choices, widget=forms.RadioSelect, help_text=GUIDANCE["kind"]
-    )
+    kind = _kind_field()
     personident = PersonidentField()
     name = forms.CharField(
         label=_("Name"),
@@ -46,6 +55,19 @@ class NewDecisionForm(forms.Form):
     preferred_language = forms.ChoiceField(
         label=_("Preferred written language"), choices=Language.choices, initial=Language.NB
     )
+    confirm_existing = _confirm_existing_field()
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class NewDecisionForCitizenForm(forms.Form):
+    """Start a case about a citizen found by name and date of birth."""
+
+    unit = forms.ModelChoiceField(queryset=None, label=_("Deciding unit"), empty_label=None)
+    kind = _kind_field()
+    confirm_existing = _confirm_existing_field()
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,9 +77,8 @@ class NewDecisionForm(forms.Form):
 class NewDecisionFromIncidentForm(forms.Form):
     """Start a case proposed after a registered incident: the citizen and the unit come from the incident."""
 
-    kind = forms.ChoiceField(
-        label=_("Kind of measure"), choices=Kind.choices, widget=forms.RadioSelect, help_text=GUIDANCE["kind"]
-    )
+    kind = _kind_field()
+    confirm_existing = _confirm_existing_field()
 
 
 class FactForm(forms.ModelForm):

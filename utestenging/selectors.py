@@ -13,7 +13,17 @@ from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Unit
 from nav_sikkerhet.core.services import audit_log_record
 
-from .models import Decision, Kind, Letter, Registration, RegistrationKind, ServiceComplaint, Status
+from .models import (
+    EDITABLE_STATUSES,
+    IN_FORCE_STATUSES,
+    Decision,
+    Kind,
+    Letter,
+    Registration,
+    RegistrationKind,
+    ServiceComplaint,
+    Status,
+)
 
 EXPIRING_WITHIN_DAYS = 21
 RECENTLY_EXPIRED_DAYS = 30
@@ -65,6 +75,53 @@ def missing_registrations(decision: Decision, done: list[Registration] | None = 
         return []
     kinds = {r.kind for r in (done if done is not None else decision.registrations.all())}
     return [kind for kind in RegistrationKind if kind not in kinds]
+
+
+@dataclass(frozen=True)
+class ExistingCase:
+    decision: Decision
+    # Whether the user may open the case (its unit is one of theirs); others are named, not linked.
+    visible: bool
+
+
+@dataclass(frozen=True)
+class ExistingCases:
+    """The citizen's measures in force or signed, and cases under preparation, in any unit."""
+
+    in_force: list[ExistingCase]
+    under_preparation: list[ExistingCase]
+
+    def __bool__(self) -> bool:
+        return bool(self.in_force or self.under_preparation)
+
+
+def existing_cases(*, user, citizen_id: int, today: datetime.date | None = None) -> ExistingCases:
+    """What a caseworker must see before opening a new draft about the citizen. Lists no personal data: the
+    page that shows it writes the audit line."""
+    today = today or timezone.localdate()
+    decisions = (
+        Decision.objects.filter(citizen_id=citizen_id)
+        .filter(Q(status__in=IN_FORCE_STATUSES, valid_to__gte=today) | Q(status__in=EDITABLE_STATUSES))
+        .select_related("unit")
+        .order_by("valid_from", "created_at", "pk")
+    )
+    visible_units = access.unit_ids_with_perm(user, Perm.VIEW_DECISIONS)
+    cases = [ExistingCase(decision, decision.unit_id in visible_units) for decision in decisions]
+    return ExistingCases(
+        in_force=[case for case in cases if case.decision.status in IN_FORCE_STATUSES],
+        under_preparation=[case for case in cases if case.decision.status in EDITABLE_STATUSES],
+    )
+
+
+def audit_citizen_for_new_case(*, user, citizen, request=None) -> None:
+    """The new-case page shows the chosen citizen and their cases: one audit line."""
+    audit_log_record(
+        actor=user,
+        citizen=citizen,
+        action="decision.create_check",
+        message=_("Citizen and existing cases shown before opening a new case"),
+        request=request,
+    )
 
 
 @dataclass
