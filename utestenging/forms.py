@@ -19,6 +19,7 @@ from .models import (
     NoticeMethod,
     RegistrationKind,
     Scope,
+    Status,
     WrittenDelivery,
 )
 
@@ -79,6 +80,26 @@ class NewDecisionFromIncidentForm(forms.Form):
 
     kind = _kind_field()
     confirm_existing = _confirm_existing_field()
+
+
+class OverviewFilterForm(forms.Form):
+    """The overview's filters (GET): which list, and status, kind and responsible leader."""
+
+    vis = forms.ChoiceField(label=_("Show"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *[(s.value, s.label) for s in Status if s != Status.DROPPED]],
+    )
+    kind = forms.ChoiceField(label=_("Kind of measure"), required=False, choices=[("", _("All kinds")), *Kind.choices])
+    leader = forms.ModelChoiceField(label=_("Responsible leader"), required=False, queryset=None,
+                                    empty_label=_("All leaders"))
+
+    def __init__(self, *args, lists, leaders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vis"].choices = [("", _("All lists")), *lists]
+        self.fields["leader"].queryset = leaders
+        self.fields["leader"].label_from_instance = lambda user: user.get_full_name() or user.username
 
 
 class FactForm(forms.ModelForm):

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
-from nav_sikkerhet.core.models import Unit
+from nav_sikkerhet.core.models import Unit, User
 from nav_sikkerhet.core.services import audit_log_record
 
 from .models import (
     EDITABLE_STATUSES,
     IN_FORCE_STATUSES,
+    Breach,
     Decision,
     Kind,
     Letter,
@@ -140,11 +141,32 @@ class LeaderOverview:
         return not any(vars(self).values())
 
 
-def overview(*, user, today: datetime.date | None = None) -> LeaderOverview:
+# The overview's lists, in the order the page shows them; the start page's counters open one each (?vis=).
+OVERVIEW_LISTS = (
+    "ready", "expiring", "awaiting_statement", "drafts", "active", "recently_expired", "missing_registrations",
+    "unanswered_complaints",
+)
+
+
+@dataclass(frozen=True)
+class OverviewFilter:
+    status: str = ""
+    kind: str = ""
+    leader_id: int | None = None
+
+    def apply(self, decisions: QuerySet[Decision], prefix: str = "") -> QuerySet[Decision]:
+        conditions = {"status": self.status, "kind": self.kind, "responsible_leader_id": self.leader_id}
+        return decisions.filter(**{prefix + name: value for name, value in conditions.items() if value})
+
+
+def overview(
+    *, user, today: datetime.date | None = None, filters: OverviewFilter | None = None
+) -> LeaderOverview:
     """The decisions of the user's units, sorted into what needs attention. Lists names only: no audit line."""
     today = today or timezone.localdate()
+    filters = filters or OverviewFilter()
     decisions = (
-        visible_decisions(user)
+        filters.apply(visible_decisions(user))
         .exclude(
             Q(status=Status.DROPPED)
             | Q(
@@ -175,11 +197,34 @@ def overview(*, user, today: datetime.date | None = None) -> LeaderOverview:
         if missing_registrations(decision, list(decision.registrations.all())):
             result.missing_registrations.append(decision)
     result.unanswered_complaints = list(
-        ServiceComplaint.objects.filter(decision__in=visible_decisions(user), answered_on__isnull=True)
+        ServiceComplaint.objects.filter(
+            decision__in=filters.apply(visible_decisions(user)), answered_on__isnull=True
+        )
         .select_related("decision__citizen", "decision__unit")
         .order_by("received_on")
     )
     return result
+
+
+def overview_leaders(user) -> QuerySet:
+    """The responsible leaders of the decisions the user sees, for the overview's filter."""
+    return User.objects.filter(
+        pk__in=visible_decisions(user).filter(responsible_leader__isnull=False).values("responsible_leader_id")
+    ).order_by("first_name", "last_name", "pk")
+
+
+# The first time a leader opens the overview, breaches of this many days count as new.
+BREACHES_FIRST_LOOK_DAYS = 30
+
+
+def breaches_since(*, user, since: datetime.datetime | None) -> list[Breach]:
+    """Breaches of the user's units' decisions registered after ``since``, newest first. Names only: no audit."""
+    since = since or timezone.now() - datetime.timedelta(days=BREACHES_FIRST_LOOK_DAYS)
+    return list(
+        Breach.objects.filter(decision__in=visible_decisions(user), created_at__gt=since)
+        .select_related("decision__citizen", "decision__unit")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def start_panel(user) -> dict | None:

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -58,15 +59,46 @@ def _refused(request, decision, error: PermissionDenied):
     return redirect(_detail(decision))
 
 
+# The overview's lists by their ?vis= key, with the headings the page gives them.
+OVERVIEW_LISTS = {
+    "ready": gettext_lazy("Ready to sign"),
+    "expiring": gettext_lazy("Expiring within 3 weeks: assess extension"),
+    "awaiting_statement": gettext_lazy("Awaiting the citizen's statement"),
+    "drafts": gettext_lazy("Drafts"),
+    "active": gettext_lazy("In force or signed"),
+    "recently_expired": gettext_lazy("Recently expired"),
+    "missing_registrations": gettext_lazy("Missing registrations (Gosys, archive, ASYS, municipal system)"),
+    "unanswered_complaints": gettext_lazy("Unanswered service complaints"),
+}
+OVERVIEW_PAGE = "utestenging.overview"
+
+
 @login_required
 def overview(request):
     if not access.has_perm_anywhere(request.user, Perm.VIEW_DECISIONS):
         raise Http404
+    form = forms.OverviewFilterForm(
+        request.GET or None, lists=list(OVERVIEW_LISTS.items()), leaders=selectors.overview_leaders(request.user)
+    )
+    filters, shown = selectors.OverviewFilter(), ""
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.OverviewFilter(
+            status=data["status"], kind=data["kind"], leader_id=data["leader"].pk if data["leader"] else None
+        )
+        shown = data["vis"]
+    # Breaches registered since the leader last opened this page, then this visit becomes the last.
+    since = core_services.page_seen(user=request.user, page=OVERVIEW_PAGE)
     return render(
         request,
         "utestenging/overview.html",
         {
-            "overview": selectors.overview(user=request.user),
+            "overview": selectors.overview(user=request.user, filters=filters),
+            "filter_form": form,
+            "filtered": filters != selectors.OverviewFilter() or bool(shown),
+            "shown": shown,
+            "breaches": selectors.breaches_since(user=request.user, since=since),
+            "since": since,
             "may_create": access.has_perm_anywhere(request.user, Perm.PREPARE_DECISION),
         },
     )
