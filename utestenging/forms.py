@@ -28,8 +28,8 @@ TEXT = forms.Textarea(attrs={"rows": 4})
 
 
 def _confirm_existing_field():
-    # Set by the page that showed the citizen's existing cases: the caseworker has seen them.
-    return forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The public id of the citizen whose existing cases the page showed: seen for that citizen, not another.
+    return forms.CharField(required=False, max_length=36, widget=forms.HiddenInput)
 
 
 def _kind_field():

@@ -118,11 +118,16 @@ def _proposing_incident(request):
     return incident
 
 
-def _confirmed(data):
-    """The posted data, marked as having shown the citizen's existing cases: the next submit opens the draft."""
+def _confirmed(data, citizen):
+    """The posted data, marked as having shown this citizen's existing cases: the next submit opens the draft."""
     data = data.copy()
-    data["confirm_existing"] = "on"
+    data["confirm_existing"] = str(citizen.public_id)
     return data
+
+
+def _needs_warning(existing, form, citizen) -> bool:
+    """Whether the citizen has cases the form was not submitted from a page showing."""
+    return bool(existing) and form.cleaned_data["confirm_existing"] != str(citizen.public_id)
 
 
 def _case_created(request, decision):
@@ -133,11 +138,15 @@ def _case_created(request, decision):
 def _create_from_incident(request, incident):
     existing = selectors.existing_cases(user=request.user, citizen_id=incident.citizen_id)
     form = forms.NewDecisionFromIncidentForm(
-        request.POST or None, initial={"kind": request.GET.get("type"), "confirm_existing": bool(existing)}
+        request.POST or None,
+        initial={
+            "kind": request.GET.get("type"),
+            "confirm_existing": str(incident.citizen.public_id) if existing else "",
+        },
     )
     if request.method == "POST" and form.is_valid():
-        if existing and not form.cleaned_data["confirm_existing"]:
-            form = forms.NewDecisionFromIncidentForm(_confirmed(request.POST))
+        if _needs_warning(existing, form, incident.citizen):
+            form = forms.NewDecisionFromIncidentForm(_confirmed(request.POST, incident.citizen))
         else:
             try:
                 decision = services.decision_create(
@@ -162,11 +171,11 @@ def _create_for_citizen(request, citizen, units):
     """A new case about a citizen found by name and date of birth: their existing cases show above the form."""
     existing = selectors.existing_cases(user=request.user, citizen_id=citizen.pk)
     form = forms.NewDecisionForCitizenForm(
-        request.POST or None, units=units, initial={"confirm_existing": bool(existing)}
+        request.POST or None, units=units, initial={"confirm_existing": str(citizen.public_id) if existing else ""}
     )
     if request.method == "POST" and form.is_valid():
-        if existing and not form.cleaned_data["confirm_existing"]:
-            form = forms.NewDecisionForCitizenForm(_confirmed(request.POST), units=units)
+        if _needs_warning(existing, form, citizen):
+            form = forms.NewDecisionForCitizenForm(_confirmed(request.POST, citizen), units=units)
         else:
             try:
                 decision = services.decision_create(
@@ -224,11 +233,11 @@ def create(request):
             with transaction.atomic():
                 citizen = Citizen.objects.filter(personident=data["personident"]).first()
                 existing = citizen and selectors.existing_cases(user=request.user, citizen_id=citizen.pk)
-                if existing and not data["confirm_existing"]:
+                if _needs_warning(existing, form, citizen):
                     # Warn before the draft opens; the next submit (with the flag) opens it.
                     selectors.audit_citizen_for_new_case(user=request.user, citizen=citizen, request=request)
                     context.update(
-                        form=forms.NewDecisionForm(_confirmed(request.POST), units=units),
+                        form=forms.NewDecisionForm(_confirmed(request.POST, citizen), units=units),
                         citizen=citizen,
                         existing=existing,
                     )

@@ -126,10 +126,19 @@ def test_the_identity_number_warns_of_a_measure_in_force_before_the_draft_opens(
     assert [e.action for e in AuditLogEntry.objects.all()] == ["decision.create_check"]
 
     # The page carries the warning's flag: the second submit opens the draft.
-    assert warning.context["form"]["confirm_existing"].value()
-    created = _by_ident(client, unit, ola, confirm_existing="on")
+    assert warning.context["form"]["confirm_existing"].value() == str(ola.public_id)
+    created = _by_ident(client, unit, ola, confirm_existing=str(ola.public_id))
     assert created.status_code == 302
     assert Decision.objects.filter(citizen=ola, status=Status.DRAFT).count() == 1
+
+
+def test_having_seen_another_citizens_cases_does_not_skip_the_warning(client, caseworker, leader, unit, ola):
+    signed_decision(unit=unit, citizen=ola, created_by=caseworker, signed_by=leader)
+    someone_else = CitizenFactory()
+    client.force_login(caseworker)
+    response = _by_ident(client, unit, ola, confirm_existing=str(someone_else.public_id))
+    assert response.status_code == 200 and response.context["existing"]
+    assert Decision.objects.count() == 1
 
 
 def test_a_case_under_preparation_elsewhere_is_named_without_a_link(client, caseworker, unit, other_unit, ola):
@@ -148,13 +157,13 @@ def test_a_found_citizen_with_a_case_needs_the_warnings_flag(client, caseworker,
     DecisionFactory(unit=unit, citizen=ola, created_by=caseworker)
     client.force_login(caseworker)
     page = client.get(_person_url(ola))
-    assert page.context["form"]["confirm_existing"].value()
+    assert page.context["form"]["confirm_existing"].value() == str(ola.public_id)
 
     # Posted without having seen the warning (say, the other case was opened meanwhile): nothing opens.
     refused = client.post(_person_url(ola), {"unit": unit.pk, "kind": Kind.FYUS})
     assert refused.status_code == 200 and Decision.objects.count() == 1
 
-    assert client.post(_person_url(ola), {"unit": unit.pk, "kind": Kind.FYUS, "confirm_existing": "on"}
+    assert client.post(_person_url(ola), {"unit": unit.pk, "kind": Kind.FYUS, "confirm_existing": ola.public_id}
                        ).status_code == 302
     assert Decision.objects.count() == 2
 
@@ -176,7 +185,7 @@ def test_a_proposal_from_an_incident_shows_the_citizens_cases(client, leader, un
     assert [case.decision for case in page.context["existing"].under_preparation] == [open_case]
     assert reverse("utestenging:detail", args=[open_case.public_id]) in page.content.decode()
     assert client.post(url, {"kind": Kind.FYUS}).status_code == 200
-    assert client.post(url, {"kind": Kind.FYUS, "confirm_existing": "on"}).status_code == 302
+    assert client.post(url, {"kind": Kind.FYUS, "confirm_existing": ola.public_id}).status_code == 302
     assert Decision.objects.filter(citizen=ola).count() == 2
 
 
