@@ -5,7 +5,8 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from freezegun import freeze_time
 
 from nav_sikkerhet.core import services as core_services
@@ -19,6 +20,11 @@ from .factories import DecisionFactory, complete_decision, signed_decision
 pytestmark = pytest.mark.django_db
 
 OVERVIEW = reverse("utestenging:overview")
+
+
+def _nb(msgid):
+    with translation.override("nb"):
+        return gettext(msgid)
 
 
 def _breach(decision, by, at):
@@ -98,3 +104,15 @@ def test_page_seen_returns_the_previous_look(leader):
         before = core_services.page_seen(user=leader, page="x")
     assert before == datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC)
     assert PageSeen.objects.filter(user=leader).count() == 1
+
+
+@pytest.mark.parametrize("key", ["unanswered_complaints", "missing_registrations"])
+def test_an_empty_list_opened_from_its_counter_says_none(client, leader, key):
+    client.force_login(leader)
+    response = client.get(OVERVIEW, {"vis": key})
+    content = response.content.decode()
+    heading = {"unanswered_complaints": "complaints-h", "missing_registrations": "reg-h"}[key]
+    assert f'id="{heading}"' in content
+    section = content[content.index(f'id="{heading}"'):]
+    section = section[:section.index("</section>")]
+    assert _nb("None.") in section and "<ul>" not in section
