@@ -19,6 +19,7 @@ from .models import (
     NoticeMethod,
     RegistrationKind,
     Scope,
+    Status,
     WrittenDelivery,
 )
 
@@ -26,13 +27,22 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 4})
 
 
+def _confirm_existing_field():
+    # The public id of the citizen whose existing cases the page showed: seen for that citizen, not another.
+    return forms.CharField(required=False, max_length=36, widget=forms.HiddenInput)
+
+
+def _kind_field():
+    return forms.ChoiceField(
+        label=_("Kind of measure"), choices=Kind.choices, widget=forms.RadioSelect, help_text=GUIDANCE["kind"]
+    )
+
+
 class NewDecisionForm(forms.Form):
     """Start a case: the citizen by identity number (posted), and details if they are new here."""
 
     unit = forms.ModelChoiceField(queryset=None, label=_("Deciding unit"), empty_label=None)
-    kind = forms.ChoiceField(
-        label=_("Kind of measure"), choices=Kind.choices, widget=forms.RadioSelect, help_text=GUIDANCE["kind"]
-    )
+    kind = _kind_field()
     personident = PersonidentField()
     name = forms.CharField(
         label=_("Name"),
@@ -46,6 +56,19 @@ class NewDecisionForm(forms.Form):
     preferred_language = forms.ChoiceField(
         label=_("Preferred written language"), choices=Language.choices, initial=Language.NB
     )
+    confirm_existing = _confirm_existing_field()
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class NewDecisionForCitizenForm(forms.Form):
+    """Start a case about a citizen found by name and date of birth."""
+
+    unit = forms.ModelChoiceField(queryset=None, label=_("Deciding unit"), empty_label=None)
+    kind = _kind_field()
+    confirm_existing = _confirm_existing_field()
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,9 +78,28 @@ class NewDecisionForm(forms.Form):
 class NewDecisionFromIncidentForm(forms.Form):
     """Start a case proposed after a registered incident: the citizen and the unit come from the incident."""
 
-    kind = forms.ChoiceField(
-        label=_("Kind of measure"), choices=Kind.choices, widget=forms.RadioSelect, help_text=GUIDANCE["kind"]
+    kind = _kind_field()
+    confirm_existing = _confirm_existing_field()
+
+
+class OverviewFilterForm(forms.Form):
+    """The overview's filters (GET): which list, and status, kind and responsible leader."""
+
+    vis = forms.ChoiceField(label=_("Show"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *[(s.value, s.label) for s in Status if s != Status.DROPPED]],
     )
+    kind = forms.ChoiceField(label=_("Kind of measure"), required=False, choices=[("", _("All kinds")), *Kind.choices])
+    leader = forms.ModelChoiceField(label=_("Responsible leader"), required=False, queryset=None,
+                                    empty_label=_("All leaders"))
+
+    def __init__(self, *args, lists, leaders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vis"].choices = [("", _("All lists")), *lists]
+        self.fields["leader"].queryset = leaders
+        self.fields["leader"].label_from_instance = lambda user: user.get_full_name() or user.username
 
 
 class FactForm(forms.ModelForm):

@@ -10,10 +10,21 @@ from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
-from nav_sikkerhet.core.models import Unit
+from nav_sikkerhet.core.models import Unit, User
 from nav_sikkerhet.core.services import audit_log_record
 
-from .models import Decision, Kind, Letter, Registration, RegistrationKind, ServiceComplaint, Status
+from .models import (
+    EDITABLE_STATUSES,
+    IN_FORCE_STATUSES,
+    Breach,
+    Decision,
+    Kind,
+    Letter,
+    Registration,
+    RegistrationKind,
+    ServiceComplaint,
+    Status,
+)
 
 EXPIRING_WITHIN_DAYS = 21
 RECENTLY_EXPIRED_DAYS = 30
@@ -67,6 +78,53 @@ def missing_registrations(decision: Decision, done: list[Registration] | None = 
     return [kind for kind in RegistrationKind if kind not in kinds]
 
 
+@dataclass(frozen=True)
+class ExistingCase:
+    decision: Decision
+    # Whether the user may open the case (its unit is one of theirs); others are named, not linked.
+    visible: bool
+
+
+@dataclass(frozen=True)
+class ExistingCases:
+    """The citizen's measures in force or signed, and cases under preparation, in any unit."""
+
+    in_force: list[ExistingCase]
+    under_preparation: list[ExistingCase]
+
+    def __bool__(self) -> bool:
+        return bool(self.in_force or self.under_preparation)
+
+
+def existing_cases(*, user, citizen_id: int, today: datetime.date | None = None) -> ExistingCases:
+    """What a caseworker must see before opening a new draft about the citizen. Lists no personal data: the
+    page that shows it writes the audit line."""
+    today = today or timezone.localdate()
+    decisions = (
+        Decision.objects.filter(citizen_id=citizen_id)
+        .filter(Q(status__in=IN_FORCE_STATUSES, valid_to__gte=today) | Q(status__in=EDITABLE_STATUSES))
+        .select_related("unit")
+        .order_by("valid_from", "created_at", "pk")
+    )
+    visible_units = access.unit_ids_with_perm(user, Perm.VIEW_DECISIONS)
+    cases = [ExistingCase(decision, decision.unit_id in visible_units) for decision in decisions]
+    return ExistingCases(
+        in_force=[case for case in cases if case.decision.status in IN_FORCE_STATUSES],
+        under_preparation=[case for case in cases if case.decision.status in EDITABLE_STATUSES],
+    )
+
+
+def audit_citizen_for_new_case(*, user, citizen, request=None) -> None:
+    """The new-case page shows the chosen citizen and their cases: one audit line."""
+    audit_log_record(
+        actor=user,
+        citizen=citizen,
+        action="decision.create_check",
+        message=_("Citizen and existing cases shown before opening a new case"),
+        request=request,
+    )
+
+
 @dataclass
 class LeaderOverview:
     drafts: list[Decision] = field(default_factory=list)
@@ -83,11 +141,32 @@ class LeaderOverview:
         return not any(vars(self).values())
 
 
-def overview(*, user, today: datetime.date | None = None) -> LeaderOverview:
+# The overview's lists, in the order the page shows them; the start page's counters open one each (?vis=).
+OVERVIEW_LISTS = (
+    "ready", "expiring", "awaiting_statement", "drafts", "active", "recently_expired", "missing_registrations",
+    "unanswered_complaints",
+)
+
+
+@dataclass(frozen=True)
+class OverviewFilter:
+    status: str = ""
+    kind: str = ""
+    leader_id: int | None = None
+
+    def apply(self, decisions: QuerySet[Decision], prefix: str = "") -> QuerySet[Decision]:
+        conditions = {"status": self.status, "kind": self.kind, "responsible_leader_id": self.leader_id}
+        return decisions.filter(**{prefix + name: value for name, value in conditions.items() if value})
+
+
+def overview(
+    *, user, today: datetime.date | None = None, filters: OverviewFilter | None = None
+) -> LeaderOverview:
     """The decisions of the user's units, sorted into what needs attention. Lists names only: no audit line."""
     today = today or timezone.localdate()
+    filters = filters or OverviewFilter()
     decisions = (
-        visible_decisions(user)
+        filters.apply(visible_decisions(user))
         .exclude(
             Q(status=Status.DROPPED)
             | Q(
@@ -118,11 +197,34 @@ def overview(*, user, today: datetime.date | None = None) -> LeaderOverview:
         if missing_registrations(decision, list(decision.registrations.all())):
             result.missing_registrations.append(decision)
     result.unanswered_complaints = list(
-        ServiceComplaint.objects.filter(decision__in=visible_decisions(user), answered_on__isnull=True)
+        ServiceComplaint.objects.filter(
+            decision__in=filters.apply(visible_decisions(user)), answered_on__isnull=True
+        )
         .select_related("decision__citizen", "decision__unit")
         .order_by("received_on")
     )
     return result
+
+
+def overview_leaders(user) -> QuerySet:
+    """The responsible leaders of the decisions the user sees, for the overview's filter."""
+    return User.objects.filter(
+        pk__in=visible_decisions(user).filter(responsible_leader__isnull=False).values("responsible_leader_id")
+    ).order_by("first_name", "last_name", "pk")
+
+
+# The first time a leader opens the overview, breaches of this many days count as new.
+BREACHES_FIRST_LOOK_DAYS = 30
+
+
+def breaches_since(*, user, since: datetime.datetime | None) -> list[Breach]:
+    """Breaches of the user's units' decisions registered after ``since``, newest first. Names only: no audit."""
+    since = since or timezone.now() - datetime.timedelta(days=BREACHES_FIRST_LOOK_DAYS)
+    return list(
+        Breach.objects.filter(decision__in=visible_decisions(user), created_at__gt=since)
+        .select_related("decision__citizen", "decision__unit")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def start_panel(user) -> dict | None:

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import logging
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,16 +15,20 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hendelser import selectors as incident_selectors
 from nav_sikkerhet.core import access
+from nav_sikkerhet.core import selectors as core_selectors
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Citizen, User
 
-from . import forms, letters, rules, selectors, services
+from . import forms, letters, lookup, rules, selectors, services
 from .guidance import GUIDANCE
+from .lookup_forms import NameLookupForm
 from .models import EDITABLE_STATUSES, Decision, LetterStatus, RegistrationKind, ServiceComplaint, Status
 
 logger = logging.getLogger(__name__)
@@ -54,15 +59,46 @@ def _refused(request, decision, error: PermissionDenied):
     return redirect(_detail(decision))
 
 
+# The overview's lists by their ?vis= key, with the headings the page gives them.
+OVERVIEW_LISTS = {
+    "ready": gettext_lazy("Ready to sign"),
+    "expiring": gettext_lazy("Expiring within 3 weeks: assess extension"),
+    "awaiting_statement": gettext_lazy("Awaiting the citizen's statement"),
+    "drafts": gettext_lazy("Drafts"),
+    "active": gettext_lazy("In force or signed"),
+    "recently_expired": gettext_lazy("Recently expired"),
+    "missing_registrations": gettext_lazy("Missing registrations (Gosys, archive, ASYS, municipal system)"),
+    "unanswered_complaints": gettext_lazy("Unanswered service complaints"),
+}
+OVERVIEW_PAGE = "utestenging.overview"
+
+
 @login_required
 def overview(request):
     if not access.has_perm_anywhere(request.user, Perm.VIEW_DECISIONS):
         raise Http404
+    form = forms.OverviewFilterForm(
+        request.GET or None, lists=list(OVERVIEW_LISTS.items()), leaders=selectors.overview_leaders(request.user)
+    )
+    filters, shown = selectors.OverviewFilter(), ""
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.OverviewFilter(
+            status=data["status"], kind=data["kind"], leader_id=data["leader"].pk if data["leader"] else None
+        )
+        shown = data["vis"]
+    # Breaches registered since the leader last opened this page, then this visit becomes the last.
+    since = core_services.page_seen(user=request.user, page=OVERVIEW_PAGE)
     return render(
         request,
         "utestenging/overview.html",
         {
-            "overview": selectors.overview(user=request.user),
+            "overview": selectors.overview(user=request.user, filters=filters),
+            "filter_form": form,
+            "filtered": filters != selectors.OverviewFilter() or bool(shown),
+            "shown": shown,
+            "breaches": selectors.breaches_since(user=request.user, since=since),
+            "since": since,
             "may_create": access.has_perm_anywhere(request.user, Perm.PREPARE_DECISION),
         },
     )
@@ -82,27 +118,95 @@ def _proposing_incident(request):
     return incident
 
 
+def _confirmed(data, citizen):
+    """The posted data, marked as having shown this citizen's existing cases: the next submit opens the draft."""
+    data = data.copy()
+    data["confirm_existing"] = str(citizen.public_id)
+    return data
+
+
+def _needs_warning(existing, form, citizen) -> bool:
+    """Whether the citizen has cases the form was not submitted from a page showing."""
+    return bool(existing) and form.cleaned_data["confirm_existing"] != str(citizen.public_id)
+
+
+def _case_created(request, decision):
+    messages.success(request, _("Case %(case)s created.") % {"case": decision.case_number})
+    return redirect(reverse("utestenging:edit", args=[decision.public_id, STEPS[0][0]]))
+
+
 def _create_from_incident(request, incident):
-    form = forms.NewDecisionFromIncidentForm(request.POST or None, initial={"kind": request.GET.get("type")})
+    existing = selectors.existing_cases(user=request.user, citizen_id=incident.citizen_id)
+    form = forms.NewDecisionFromIncidentForm(
+        request.POST or None,
+        initial={
+            "kind": request.GET.get("type"),
+            "confirm_existing": str(incident.citizen.public_id) if existing else "",
+        },
+    )
     if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.decision_create(
-                by=request.user, citizen=incident.citizen, unit=incident.unit, kind=form.cleaned_data["kind"],
-                incidents=[incident],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
+        if _needs_warning(existing, form, incident.citizen):
+            form = forms.NewDecisionFromIncidentForm(_confirmed(request.POST, incident.citizen))
         else:
-            messages.success(request, _("Case %(case)s created.") % {"case": decision.case_number})
-            return redirect(reverse("utestenging:edit", args=[decision.public_id, STEPS[0][0]]))
+            try:
+                decision = services.decision_create(
+                    by=request.user, citizen=incident.citizen, unit=incident.unit, kind=form.cleaned_data["kind"],
+                    incidents=[incident],
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                return _case_created(request, decision)
     incident_selectors.audit_incident_display(user=request.user, incident=incident, request=request,
                                               action="decision.create_from_incident")
-    return render(request, "utestenging/create.html", {"form": form, "incident": incident})
+    return render(
+        request, "utestenging/create.html",
+        {"form": form, "incident": incident, "citizen": incident.citizen, "existing": existing}
+    )
+
+
+def _create_for_citizen(request, citizen, units):
+    """A new case about a citizen found by name and date of birth: their existing cases show above the form."""
+    existing = selectors.existing_cases(user=request.user, citizen_id=citizen.pk)
+    form = forms.NewDecisionForCitizenForm(
+        request.POST or None, units=units, initial={"confirm_existing": str(citizen.public_id) if existing else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        if _needs_warning(existing, form, citizen):
+            form = forms.NewDecisionForCitizenForm(_confirmed(request.POST, citizen), units=units)
+        else:
+            try:
+                decision = services.decision_create(
+                    by=request.user, citizen=citizen, unit=form.cleaned_data["unit"], kind=form.cleaned_data["kind"]
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                return _case_created(request, decision)
+    selectors.audit_citizen_for_new_case(user=request.user, citizen=citizen, request=request)
+    return render(
+        request, "utestenging/create.html", {"form": form, "citizen": citizen, "existing": existing, "chosen": True}
+    )
+
+
+SEARCH_BY_NAME = "name"
+
+
+def _chosen_citizen(public_id: str) -> Citizen:
+    """The citizen picked from the name search (?person=<public id>), or 404."""
+    try:
+        uuid.UUID(public_id)
+    except ValueError:
+        raise Http404 from None
+    return lookup.citizen_by_public_id(public_id)
 
 
 @login_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def create(request):
     units = access.units_with_perm(request.user, Perm.PREPARE_DECISION)
@@ -111,12 +215,33 @@ def create(request):
     incident = _proposing_incident(request)
     if incident is not None:
         return _create_from_incident(request, incident)
-    form = forms.NewDecisionForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
+    if request.GET.get("person"):
+        return _create_for_citizen(request, _chosen_citizen(request.GET["person"]), units)
+    by_name = request.method == "POST" and request.POST.get("search") == SEARCH_BY_NAME
+    name_form = NameLookupForm(request.POST if by_name else None, prefix="navn")
+    form = forms.NewDecisionForm(request.POST if request.method == "POST" and not by_name else None, units=units)
+    context = {"form": form, "name_form": name_form, "by_name": by_name}
+    if by_name:
+        if name_form.is_valid():
+            # The one shared citizen search (reception's too): names and birth dates only, no audit line.
+            context["results"] = core_selectors.search_by_name(
+                name=name_form.cleaned_data["name"], birth_date=name_form.cleaned_data["birth_date"]
+            )
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
                 citizen = Citizen.objects.filter(personident=data["personident"]).first()
+                existing = citizen and selectors.existing_cases(user=request.user, citizen_id=citizen.pk)
+                if _needs_warning(existing, form, citizen):
+                    # Warn before the draft opens; the next submit (with the flag) opens it.
+                    selectors.audit_citizen_for_new_case(user=request.user, citizen=citizen, request=request)
+                    context.update(
+                        form=forms.NewDecisionForm(_confirmed(request.POST, citizen), units=units),
+                        citizen=citizen,
+                        existing=existing,
+                    )
+                    return render(request, "utestenging/create.html", context)
                 if citizen is None:
                     if not data["name"].strip():
                         raise ValidationError(
@@ -139,9 +264,8 @@ def create(request):
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Case %(case)s created.") % {"case": decision.case_number})
-            return redirect(reverse("utestenging:edit", args=[decision.public_id, STEPS[0][0]]))
-    return render(request, "utestenging/create.html", {"form": form})
+            return _case_created(request, decision)
+    return render(request, "utestenging/create.html", context)
 
 
 @login_required

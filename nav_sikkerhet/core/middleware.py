@@ -1,8 +1,11 @@
 import time
 
 from django.conf import settings
+from django.http import Http404
+from django.urls import Resolver404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.views.defaults import page_not_found
 
 
 class LanguageMiddleware:
@@ -51,3 +54,23 @@ class SessionIdleMiddleware:
             if now - session.get("_touched", 0) >= self.TOUCH_SECONDS:
                 session["_touched"] = now
         return response
+
+
+class NotFoundPageMiddleware:
+    """A view's 404 ("does not exist, or not yours to see") always shows the app's own 404 page.
+
+    With DEBUG on, Django would answer a view's Http404 with its technical page, which a developer
+    trying the roles would read as a bug. An address that matches no URL keeps the technical page
+    in development: that one is useful and says nothing about access.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and not isinstance(exception, Resolver404):
+            return page_not_found(request, exception)
+        return None

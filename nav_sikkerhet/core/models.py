@@ -349,3 +349,19 @@ class SignInLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.nav_ident or '-'} {self.event}"
+
+
+class PageSeen(models.Model):
+    """When a staff member last looked at a page, so it can show what is new since (e.g. breaches on the overview)."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="pages_seen", verbose_name=_("staff member"))
+    page = models.CharField(_("page"), max_length=50)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("page last seen")
+        verbose_name_plural = _("pages last seen")
+        constraints = [models.UniqueConstraint(fields=["user", "page"], name="core_pageseen_user_page")]
+
+    def __str__(self):
+        return f"{self.page} {self.seen_at:%Y-%m-%d %H:%M}"

@@ -22,6 +22,7 @@ from .models import (
     AuditEvent,
     AuditLogEntry,
     Citizen,
+    PageSeen,
     Reminder,
     RoleAssignment,
     SignInEvent,
@@ -388,3 +389,18 @@ def signin_log_record(
     transaction.on_commit(lambda: audit.emit_signin(entry))
     return entry
 
+
+
+def page_seen(*, user: User, page: str) -> datetime.datetime | None:
+    """Record that the user looks at the page now; returns when they last looked before (None the first time)."""
+    now = timezone.now()
+    with transaction.atomic():
+        seen, created = PageSeen.objects.select_for_update().get_or_create(
+            user=user, page=page, defaults={"seen_at": now}
+        )
+        if created:
+            return None
+        before = seen.seen_at
+        seen.seen_at = now
+        seen.save(update_fields=["seen_at"])
+    return before

@@ -150,7 +150,7 @@ def test_leader_prepares_sends_and_signs_a_decision(page, live_server, grunerlok
     expect(page.locator("select[name=unit]")).to_have_value(str(grunerlokka.pk))
     page.locator("input[name=personident]").fill(citizen.personident)
     page.locator(f"input[name=kind][value={Kind.FYUS}]").check()
-    submit(page, page.locator("#main form button[type=submit]"))
+    submit(page, page.locator("#main form button[name=create]"))
 
     decision = Decision.objects.get(citizen=citizen)
     assert decision.unit == grunerlokka

@@ -46,8 +46,8 @@ REMINDER_KINDS = [
 
 @pytest.mark.django_db
 def test_scheduled_jobs_after_demo_data_send_leder_each_reminder_once_and_a_second_run_sends_nothing(mailoutbox):
-    call_command("demo_data", stdout=io.StringIO())
-    call_command("demo_data", stdout=io.StringIO())  # safe again: no second set of due cases
+    call_command("demo_data", "--no-sweep", stdout=io.StringIO())
+    call_command("demo_data", "--no-sweep", stdout=io.StringIO())  # safe again: no second set of due cases
     # The demo's incidents of this week were registered through the service, which tells the leaders at once.
     told_at_registration = Reminder.objects.filter(sent_at__isnull=False).count()
     due = Reminder.objects.filter(sent_at__isnull=True).count()
@@ -73,6 +73,25 @@ def test_scheduled_jobs_after_demo_data_send_leder_each_reminder_once_and_a_seco
     call_command("run_scheduled_jobs", stdout=out)
     assert out.getvalue().splitlines()[-1] == f"jobs={jobs} reminders_queued=0 reminders_closed=0"
     assert len(mailoutbox) == sent.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_data_runs_the_sweep_once_so_leder_has_each_reminder_without_redis_or_cron(mailoutbox):
+    out = io.StringIO()
+    call_command("demo_data", stdout=out)
+
+    leder = User.objects.get(username="leder")
+    open_reminders = Reminder.objects.filter(recipient=leder, done_at__isnull=True, kind__startswith="decision.")
+    assert sorted(open_reminders.values_list("kind", flat=True)) == sorted(REMINDER_KINDS)
+    assert not open_reminders.filter(sent_at__isnull=True).exists()
+    assert f"Scheduled sweep: jobs={len(scheduling.JOBS)}" in out.getvalue()
+
+    # A later cron or beat run finds nothing left to send.
+    sent = len(mailoutbox)
+    out = io.StringIO()
+    call_command("run_scheduled_jobs", stdout=out)
+    assert out.getvalue().strip() == f"jobs={len(scheduling.JOBS)} reminders_queued=0 reminders_closed=0"
+    assert len(mailoutbox) == sent
 
 
 @pytest.mark.django_db

@@ -4,9 +4,12 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from freezegun import freeze_time
 
-from hendelser import scheduled
+from hendelser import scheduled, services
 from hendelser.models import Status
 from nav_sikkerhet.core import scheduling
 from nav_sikkerhet.core.models import Reminder
@@ -63,3 +66,16 @@ def test_a_unit_with_everything_reviewed_gets_none_and_a_stale_one_closes(unit, 
         scheduling.run_sweep(MONDAY)
     assert _weekly().get().done_at is not None  # closed before its e-mail went out: nothing to review
     assert not [m for m in mail.outbox if unit.number in m.subject]
+
+
+def test_the_weekly_reminder_shows_on_the_start_page_with_its_count(client, leader, unit):
+    """The start page fills a reminder's subject as its e-mail is: the weekly one needs the count (was a 500)."""
+    IncidentFactory(unit=unit, status=Status.REGISTERED)
+    IncidentFactory(unit=unit, status=Status.REGISTERED)
+    services.remind_weekly_review(unit_id=unit.pk, week_start=datetime.date(2026, 11, 30))
+    client.force_login(leader)
+    response = client.get(reverse("core:start"))
+    assert response.status_code == 200
+    with translation.override("nb"):
+        subject = gettext("Unit %(case)s: %(count)s incident(s) not yet reviewed") % {"case": unit.number, "count": 2}
+    assert subject in response.content.decode()

@@ -146,16 +146,37 @@ def test_no_measures_for_a_known_person(client, reception, citizen):
     assert len(_audit_lines()) == 1
 
 
-def test_measures_elsewhere_are_listed_without_alert_or_details(client, reception, citizen, other_unit,
-                                                                other_leader):
+def test_a_measure_elsewhere_says_it_does_not_apply_here_with_its_channel_and_contact(
+    client, reception, citizen, other_unit, other_leader
+):
     there = measure(unit=other_unit, citizen=citizen, signed_by=other_leader)
     client.force_login(reception)
     content = _look_up(client, citizen.personident).content.decode()
     assert "alertdialog" not in content and RECEPTION_INSTRUCTION_NB not in content
     assert NO_MEASURES_NB not in content
-    assert other_unit.name in content and there.valid_to.strftime("%d.%m.%Y") in content
+    assert _nb(
+        "Does not apply here: this measure covers only %(units)s, not your unit. Help the person as usual.",
+        units=f"{other_unit.number} {other_unit.name}",
+    ) in content
+    assert there.valid_to.strftime("%d.%m.%Y") in content
+    # What the desk needs if the person's business is with that unit: its alternative channel and contact.
+    assert "55 55 33 33" in content
+    assert other_leader.get_full_name() in content
     assert reverse("mottak:breach", args=[there.public_id]) not in content
-    assert "55 55 33 33" not in content  # the alternative channel belongs to the unit that sees the alert
+
+
+def test_only_the_measure_covering_the_users_unit_interrupts(client, reception, citizen, unit, leader, other_unit,
+                                                             other_leader):
+    measure(unit=other_unit, citizen=citizen, signed_by=other_leader, kind="TFUS")
+    here = measure(unit=unit, citizen=citizen, signed_by=leader)
+    client.force_login(reception)
+    response = _look_up(client, citizen.personident)
+    answer = response.context["answer"]
+    assert [m.decision_id for m in answer.here] == [here.pk] and answer.alert
+    content = response.content.decode()
+    dialog = content[content.index('role="alertdialog"'):content.index('id="svar"')]
+    assert _nb("Physical exclusion") in dialog and _nb("Phone restriction") not in dialog
+    assert _nb("End the call politely and refer the person to the alternative channel.") not in content
 
 
 def test_a_decision_the_job_has_not_activated_yet_is_shown(client, reception, citizen, unit, leader, today):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from nav_sikkerhet.core import services
+from nav_sikkerhet.core import scheduling, services
 from nav_sikkerhet.core.identity import generate_synthetic
 from nav_sikkerhet.core.models import Citizen, Language, Role, RoleAssignment, Unit, UnitType, User
 
@@ -151,17 +151,34 @@ CITIZEN_COUNT = 50
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo data. Safe to run again."
+    help = "Create or refresh the demo data, then run the scheduled sweep once. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-sweep", action="store_false", dest="sweep",
+            help="Do not run the scheduled sweep afterwards (no reminders until cron or Celery beat runs it).",
+        )
+
+    def handle(self, *args, **options):
+        if self._load() and options["sweep"]:
+            # Nothing runs the hourly sweep under `make run` (no Redis, no cron): run it once so the demo
+            # shows the reminders it is meant to. Idempotent, so a later cron or beat run sends nothing twice.
+            result = scheduling.run_sweep()
+            self.stdout.write(
+                f"Scheduled sweep: jobs={result.jobs} reminders_queued={result.queued} "
+                f"reminders_closed={result.closed}"
+            )
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def _load(self) -> bool:
+        """The demo data; False when test identities are off and only the units were made."""
         units = {spec["number"]: self._unit(spec) for spec in UNITS}
         self.stdout.write(f"{len(units)} units")
         if not settings.ALLOW_TEST_IDENTS:
             self.stdout.write(
                 self.style.WARNING("ALLOW_TEST_IDENTS is off: no demo logins or synthetic citizens were created.")
             )
-            return
+            return False
         admin = self._admin()
         for username, ident, first, last, title, unit_number, role in STAFF:
             user = admin if username == "admin" else self._staff(username, ident, first, last, title)
@@ -178,6 +195,7 @@ class Command(BaseCommand):
             made = importlib.import_module(module).load()
             self.stdout.write(f"{config.label}: {made} demo objects" if made else f"{config.label}: already loaded")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        return True
 
     def _unit(self, spec):
         unit = Unit.objects.filter(number=spec["number"]).first() or Unit(number=spec["number"])
