@@ -1,0 +1,16 @@
+"""The matrix' zones and scale labels for the templates."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def zone(zones: dict, code: str | None) -> dict:
+    """A zone's definition (name, colours, description) by its code; empty for an event not yet assessed."""
+    return zones.get(code, {}) if code else {}
+
+
+@register.filter
+def level_label(labels: list, level: int | None) -> str:
+    return labels[level - 1] if level else ""
