@@ -126,7 +126,7 @@ class Analysis(models.Model):
         Unit, models.PROTECT, null=True, blank=True, related_name="ros_analyses", verbose_name=_("unit")
     )
     is_template = models.BooleanField(_("template"), default=False)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title of the analysis"), max_length=300)
     scope = models.TextField(_("scope"), blank=True, help_text=_("What the analysis covers: premises, services, "
                                                                  "home visits, phone …"))
     owner = models.ForeignKey(
