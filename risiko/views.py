@@ -298,6 +298,17 @@ def revise(request, analysis_id):
     return redirect(_detail(analysis))
 
 
+@login_required
+@require_GET
+def zones_css(request, analysis_id):
+    """The zones' colours of the analysis' matrix version: data, so a style sheet from here (the CSP allows no
+    inline styles)."""
+    analysis = selectors.analysis_for(user=request.user, analysis_id=analysis_id)
+    response = render(request, "risiko/zones.css", {"zones": analysis.matrix.zones}, content_type="text/css")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 def _filename(analysis, suffix: str) -> str:
     return f"ros-{analysis.pk}-{analysis.analysis_date:%Y-%m-%d}.{suffix}"
 

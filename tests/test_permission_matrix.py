@@ -105,6 +105,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "risiko:import": only(ROS_MAINTAINERS),
     "risiko:detail": only(ROS_VIEWERS),
     "risiko:pdf": only(ROS_VIEWERS),
+    "risiko:zones_css": only(ROS_VIEWERS),
     "risiko:export_json": only(ROS_VIEWERS),
     "risiko:measures_csv": only(ROS_VIEWERS),
     "risiko:edit": only(ROS_MAINTAINERS),

@@ -2,6 +2,8 @@
 
 from django import template
 
+from risiko.models import HEX_COLOUR
+
 register = template.Library()
 
 
@@ -14,3 +16,9 @@ def zone(zones: dict, code: str | None) -> dict:
 @register.filter
 def level_label(labels: list, level: int | None) -> str:
     return labels[level - 1] if level else ""
+
+
+@register.filter
+def css_colour(value: str) -> str:
+    """A #rrggbb colour for a style sheet; anything else (never valid data) becomes a harmless grey."""
+    return value if isinstance(value, str) and HEX_COLOUR.match(value) else "#767676"

@@ -134,7 +134,7 @@ def test_the_pdf_report_is_a_pdf_a_with_the_matrix_events_and_measures(client, l
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert 'pdfaid:part="2"' in xmp and 'pdfaid:conformance="U"' in xmp
     text = " ".join(page.extract_text() for page in reader.pages)
-    for expected in ("Before measures", "Tiltak nødvendig", "Gisselsituasjon utanfor NAV-kontoret",
+    for expected in ("Før tiltak", "Tiltak nødvendig", "Gisselsituasjon utanfor NAV-kontoret",
                      "Felles rutine for telefontrusler"):
         assert expected in text
 
@@ -166,7 +166,8 @@ def test_a_bad_file_is_refused_with_the_event_and_field_named(client, hms, unit,
     upload.name = "ros.json"
     response = client.post(reverse("risiko:import"), {"unit": unit.pk, "file": upload})
     assert response.status_code == 200
-    assert "Event 2 «Truslar mot person på kontoret», consequence" in response.context["form"].errors["file"][0]
+    # The page speaks bokmål (the project's default language).
+    assert "Hendelse 2 «Truslar mot person på kontoret», konsekvens" in response.context["form"].errors["file"][0]
     assert not Analysis.objects.exists()
 
 
@@ -175,7 +176,7 @@ def test_a_file_that_is_not_json_is_refused(client, hms, unit):
     upload = io.BytesIO(b"\x89PNG not json")
     upload.name = "ros.json"
     response = client.post(reverse("risiko:import"), {"unit": unit.pk, "file": upload})
-    assert "not valid JSON" in response.context["form"].errors["file"][0]
+    assert "ikke gyldig JSON" in response.context["form"].errors["file"][0]
 
 
 def test_the_start_page_shows_the_units_analysis_in_force(client, leader, draft):
@@ -183,3 +184,14 @@ def test_the_start_page_shows_the_units_analysis_in_force(client, leader, draft)
     client.force_login(leader)
     html = client.get(reverse("core:start")).content.decode()
     assert reverse("risiko:detail", args=[draft.pk]) in html
+
+
+def test_the_zones_style_sheet_follows_the_analysis_matrix_version(client, leader, imported, superuser):
+    client.force_login(leader)
+    matrix = services.matrix_default()
+    matrix.zones = {**matrix.zones, "red": {**matrix.zones["red"], "colour": "#8a0000"}}
+    services.matrix_save(by=superuser, matrix=matrix)
+    response = client.get(reverse("risiko:zones_css", args=[imported.pk]))
+    assert response["Content-Type"].startswith("text/css")
+    css = response.content.decode()
+    assert ".zone--red { background-color: #c30000; color: #ffffff; }" in css
