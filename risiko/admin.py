@@ -85,15 +85,19 @@ class MatrixDefinitionAdmin(SimpleHistoryAdmin):
         # Analyses point at the definition's versions: it is changed, never deleted.
         return False
 
+    def get_form(self, request, obj=None, **kwargs):
+        # The model's own fields; the form adds the labels, zones and cells itself.
+        kwargs["fields"] = ["name", "is_default"]
+        return super().get_form(request, obj, **kwargs)
+
     def get_fieldsets(self, request, obj=None):
-        form = self.get_form(request, obj)(instance=obj)
-        names = list(form.fields)
         return [
             (None, {"fields": ["name", "is_default"]}),
-            (_("Probability labels"), {"fields": [n for n in names if n.startswith("probability_")]}),
-            (_("Consequence labels"), {"fields": [n for n in names if n.startswith("consequence_")]}),
-            (_("Zones"), {"fields": [n for n in names if n.split("_")[0] in Zone.values]}),
-            (_("Cells (probability 5 first)"), {"fields": [n for n in names if n.startswith("cell_")]}),
+            (_("Probability labels"), {"fields": [f"probability_{level}" for level in LEVELS]}),
+            (_("Consequence labels"), {"fields": [f"consequence_{level}" for level in LEVELS]}),
+            (_("Zones"), {"fields": [f"{code}_{part}" for code in Zone.values
+                                     for part in ("name", "description", "colour", "text_colour")]}),
+            (_("Cells (probability 5 first)"), {"fields": [_cell(p, c) for p in reversed(LEVELS) for c in LEVELS]}),
         ]
 
     def save_model(self, request, obj, form, change):

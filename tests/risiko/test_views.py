@@ -195,3 +195,14 @@ def test_the_zones_style_sheet_follows_the_analysis_matrix_version(client, leade
     assert response["Content-Type"].startswith("text/css")
     css = response.content.decode()
     assert ".zone--red { background-color: #c30000; color: #ffffff; }" in css
+
+
+def test_the_index_lists_analyses_in_a_fixed_number_of_queries(client, leader, unit, template, today,
+                                                                  django_assert_max_num_queries):
+    for n in range(5):
+        services.analysis_create(by=leader, unit=unit, template=template, title=f"ROS {n}", analysis_date=today)
+    client.force_login(leader)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("risiko:index"))
+    assert len(response.context["analyses"]) == 5
+    assert response.context["analyses"][0].event_count == 37
