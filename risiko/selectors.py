@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from hendelser import selectors as incident_selectors
 from nav_sikkerhet.core import access
@@ -16,7 +17,7 @@ from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Unit
 
 from . import rules
-from .models import LEVELS, Analysis, AnalysisStatus, Event, MeasureKind, Zone
+from .models import LEVELS, OPEN_MEASURE_STATUSES, Analysis, AnalysisStatus, Event, MeasureKind, Zone
 
 
 def visible_analyses(user) -> QuerySet[Analysis]:
@@ -72,6 +73,7 @@ class HeatMap:
 
     rows: list[tuple[int, list[Cell]]]
     residual: bool
+    not_assessed: int = 0
 
 
 def heat_map(cells, events, *, residual: bool) -> HeatMap:
@@ -82,7 +84,9 @@ def heat_map(cells, events, *, residual: bool) -> HeatMap:
         p, c = ((event.residual_probability, event.residual_consequence) if residual
                 else (event.probability, event.consequence))
         grid[(p, c)].events.append(event)
-    return HeatMap(rows=[(p, [grid[(p, c)] for c in LEVELS]) for p in reversed(LEVELS)], residual=residual)
+    not_assessed = sum(1 for event in events if not event.has_residual) if residual else 0
+    return HeatMap(rows=[(p, [grid[(p, c)] for c in LEVELS]) for p in reversed(LEVELS)], residual=residual,
+                   not_assessed=not_assessed)
 
 
 @dataclass
@@ -152,12 +156,19 @@ def red_events(analysis: Analysis) -> list[str]:
 # -- start page ----------------------------------------------------------------------------------------------------
 
 
-def start_panel(user) -> dict | None:
-    """The ROS panel: each unit's analysis in force, its review date, and open measures past their date."""
+def start_panel(user, today: datetime.date | None = None) -> dict | None:
+    """The ROS panel: each unit's analysis in force, its review date, and its open measures and those overdue."""
     units = list(access.units_with_perm(user, Perm.VIEW_ROS).filter(is_active=True).order_by("number"))
     if not units:
         return None
-    current = {a.unit_id: a for a in Analysis.objects.filter(unit__in=units, status=AnalysisStatus.APPROVED)
-               .annotate(open_measures=Count("events__measures", filter=Q(events__measures__status__in=["planned",
-                                                                                                   "in_progress"])))}
+    today = today or timezone.localdate()
+    open_measure = Q(events__measures__status__in=OPEN_MEASURE_STATUSES)
+    current = {
+        a.unit_id: a for a in Analysis.objects.filter(unit__in=units, status=AnalysisStatus.APPROVED).annotate(
+            open_measures=Count("events__measures", filter=open_measure),
+            overdue_measures=Count("events__measures", filter=open_measure & Q(events__measures__due_on__lt=today)),
+        )
+    }
+    for analysis in current.values():
+        analysis.review_threshold = rules.review_threshold(analysis.next_review_on, today)
     return {"units": [(unit, current.get(unit.pk)) for unit in units]}

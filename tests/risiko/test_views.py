@@ -206,3 +206,20 @@ def test_the_index_lists_analyses_in_a_fixed_number_of_queries(client, leader, u
         response = client.get(reverse("risiko:index"))
     assert len(response.context["analyses"]) == 5
     assert response.context["analyses"][0].event_count == 37
+
+
+def test_the_start_page_warns_of_measures_past_their_date(client, leader, draft, today):
+    services.measure_add(by=leader, event_id=draft.events.get().pk, kind=MeasureKind.PREVENTIVE,
+                         description="Rutine", responsible=leader, due_on=today - datetime.timedelta(days=2))
+    services.analysis_approve(by=leader, analysis_id=draft.pk)
+    client.force_login(leader)
+    panel = dict(client.get(reverse("core:start")).context["page"].panels)["risiko/_start_panel.html"]
+    (unit, analysis), = panel["units"]
+    assert (analysis.open_measures, analysis.overdue_measures, analysis.review_threshold) == (1, 1, None)
+
+
+def test_the_after_map_counts_events_not_yet_assessed(client, leader, imported):
+    client.force_login(leader)
+    page = client.get(_detail(imported)).context["page"]
+    assert page.after.not_assessed == 37
+    assert sum(cell.count for _, row in page.after.rows for cell in row) == 0
