@@ -135,20 +135,33 @@ def _parse_event(number: int, raw) -> tuple[dict, list[dict]]:
     return fields, parsed_measures
 
 
+def _named(error: ValidationError, obj, where: dict, number: int | None) -> ValidationError:
+    """The first error, naming the event (or cause) and the field."""
+    field_name, messages = next(iter(error.message_dict.items()))
+    label = None if field_name == "__all__" else str(obj._meta.get_field(field_name).verbose_name)
+    if number is None:
+        return ValidationError(
+            _("Cause «%(name)s», %(field)s: %(message)s")
+            % {"name": where.get("description") or "?", "field": label or "", "message": messages[0]},
+            code="cause",
+        )
+    return _event_error(number, where.get("title"), messages[0], label)
+
+
+def check_rule(rule, *args, obj, where: dict, number: int) -> None:
+    """Apply one of rules.py's checks to a row of the file, naming the event and field if it fails."""
+    try:
+        rule(*args)
+    except ValidationError as error:
+        raise _named(error, obj, where, number) from error
+
+
 def checked(obj, by, *, where: dict, number: int | None = None) -> None:
     """Save obj after its model's rules; an error names the event (or cause) and the field."""
     try:
         obj.full_clean()
     except ValidationError as error:
-        field_name, messages = next(iter(error.message_dict.items()))
-        label = None if field_name == "__all__" else str(obj._meta.get_field(field_name).verbose_name)
-        if number is None:
-            raise ValidationError(
-                _("Cause «%(name)s», %(field)s: %(message)s")
-                % {"name": where.get("description") or "?", "field": label or "", "message": messages[0]},
-                code="cause",
-            ) from error
-        raise _event_error(number, where.get("title"), messages[0], label) from error
+        raise _named(error, obj, where, number) from error
     obj._history_user = by
     obj.save()
 

@@ -140,6 +140,18 @@ def require_may_approve(user, analysis) -> None:
         raise PermissionDenied(_("Only the unit's leader or acting leader may approve the analysis."))
 
 
+def responsible_fits(responsible, unit) -> bool:
+    """A measure's responsible person works in the analysis' unit (holds a role there) and can log in."""
+    return bool(responsible and responsible.is_active
+                and responsible.role_assignments.filter(unit=unit).exists())
+
+
+def require_responsible_fits(responsible, unit) -> None:
+    if not responsible_fits(responsible, unit):
+        raise ValidationError({"responsible": _("Choose a responsible person who works in %(unit)s.")
+                               % {"unit": unit.name}})
+
+
 def require_approvable(analysis, *, events: int) -> None:
     """An analysis is approved with at least one event, and a date for its next review."""
     errors = {}

@@ -245,6 +245,7 @@ def measure_add(*, by: User, event_id: int, **fields) -> Measure:
     unknown = set(fields) - MEASURE_FIELDS
     if unknown:
         raise ValueError(f"Not a measure field: {sorted(unknown)}")
+    rules.require_responsible_fits(fields.get("responsible"), analysis.unit)
     measure = Measure(event=event, **fields)
     _save(measure, by)
     return measure
@@ -288,7 +289,11 @@ def analysis_import(*, by: User | None, data, unit: Unit | None, as_template: bo
         event = Event(analysis=analysis, position=position, **event_fields)
         interchange.checked(event, by, where=event_fields, number=position)
         for measure_fields in measures:
-            interchange.checked(Measure(event=event, **measure_fields), by, where=event_fields, number=position)
+            measure = Measure(event=event, **measure_fields)
+            if analysis.unit is not None:
+                interchange.check_rule(rules.require_responsible_fits, measure_fields["responsible"], analysis.unit,
+                                       obj=measure, where=event_fields, number=position)
+            interchange.checked(measure, by, where=event_fields, number=position)
     return analysis
 
 

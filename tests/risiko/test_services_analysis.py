@@ -135,3 +135,10 @@ def test_causes_are_ranked_one_to_five(leader, draft):
     with pytest.raises(ValidationError):
         services.cause_add(by=leader, analysis_id=draft.pk, description="Ventetid", rating=6)
     assert [c.rating for c in draft.causes.all()] == [5]
+
+
+def test_the_responsible_person_works_in_the_unit(leader, other_leader, draft, today):
+    with pytest.raises(ValidationError) as error:
+        services.measure_add(by=leader, event_id=draft.events.get().pk, kind=MeasureKind.PREVENTIVE,
+                             description="Rutine", responsible=other_leader, due_on=today)
+    assert "responsible" in error.value.message_dict

@@ -101,3 +101,12 @@ def test_import_of_an_export_gives_the_same_analysis(imported, leader, unit, tod
     again = services.analysis_import(by=leader, data=first, unit=unit)
     assert _content(interchange.export(again)) == _content(first)
     assert Measure.objects.filter(event__analysis=again).count() == 1
+
+
+def test_a_measure_whose_responsible_works_elsewhere_is_named(leader, other_leader, unit, hordaland_data):
+    data = copy.deepcopy(hordaland_data)
+    data["events"][1]["measures"] = [{"kind": "preventive", "description": "Rutine",
+                                      "responsible": other_leader.nav_ident, "due_on": "2030-01-01"}]
+    with pytest.raises(ValidationError, match="Event 2 «Truslar mot person på kontoret», responsible: Choose a"):
+        services.analysis_import(by=leader, data=data, unit=unit)
+    assert not Analysis.objects.exists()

@@ -223,3 +223,21 @@ def test_the_after_map_counts_events_not_yet_assessed(client, leader, imported):
     page = client.get(_detail(imported)).context["page"]
     assert page.after.not_assessed == 37
     assert sum(cell.count for _, row in page.after.rows for cell in row) == 0
+
+
+def test_a_draft_event_is_removed_and_a_cause_added(client, leader, draft):
+    client.force_login(leader)
+    event = draft.events.get()
+    assert client.post(reverse("risiko:event_delete", args=[draft.pk, event.pk])).status_code == 302
+    assert not draft.events.exists()
+    client.post(reverse("risiko:cause_add", args=[draft.pk]), {"description": "Lang ventetid i mottak", "rating": 4})
+    assert [(c.description, c.rating) for c in draft.causes.all()] == [("Lang ventetid i mottak", 4)]
+
+
+def test_a_measure_is_marked_done_from_the_page(client, leader, draft, today):
+    measure = services.measure_add(by=leader, event_id=draft.events.get().pk, kind=MeasureKind.PREVENTIVE,
+                                   description="Rutine", responsible=leader, due_on=today)
+    client.force_login(leader)
+    client.post(reverse("risiko:measure_status", args=[draft.pk, measure.pk]), {"status": "done"})
+    measure.refresh_from_db()
+    assert measure.status == "done" and measure.done_on == today
