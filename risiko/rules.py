@@ -152,12 +152,7 @@ def require_responsible_fits(responsible, unit) -> None:
                                % {"unit": unit.name}})
 
 
-def require_approvable(analysis, *, events: int) -> None:
-    """An analysis is approved with at least one event, and a date for its next review."""
-    errors = {}
+def require_approvable(*, events: int) -> None:
+    """An analysis is approved with at least one event (its review date is the model's own rule)."""
     if not events:
-        errors["events"] = _("Add at least one unwanted event before approving.")
-    if analysis.next_review_on is None:
-        errors["next_review_on"] = _("Set the date of the next review before approving.")
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"events": _("Add at least one unwanted event before approving.")})

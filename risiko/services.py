@@ -6,7 +6,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,17 +70,22 @@ def _locked(analysis_id: int) -> Analysis:
 # -- the matrix ----------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def matrix_default() -> MatrixDefinition:
     """The default matrix definition, made from the report's scales the first time it is needed."""
     matrix = MatrixDefinition.objects.filter(is_default=True).first()
-    if matrix is None:
-        matrix = MatrixDefinition(
-            name="Standard risikomatrise (ROS vold og trusler)", is_default=True,
-            probability_labels=DEFAULT_PROBABILITY_LABELS, consequence_labels=DEFAULT_CONSEQUENCE_LABELS,
-            cells=rules.default_cells(), zones={str(k): v for k, v in DEFAULT_ZONES.items()},
-        )
-        _save(matrix, None)
+    if matrix is not None:
+        return matrix
+    matrix = MatrixDefinition(
+        name="Standard risikomatrise (ROS vold og trusler)", is_default=True,
+        probability_labels=DEFAULT_PROBABILITY_LABELS, consequence_labels=DEFAULT_CONSEQUENCE_LABELS,
+        cells=rules.default_cells(), zones={str(k): v for k, v in DEFAULT_ZONES.items()},
+    )
+    try:
+        with transaction.atomic():
+            _save(matrix, None)
+    except IntegrityError:
+        # Made at the same moment by another request: there is one default (a unique constraint).
+        return MatrixDefinition.objects.get(is_default=True)
     return matrix
 
 
@@ -160,7 +165,7 @@ def analysis_approve(*, by: User, analysis_id: int) -> Analysis:
     analysis = _locked(analysis_id)
     rules.require_may_approve(by, analysis)
     workflow.check(analysis.status, AnalysisStatus.APPROVED)
-    rules.require_approvable(analysis, events=analysis.events.count())
+    rules.require_approvable(events=analysis.events.count())
     earlier = Analysis.objects.select_for_update().filter(unit=analysis.unit, status=AnalysisStatus.APPROVED)
     for old in earlier.exclude(pk=analysis.pk):
         workflow.check(old.status, AnalysisStatus.SUPERSEDED)

@@ -63,11 +63,23 @@ def test_only_the_units_leader_approves(request, draft, who):
     assert draft.status == AnalysisStatus.DRAFT
 
 
-def test_approval_needs_events_and_a_review_date(leader, unit, today):
-    empty = services.analysis_create(by=leader, unit=unit, title="ROS", analysis_date=today)
+def test_approval_needs_an_event(leader, unit, today):
+    empty = services.analysis_create(by=leader, unit=unit, title="ROS", analysis_date=today,
+                                     next_review_on=today + datetime.timedelta(days=100))
     with pytest.raises(ValidationError) as error:
         services.analysis_approve(by=leader, analysis_id=empty.pk)
-    assert set(error.value.message_dict) == {"events", "next_review_on"}
+    assert set(error.value.message_dict) == {"events"}
+
+
+def test_approval_needs_a_review_date(leader, unit, today):
+    analysis = services.analysis_create(by=leader, unit=unit, title="ROS", analysis_date=today)
+    services.event_add(by=leader, analysis_id=analysis.pk, category="violence", title="Slag", probability=2,
+                       consequence=3)
+    with pytest.raises(ValidationError) as error:
+        services.analysis_approve(by=leader, analysis_id=analysis.pk)
+    assert set(error.value.message_dict) == {"next_review_on"}
+    analysis.refresh_from_db()
+    assert analysis.status == AnalysisStatus.DRAFT
 
 
 def test_an_approved_analysis_is_not_edited_but_its_measures_are_followed_up(leader, draft, today):
