@@ -59,8 +59,12 @@ def _event_error(number: int, name, message: str, label: str | None = None) -> V
 
 
 def _level(value):
-    # JSON true is not a level, though Python would count it as 1.
-    return "" if isinstance(value, bool) else value
+    # JSON true is not a level, though Python would count it as 1; nor is 3.7, which int() would make 3.
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else str(value)
+    return value
 
 
 def parse(data) -> Parsed:

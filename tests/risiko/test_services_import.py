@@ -34,6 +34,7 @@ def test_import_refused_in_another_unit(other_leader, unit, hordaland_data):
     ({"probability": "often"}, "Event 4 «Trussel ved heimebesøk», probability:"),
     ({"consequence": None}, "Event 4 «Trussel ved heimebesøk», consequence:"),
     ({"consequence": True}, "Event 4 «Trussel ved heimebesøk», consequence:"),
+    ({"consequence": 2.5}, "Event 4 «Trussel ved heimebesøk», consequence:"),
     ({"event": ""}, "Event 4 «?», unwanted event:"),
     ({"category": "Brann"}, "Event 4 «Trussel ved heimebesøk», category:"),
     ({"residual_probability": 2}, "Event 4 «Trussel ved heimebesøk», consequence after measures:"),
