@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from risiko.models import Analysis, AnalysisStatus
 
 from ..risiko.test_rules import RED_EVENTS
-from .conftest import DEFAULT_TIMEOUT_MS, LOCALE, TIMEZONE, login, url
+from .conftest import DEFAULT_TIMEOUT_MS, LOCALE, TIMEZONE, dangling_aria_references, login, url
 
 
 @pytest.fixture
@@ -57,6 +57,7 @@ def test_hordaland_shows_red_and_a_leader_builds_approves_and_prints_an_analysis
     background = page.locator('tr[data-zone="red"] .zone-tag').first.evaluate(
         "el => getComputedStyle(el).backgroundColor")
     assert background == "rgb(195, 0, 0)"
+    assert dangling_aria_references(page) == []
 
     # The leader of NAV Grünerløkka starts from the template.
     page = as_user("leder")
