@@ -98,6 +98,7 @@ class MeasureForm(forms.Form):
 class MeasureStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices)
     done_on = forms.DateField(label=_("Done on"), widget=DATE, required=False)
+    due_on = forms.DateField(label=_("Due date"), widget=DATE, required=False)
 
 
 class CauseForm(forms.Form):

@@ -257,11 +257,15 @@ def measure_add(*, by: User, event_id: int, **fields) -> Measure:
 
 
 @transaction.atomic
-def measure_update_status(*, by: User, measure_id: int, status: str, done_on: datetime.date | None = None) -> Measure:
-    """Follow a measure up: in progress, or done on a date (today unless given)."""
+def measure_update_status(*, by: User, measure_id: int, status: str, done_on: datetime.date | None = None,
+                          due_on: datetime.date | None = None) -> Measure:
+    """Follow a measure up: in progress, done on a date (today unless given), or given a new due date (a new
+    due date is a new threshold for the overdue reminder)."""
     measure = Measure.objects.select_related("event").get(pk=measure_id)
     rules.require_may_follow_up(by, _locked(measure.event.analysis_id))
     measure.status = status
+    if due_on is not None:
+        measure.due_on = due_on
     if status == MeasureStatus.DONE:
         measure.done_on = done_on or measure.done_on or timezone.localdate()
     else:

@@ -54,8 +54,9 @@ def test_a_measure_done_after_the_reminder_closes_it(leader, approved, today):
 def test_a_new_due_date_is_a_new_reminder(leader, approved, today):
     measure = _measure(leader, approved, today - datetime.timedelta(days=3))
     scheduling.run_sweep(today)
-    measure.due_on = today - datetime.timedelta(days=1)  # postponed, and missed again
-    measure.save()
+    # Postponed, and missed again.
+    services.measure_update_status(by=leader, measure_id=measure.pk, status=MeasureStatus.IN_PROGRESS,
+                                   due_on=today - datetime.timedelta(days=1))
     scheduling.run_sweep(today)
     assert Reminder.objects.filter(kind=services.MEASURE_OVERDUE_KIND, recipient=leader).count() == 2
 

@@ -234,10 +234,15 @@ def test_a_draft_event_is_removed_and_a_cause_added(client, leader, draft):
     assert [(c.description, c.rating) for c in draft.causes.all()] == [("Lang ventetid i mottak", 4)]
 
 
-def test_a_measure_is_marked_done_from_the_page(client, leader, draft, today):
+def test_a_measure_is_postponed_and_marked_done_from_the_page(client, leader, draft, today):
     measure = services.measure_add(by=leader, event_id=draft.events.get().pk, kind=MeasureKind.PREVENTIVE,
                                    description="Rutine", responsible=leader, due_on=today)
     client.force_login(leader)
+    later = today + datetime.timedelta(days=14)
+    client.post(reverse("risiko:measure_status", args=[draft.pk, measure.pk]),
+                {"status": "in_progress", "due_on": later.isoformat()})
+    measure.refresh_from_db()
+    assert measure.status == "in_progress" and measure.due_on == later
     client.post(reverse("risiko:measure_status", args=[draft.pk, measure.pk]), {"status": "done"})
     measure.refresh_from_db()
-    assert measure.status == "done" and measure.done_on == today
+    assert measure.status == "done" and measure.done_on == today and measure.due_on == later
