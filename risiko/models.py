@@ -210,6 +210,9 @@ class Event(models.Model):
     residual_probability = level_field(_("probability after measures"), null=True, blank=True)
     residual_consequence = level_field(_("consequence after measures"), null=True, blank=True)
     position = models.PositiveIntegerField(_("order"), default=0)
+    # Copied from a template and not yet changed: shown, so the unit makes each event its own (ROS work that
+    # stays general is the staff's first complaint about it).
+    as_in_template = models.BooleanField(_("as in the template"), default=False)
     history = HistoricalRecords()
 
     class Meta:

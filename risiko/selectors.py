@@ -111,6 +111,7 @@ class AnalysisPage:
     matrix_version: int
     window: tuple[datetime.date, datetime.date]
     zone_counts: dict = field(default_factory=dict)
+    as_in_template: int = 0
 
 
 def matrix_version_number(matrix_row) -> int:
@@ -138,12 +139,13 @@ def analysis_page(*, analysis: Analysis, today: datetime.date) -> AnalysisPage:
                              rules.incident_counts_for(event.category, by_asys) if analysis.unit_id else [],
                              sorted(event.measures.all(), key=_preventive_first)))
     zone_counts = {code: sum(1 for row in rows if row.zone == code) for code in Zone.values}
+    as_in_template = sum(1 for event in events if event.as_in_template)
     return AnalysisPage(
         analysis=analysis, rows=rows, causes=list(analysis.causes.all()),
         before=heat_map(cells, events, residual=False), after=heat_map(cells, events, residual=True),
         zones=analysis.matrix.zones, probability_labels=analysis.matrix.probability_labels,
         consequence_labels=analysis.matrix.consequence_labels, matrix_version=matrix_version_number(analysis.matrix),
-        window=window, zone_counts=zone_counts,
+        window=window, zone_counts=zone_counts, as_in_template=as_in_template,
     )
 
 

@@ -123,7 +123,7 @@ def _copy_content(source: Analysis, target: Analysis, *, by: User | None, with_m
               by)
     for event in source.events.prefetch_related("measures"):
         copy = Event(analysis=target, **{name: getattr(event, name) for name in EVENT_FIELDS},
-                     position=event.position)
+                     position=event.position, as_in_template=source.is_template or event.as_in_template)
         _save(copy, by)
         if with_measures:
             for measure in event.measures.all():
@@ -220,6 +220,7 @@ def event_update(*, by: User, event_id: int, **fields) -> Event:
         raise ValueError(f"Not editable: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(event, name, value)
+    event.as_in_template = False
     _save(event, by)
     return event
 

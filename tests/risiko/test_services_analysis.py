@@ -154,3 +154,15 @@ def test_the_responsible_person_works_in_the_unit(leader, other_leader, draft, t
         services.measure_add(by=leader, event_id=draft.events.get().pk, kind=MeasureKind.PREVENTIVE,
                              description="Rutine", responsible=other_leader, due_on=today)
     assert "responsible" in error.value.message_dict
+
+
+def test_events_from_the_template_are_marked_until_the_unit_adapts_them(leader, unit, template, today):
+    analysis = services.analysis_create(by=leader, unit=unit, template=template, title="ROS", analysis_date=today)
+    assert analysis.events.filter(as_in_template=True).count() == 37
+    event = analysis.events.get(title="Spytte")
+    services.event_update(by=leader, event_id=event.pk, description="Skjer i skranken i 2. etasje")
+    assert analysis.events.filter(as_in_template=True).count() == 36
+    assert not template.events.filter(as_in_template=True).exists()
+    own = services.event_add(by=leader, analysis_id=analysis.pk, category="other", title="Brann i søppelbøtte",
+                             probability=1, consequence=2)
+    assert not own.as_in_template

@@ -87,6 +87,9 @@ def test_leader_creates_from_the_template_adds_an_event_and_approves(client, lea
     })
     analysis = Analysis.objects.get(title="ROS Sagene")
     assert response.status_code == 302 and analysis.events.count() == 37
+    page = client.get(_detail(analysis))
+    assert page.context["page"].as_in_template == 37
+    assert "37 hendelser er fortsatt som i malen" in page.content.decode()
     response = client.post(reverse("risiko:event_add", args=[analysis.pk]), {
         "category": "threats", "title": "Trusler i køen ved mottaket", "probability": 4, "consequence": 2,
         "residual_probability": "", "residual_consequence": "",
