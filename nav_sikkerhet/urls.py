@@ -22,6 +22,7 @@ urlpatterns = [
     path("beslutninger/", include("utestenging.urls")),
     path("mottak/", include("utestenging.lookup_urls")),
     path("hendelser/", include("hendelser.urls")),
+    path("risiko/", include("risiko.urls")),
     path("api/v1/", api.urls),
     path("", include("nav_sikkerhet.core.urls")),
 ]

@@ -33,6 +33,8 @@ INCIDENT_REGISTRARS = LEADERS | {Role.SAKSBEHANDLER.value, Role.MOTTAK.value, Ro
                                  Role.HMS.value, Role.VERNEOMBUD.value}
 INCIDENT_VIEWERS = LEADERS | {Role.HMS.value, Role.VERNEOMBUD.value, Role.SIKKERHETSANSVARLIG.value}
 INCIDENT_REVIEWERS = LEADERS | {Role.HMS.value}
+ROS_VIEWERS = LEADERS | {Role.HMS.value, Role.VERNEOMBUD.value, Role.SIKKERHETSANSVARLIG.value}
+ROS_MAINTAINERS = LEADERS | {Role.HMS.value, Role.VERNEOMBUD.value}
 
 
 def only(roles, ok: int = 200) -> dict[str, int]:
@@ -96,6 +98,25 @@ MATRIX: dict[str, dict[str, int]] = {
     "hendelser:close": only(INCIDENT_REVIEWERS),
     "hendelser:follow_up": only(INCIDENT_REVIEWERS),
     "hendelser:reopen": expect(405, superuser=405),
+    # ROS analyses: read by the unit's leaders, HMS, the safety representative and the region's security officer;
+    # maintained by all of them but the security officer; approved by the leader (a POST: tests/risiko).
+    "risiko:index": only(ROS_VIEWERS),
+    "risiko:create": only(ROS_MAINTAINERS),
+    "risiko:import": only(ROS_MAINTAINERS),
+    "risiko:detail": only(ROS_VIEWERS),
+    "risiko:pdf": only(ROS_VIEWERS),
+    "risiko:zones_css": only(ROS_VIEWERS),
+    "risiko:export_json": only(ROS_VIEWERS),
+    "risiko:measures_csv": only(ROS_VIEWERS),
+    "risiko:edit": only(ROS_MAINTAINERS),
+    "risiko:event_add": only(ROS_MAINTAINERS),
+    "risiko:event_edit": only(ROS_MAINTAINERS),
+    "risiko:measure_add": only(ROS_MAINTAINERS),
+    "risiko:approve": expect(405, superuser=405),
+    "risiko:revise": expect(405, superuser=405),
+    "risiko:cause_add": expect(405, superuser=405),
+    "risiko:event_delete": expect(405, superuser=405),
+    "risiko:measure_status": expect(405, superuser=405),
     # The API is not session-based: the schema is public, and the one operation is POST with a key.
     "api:openapi-json": expect(200, anonymous=200),
     "api:api-root": expect(404, anonymous=404, superuser=404),  # django-ninja's base path, needed to reverse it
@@ -107,6 +128,9 @@ OBJECT_URLS = sorted(name for name in MATRIX if name.startswith("utestenging:")
 INCIDENT_OBJECT_URLS = ["hendelser:review", "hendelser:detail", "hendelser:edit", "hendelser:measure",
                         "hendelser:close", "hendelser:follow_up", "hendelser:reopen"]
 OBJECT_URLS += INCIDENT_OBJECT_URLS
+ROS_OBJECT_URLS = sorted(name for name in MATRIX if name.startswith("risiko:")
+                         and name not in ("risiko:index", "risiko:create", "risiko:import"))
+OBJECT_URLS += ROS_OBJECT_URLS
 
 
 def url_kwargs(name: str, objects: dict) -> dict:
@@ -121,6 +145,13 @@ def url_kwargs(name: str, objects: dict) -> dict:
         return {}
     if name == "hendelser:review":
         return {"unit_number": objects["unit"].number}
+    if name in ROS_OBJECT_URLS:
+        kwargs = {"analysis_id": objects["analysis"].pk}
+        if name in ("risiko:event_edit", "risiko:event_delete", "risiko:measure_add"):
+            kwargs["event_id"] = objects["ros_event"].pk
+        if name == "risiko:measure_status":
+            kwargs["measure_id"] = objects["ros_measure"].pk
+        return kwargs
     if name in INCIDENT_OBJECT_URLS:
         kwargs = {"public_id": objects["incident"].public_id}
         if name == "hendelser:follow_up":
@@ -199,8 +230,19 @@ def unit_objects(db):
                                        description="Trussel", perpetrator="citizen", citizen=active.citizen,
                                        registered_by=creator)
     exposed = ExposedPerson.objects.create(incident=incident, name="Ansatt", employer="state")
+    from risiko import services as ros_services
+    from risiko.models import Analysis, Event
+    from risiko.models import Measure as RosMeasure
+
+    analysis = Analysis.objects.create(unit=unit, title="ROS", analysis_date=datetime.date.today(),
+                                       matrix=ros_services.matrix_current_version(ros_services.matrix_default()))
+    ros_event = Event.objects.create(analysis=analysis, category="threats", title="Trusler", probability=3,
+                                     consequence=3)
+    ros_measure = RosMeasure.objects.create(event=ros_event, kind="preventive", description="Rutine",
+                                            responsible=creator, due_on=datetime.date.today())
     return {"unit": unit, "decision": decision, "complaint": complaint, "letter": letter, "active": active,
-            "breach": breach, "incident": incident, "exposed": exposed}
+            "breach": breach, "incident": incident, "exposed": exposed, "analysis": analysis,
+            "ros_event": ros_event, "ros_measure": ros_measure}
 
 
 @pytest.fixture

@@ -216,3 +216,11 @@ def unit_ids_with_perm(user, codename: str) -> frozenset[int]:
         group__user=user, content_type=unit_type, permission__codename=codename
     ).values_list("object_pk", flat=True)
     return frozenset(int(pk) for pk in direct.union(via_groups))
+
+
+def is_unit_leader(user, unit: Unit) -> bool:
+    """The user holds the leader's or acting leader's role in the unit itself (a superuser account alone does
+    not): for what the guidelines reserve to the head of the unit, such as approving a ROS analysis."""
+    if not (user and user.is_authenticated and user.is_active) or unit is None:
+        return False
+    return RoleAssignment.objects.filter(user=user, unit=unit, role__in=list(LEADER_ROLES)).exists()

@@ -1,0 +1,135 @@
+"""Administrators edit the risk matrix here (each save a new version) and read the analyses."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from nav_sikkerhet.core.admin import ReadOnlyAdminMixin
+
+from . import services
+from .models import LEVELS, Analysis, Cause, Event, MatrixDefinition, Measure, Zone
+
+
+def _cell(p: int, c: int) -> str:
+    return f"cell_p{p}_c{c}"
+
+
+class MatrixDefinitionForm(forms.ModelForm):
+    """The matrix as 25 choices and a few texts, rather than raw JSON."""
+
+    class Meta:
+        model = MatrixDefinition
+        fields = ["name", "is_default"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        matrix = self.instance
+        for level in LEVELS:
+            self.fields[f"probability_{level}"] = forms.CharField(
+                label=_("Probability %(level)d") % {"level": level}, max_length=200,
+                initial=(matrix.probability_labels or [""] * 5)[level - 1] if matrix.pk else
+                services.DEFAULT_PROBABILITY_LABELS[level - 1])
+        for level in LEVELS:
+            self.fields[f"consequence_{level}"] = forms.CharField(
+                label=_("Consequence %(level)d") % {"level": level}, max_length=200,
+                initial=(matrix.consequence_labels or [""] * 5)[level - 1] if matrix.pk else
+                services.DEFAULT_CONSEQUENCE_LABELS[level - 1])
+        from . import rules
+
+        cells = matrix.cells if matrix.pk else rules.default_cells()
+        for p in reversed(LEVELS):
+            for c in LEVELS:
+                self.fields[_cell(p, c)] = forms.ChoiceField(
+                    label=_("Probability %(p)d × consequence %(c)d") % {"p": p, "c": c}, choices=Zone.choices,
+                    initial=cells[p - 1][c - 1])
+        zones = matrix.zones if matrix.pk else {str(k): v for k, v in services.DEFAULT_ZONES.items()}
+        for code, label in Zone.choices:
+            zone = zones.get(code, {})
+            self.fields[f"{code}_name"] = forms.CharField(label=_("%(zone)s: name") % {"zone": label},
+                                                          initial=zone.get("name"))
+            self.fields[f"{code}_description"] = forms.CharField(
+                label=_("%(zone)s: description") % {"zone": label}, initial=zone.get("description"),
+                widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"{code}_colour"] = forms.CharField(label=_("%(zone)s: colour (#rrggbb)") % {"zone": label},
+                                                            initial=zone.get("colour"), max_length=7)
+            self.fields[f"{code}_text_colour"] = forms.CharField(
+                label=_("%(zone)s: text colour (#rrggbb)") % {"zone": label}, initial=zone.get("text_colour"),
+                max_length=7)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        matrix = self.instance
+        matrix.probability_labels = [cleaned[f"probability_{level}"] for level in LEVELS]
+        matrix.consequence_labels = [cleaned[f"consequence_{level}"] for level in LEVELS]
+        matrix.cells = [[cleaned[_cell(p, c)] for c in LEVELS] for p in LEVELS]
+        matrix.zones = {code: {"name": cleaned[f"{code}_name"], "description": cleaned[f"{code}_description"],
+                               "colour": cleaned[f"{code}_colour"], "text_colour": cleaned[f"{code}_text_colour"]}
+                        for code in Zone.values}
+        return cleaned
+
+    def _update_errors(self, errors):
+        # The model's rules name its JSON fields, which this form shows as many small fields: list them above.
+        super()._update_errors(ValidationError(errors.messages))
+
+
+@admin.register(MatrixDefinition)
+class MatrixDefinitionAdmin(SimpleHistoryAdmin):
+    form = MatrixDefinitionForm
+    list_display = ["name", "is_default", "changed_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Analyses point at the definition's versions: it is changed, never deleted.
+        return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The model's own fields; the form adds the labels, zones and cells itself.
+        kwargs["fields"] = ["name", "is_default"]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": ["name", "is_default"]}),
+            (_("Probability labels"), {"fields": [f"probability_{level}" for level in LEVELS]}),
+            (_("Consequence labels"), {"fields": [f"consequence_{level}" for level in LEVELS]}),
+            (_("Zones"), {"fields": [f"{code}_{part}" for code in Zone.values
+                                     for part in ("name", "description", "colour", "text_colour")]}),
+            (_("Cells (probability 5 first)"), {"fields": [_cell(p, c) for p in reversed(LEVELS) for c in LEVELS]}),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        services.matrix_save(by=request.user, matrix=obj)
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+
+class EventInline(ReadOnlyInline):
+    model = Event
+    fields = ["category", "title", "probability", "consequence", "residual_probability", "residual_consequence"]
+
+
+class CauseInline(ReadOnlyInline):
+    model = Cause
+    fields = ["description", "rating"]
+
+
+@admin.register(Analysis)
+class AnalysisAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["title", "unit", "is_template", "status", "analysis_date", "next_review_on"]
+    list_filter = ["status", "is_template", "unit__region", "unit"]
+    search_fields = ["title", "unit__number", "unit__name"]
+    list_select_related = ["unit"]
+    inlines = [CauseInline, EventInline]
+
+
+@admin.register(Measure)
+class MeasureAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["description", "kind", "status", "due_on", "responsible"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["responsible"]

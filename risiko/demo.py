@@ -1,0 +1,47 @@
+"""Demo ROS analyses: the Hordaland/Bergen analysis (2014) as the first template, and as NAV Årstad's approved
+analysis, with a few measures so the reminders and the measures list show something."""
+
+import datetime
+import json
+from pathlib import Path
+
+from django.utils import timezone
+
+from nav_sikkerhet.core.models import Unit, User
+
+from . import services
+from .models import Analysis, Event, MeasureKind
+
+HORDALAND = Path(__file__).resolve().parent / "data" / "ros-hordaland-2014.json"
+BERGEN_UNIT = "1203"  # NAV Årstad, one of the Bergen offices the report names
+
+
+def hordaland() -> dict:
+    return json.loads(HORDALAND.read_text(encoding="utf-8"))
+
+
+def load() -> int:
+    """Idempotent: nothing is added once an analysis exists."""
+    if Analysis.objects.exists():
+        return 0
+    data = hordaland()
+    services.analysis_import(by=None, data=data, unit=None, as_template=True)
+    unit = Unit.objects.filter(number=BERGEN_UNIT).first()
+    leader = User.objects.filter(username="leder.bergen").first()
+    if unit is None or leader is None:
+        return 1
+    today = timezone.localdate()
+    analysis = services.analysis_import(by=leader, data=data, unit=unit)
+    services.analysis_update(by=leader, analysis_id=analysis.pk, owner=leader,
+                             participants="Enhetsleder, HMS-rådgiver, verneombud, tillitsvalgt",
+                             next_review_on=today + datetime.timedelta(days=20))
+    phone = Event.objects.get(analysis=analysis, title="Truslar på telefon")
+    services.measure_add(by=leader, event_id=phone.pk, kind=MeasureKind.PREVENTIVE,
+                         description="Felles rutine for handtering av truslar på telefon, med opplæring",
+                         responsible=leader, due_on=today + datetime.timedelta(days=60))
+    services.measure_add(by=leader, event_id=phone.pk, kind=MeasureKind.DAMAGE_REDUCING,
+                         description="Vurdere automatisk opptak av innkomne telefonsamtaler",
+                         responsible=leader, due_on=today - datetime.timedelta(days=3))
+    services.event_update(by=leader, event_id=phone.pk, residual_probability=4, residual_consequence=2)
+    services.analysis_approve(by=leader, analysis_id=analysis.pk)
+    return 2

@@ -1,0 +1,231 @@
+"""The ROS file format: read an analysis (ros-hordaland-2014.json, or an export) and write one.
+
+Reading checks the shape of the file here and every value by the models' own rules, and turns each error into
+one message naming the event and the field. Writing gives each event's zone before and after measures.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from nav_sikkerhet.core.models import User
+
+from . import rules
+from .models import Analysis, Event, EventCategory
+
+FORMAT = "nav-sikkerhet/ros"
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+# The report writes the categories in Norwegian; an export writes the codes.
+CATEGORY_NAMES = {
+    "truslar": EventCategory.THREATS, "trusler": EventCategory.THREATS, "threats": EventCategory.THREATS,
+    "vold": EventCategory.VIOLENCE, "violence": EventCategory.VIOLENCE,
+    "anna": EventCategory.OTHER, "annet": EventCategory.OTHER, "other": EventCategory.OTHER,
+}
+EVENT_KEYS = {"event": "title", "category": "category", "description": "description", "frequency": "frequency",
+              "probability": "probability", "consequence": "consequence", "barriers": "barriers",
+              "residual_probability": "residual_probability", "residual_consequence": "residual_consequence"}
+TEXT_FIELDS = {"title", "description", "frequency", "barriers"}
+LEVEL_FIELDS = {"probability", "consequence", "residual_probability", "residual_consequence"}
+
+
+@dataclass
+class Parsed:
+    fields: dict = field(default_factory=dict)
+    causes: list[dict] = field(default_factory=list)
+    events: list[tuple[dict, list[dict]]] = field(default_factory=list)
+
+
+def load(content: bytes | str):
+    """The file's JSON, or a ValidationError saying why it cannot be read."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationError(_("The file is too large (at most 2 MB)."), code="too_large")
+    try:
+        return json.loads(content)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValidationError(_("The file is not valid JSON: %(error)s") % {"error": error}, code="json") from error
+
+
+def _event_error(number: int, name, message: str, label: str | None = None) -> ValidationError:
+    params = {"number": number, "name": name or "?", "field": label, "message": message}
+    if label:
+        return ValidationError(_("Event %(number)d «%(name)s», %(field)s: %(message)s") % params, code="event")
+    return ValidationError(_("Event %(number)d «%(name)s»: %(message)s") % params, code="event")
+
+
+def _level(value):
+    # JSON true is not a level, though Python would count it as 1; nor is 3.7, which int() would make 3.
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else str(value)
+    return value
+
+
+def parse(data) -> Parsed:
+    """Check the file's shape; the values are checked by the models when the analysis is saved."""
+    if not isinstance(data, dict):
+        raise ValidationError(_("The file must hold one analysis (a JSON object)."), code="shape")
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise ValidationError(_("The file has no title («title»)."), code="title")
+    parsed = Parsed(fields={"title": title.strip()[:300]})
+    for key in ("scope", "participants"):
+        if isinstance(data.get(key), str):
+            parsed.fields[key] = data[key]
+    for key in ("analysis_date", "next_review_on"):
+        if data.get(key):
+            parsed.fields[key] = data[key]
+    if data.get("owner"):
+        owner = User.objects.filter(nav_ident=str(data["owner"]), is_active=True).first()
+        if owner is None:
+            raise ValidationError(_("Owner: no active staff member has the NAV ident «%(ident)s».")
+                                  % {"ident": data["owner"]}, code="owner")
+        parsed.fields["owner"] = owner
+    causes = data.get("causes") or []
+    if not isinstance(causes, list):
+        raise ValidationError(_("«causes» must be a list."), code="shape")
+    for cause in causes:
+        if not isinstance(cause, dict):
+            raise ValidationError(_("Each cause must be an object with «cause» and «likelihood_as_trigger»."))
+        parsed.causes.append({"description": str(cause.get("cause") or ""),
+                              "rating": _level(cause.get("likelihood_as_trigger"))})
+    events = data.get("events")
+    if not isinstance(events, list) or not events:
+        raise ValidationError(_("The file has no events («events»)."), code="events")
+    for number, raw in enumerate(events, start=1):
+        parsed.events.append(_parse_event(number, raw))
+    return parsed
+
+
+def _parse_event(number: int, raw) -> tuple[dict, list[dict]]:
+    if not isinstance(raw, dict):
+        raise _event_error(number, None, _("must be an object."))
+    name = raw.get("event")
+    fields = {}
+    for key, name_here in EVENT_KEYS.items():
+        value = raw.get(key)
+        if name_here in TEXT_FIELDS:
+            fields[name_here] = value if isinstance(value, str) else ("" if value is None else str(value))
+        elif name_here in LEVEL_FIELDS:
+            fields[name_here] = None if value is None and name_here.startswith("residual") else _level(value)
+    category = str(raw.get("category") or "").strip().lower()
+    if category not in CATEGORY_NAMES:
+        raise _event_error(number, name, _("choose threats («Truslar»), violence («Vold») or other."),
+                           str(Event._meta.get_field("category").verbose_name))
+    fields["category"] = CATEGORY_NAMES[category]
+    measures = raw.get("measures") or []
+    if not isinstance(measures, list):
+        raise _event_error(number, name, _("«measures» must be a list."))
+    parsed_measures = []
+    for measure in measures:
+        if not isinstance(measure, dict):
+            raise _event_error(number, name, _("each measure must be an object."))
+        ident = str(measure.get("responsible") or "")
+        responsible = User.objects.filter(nav_ident=ident, is_active=True).first()
+        if responsible is None:
+            raise _event_error(number, name, _("no active staff member has the NAV ident «%(ident)s».")
+                               % {"ident": ident}, _("responsible"))
+        parsed_measures.append({
+            "kind": measure.get("kind") or "", "description": str(measure.get("description") or ""),
+            "responsible": responsible, "due_on": measure.get("due_on"), "status": measure.get("status") or "planned",
+            "done_on": measure.get("done_on") or None,
+        })
+    return fields, parsed_measures
+
+
+def _named(error: ValidationError, obj, where: dict, number: int | None) -> ValidationError:
+    """The first error, naming the event (or cause) and the field."""
+    field_name, messages = next(iter(error.message_dict.items()))
+    label = None if field_name == "__all__" else str(obj._meta.get_field(field_name).verbose_name)
+    if number is None:
+        return ValidationError(
+            _("Cause «%(name)s», %(field)s: %(message)s")
+            % {"name": where.get("description") or "?", "field": label or "", "message": messages[0]},
+            code="cause",
+        )
+    return _event_error(number, where.get("title"), messages[0], label)
+
+
+def check_rule(rule, *args, obj, where: dict, number: int) -> None:
+    """Apply one of rules.py's checks to a row of the file, naming the event and field if it fails."""
+    try:
+        rule(*args)
+    except ValidationError as error:
+        raise _named(error, obj, where, number) from error
+
+
+def checked(obj, by, *, where: dict, number: int | None = None) -> None:
+    """Save obj after its model's rules; an error names the event (or cause) and the field."""
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        raise _named(error, obj, where, number) from error
+    obj._history_user = by
+    obj.save()
+
+
+# -- export ------------------------------------------------------------------------------------------------------
+
+
+def export(analysis: Analysis) -> dict:
+    """The analysis as a file that imports to the same analysis; zones from the matrix version it was made with."""
+    cells = analysis.matrix.cells
+    events = []
+    for event in analysis.events.prefetch_related("measures__responsible"):
+        before, after = rules.event_zones(cells, event)
+        events.append({
+            "category": event.category, "event": event.title, "description": event.description,
+            "frequency": event.frequency, "probability": event.probability, "consequence": event.consequence,
+            "zone": before, "barriers": event.barriers,
+            "residual_probability": event.residual_probability, "residual_consequence": event.residual_consequence,
+            "residual_zone": after,
+            "measures": [
+                {"kind": m.kind, "description": m.description, "responsible": m.responsible.nav_ident,
+                 "due_on": m.due_on.isoformat(), "status": m.status,
+                 "done_on": m.done_on.isoformat() if m.done_on else None}
+                for m in event.measures.all()
+            ],
+        })
+    return {
+        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "title": analysis.title, "unit": analysis.unit.number if analysis.unit else None,
+        "scope": analysis.scope, "participants": analysis.participants,
+        "owner": analysis.owner.nav_ident if analysis.owner else None,
+        "analysis_date": analysis.analysis_date.isoformat(),
+        "next_review_on": analysis.next_review_on.isoformat() if analysis.next_review_on else None,
+        "status": analysis.status,
+        "matrix": {"name": analysis.matrix.name, "version": analysis.matrix.history_id},
+        "probability_scale": {str(i): label for i, label in enumerate(analysis.matrix.probability_labels, start=1)},
+        "consequence_scale": {str(i): label for i, label in enumerate(analysis.matrix.consequence_labels, start=1)},
+        "causes": [{"cause": c.description, "likelihood_as_trigger": c.rating} for c in analysis.causes.all()],
+        "events": events,
+    }
+
+
+def export_json(analysis: Analysis) -> str:
+    return json.dumps(export(analysis), ensure_ascii=False, indent=1)
+
+
+def measures_csv(analysis: Analysis) -> str:
+    """The measures list as CSV (semicolons, as Norwegian Excel opens it)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_("Event"), _("Kind"), _("Measure"), _("Responsible"), _("Due date"), _("Status"),
+                     _("Done on")])
+    for event in analysis.events.prefetch_related("measures__responsible"):
+        for m in event.measures.all():
+            writer.writerow([_safe(event.title), m.get_kind_display(), _safe(m.description),
+                             m.responsible.get_full_name() or m.responsible.username, m.due_on.isoformat(),
+                             m.get_status_display(), m.done_on.isoformat() if m.done_on else ""])
+    return "\ufeff" + out.getvalue()
+
+
+def _safe(text: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

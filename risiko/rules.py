@@ -1,0 +1,158 @@
+"""Rules that need the acting user or other objects, and the matrix arithmetic. No database writes here."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from hendelser.models import Category as Asys
+from nav_sikkerhet.core import access
+from nav_sikkerhet.core.access import Perm
+
+from .models import LEVELS, AnalysisStatus, EventCategory, Zone
+
+# The one place an event's category meets the ASYS categories its incidents are registered in.
+ASYS_CATEGORIES: dict[str, tuple[str, ...]] = {
+    EventCategory.THREATS: (Asys.THREAT, Asys.VERBAL, Asys.HARASSMENT, Asys.SELF_HARM, Asys.HATE_SPEECH),
+    EventCategory.VIOLENCE: (Asys.ASSAULT, Asys.VANDALISM),
+    EventCategory.OTHER: (),
+}
+# Incidents of this many days back ground an event's probability.
+INCIDENT_WINDOW_DAYS = 365
+# An approved analysis is due for review this many days before its review date (and again once it is past).
+REVIEW_NOTICE_DAYS = 30
+
+
+def default_cells() -> list[list[str]]:
+    """The default matrix, which reproduces the Hordaland/Bergen report's red list exactly: red for consequence
+    4–5 at any probability, consequence 3 from monthly, consequence 2 only daily; yellow where measures must be
+    considered; green where the risk is not significant."""
+    cells = []
+    for p in LEVELS:
+        row = []
+        for c in LEVELS:
+            if c >= 4 or (c == 3 and p >= 3) or (c == 2 and p == 5):
+                row.append(Zone.RED)
+            elif c + p >= 5 or c == 3:
+                row.append(Zone.YELLOW)
+            else:
+                row.append(Zone.GREEN)
+        cells.append(row)
+    return cells
+
+
+def zone_of(cells: list[list[str]], probability: int, consequence: int) -> str:
+    """The zone of a cell of a matrix (cells[probability - 1][consequence - 1])."""
+    return cells[probability - 1][consequence - 1]
+
+
+def event_zones(cells, event) -> tuple[str, str | None]:
+    """The event's zone before measures, and after (None until the residual risk is assessed)."""
+    before = zone_of(cells, event.probability, event.consequence)
+    after = zone_of(cells, event.residual_probability, event.residual_consequence) if event.has_residual else None
+    return before, after
+
+
+def incident_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    return today - datetime.timedelta(days=INCIDENT_WINDOW_DAYS - 1), today
+
+
+def incident_counts_for(category: str, counts_by_asys: dict[str, int]) -> list[tuple[str, int]]:
+    """The event category's ASYS categories with the unit's incidents in each (label, count)."""
+    return [(Asys(code).label, counts_by_asys.get(code, 0)) for code in ASYS_CATEGORIES[category]]
+
+
+def review_threshold(next_review_on: datetime.date | None, today: datetime.date) -> str | None:
+    """"due" from 30 days before the review date, "overdue" once it is past, None before."""
+    if next_review_on is None:
+        return None
+    if next_review_on < today:
+        return "overdue"
+    if next_review_on - today <= datetime.timedelta(days=REVIEW_NOTICE_DAYS):
+        return "due"
+    return None
+
+
+def measure_overdue(measure, today: datetime.date) -> bool:
+    return measure.is_open and measure.due_on < today
+
+
+# -- who may do what ---------------------------------------------------------------------------------------------
+
+
+def may_view(user, analysis) -> bool:
+    """The unit's leaders, HMS and safety representative, and the region's security officer; templates for
+    everyone who works with ROS anywhere."""
+    if analysis.is_template:
+        return access.has_perm_anywhere(user, Perm.VIEW_ROS)
+    return access.has_unit_perm(user, Perm.VIEW_ROS, analysis.unit)
+
+
+def may_manage_unit(user, unit) -> bool:
+    return unit is not None and access.has_unit_perm(user, Perm.MANAGE_ROS, unit)
+
+
+def may_edit(user, analysis) -> bool:
+    """Events, causes and the analysis' details change only while it is a draft."""
+    return (not analysis.is_template and analysis.status == AnalysisStatus.DRAFT
+            and may_manage_unit(user, analysis.unit))
+
+
+def may_follow_up(user, analysis) -> bool:
+    """Measures are added and followed up in a draft and in the analysis in force."""
+    return (not analysis.is_template and analysis.status in (AnalysisStatus.DRAFT, AnalysisStatus.APPROVED)
+            and may_manage_unit(user, analysis.unit))
+
+
+def may_approve(user, analysis) -> bool:
+    """Only the unit's leader or acting leader approves (a superuser account alone is not enough)."""
+    return (not analysis.is_template and analysis.status == AnalysisStatus.DRAFT
+            and access.is_unit_leader(user, analysis.unit))
+
+
+def may_revise(user, analysis) -> bool:
+    return (not analysis.is_template and analysis.status == AnalysisStatus.APPROVED
+            and may_manage_unit(user, analysis.unit))
+
+
+def require_may_manage_unit(user, unit) -> None:
+    if not may_manage_unit(user, unit):
+        raise PermissionDenied(_("You may not maintain ROS analyses in this unit."))
+
+
+def require_may_edit(user, analysis) -> None:
+    if not may_manage_unit(user, analysis.unit):
+        raise PermissionDenied(_("You may not maintain ROS analyses in this unit."))
+    if not may_edit(user, analysis):
+        raise ValidationError(_("Only a draft can be changed. Make a new version of the analysis to revise it."),
+                              code="not_draft")
+
+
+def require_may_follow_up(user, analysis) -> None:
+    if not may_manage_unit(user, analysis.unit):
+        raise PermissionDenied(_("You may not maintain ROS analyses in this unit."))
+    if not may_follow_up(user, analysis):
+        raise ValidationError(_("Measures of a superseded analysis can no longer be changed."), code="superseded")
+
+
+def require_may_approve(user, analysis) -> None:
+    if not access.is_unit_leader(user, analysis.unit):
+        raise PermissionDenied(_("Only the unit's leader or acting leader may approve the analysis."))
+
+
+def responsible_fits(responsible, unit) -> bool:
+    """A measure's responsible person works in the analysis' unit (holds a role there) and can log in."""
+    return bool(responsible and responsible.is_active
+                and responsible.role_assignments.filter(unit=unit).exists())
+
+
+def require_responsible_fits(responsible, unit) -> None:
+    if not responsible_fits(responsible, unit):
+        raise ValidationError({"responsible": _("Choose a responsible person who works in %(unit)s.")
+                               % {"unit": unit.name}})
+
+
+def require_approvable(*, events: int) -> None:
+    """An analysis is approved with at least one event (its review date is the model's own rule)."""
+    if not events:
+        raise ValidationError({"events": _("Add at least one unwanted event before approving.")})

@@ -1,0 +1,118 @@
+"""ROS journeys in the browser, on the demo data: NAV Årstad's leader sees the Hordaland analysis with the report's
+red events in red; the leader of NAV Grünerløkka starts from the Hordaland template, adds an event and a measure,
+approves the analysis, reads the heat map and downloads the PDF report."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from risiko.models import Analysis, AnalysisStatus
+
+from ..risiko.test_rules import RED_EVENTS
+from .conftest import DEFAULT_TIMEOUT_MS, LOCALE, TIMEZONE, dangling_aria_references, login, url
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("demo_data", stdout=io.StringIO())
+
+
+@pytest.fixture
+def as_user(browser, live_server):
+    contexts = []
+
+    def open_as(username):
+        context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE, base_url=live_server.url,
+                                      accept_downloads=True)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        login(page, live_server, username)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def _submit(page):
+    with page.expect_navigation():
+        page.locator("#main form[method=post] button[type=submit]").first.click()
+
+
+def test_hordaland_shows_red_and_a_leader_builds_approves_and_prints_an_analysis(as_user, live_server, demo):
+    # NAV Årstad's analysis is the Hordaland report: exactly the report's red events are red.
+    bergen = Analysis.objects.get(unit__number="1203")
+    page = as_user("leder.bergen")
+    page.goto(url(live_server, "risiko:detail", bergen.pk))
+    red_rows = page.locator('tr[data-zone="red"] td:first-child strong')
+    expect(red_rows).to_have_count(len(RED_EVENTS))
+    assert set(red_rows.all_inner_texts()) == RED_EVENTS
+    expect(page.locator('tr[data-zone="red"] .zone-tag').first).to_have_text("Tiltak nødvendig")
+    background = page.locator('tr[data-zone="red"] .zone-tag').first.evaluate(
+        "el => getComputedStyle(el).backgroundColor")
+    assert background == "rgb(195, 0, 0)"
+    assert dangling_aria_references(page) == []
+
+    # The leader of NAV Grünerløkka starts from the template.
+    page = as_user("leder")
+    page.goto(url(live_server, "risiko:index"))
+    with page.expect_navigation():
+        page.locator("#main a", has_text="bruk som utgangspunkt").first.click()
+    today = timezone.localdate()
+    page.locator("input[name=title]").fill("ROS vold og trusler, NAV Grünerløkka")
+    page.locator("input[name=next_review_on]").fill((today + datetime.timedelta(days=365)).isoformat())
+    _submit(page)
+    analysis = Analysis.objects.get(unit__number="0315")
+    expect(page).to_have_url(url(live_server, "risiko:detail", analysis.pk))
+    assert analysis.events.count() == 37
+
+    # … adds a local event …
+    with page.expect_navigation():
+        page.locator("#main a", has_text="Legg til en uønsket hendelse").click()
+    page.locator("select[name=category]").select_option("threats")
+    page.locator("input[name=title]").fill("Trusler i køen ved skranken på Grünerløkka")
+    page.locator("select[name=probability]").select_option("4")
+    page.locator("select[name=consequence]").select_option("3")
+    page.locator("select[name=residual_probability]").select_option("2")
+    page.locator("select[name=residual_consequence]").select_option("3")
+    _submit(page)
+    event = analysis.events.get(title="Trusler i køen ved skranken på Grünerløkka")
+    expect(page.locator(f"#hendelse-{event.pk}")).to_have_attribute("data-zone", "red")
+
+    # … and a measure against it …
+    with page.expect_navigation():
+        page.locator(f"#hendelse-{event.pk} a", has_text="Legg til et tiltak").click()
+    page.locator("input[name=kind][value=preventive]").check()
+    page.locator("textarea[name=description]").fill("Kølappsystem og vakt i skranken mandag og tirsdag")
+    page.locator("select[name=responsible]").select_option(label="Lene Leder")
+    page.locator("input[name=due_on]").fill((today + datetime.timedelta(days=30)).isoformat())
+    _submit(page)
+    expect(page.locator("#main")).to_contain_text("Kølappsystem og vakt i skranken")
+
+    # … approves it …
+    with page.expect_navigation():
+        page.get_by_role("button", name="Godkjenn analysen").click()
+    analysis.refresh_from_db()
+    assert analysis.status == AnalysisStatus.APPROVED
+
+    # … reads the heat map: the new event in its cell before measures, and after …
+    cell = page.locator("a[href='?celle=4-3#celle']")
+    expect(cell).to_be_visible()
+    with page.expect_navigation():
+        cell.click()
+    expect(page.locator("#celle")).to_contain_text("Trusler i køen ved skranken på Grünerløkka")
+    expect(page.locator("a[href='?etter=2-3#celle']")).to_be_visible()
+
+    # … and downloads the PDF report.
+    with page.expect_download() as download_info:
+        page.locator("#main a", has_text="Rapport (PDF)").click()
+    download = download_info.value
+    assert re.match(rf"ros-{analysis.pk}-.*\.pdf", download.suggested_filename)
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"

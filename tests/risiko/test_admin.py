@@ -1,0 +1,57 @@
+"""Administrators change the risk matrix in the admin: each save a new version, approved analyses untouched."""
+
+import pytest
+from django.urls import reverse
+
+from risiko import selectors, services
+from risiko.models import LEVELS, MatrixDefinition
+
+pytestmark = pytest.mark.django_db
+
+
+def _form_data(matrix):
+    data = {"name": matrix.name, "is_default": "on"}
+    for level in LEVELS:
+        data[f"probability_{level}"] = matrix.probability_labels[level - 1]
+        data[f"consequence_{level}"] = matrix.consequence_labels[level - 1]
+    for p in LEVELS:
+        for c in LEVELS:
+            data[f"cell_p{p}_c{c}"] = matrix.cells[p - 1][c - 1]
+    for code, zone in matrix.zones.items():
+        for key, value in zone.items():
+            data[f"{code}_{key}"] = value
+    return data
+
+
+def test_a_cell_changed_in_the_admin_is_a_new_version(client, superuser, leader, unit, hordaland_data):
+    approved = services.analysis_import(by=leader, data=hordaland_data, unit=unit)
+    services.analysis_update(by=leader, analysis_id=approved.pk,
+                             next_review_on=approved.analysis_date.replace(year=approved.analysis_date.year + 1))
+    services.analysis_approve(by=leader, analysis_id=approved.pk)
+    matrix = MatrixDefinition.objects.get()
+    client.force_login(superuser)
+    data = _form_data(matrix) | {"cell_p4_c2": "red"}
+    response = client.post(reverse("admin:risiko_matrixdefinition_change", args=[matrix.pk]), data)
+    assert response.status_code == 302
+    matrix.refresh_from_db()
+    assert matrix.cells[3][1] == "red" and matrix.history.count() == 2
+    approved.refresh_from_db()
+    assert "Skriftlige truslar" not in selectors.red_events(approved)
+    newer = services.analysis_import(by=leader, data=hordaland_data, unit=unit)
+    assert "Skriftlige truslar" in selectors.red_events(newer)
+
+
+def test_an_unreadable_zone_colour_is_refused_in_the_admin(client, superuser):
+    matrix = services.matrix_default()
+    client.force_login(superuser)
+    data = _form_data(matrix) | {"green_text_colour": "#eeeeee"}
+    response = client.post(reverse("admin:risiko_matrixdefinition_change", args=[matrix.pk]), data)
+    assert response.status_code == 200
+    assert "minst 4,5:1" in str(response.context["adminform"].form.non_field_errors())  # the admin speaks bokmål
+    assert matrix.history.count() == 1
+
+
+def test_the_matrix_is_not_deleted(client, superuser):
+    matrix = services.matrix_default()
+    client.force_login(superuser)
+    assert client.get(reverse("admin:risiko_matrixdefinition_delete", args=[matrix.pk])).status_code == 403
