@@ -13,7 +13,8 @@ from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Unit
 from nav_sikkerhet.core.services import audit_log_record
 
-from .models import Decision, Kind, Letter, Registration, RegistrationKind, ServiceComplaint, Status
+from . import rules
+from .models import Decision, Kind, Letter, Registration, ServiceComplaint, Status
 
 EXPIRING_WITHIN_DAYS = 21
 RECENTLY_EXPIRED_DAYS = 30
@@ -64,7 +65,7 @@ def missing_registrations(decision: Decision, done: list[Registration] | None = 
     if decision.status not in (Status.SIGNED, Status.ACTIVE, Status.EXPIRED, Status.LIFTED):
         return []
     kinds = {r.kind for r in (done if done is not None else decision.registrations.all())}
-    return [kind for kind in RegistrationKind if kind not in kinds]
+    return [kind for kind in rules.required_registrations(decision.unit) if kind not in kinds]
 
 
 @dataclass

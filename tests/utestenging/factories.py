@@ -18,6 +18,7 @@ from utestenging.models import (
     Fact,
     Ground,
     Kind,
+    NoticeImpossibleReason,
     NoticeStatus,
     Registration,
     RegistrationKind,
@@ -86,7 +87,7 @@ class ChannelFactory(DjangoModelFactory):
     decision = factory.SubFactory(DecisionFactory)
     channel = ChannelKind.PHONE
     person_name = "Kari Leder"
-    phone = "55 55 33 33"
+    phone = "22 33 44 55"
     times = "Tirsdager 10–12"
 
 
@@ -123,7 +124,8 @@ def complete_fields(kind: str = Kind.FYUS, *, today: datetime.date | None = None
         **(PHONE_ASSESSMENT if kind.phone else {}),
         **(EXTENSION_ASSESSMENT if extension else {}),
         "notice_status": NoticeStatus.NOT_POSSIBLE,
-        "notice_not_possible_reason": "Bruker har ingen kjent adresse og svarer ikke på telefon.",
+        "notice_not_possible_kind": NoticeImpossibleReason.ACUTE_DANGER,
+        "notice_not_possible_reason": "Du truet med å komme tilbake samme dag med kniv.",
         "valid_from": today,
         "valid_to": today + datetime.timedelta(days=27),
     }
@@ -136,7 +138,8 @@ def complete_decision(*, status: str = Status.READY, kind: str = Kind.FYUS, **kw
     """
     fields = {**complete_fields(kind, extension=kwargs.get("extends") is not None), **kwargs}
     decision = DecisionFactory(status=status, **fields)
-    FactFactory(decision=decision)
+    # A threat serious enough on its own (§3): no earlier warning needed.
+    FactFactory(decision=decision, serious=True)
     ChannelFactory(decision=decision)
     return decision
 

@@ -33,14 +33,14 @@ def test_handwritten_note_a_month_later_the_decision_cannot_start_before_it_is_s
     ready.valid_from, ready.valid_to = today - datetime.timedelta(days=30), today + datetime.timedelta(days=20)
     ready.save()
     with pytest.raises(ValidationError):
-        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="post")
+        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="handed_over")
 
 
 def test_no_advance_notice_blocks_signing_until_notice_is_handled(ready, leader):
     ready.notice_status, ready.notice_not_possible_reason = NoticeStatus.NOT_HANDLED, ""
     ready.save()
     with pytest.raises(ValidationError) as error:
-        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="post")
+        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="handed_over")
     assert "notice" in _codes(error.value)
 
 
@@ -56,7 +56,7 @@ def test_less_intrusive_measures_and_length_not_assessed_blocks_signing(ready, l
     setattr(ready, field, "")
     ready.save()
     with pytest.raises(ValidationError) as error:
-        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="post")
+        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="handed_over")
     assert field in _codes(error.value)
 
 
@@ -70,12 +70,12 @@ def test_three_months_instead_of_twelve_weeks_is_refused(ready, caseworker, toda
 @pytest.mark.parametrize("role", [Role.SAKSBEHANDLER, Role.HMS, Role.MOTTAK])
 def test_decided_by_someone_other_than_the_unit_leader_is_refused(ready, staff_with_role, unit, role):
     with pytest.raises(PermissionDenied):
-        services.decision_sign(by=staff_with_role(role, unit), decision_id=ready.pk, written_delivery="post")
+        services.decision_sign(by=staff_with_role(role, unit), decision_id=ready.pk, written_delivery="handed_over")
 
 
 def test_decided_by_a_leader_of_another_unit_is_refused(ready, other_leader):
     with pytest.raises(PermissionDenied):
-        services.decision_sign(by=other_leader, decision_id=ready.pk, written_delivery="post")
+        services.decision_sign(by=other_leader, decision_id=ready.pk, written_delivery="handed_over")
 
 
 def test_no_copy_archived_shows_as_missing_until_registered(active, leader, today):
@@ -97,7 +97,7 @@ def test_complaint_from_a_representative_never_answered_stays_visible_until_answ
 
 
 def test_lack_of_overview_every_state_change_is_on_the_timeline_with_who(ready, leader):
-    services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="post")
+    services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="handed_over")
     ready.refresh_from_db()
     kinds = list(ready.events.values_list("kind", "actor"))
     assert ("signed", leader.pk) in kinds
@@ -107,9 +107,10 @@ def test_lack_of_overview_every_state_change_is_on_the_timeline_with_who(ready, 
 def test_lack_of_overview_the_leader_sees_the_citizens_other_measures_before_signing(ready, leader, unit):
     signed_decision(unit=unit, citizen=ready.citizen, created_by=leader, signed_by=leader)
     with pytest.raises(ValidationError) as error:
-        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="post")
+        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="handed_over")
     assert "other_measures" in _codes(error.value)
-    services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="post", other_measures_acknowledged=True)
+    services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="handed_over",
+                           other_measures_acknowledged=True)
 
 
 def test_signed_decisions_are_never_edited(active, leader):

@@ -99,7 +99,7 @@ def test_an_exclusion_at_the_users_unit_interrupts_with_the_instruction(client, 
     assert excluded.valid_from.strftime("%d.%m.%Y") in content and excluded.valid_to.strftime("%d.%m.%Y") in content
     assert unit.name in content
     assert leader.get_full_name() in content  # the contact person (the responsible leader)
-    assert "55 55 33 33" in content  # the alternative channel
+    assert "22 33 44 55" in content  # the alternative channel
     assert reverse("mottak:breach", args=[excluded.public_id]) in content
     assert "js/lookup-alert.js" in content
 
@@ -155,7 +155,7 @@ def test_measures_elsewhere_are_listed_without_alert_or_details(client, receptio
     assert NO_MEASURES_NB not in content
     assert other_unit.name in content and there.valid_to.strftime("%d.%m.%Y") in content
     assert reverse("mottak:breach", args=[there.public_id]) not in content
-    assert "55 55 33 33" not in content  # the alternative channel belongs to the unit that sees the alert
+    assert "22 33 44 55" not in content  # the alternative channel belongs to the unit that sees the alert
 
 
 def test_a_decision_the_job_has_not_activated_yet_is_shown(client, reception, citizen, unit, leader, today):
