@@ -261,7 +261,8 @@ def _copy_to(letter: Letter, decision: Decision, citizen, to_representative: boo
         return [citizen.name]
     if letter.kind != LetterKind.NOTICE and decision.representative_name:
         address = ", ".join(line.strip() for line in decision.representative_address.splitlines() if line.strip())
-        return [f"{decision.representative_name} ({_('representative')}), {address}"]
+        role = _("representative")
+        return [f"{decision.representative_name} ({role}), {address}"]
     return []
 
 
@@ -274,7 +275,8 @@ def render_html(letter: Letter, *, draft: bool = False) -> str:
             # Not signed yet: the letter names the leader looking at it, in the capacity they would sign in.
             values["signer"] = values["signer"] or _person(letter.created_by,
                                                            _role_title(letter.created_by, letter.decision.unit))
-            values["title"] = f"{_('DRAFT')} – {values['title']}"
+            draft_mark = _("DRAFT")
+            values["title"] = f"{draft_mark} – {values['title']}"
             values["not_to_citizen"] = [
                 str(label) for label in rules.texts_not_to_citizen(quoted_texts(letter.decision))
             ]
@@ -283,7 +285,8 @@ def render_html(letter: Letter, *, draft: bool = False) -> str:
 
 def quoted_texts(decision: Decision) -> list[tuple[str, str]]:
     """The texts the decision letter quotes to the citizen, with their labels: facts and reasons."""
-    texts = [(f"{_('Fact')} {f.occurred_on:%d.%m.%Y}", f.description) for f in decision.facts.all()]
+    fact = _("Fact")
+    texts = [(f"{fact} {f.occurred_on:%d.%m.%Y}", f.description) for f in decision.facts.all()]
     for name in ("risk_of_repetition", "clear_need", "alternatives", "proportionality", "duration_assessment",
                  "extension_assessment", "statement_assessment"):
         texts.append((str(Decision._meta.get_field(name).verbose_name), getattr(decision, name)))

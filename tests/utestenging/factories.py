@@ -31,13 +31,13 @@ from ..factories import CitizenFactory, UnitFactory, UserFactory
 # Every written assessment a complete checklist needs, with a plausible text.
 ASSESSMENTS = {
     "case_informed": "Hendelsene er beskrevet av to ansatte og vekter.",
-    "risk_of_repetition": "Bruker har gjentatt truslene på telefon etter hendelsen.",
-    "clear_need": "Ansatte føler seg utrygge; vekter må tilkalles.",
-    "alternatives": "Muntlig og skriftlig advarsel er forsøkt uten virkning.",
-    "proportionality": "Alvorlige trusler veier tyngre enn ulempen med skriftlig kontakt.",
+    "risk_of_repetition": "Du har gjentatt truslene på telefon etter hendelsen.",
+    "clear_need": "Ansatte føler seg utrygge når du kommer; vekter må tilkalles.",
+    "alternatives": "Du har fått muntlig og skriftlig advarsel uten virkning.",
+    "proportionality": "Truslene dine veier tyngre enn ulempen for deg med skriftlig kontakt.",
     "other_measures": "Ingen andre sikkerhetstiltak registrert.",
-    "whole_situation": "Bruker får ytelser behandlet skriftlig og kan ringe kontaktperson.",
-    "duration_assessment": "Fire uker gir tid til å se om truslene opphører.",
+    "whole_situation": "Du får ytelser behandlet skriftlig og kan ringe kontaktpersonen din.",
+    "duration_assessment": "Fire uker gir deg tid til å vise at truslene opphører.",
 }
 PHONE_ASSESSMENT = {"other_units_views": "NAV Grünerløkka har ingen innvendinger."}
 EXTENSION_ASSESSMENT = {"extension_assessment": "Ny trussel 3. mars viser at risikoen består."}
@@ -61,7 +61,7 @@ class FactFactory(DjangoModelFactory):
 
     decision = factory.SubFactory(DecisionFactory)
     occurred_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
-    description = "Bruker slo i skranken og truet saksbehandler: «Jeg vet hvor du bor»."
+    description = "Du slo i skranken og truet saksbehandleren: «Jeg vet hvor du bor»."
 
 
 class WarningFactory(DjangoModelFactory):
