@@ -9,6 +9,7 @@ their SHA-256, and never again. The letter's language is the one chosen for the 
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -24,6 +25,7 @@ from nav_sikkerhet.core.pdf import FONT_FILES, PDF_VARIANT, FontsOnly, font_urls
 from . import rules
 from .models import (
     NAV_GENERAL_PHONE,
+    AlternativeChannel,
     ChannelKind,
     Decision,
     Kind,
@@ -68,7 +70,10 @@ def letter_for_rendering(letter_id: int, *, lock: bool = False) -> Letter:
             "complaint__answered_by",
             "created_by",
         )
-        .prefetch_related("decision__facts", "decision__channels__unit", "decision__covered_units")
+        .prefetch_related(
+            "decision__facts", "decision__covered_units",
+            Prefetch("decision__channels", queryset=AlternativeChannel.objects.select_related("unit")),
+        )
         .get(pk=letter_id)
     )
 
@@ -113,8 +118,18 @@ def _capacity(signed_as: str) -> str:
 ROLE_ORDER = [Role.ENHETSLEDER, Role.STEDFORTREDER, Role.SAKSBEHANDLER, Role.KONTAKTSENTER, Role.MOTTAK, Role.HMS]
 
 
-def _role_title(user, unit) -> str:
-    roles = set(RoleAssignment.objects.filter(user=user, unit=unit).values_list("role", flat=True))
+def _roles_in(unit, users) -> dict[int, set[str]]:
+    """Each staff member's roles in the unit, in one query."""
+    roles: dict[int, set[str]] = {}
+    for user_id, role in RoleAssignment.objects.filter(unit=unit, user__in=[u for u in users if u]).values_list(
+        "user_id", "role"
+    ):
+        roles.setdefault(user_id, set()).add(role)
+    return roles
+
+
+def _role_title(user, roles_by_user: dict[int, set[str]]) -> str:
+    roles = roles_by_user.get(getattr(user, "pk", None), set())
     role = next((r for r in ROLE_ORDER if r in roles), None)
     if role == Role.ENHETSLEDER:
         return capfirst(_capacity(SignedAs.HEAD))
@@ -178,7 +193,9 @@ def context(letter: Letter) -> dict:
     kind = Kind(decision.kind)
     signer = _person(decision.signed_by, capfirst(_capacity(decision.signed_as)))
     contact_user = decision.effective_contact or decision.signed_by or letter.created_by
-    contact = _person(contact_user, _role_title(contact_user, unit))
+    answered_by = letter.complaint.answered_by if letter.complaint else None
+    roles = _roles_in(unit, [contact_user, letter.created_by, answered_by])
+    contact = _person(contact_user, _role_title(contact_user, roles))
     covered = list(decision.covered_units.all()) or [unit]
     ident = citizen.personident
     complaint = letter.complaint
@@ -244,14 +261,14 @@ def context(letter: Letter) -> dict:
         "statement_assessment": decision.statement_assessment,
         "signer": signer,
         "contact": contact,
-        "sender": _person(letter.created_by, _role_title(letter.created_by, unit)),
+        "sender": _person(letter.created_by, _role_title(letter.created_by, roles)),
         "lifted_on": _date(decision.lifted_on),
         "lift_reason": decision.lift_reason,
         "complaint_from": complaint.from_whom if complaint else "",
         "complaint_received_on": _date(complaint.received_on) if complaint else "",
         "complaint_summary": complaint.summary if complaint else "",
         "answer": complaint.answer_summary if complaint else "",
-        "answered_by": _person(complaint.answered_by, _role_title(complaint.answered_by, unit)) if complaint else None,
+        "answered_by": _person(complaint.answered_by, _role_title(complaint.answered_by, roles)) if complaint else None,
     }
 
 
@@ -273,8 +290,9 @@ def render_html(letter: Letter, *, draft: bool = False) -> str:
         if draft:
             values["draft"] = True
             # Not signed yet: the letter names the leader looking at it, in the capacity they would sign in.
-            values["signer"] = values["signer"] or _person(letter.created_by,
-                                                           _role_title(letter.created_by, letter.decision.unit))
+            values["signer"] = values["signer"] or _person(
+                letter.created_by, _role_title(letter.created_by, _roles_in(letter.decision.unit, [letter.created_by]))
+            )
             draft_mark = _("DRAFT")
             values["title"] = f"{draft_mark} – {values['title']}"
             values["not_to_citizen"] = [
