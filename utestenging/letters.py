@@ -276,7 +276,7 @@ def _copy_to(letter: Letter, decision: Decision, citizen, to_representative: boo
     """Who gets a copy: the citizen of an answer sent to their representative; the decision's representative."""
     if to_representative:
         return [citizen.name]
-    if letter.kind != LetterKind.NOTICE and decision.representative_name:
+    if letter.kind in (LetterKind.DECISION, LetterKind.EXTENSION) and decision.representative_name:
         address = ", ".join(line.strip() for line in decision.representative_address.splitlines() if line.strip())
         role = _("representative")
         return [f"{decision.representative_name} ({role}), {address}"]
