@@ -259,6 +259,17 @@ def edit(request, public_id, step):
     )
 
 
+# The decision's fields as the notice page's forms name them, so an error lands on the field it is about.
+NOTICE_FIELDS = {"notice_sent_on": "sent_on", "notice_deadline": "deadline", "notice_not_possible_kind": "kind",
+                 "notice_not_possible_reason": "reason", "statement_received_on": "received_on"}
+
+
+def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError({names.get(field, field): errors for field, errors in error.error_dict.items()})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def notice(request, public_id):
@@ -297,7 +308,7 @@ def notice(request, public_id):
                     received_on=data["received_on"],
                 )
         except ValidationError as error:
-            add_errors(form, error)
+            add_errors(form, _renamed(error, NOTICE_FIELDS))
         except PermissionDenied as error:
             return _refused(request, decision, error)
         else:

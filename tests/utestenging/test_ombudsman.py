@@ -237,6 +237,19 @@ def test_section_4_notice_cannot_be_sent_before_the_system_produced_the_letter(p
     assert letters.letter_date(letter) == timezone.localdate(letter.created_at) == today
 
 
+def test_section_4_a_backdated_notice_gets_a_clear_error_on_its_field_in_the_page(client, prepared, caseworker, today):
+    client.force_login(caseworker)
+    response = client.post(reverse("utestenging:notice", args=[prepared.public_id]), {
+        "action": "sent", "sent-sent_on": (today - DAY).isoformat(), "sent-method": NoticeMethod.LETTER,
+        "sent-deadline": (today + 3 * DAY).isoformat(),
+    })
+    assert response.status_code == 200
+    form = response.context["sent_form"]
+    assert set(form.errors) >= {"sent_on"}
+    prepared.refresh_from_db()
+    assert prepared.status == Status.DRAFT and prepared.notice_sent_on is None
+
+
 def test_section_4_the_citizen_gets_at_least_seven_days_unless_a_shorter_deadline_is_explained(
     prepared, caseworker, today,
 ):
