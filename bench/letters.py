@@ -119,10 +119,11 @@ def make_cases(count: int) -> list[int]:
                     {"channel": ChannelKind.WRITTEN, "address": "NAV Grünerløkka, Postboks 4, 0130 Oslo"},
                 ],
             )
-            services.decision_notice_not_possible(by=leader, decision_id=decision.pk, reason="Ingen kjent adresse.")
+            services.decision_notice_not_possible(by=leader, decision_id=decision.pk, kind="acute_danger",
+                                                  reason="Truet med å komme tilbake samme dag.")
             services.decision_mark_ready(by=leader, decision_id=decision.pk)
             services.decision_sign(by=leader, decision_id=decision.pk, written_delivery=WrittenDelivery.POST,
-                                   other_measures_acknowledged=True)
+                                   told_orally_on=today, other_measures_acknowledged=True)
             letter_ids.append(decision.letters.get().pk)
     return letter_ids
 

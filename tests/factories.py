@@ -33,6 +33,8 @@ class UserFactory(DjangoModelFactory):
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"Ansatt {n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@nav.test")
+    # A direct number: a letter names the contact person with their own number, never NAV's general one.
+    phone = factory.Sequence(lambda n: f"4{n % 10**7:07d}")
     password = factory.PostGenerationMethodCall("set_password", "demo")
 
     @factory.post_generation

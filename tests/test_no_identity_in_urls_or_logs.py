@@ -175,12 +175,14 @@ def test_decision_journey(client, captured, office, staff, django_capture_on_com
         services.decision_update(
             by=caseworker, decision_id=decision.pk, grounds=[Ground.THREATS], responsible_leader=leader,
             valid_from=today, valid_to=today + datetime.timedelta(days=27),
-            facts=[{"occurred_on": today - datetime.timedelta(days=3), "description": "Truet ansatt."}],
-            channels=[{"channel": ChannelKind.PHONE, "person_name": "Lene Leder", "phone": "55 55 33 33",
+            facts=[{"occurred_on": today - datetime.timedelta(days=3), "description": "Truet ansatt.",
+                    "serious": True}],
+            channels=[{"channel": ChannelKind.PHONE, "person_name": "Lene Leder", "phone": "22 33 44 55",
                        "times": "Tirsdager 10–12"}],
             **ASSESSMENTS,
         )
-        services.decision_notice_not_possible(by=caseworker, decision_id=decision.pk, reason="Ukjent adresse.")
+        services.decision_notice_not_possible(by=caseworker, decision_id=decision.pk, kind="acute_danger",
+                                              reason="Truet med å komme tilbake i dag.")
         web.get(reverse("utestenging:detail", args=[decision.public_id]))
         web.get(reverse("utestenging:edit", args=[decision.public_id, "grunnlag"]))
         web.post(reverse("utestenging:mark_ready", args=[decision.public_id]), follow=True)

@@ -62,6 +62,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "utestenging:edit": only(DECISION_PREPARERS),
     "utestenging:notice": only(DECISION_PREPARERS),
     "utestenging:sign": only(LEADERS) | {SUPERUSER: 404},  # the guideline names the leader, not an admin
+    "utestenging:sign_preview": only(LEADERS) | {SUPERUSER: 404},  # what the leader is about to sign
     "utestenging:lift": only(LEADERS) | {SUPERUSER: 404},  # the guideline names the leader, not an admin
     "utestenging:drop": only(LEADERS) | {SUPERUSER: 404},  # the guideline names the leader, not an admin
     "utestenging:registration": only(DECISION_PREPARERS),

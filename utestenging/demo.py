@@ -12,20 +12,38 @@ from django.utils import timezone
 from hendelser.models import WarningForm
 from nav_sikkerhet.core.models import Citizen, Unit, User
 
-from . import services
-from .models import ChannelKind, Decision, Ground, Kind, NoticeMethod, RegistrationKind, Scope
+from . import rules, services
+from .models import (
+    ChannelKind,
+    Decision,
+    Ground,
+    Kind,
+    NoticeImpossibleReason,
+    NoticeMethod,
+    Scope,
+    WrittenDelivery,
+)
 
+# The texts the letter quotes are written to the citizen («du»), as the forms ask.
 ASSESSMENTS = {
-    "case_informed": "Hendelsene er beskrevet av to ansatte og vekter, og bruker har fått uttale seg.",
-    "risk_of_repetition": "Bruker har gjentatt truslene etter muntlig og skriftlig advarsel; fare for gjentakelse.",
+    "case_informed": "Hendelsene er beskrevet av to ansatte og vekter, og du har fått uttale deg.",
+    "risk_of_repetition": "Du har gjentatt truslene etter muntlig og skriftlig advarsel; det er fare for gjentakelse.",
     "clear_need": "Ansatte i mottaket opplever situasjonen som utrygg; det er et klart behov for tiltaket.",
-    "alternatives": "Muntlig og skriftlig advarsel og «to i samtale» er prøvd uten at atferden endret seg.",
-    "proportionality": "Truslene er alvorlige og gjentatte; 12 uker med alternativ kanal er forholdsmessig.",
-    "other_measures": "Sjekket: ingen andre aktive sikkerhetstiltak på bruker.",
-    "whole_situation": "Bruker mottar arbeidsavklaringspenger og har fast kontaktperson; rettighetene sikres.",
-    "other_units_views": "NAV-kontoret bruker tilhører er kontaktet og støtter restriksjonen.",
-    "duration_assessment": "Trusselbildet tilsier full periode på 12 uker.",
+    "alternatives": "Du har fått muntlig og skriftlig advarsel, og vi har prøvd «to i samtale» uten at det hjalp.",
+    "proportionality": "Truslene dine er alvorlige og gjentatte; 12 uker med en annen kontaktmåte er forholdsmessig.",
+    "other_measures": "Sjekket: ingen andre aktive sikkerhetstiltak.",
+    "whole_situation": "Du mottar arbeidsavklaringspenger og har fast kontaktperson; rettighetene dine sikres.",
+    "other_units_views": "NAV-kontoret du hører til er kontaktet og støtter restriksjonen.",
+    "duration_assessment": "Trusselbildet tilsier at du trenger en full periode på 12 uker for å vise at det er over.",
 }
+# The same reasons as a caseworker might first write them: about the citizen, not to them (the preview warns).
+THIRD_PERSON = {
+    "risk_of_repetition": "Bruker har ringt og kjeftet flere ganger; han kan komme til å gjøre det igjen.",
+    "duration_assessment": "Fire uker bør være nok til at bruker roer seg.",
+}
+# Direct numbers of the demo leaders: a letter names the contact person with one, never NAV's general number.
+DIRECT_PHONES = {"leder": "21 07 10 01", "stedfortreder": "21 07 10 02", "leder.kontaktsenter": "21 07 40 01",
+                 "leder.bergen": "55 21 12 01", "leder.grorud": "21 07 20 01"}
 
 
 @contextlib.contextmanager
@@ -41,9 +59,14 @@ def _clock(day: datetime.date):
         yield True
 
 
-def _prepared(*, by, citizen, unit, kind, start, weeks=12, scope=Scope.UNIT, channel="phone", notice="not_possible"):
-    """A case with a complete checklist, as a caseworker would leave it before the leader signs."""
+def _prepared(*, by, citizen, unit, kind, start, weeks=12, scope=Scope.UNIT, channel="phone", notice="not_possible",
+              contact=None, warned=True, **fields):
+    """A case with a complete checklist, as a caseworker would leave it before the leader signs.
+
+    ``contact`` is the named person of a phone channel (the responsible leader by default).
+    """
     decision = services.decision_create(by=by, citizen=citizen, unit=unit, kind=kind)
+    contact = contact or (by if by.phone else None) or _leader_of(unit)
     happened = min(start, timezone.localdate())
     grounds = [Ground.PHONE_THREATS] if kind == Kind.TFUS else [Ground.THREATS, Ground.HARASSMENT]
     assessments = (
@@ -52,8 +75,8 @@ def _prepared(*, by, citizen, unit, kind, start, weeks=12, scope=Scope.UNIT, cha
     channels = {
         "phone": {
             "channel": ChannelKind.PHONE,
-            "person_name": by.get_full_name(),
-            "phone": "55 55 33 33",
+            "person_name": contact.get_full_name(),
+            "phone": contact.phone,
             "times": "Tirsdager kl. 10–12",
         },
         "written": {"channel": ChannelKind.WRITTEN, "address": f"{unit.name}, Postboks 4, 0130 Oslo"},
@@ -69,11 +92,12 @@ def _prepared(*, by, citizen, unit, kind, start, weeks=12, scope=Scope.UNIT, cha
         facts=[
             {
                 "occurred_on": happened - datetime.timedelta(days=9),
-                "description": "Bruker truet saksbehandler i mottaket: «Jeg vet hvor du bor.»",
+                "description": "Du truet saksbehandleren i mottaket: «Jeg vet hvor du bor.»",
+                "serious": True,
             },
             {
                 "occurred_on": happened - datetime.timedelta(days=30),
-                "description": "Bruker slo i skranken og kalte ansatte nedsettende ting.",
+                "description": "Du slo i skranken og kalte ansatte nedsettende ting.",
             },
         ],
         new_warnings=[
@@ -82,29 +106,44 @@ def _prepared(*, by, citizen, unit, kind, start, weeks=12, scope=Scope.UNIT, cha
                 "form": WarningForm.WRITTEN,
                 "note": "Skriftlig advarsel om at gjentakelse kan føre til utestenging.",
             }
-        ],
+        ] if warned else [],
         channels=[channels],
-        **assessments,
+        **{**assessments, **fields},
     )
     if notice == "not_possible":
         services.decision_notice_not_possible(
             by=by,
             decision_id=decision.pk,
-            reason="Bruker har ingen kjent adresse; varsel kunne ikke gis.",
+            kind=NoticeImpossibleReason.ACUTE_DANGER,
+            reason="Du truet med å komme tilbake samme dag; ansatte måtte beskyttes straks.",
         )
     return decision
 
 
-def _signed(*, by, start, **kwargs):
+def _leader_of(unit):
+    return User.objects.filter(role_assignments__unit=unit, role_assignments__role="enhetsleder").first()
+
+
+def _signed(*, by, start, signer=None, **kwargs):
+    """Prepared and signed the day it starts, the citizen told orally first and the letter sent by post."""
     decision = _prepared(by=by, start=start, **kwargs)
     services.decision_mark_ready(by=by, decision_id=decision.pk)
     return services.decision_sign(
-        by=by, decision_id=decision.pk, written_delivery="post", told_orally_on=start, other_measures_acknowledged=True
+        by=signer or by, decision_id=decision.pk, written_delivery=WrittenDelivery.POST,
+        told_orally_on=min(start, timezone.localdate() + datetime.timedelta(days=1)), other_measures_acknowledged=True,
     )
+
+
+def _register_all(decision, by, day, reference):
+    """Every registration the unit is asked for (§7): the municipal system only at a NAV office."""
+    for kind in rules.required_registrations(decision.unit):
+        services.registration_record(by=by, decision_id=decision.pk, kind=kind, done_on=day, reference=reference)
 
 
 def load() -> int:
     """Create the demo decisions once, and the cases due for a reminder; returns how many were made."""
+    for username, phone in DIRECT_PHONES.items():
+        User.objects.filter(username=username, phone="").update(phone=phone)
     made = 0 if Decision.objects.exists() else _load_lifecycle()
     return made + _load_due_for_reminders()
 
@@ -126,9 +165,7 @@ def _load_lifecycle() -> int:
         active = _signed(
             by=leader, citizen=people[0], unit=office, kind=Kind.FYUS, start=today - days(20), scope=Scope.MUNICIPALITY
         )
-        services.registration_record(
-            by=leader, decision_id=active.pk, kind=RegistrationKind.GOSYS, done_on=today - days(20)
-        )
+        services.registration_record(by=leader, decision_id=active.pk, kind="gosys", done_on=today - days(20))
     with _clock(today - days(70)):
         phone = _signed(
             by=contact_leader,
@@ -139,12 +176,12 @@ def _load_lifecycle() -> int:
             scope=Scope.RESULT_AREA,
             channel="written",
         )
-        for kind in RegistrationKind:
-            services.registration_record(
-                by=contact_leader, decision_id=phone.pk, kind=kind, done_on=today - days(70), reference="2026/1234"
-            )
+        # A contact centre is state-only: no municipal deviation system is asked for (§7).
+        _register_all(phone, contact_leader, today - days(70), "2026/1234")
     with _clock(today - days(100)):
-        expired = _signed(by=leader, citizen=people[2], unit=office, kind=Kind.FYUS, start=today - days(100), weeks=12)
+        # The citizen has a representative: the decision letter is copied to them.
+        expired = _signed(by=leader, citizen=people[2], unit=office, kind=Kind.FYUS, start=today - days(100), weeks=12,
+                          representative_name="Advokat Hansen", representative_address="Storgata 1\n0155 Oslo")
     with _clock(today - days(10)):
         services.decision_refresh_status(decision_id=expired.pk)
         services.complaint_register(
@@ -153,6 +190,8 @@ def _load_lifecycle() -> int:
             received_on=today - days(10),
             from_whom="Advokat Hansen (fullmektig)",
             summary="Mener utestengingen var urimelig lang.",
+            representative_name="Advokat Hansen",
+            representative_address="Storgata 1\n0155 Oslo",
         )
     with _clock(today - days(40)):
         lifted = _signed(by=leader, citizen=people[3], unit=office, kind=Kind.FYUS, start=today - days(40), weeks=8)
@@ -166,27 +205,87 @@ def _load_lifecycle() -> int:
     with _clock(today - days(30)):
         _signed(by=bergen_leader, citizen=people[4], unit=bergen, kind=Kind.FTUS, start=today - days(30))
 
-    _signed(by=leader, citizen=people[5], unit=office, kind=Kind.FYUS, start=today + days(3), weeks=6)
-    ready = _prepared(by=caseworker, citizen=people[6], unit=office, kind=Kind.FTUS, start=today + days(1))
+    # Signed by the acting head of unit: the letter and the timeline say so.
+    _signed(by=leader, signer=User.objects.get(username="stedfortreder"), citizen=people[5], unit=office,
+            kind=Kind.FYUS, start=today + days(3), weeks=6)
+    # Ready, starting today, notice not possible because the citizen cannot be reached: signing with the letter
+    # by post alone is refused (they would not know in time, and the post may not reach them).
+    ready = _prepared(by=caseworker, citizen=people[6], unit=office, kind=Kind.FTUS, start=today, notice="")
+    services.decision_notice_not_possible(
+        by=caseworker, decision_id=ready.pk, kind=NoticeImpossibleReason.UNREACHABLE,
+        reason="Du har ingen kjent adresse og svarer ikke på telefon.",
+    )
     services.decision_update(by=caseworker, decision_id=ready.pk, responsible_leader=leader)
     services.decision_mark_ready(by=caseworker, decision_id=ready.pk)
-    noticed = _prepared(
-        by=caseworker, citizen=people[7], unit=office, kind=Kind.FYUS, start=today + days(14), notice="send"
-    )
-    services.decision_send_notice(
-        by=caseworker,
-        decision_id=noticed.pk,
-        sent_on=today - days(2),
-        method=NoticeMethod.LETTER,
-        deadline=today + days(12),
-    )
+    _statement_case(caseworker, leader, people[11], office, today)
+    with _clock(today - days(2)):
+        noticed = _prepared(
+            by=caseworker, citizen=people[7], unit=office, kind=Kind.FYUS, start=today + days(14), notice="send"
+        )
+        services.decision_send_notice(
+            by=caseworker,
+            decision_id=noticed.pk,
+            sent_on=today - days(2),
+            method=NoticeMethod.LETTER,
+            deadline=today + days(12),
+        )
     services.decision_create(by=caseworker, citizen=people[8], unit=office, kind=Kind.FYUS)
     dropped = _prepared(by=caseworker, citizen=people[9], unit=office, kind=Kind.FYUS, start=today + days(7))
     services.decision_drop(
         by=leader, decision_id=dropped.pk, reason="Bruker har beklaget; muntlig advarsel vurderes som tilstrekkelig."
     )
     services.decision_start_extension(by=contact_leader, decision_id=phone.pk)
+    _refused_cases(caseworker, leader, people, office, contact_centre, today)
     return Decision.objects.count()
+
+
+def _statement_case(caseworker, leader, citizen, office, today):
+    """Ready for the leader: the citizen answered the notice, and NAV weighed what they said (§3–4)."""
+    days = datetime.timedelta
+    with _clock(today - days(10)):
+        decision = _prepared(by=caseworker, citizen=citizen, unit=office, kind=Kind.FYUS, start=today + days(2),
+                             notice="send", weeks=8)
+        services.decision_send_notice(by=caseworker, decision_id=decision.pk, sent_on=today - days(10),
+                                      method=NoticeMethod.LETTER, deadline=today - days(3))
+    with _clock(today - days(5)):
+        services.decision_record_statement(
+            by=caseworker, decision_id=decision.pk, received=True, received_on=today - days(5),
+            statement="Jeg var sint fordi utbetalingen var forsinket. Jeg mente ikke å true noen.",
+        )
+    services.decision_update(
+        by=caseworker, decision_id=decision.pk, responsible_leader=leader,
+        statement_assessment=(
+            "Du forklarer at du var sint over en forsinket utbetaling. Vi forstår at det var vanskelig, men "
+            "truslene gikk ut over ansatte som ikke kunne gjøre noe med det. Vi har derfor kortet ned perioden "
+            "til 8 uker, men tiltaket er fortsatt nødvendig."
+        ),
+    )
+    services.decision_mark_ready(by=caseworker, decision_id=decision.pk)
+
+
+def _refused_cases(caseworker, leader, people, office, contact_centre, today):
+    """Drafts whose checklist shows the new rules refusing, for a demo of each."""
+    days = datetime.timedelta
+    # Repeated milder incidents, none serious on its own, no warning before the last one; reasons written about
+    # the citizen instead of to them. The statement is not yet weighed either.
+    mild = _prepared(by=caseworker, citizen=people[10], unit=office, kind=Kind.TFUS, start=today + days(5),
+                     weeks=4, notice="send", warned=False, **THIRD_PERSON)
+    services.decision_update(
+        by=caseworker, decision_id=mild.pk,
+        facts=[
+            {"occurred_on": today - days(12), "description": "Bruker ringte og kjeftet på veilederen."},
+            {"occurred_on": today - days(4), "description": "Bruker ringte igjen og var nedsettende."},
+        ],
+        grounds=[Ground.PHONE_HARASSMENT],
+    )
+    # A phone channel through the contact centre, where the citizen's phone restriction applies: shut. The
+    # contact person named for the letter has no direct number.
+    shut = _prepared(by=caseworker, citizen=people[1], unit=office, kind=Kind.FYUS, start=today + days(1), weeks=4)
+    services.decision_update(
+        by=caseworker, decision_id=shut.pk, contact_person=caseworker,
+        channels=[{"channel": ChannelKind.PHONE, "person_name": "Kari Kontaktsenter", "phone": "21 07 40 05",
+                   "times": "Hverdager 9–11", "unit": contact_centre}],
+    )
 
 
 def _load_due_for_reminders() -> int:
@@ -213,10 +312,7 @@ def _load_due_for_reminders() -> int:
             if not clock_ok:
                 return 0
             decision = _signed(by=leader, citizen=citizen, unit=office, kind=Kind.FYUS, start=start)
-            for kind in RegistrationKind:
-                services.registration_record(
-                    by=leader, decision_id=decision.pk, kind=kind, done_on=start, reference="2026/2001"
-                )
+            _register_all(decision, leader, start, "2026/2001")
         ending.append(decision)
     # A service complaint received 14 days ago and not yet answered.
     with _clock(today - days(14)):
@@ -243,7 +339,5 @@ def _load_due_for_reminders() -> int:
     # Signed three days ago; only the Gosys flag registered since.
     with _clock(today - days(3)):
         fresh = _signed(by=leader, citizen=people[4], unit=office, kind=Kind.TFUS, start=today - days(3), weeks=8)
-        services.registration_record(
-            by=leader, decision_id=fresh.pk, kind=RegistrationKind.GOSYS, done_on=today - days(3)
-        )
+        services.registration_record(by=leader, decision_id=fresh.pk, kind="gosys", done_on=today - days(3))
     return Decision.objects.count() - before

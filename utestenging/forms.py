@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hendelser.models import WarningForm as WarningKind
 from nav_sikkerhet.core.forms import PersonidentField
-from nav_sikkerhet.core.models import Language
+from nav_sikkerhet.core.models import Language, Unit
 
 from .guidance import GUIDANCE
 from .models import (
@@ -16,15 +16,19 @@ from .models import (
     Fact,
     Ground,
     Kind,
+    NoticeImpossibleReason,
     NoticeMethod,
     RegistrationKind,
     Scope,
+    StatementStatus,
     Status,
     WrittenDelivery,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 4})
+# The letter quotes facts and reasons to the citizen as they are written.
+TO_CITIZEN = _("Written to the citizen, as the letter quotes it: use «du» («Du slo i skranken …»).")
 
 
 def _confirm_existing_field():
@@ -105,9 +109,10 @@ class OverviewFilterForm(forms.Form):
 class FactForm(forms.ModelForm):
     class Meta:
         model = Fact
-        fields = ["occurred_on", "description", "incident"]
+        fields = ["occurred_on", "description", "serious", "incident"]
         widgets = {"occurred_on": DATE, "description": forms.Textarea(attrs={"rows": 2}),
                    "incident": forms.HiddenInput}
+        help_texts = {"description": TO_CITIZEN}
 
     def __init__(self, *args, incidents, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,8 +150,13 @@ class WarningForm(forms.Form):
 class ChannelForm(forms.ModelForm):
     class Meta:
         model = AlternativeChannel
-        fields = ["channel", "person_name", "phone", "times", "address", "place", "note"]
+        fields = ["channel", "person_name", "phone", "times", "address", "place", "unit", "note"]
         widgets = {"address": forms.Textarea(attrs={"rows": 2}), "note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"phone": _("The person's direct number: NAV's general number is not accepted.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("number")
 
 
 FactFormSet = forms.formset_factory(FactForm, extra=1, can_delete=True)
@@ -171,9 +181,15 @@ class GroundsForm(forms.ModelForm):
 
     class Meta:
         model = Decision
-        fields = ["kind", "grounds"]
-        widgets = {"kind": forms.RadioSelect}
-        help_texts = {"kind": GUIDANCE["kind"]}
+        fields = ["kind", "grounds", "no_warning_reason"]
+        widgets = {"kind": forms.RadioSelect, "no_warning_reason": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "kind": GUIDANCE["kind"],
+            "no_warning_reason": _(
+                "Only when no incident is serious enough on its own and the citizen was not warned (preferably in "
+                "writing) before the last one (§3)."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,9 +199,9 @@ class GroundsForm(forms.ModelForm):
 class AssessmentForm(forms.ModelForm):
     class Meta:
         model = Decision
-        fields = list(ASSESSMENT_FIELDS)
+        fields = [*ASSESSMENT_FIELDS, "statement_assessment"]
         widgets = dict.fromkeys(fields, TEXT)
-        help_texts = {name: GUIDANCE[name] for name in fields}
+        help_texts = {name: GUIDANCE[name] for name in ASSESSMENT_FIELDS}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,13 +209,20 @@ class AssessmentForm(forms.ModelForm):
             del self.fields["other_units_views"]
         if not self.instance.extends_id:
             del self.fields["extension_assessment"]
+        # Asked once the citizen has answered the notice: the letter says how what they said was weighed (§3–4).
+        if self.instance.statement_status != StatementStatus.RECEIVED:
+            del self.fields["statement_assessment"]
+        for name in ("risk_of_repetition", "clear_need", "alternatives", "proportionality", "extension_assessment",
+                     "statement_assessment"):
+            if name in self.fields:
+                self.fields[name].help_text = f"{self.fields[name].help_text} {TO_CITIZEN}".strip()
 
 
 class ScopeForm(forms.ModelForm):
     class Meta:
         model = Decision
-        fields = ["scope", "responsible_leader", "contact_person"]
-        widgets = {"scope": forms.RadioSelect}
+        fields = ["scope", "responsible_leader", "contact_person", "representative_name", "representative_address"]
+        widgets = {"scope": forms.RadioSelect, "representative_address": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"scope": GUIDANCE["scope"]}
 
     def __init__(self, *args, leaders, staff, **kwargs):
@@ -214,16 +237,24 @@ class PeriodForm(forms.ModelForm):
         model = Decision
         fields = ["valid_from", "valid_to", "duration_assessment", "letter_language"]
         widgets = {"valid_from": DATE, "valid_to": DATE, "duration_assessment": TEXT}
-        help_texts = {"valid_to": GUIDANCE["period"]}
+        help_texts = {"valid_to": GUIDANCE["period"], "duration_assessment": TO_CITIZEN}
 
 
 class NoticeSentForm(forms.Form):
     sent_on = forms.DateField(label=_("Sent on"), widget=DATE, initial=timezone.localdate)
     method = forms.ChoiceField(label=_("How"), choices=NoticeMethod.choices)
-    deadline = forms.DateField(label=_("Deadline for the citizen's statement"), widget=DATE)
+    deadline = forms.DateField(
+        label=_("Deadline for the citizen's statement"), widget=DATE, help_text=_("At least 7 days after sending.")
+    )
+    short_deadline_reason = forms.CharField(
+        label=_("Why a shorter deadline is needed (if so)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class NoticeNotPossibleForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Reason"), choices=[("", "---------"), *NoticeImpossibleReason.choices],
+    )
     reason = forms.CharField(label=_("Why advance notice is not possible"), widget=TEXT)
 
 
@@ -243,7 +274,19 @@ class SignForm(forms.Form):
     written_delivery = forms.ChoiceField(
         label=_("How the citizen gets the written decision"), choices=[("", "---------"), *WrittenDelivery.choices]
     )
-    told_orally_on = forms.DateField(label=_("Told orally on (if so)"), widget=DATE, required=False)
+    written_delivered_on = forms.DateField(
+        label=_("The written decision is sent or handed over on"), widget=DATE, initial=timezone.localdate,
+        required=False, help_text=_("Today if left empty."),
+    )
+    told_orally_on = forms.DateField(
+        label=_("Told orally or in person first, on (if so)"), widget=DATE, required=False,
+        help_text=_("A decision sent only by post cannot apply from the day it is sent (§6)."),
+    )
+    written_delivery_note = forms.CharField(
+        label=_("How the written decision will reach the citizen"), widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Needed when advance notice was not possible because the citizen cannot be reached."),
+    )
     other_measures_acknowledged = forms.BooleanField(
         label=_("I have looked at the citizen's other security measures listed above"),
         required=False,
@@ -271,6 +314,13 @@ class ComplaintForm(forms.Form):
     received_on = forms.DateField(label=_("Received on"), widget=DATE, initial=timezone.localdate)
     from_whom = forms.CharField(label=_("From whom"), max_length=200)
     summary = forms.CharField(label=_("What the complaint is about"), widget=TEXT)
+    representative_name = forms.CharField(
+        label=_("Representative (fullmektig) who complained"), max_length=200, required=False,
+        help_text=_("The answer is addressed to the representative, with a copy to the citizen."),
+    )
+    representative_address = forms.CharField(
+        label=_("Representative's postal address"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class ComplaintAnswerForm(forms.Form):

@@ -9,20 +9,35 @@ their SHA-256, and never again. The letter's language is the one chosen for the 
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hendelser import selectors as incident_selectors
 from hendelser.models import WarningForm
 from nav_sikkerhet.core.identity import IdentKind
-from nav_sikkerhet.core.models import UnitType
+from nav_sikkerhet.core.models import Role, RoleAssignment, UnitType
 from nav_sikkerhet.core.pdf import FONT_FILES, PDF_VARIANT, FontsOnly, font_urls, html_to_pdfa  # noqa: F401
 
-from .models import ChannelKind, Decision, Kind, Letter, LetterKind, NoticeStatus, StatementStatus
+from . import rules
+from .models import (
+    NAV_GENERAL_PHONE,
+    AlternativeChannel,
+    ChannelKind,
+    Decision,
+    Kind,
+    Letter,
+    LetterKind,
+    NoticeStatus,
+    SignedAs,
+    StatementStatus,
+)
 
-# NAV's general phone number, used where the letter needs a number and the staff member has none.
-NAV_PHONE = "55 55 33 33"
+# NAV's general phone number, in the footer only: never given as a staff member's number.
+NAV_PHONE = NAV_GENERAL_PHONE
 DATE_FORMAT = "%d.%m.%Y"
 # A Norwegian postal address needs no country line.
 DOMESTIC = {"", "norge", "noreg", "norway", "no"}
@@ -55,7 +70,10 @@ def letter_for_rendering(letter_id: int, *, lock: bool = False) -> Letter:
             "complaint__answered_by",
             "created_by",
         )
-        .prefetch_related("decision__facts", "decision__channels", "decision__covered_units")
+        .prefetch_related(
+            "decision__facts", "decision__covered_units",
+            Prefetch("decision__channels", queryset=AlternativeChannel.objects.select_related("unit")),
+        )
         .get(pk=letter_id)
     )
 
@@ -67,8 +85,9 @@ def _date(day: datetime.date | None) -> str:
 def letter_date(letter: Letter) -> datetime.date:
     """The date the letter carries: when the notice was sent, the decision signed, the complaint answered."""
     decision = letter.decision
-    if letter.kind == LetterKind.NOTICE and decision.notice_sent_on:
-        return decision.notice_sent_on
+    if letter.kind == LetterKind.NOTICE:
+        # The day the system produced it: a notice is never dated before it existed (§4).
+        return timezone.localdate(letter.created_at)
     if letter.kind in (LetterKind.DECISION, LetterKind.EXTENSION) and decision.signed_at:
         return timezone.localdate(decision.signed_at)
     if letter.kind == LetterKind.COMPLAINT_ANSWER and letter.complaint.answered_on:
@@ -89,14 +108,42 @@ class Person:
         return f"{self.name}, {self.title}" if self.title else self.name
 
 
-def _person(user, fallback_title: str = "") -> Person | None:
+def _capacity(signed_as: str) -> str:
+    if signed_as == SignedAs.ACTING:
+        return pgettext("capacity", "acting head of unit")
+    return pgettext("capacity", "head of unit")
+
+
+# A staff member's title in the letter's language comes from their role in the unit, not the free-text profile.
+ROLE_ORDER = [Role.ENHETSLEDER, Role.STEDFORTREDER, Role.SAKSBEHANDLER, Role.KONTAKTSENTER, Role.MOTTAK, Role.HMS]
+
+
+def _roles_in(unit, users) -> dict[int, set[str]]:
+    """Each staff member's roles in the unit, in one query."""
+    roles: dict[int, set[str]] = {}
+    for user_id, role in RoleAssignment.objects.filter(unit=unit, user__in=[u for u in users if u]).values_list(
+        "user_id", "role"
+    ):
+        roles.setdefault(user_id, set()).add(role)
+    return roles
+
+
+def _role_title(user, roles_by_user: dict[int, set[str]]) -> str:
+    roles = roles_by_user.get(getattr(user, "pk", None), set())
+    role = next((r for r in ROLE_ORDER if r in roles), None)
+    if role == Role.ENHETSLEDER:
+        return capfirst(_capacity(SignedAs.HEAD))
+    if role == Role.STEDFORTREDER:
+        return capfirst(_capacity(SignedAs.ACTING))
+    return str(Role(role).label) if role else ""
+
+
+def _person(user, title: str) -> Person | None:
+    """A staff member as the letter names them; only their own direct number, never NAV's general number."""
     if user is None:
         return None
-    return Person(
-        name=user.get_full_name() or user.username,
-        title=user.title or fallback_title,
-        phone=user.phone or NAV_PHONE,
-    )
+    phone = user.phone if rules.has_direct_phone(user) else ""
+    return Person(name=user.get_full_name() or user.username, title=title, phone=phone)
 
 
 def _channel_lines(channel) -> list[tuple[str, str]]:
@@ -107,6 +154,7 @@ def _channel_lines(channel) -> list[tuple[str, str]]:
         (_("When"), channel.times),
         (_("Address"), channel.address),
         (_("Meeting place"), channel.place),
+        (_("NAV unit"), channel.unit.name if channel.unit_id else ""),
         (_("Other details"), channel.note),
     ]
     return [(label, value) for label, value in details if value and value.strip()]
@@ -143,12 +191,17 @@ def context(letter: Letter) -> dict:
     decision: Decision = letter.decision
     citizen, unit = decision.citizen, decision.unit
     kind = Kind(decision.kind)
-    signer = _person(decision.signed_by, _("Head of unit"))
-    contact = _person(decision.effective_contact or decision.signed_by or letter.created_by)
+    signer = _person(decision.signed_by, capfirst(_capacity(decision.signed_as)))
+    contact_user = decision.effective_contact or decision.signed_by or letter.created_by
+    answered_by = letter.complaint.answered_by if letter.complaint else None
+    roles = _roles_in(unit, [contact_user, letter.created_by, answered_by])
+    contact = _person(contact_user, _role_title(contact_user, roles))
     covered = list(decision.covered_units.all()) or [unit]
     ident = citizen.personident
     complaint = letter.complaint
     extends = decision.extends
+    to_representative = bool(complaint and complaint.representative_name)
+    addressee_lines = complaint.representative_address.splitlines() if to_representative else []
     return {
         "letter": letter,
         "decision": decision,
@@ -163,10 +216,14 @@ def context(letter: Letter) -> dict:
         "municipality": unit.municipality_name,
         "shared_leadership_possible": unit.unit_type == UnitType.NAV_KONTOR,
         "nav_phone": NAV_PHONE,
-        "citizen_name": citizen.name,
-        "address_lines": [line for line in citizen.address.splitlines() if line.strip()],
-        "postal_line": f"{citizen.postal_code} {citizen.postal_city}".strip(),
-        "country": "" if citizen.country.strip().lower() in DOMESTIC else citizen.country,
+        # A complaint from a representative is answered to them (the address block), with a copy to the citizen.
+        "citizen_name": complaint.representative_name if to_representative else citizen.name,
+        "address_lines": [line for line in (addressee_lines or citizen.address.splitlines()) if line.strip()],
+        "postal_line": "" if to_representative else f"{citizen.postal_code} {citizen.postal_city}".strip(),
+        "country": "" if to_representative or citizen.country.strip().lower() in DOMESTIC else citizen.country,
+        "to_representative": to_representative,
+        "about_citizen": citizen.name,
+        "copy_to": _copy_to(letter, decision, citizen, to_representative),
         "ident_label": _("D number") if citizen.ident_kind == IdentKind.DNR else _("National identity number"),
         "ident": f"{ident[:6]} {ident[6:]}",
         "physical": kind.physical,
@@ -200,23 +257,65 @@ def context(letter: Letter) -> dict:
         "statement_received": decision.statement_status == StatementStatus.RECEIVED,
         "statement_received_on": _date(decision.statement_received_on),
         "statement_missing": decision.statement_status == StatementStatus.NONE_RECEIVED,
+        "statement": decision.statement,
+        "statement_assessment": decision.statement_assessment,
         "signer": signer,
         "contact": contact,
-        "sender": _person(letter.created_by, _("Head of unit") if letter.kind == LetterKind.LIFTING else ""),
+        "sender": _person(letter.created_by, _role_title(letter.created_by, roles)),
         "lifted_on": _date(decision.lifted_on),
         "lift_reason": decision.lift_reason,
         "complaint_from": complaint.from_whom if complaint else "",
         "complaint_received_on": _date(complaint.received_on) if complaint else "",
         "complaint_summary": complaint.summary if complaint else "",
         "answer": complaint.answer_summary if complaint else "",
-        "answered_by": _person(complaint.answered_by, _("Head of unit")) if complaint else None,
+        "answered_by": _person(complaint.answered_by, _role_title(complaint.answered_by, roles)) if complaint else None,
     }
 
 
-def render_html(letter: Letter) -> str:
-    """The letter as HTML, in the letter's language."""
+def _copy_to(letter: Letter, decision: Decision, citizen, to_representative: bool) -> list[str]:
+    """Who gets a copy: the citizen of an answer sent to their representative; the decision's representative."""
+    if to_representative:
+        return [citizen.name]
+    if letter.kind in (LetterKind.DECISION, LetterKind.EXTENSION) and decision.representative_name:
+        address = ", ".join(line.strip() for line in decision.representative_address.splitlines() if line.strip())
+        role = _("representative")
+        return [f"{decision.representative_name} ({role}), {address}"]
+    return []
+
+
+def render_html(letter: Letter, *, draft: bool = False) -> str:
+    """The letter as HTML, in the letter's language; a draft is marked as such and says what is not yet right."""
     with translation.override(letter.language):
-        return render_to_string(TEMPLATES[LetterKind(letter.kind)], context(letter))
+        values = context(letter)
+        if draft:
+            values["draft"] = True
+            # Not signed yet: the letter names the leader looking at it, in the capacity they would sign in.
+            values["signer"] = values["signer"] or _person(
+                letter.created_by, _role_title(letter.created_by, _roles_in(letter.decision.unit, [letter.created_by]))
+            )
+            draft_mark = _("DRAFT")
+            values["title"] = f"{draft_mark} – {values['title']}"
+            values["not_to_citizen"] = [
+                str(label) for label in rules.texts_not_to_citizen(quoted_texts(letter.decision))
+            ]
+        return render_to_string(TEMPLATES[LetterKind(letter.kind)], values)
+
+
+def quoted_texts(decision: Decision) -> list[tuple[str, str]]:
+    """The texts the decision letter quotes to the citizen, with their labels: facts and reasons."""
+    fact = _("Fact")
+    texts = [(f"{fact} {f.occurred_on:%d.%m.%Y}", f.description) for f in decision.facts.all()]
+    for name in ("risk_of_repetition", "clear_need", "alternatives", "proportionality", "duration_assessment",
+                 "extension_assessment", "statement_assessment"):
+        texts.append((str(Decision._meta.get_field(name).verbose_name), getattr(decision, name)))
+    return texts
+
+
+def draft_letter(decision: Decision, by) -> Letter:
+    """The decision letter the leader is about to sign, unsaved: previewed, never archived."""
+    kind = LetterKind.EXTENSION if decision.extends_id else LetterKind.DECISION
+    return Letter(decision=decision, kind=kind, language=decision.letter_language, created_by=by,
+                  created_at=timezone.now())
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -15,6 +15,20 @@ from simple_history.models import HistoricalRecords
 
 from nav_sikkerhet.core.models import Citizen, Language, Unit
 
+# NAV's general phone number (answered by NAV Kontaktsenter): never a contact person's direct number.
+NAV_GENERAL_PHONE = "55 55 33 33"
+
+
+def is_general_nav_number(phone: str) -> bool:
+    """Whether a phone number is NAV's general number, however it is spaced or prefixed (+47)."""
+    digits = "".join(c for c in phone if c.isdigit())
+    if digits.startswith("0047"):
+        digits = digits[4:]
+    elif digits.startswith("47") and len(digits) == 10:
+        digits = digits[2:]
+    return digits == NAV_GENERAL_PHONE.replace(" ", "")
+
+
 # 12 weeks counted inclusive: the last day may be at most 83 days after the first (§5, §9.3).
 MAX_PERIOD_DAYS = 84
 
@@ -86,6 +100,26 @@ class NoticeMethod(models.TextChoices):
     IN_PERSON = "in_person", _("Handed over in person")
     PHONE = "phone", _("By phone, confirmed in writing")
     DIGITAL = "digital", _("Digital mailbox")
+
+
+class NoticeImpossibleReason(models.TextChoices):
+    """Why advance notice could not be given (§4: "så sant det er mulig"); a written explanation goes with it."""
+
+    ACUTE_DANGER = "acute_danger", _("Acute danger to staff")
+    UNREACHABLE = "unreachable", _("The citizen cannot be reached")
+    OTHER = "other", _("Other reason")
+
+
+# The citizen's deadline to give their view is at least this many days after the notice was sent, unless the
+# leader records why a shorter one is needed (§4).
+MIN_NOTICE_DAYS = 7
+
+
+class SignedAs(models.TextChoices):
+    """In which capacity the decision was signed (§4, §9.2): the head of unit or their stand-in."""
+
+    HEAD = "head", _("Head of unit")
+    ACTING = "acting", _("Acting head of unit")
 
 
 class StatementStatus(models.TextChoices):
@@ -173,12 +207,24 @@ class Decision(models.Model):
         _("how the notice was given"), max_length=20, choices=NoticeMethod.choices, blank=True
     )
     notice_deadline = models.DateField(_("deadline for the citizen's statement"), null=True, blank=True)
+    notice_not_possible_kind = models.CharField(
+        _("reason advance notice was not possible"), max_length=20, choices=NoticeImpossibleReason.choices,
+        blank=True,
+    )
     notice_not_possible_reason = models.TextField(_("why advance notice was not possible"), blank=True)
+    # The day the system produced the notice letter: the letter carries it, and "sent on" is not earlier.
+    notice_produced_on = models.DateField(_("notice letter produced on"), null=True, blank=True)
+    notice_short_deadline_reason = models.TextField(_("why the citizen's deadline is shorter than 7 days"),
+                                                    blank=True)
     statement_status = models.CharField(
         _("citizen's statement"), max_length=20, choices=StatementStatus.choices, blank=True
     )
     statement = models.TextField(_("the citizen's statement"), blank=True)
     statement_received_on = models.DateField(_("statement received on"), null=True, blank=True)
+    statement_assessment = models.TextField(_("NAV's assessment of the citizen's statement"), blank=True)
+    no_warning_reason = models.TextField(_("why no warning was given before the decision"), blank=True)
+    representative_name = models.CharField(_("representative (fullmektig)"), max_length=200, blank=True)
+    representative_address = models.TextField(_("representative's postal address"), blank=True)
 
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
@@ -190,10 +236,13 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("signed by")
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    signed_as = models.CharField(_("signed as"), max_length=10, choices=SignedAs.choices, blank=True)
     told_orally_on = models.DateField(_("citizen told orally on"), null=True, blank=True)
     written_delivery = models.CharField(
         _("written decision delivered"), max_length=20, choices=WrittenDelivery.choices, blank=True
     )
+    written_delivered_on = models.DateField(_("written decision sent or handed over on"), null=True, blank=True)
+    written_delivery_note = models.TextField(_("how the written decision will reach the citizen"), blank=True)
 
     lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
     lift_reason = models.TextField(_("reason for lifting"), blank=True)
@@ -289,8 +338,23 @@ class Decision(models.Model):
             errors["grounds"] = _("Choose only grounds that fit the kind of measure.")
         if self.notice_deadline and self.notice_sent_on and self.notice_deadline < self.notice_sent_on:
             errors["notice_deadline"] = _("The deadline cannot be before the notice was sent.")
+        elif (
+            self.notice_deadline and self.notice_sent_on
+            and (self.notice_deadline - self.notice_sent_on).days < MIN_NOTICE_DAYS
+            and not self.notice_short_deadline_reason.strip()
+        ):
+            errors["notice_deadline"] = _(
+                "Give the citizen at least 7 days (until %(date)s), or explain why a shorter deadline is needed."
+            ) % {"date": (self.notice_sent_on + datetime.timedelta(days=MIN_NOTICE_DAYS)).strftime("%d.%m.%Y")}
+        if self.notice_sent_on and self.notice_produced_on and self.notice_sent_on < self.notice_produced_on:
+            errors["notice_sent_on"] = _(
+                "The notice cannot have been sent before the letter was produced (%(date)s)."
+            ) % {"date": self.notice_produced_on.strftime("%d.%m.%Y")}
         if self.statement_received_on and self.statement_received_on > timezone.localdate():
             errors["statement_received_on"] = _("The date cannot be in the future.")
+        if bool(self.representative_name.strip()) != bool(self.representative_address.strip()):
+            field = "representative_address" if self.representative_name.strip() else "representative_name"
+            errors[field] = _("A representative needs both a name and a postal address for the copy of the letter.")
         if (
             self.lifted_on
             and self.valid_from
@@ -307,6 +371,10 @@ class Fact(models.Model):
     decision = models.ForeignKey(Decision, models.CASCADE, related_name="facts")
     occurred_on = models.DateField(_("date"))
     description = models.TextField(_("what happened"))
+    serious = models.BooleanField(
+        _("serious enough on its own"), default=False,
+        help_text=_("A single serious incident can ground a decision; repeated milder ones need an earlier warning."),
+    )
     # The registered incident the fact was taken from, if any: the decision page links it.
     incident = models.ForeignKey(
         "hendelser.Incident", models.PROTECT, null=True, blank=True, related_name="decision_facts",
@@ -345,6 +413,11 @@ class AlternativeChannel(models.Model):
     address = models.TextField(_("address"), blank=True)
     place = models.CharField(_("meeting place"), max_length=200, blank=True)
     note = models.TextField(_("other details"), blank=True)
+    # The NAV unit the channel runs through: the named person's unit, or the unit where a meeting is held.
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("at NAV unit"),
+        help_text=_("The named person's unit, or where the meeting is held. Leave empty for a place outside NAV."),
+    )
     history = HistoricalRecords()
 
     # Which details each channel must state, so the letter gives the citizen something concrete.
@@ -370,6 +443,11 @@ class AlternativeChannel(models.Model):
             for name in required
             if not str(getattr(self, name)).strip()
         }
+        if self.phone and is_general_nav_number(self.phone):
+            # The general number reaches the contact centre and every office's switchboard: not a direct line.
+            errors["phone"] = _(
+                "NAV's general number is not a contact person's number: give the person's direct number."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -419,6 +497,9 @@ class ServiceComplaint(models.Model):
         _("from whom"), max_length=200, help_text=_("The citizen, or their representative's name.")
     )
     summary = models.TextField(_("what the complaint is about"))
+    # Filled when a representative (fullmektig) complained: the answer goes to them, with a copy to the citizen.
+    representative_name = models.CharField(_("representative (fullmektig)"), max_length=200, blank=True)
+    representative_address = models.TextField(_("representative's postal address"), blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     answer_summary = models.TextField(_("the written answer"), blank=True)
     answered_by = models.ForeignKey(
@@ -454,6 +535,9 @@ class ServiceComplaint(models.Model):
                 errors["answered_on"] = _("The answer cannot be dated before the complaint was received.")
             if not self.answer_summary.strip():
                 errors["answer_summary"] = _("Describe the written answer that was sent.")
+        if bool(self.representative_name.strip()) != bool(self.representative_address.strip()):
+            field = "representative_address" if self.representative_name.strip() else "representative_name"
+            errors[field] = _("A representative needs both a name and a postal address for the copy of the letter.")
         if errors:
             raise ValidationError(errors)
 

@@ -10,17 +10,23 @@ from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
-from nav_sikkerhet.core.models import Unit, UnitType
+from nav_sikkerhet.core.models import Role, Unit, UnitType
 
 from .models import (
     DECIDED_STATUSES,
     MAX_PERIOD_DAYS,
     AlternativeChannel,
+    ChannelKind,
     Kind,
+    NoticeImpossibleReason,
     NoticeStatus,
+    RegistrationKind,
     Scope,
+    SignedAs,
     StatementStatus,
     Status,
+    WrittenDelivery,
+    is_general_nav_number,
 )
 
 # How long an ended measure counts as "recent" when the leader is shown the citizen's other measures.
@@ -96,8 +102,14 @@ def channel_complete(channel) -> bool:
     return required is not None and all(str(getattr(channel, name) or "").strip() for name in required)
 
 
-def checklist(decision, *, facts: Sequence, channels: Sequence, today: datetime.date) -> list[ChecklistItem]:
-    """What the guideline requires before a decision may be signed, item by item."""
+def checklist(
+    decision, *, facts: Sequence, channels: Sequence, today: datetime.date, warnings: Sequence = (),
+    others: Sequence["Measure"] = (), contact=None,
+) -> list[ChecklistItem]:
+    """What the guideline requires before a decision may be signed, item by item.
+
+    ``others`` are the citizen's other measures in force during the period; ``contact`` the letter's contact person.
+    """
     kind = Kind(decision.kind)
 
     def written(value: str) -> bool:
@@ -106,6 +118,11 @@ def checklist(decision, *, facts: Sequence, channels: Sequence, today: datetime.
     items = [
         ChecklistItem("grounds", _("Grounds chosen"), bool(decision.grounds)),
         ChecklistItem("facts", _("At least one concrete, dated incident"), bool(facts)),
+        ChecklistItem(
+            "warning",
+            _("A serious incident, or an earlier warning before the last incident, or why none was given"),
+            warning_requirement_met(decision, facts, warnings),
+        ),
         ChecklistItem(
             "case_informed",
             _("The case is sufficiently informed (assessed in writing)"),
@@ -153,10 +170,30 @@ def checklist(decision, *, facts: Sequence, channels: Sequence, today: datetime.
             any(channel_complete(channel) for channel in channels),
         ),
         ChecklistItem(
+            "channels_open",
+            _("At least one alternative channel stays open across all the citizen's measures"),
+            channels_stay_open(decision, channels, others),
+        ),
+        ChecklistItem(
+            "contact_phone",
+            _("The contact person has a direct phone number (not NAV's general number)"),
+            has_direct_phone(contact),
+        ),
+        ChecklistItem(
             "notice",
             _("Advance notice handled (sent and answered or deadline passed, or not possible with a reason)"),
             notice_handled(decision),
         ),
+    ]
+    if decision.statement_status == StatementStatus.RECEIVED:
+        items.append(
+            ChecklistItem(
+                "statement_assessment",
+                _("NAV's assessment of the citizen's statement (in writing)"),
+                written(decision.statement_assessment),
+            )
+        )
+    items += [
         ChecklistItem(
             "period",
             _("Period set, at most 12 weeks, starting today or later"),
@@ -184,7 +221,7 @@ def require_checklist_complete(items: Iterable[ChecklistItem]) -> None:
 
 def notice_handled(decision) -> bool:
     if decision.notice_status == NoticeStatus.NOT_POSSIBLE:
-        return bool(decision.notice_not_possible_reason.strip())
+        return bool(decision.notice_not_possible_kind and decision.notice_not_possible_reason.strip())
     if decision.notice_status == NoticeStatus.SENT:
         return decision.statement_status in (StatementStatus.RECEIVED, StatementStatus.NONE_RECEIVED)
     return False
@@ -313,3 +350,198 @@ def require_incidents_fit(decision, incidents: Iterable) -> None:
                 {"facts": _("%(ref)s is not an incident about this citizen in the deciding unit.")
                  % {"ref": incident.reference}}
             )
+
+
+# -- advance notice (§4, §9.1) ------------------------------------------------------------------------------
+
+
+def require_notice_not_possible_reason(kind: str, explanation: str) -> None:
+    """"Notice not possible" takes a reason from the short list and a written explanation."""
+    errors = {}
+    if kind not in NoticeImpossibleReason.values:
+        errors["notice_not_possible_kind"] = _("Choose why advance notice is not possible.")
+    if not explanation.strip():
+        errors["notice_not_possible_reason"] = _("Explain why advance notice was not possible.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def require_delivery_fits_notice(decision, written_delivery: str, note: str) -> None:
+    """A citizen who "cannot be reached" is not sent the decision by post without saying how it will reach them."""
+    if (
+        decision.notice_status == NoticeStatus.NOT_POSSIBLE
+        and decision.notice_not_possible_kind == NoticeImpossibleReason.UNREACHABLE
+        and written_delivery == WrittenDelivery.POST
+        and not note.strip()
+    ):
+        raise ValidationError(
+            {
+                "written_delivery_note": _(
+                    "Advance notice was not given because the citizen cannot be reached: explain how the decision "
+                    "sent by post will reach them."
+                )
+            }
+        )
+
+
+# -- the citizen's statement and earlier warnings (§3–4) ----------------------------------------------------
+
+
+def warning_requirement_met(decision, facts: Sequence, warnings: Sequence) -> bool:
+    """Repeated incidents, none serious on its own, need a warning given before the last one, or a reason (§3)."""
+    if not facts or any(fact.serious for fact in facts):
+        return True  # without facts, the facts item is what is missing
+    last = max(fact.occurred_on for fact in facts)
+    if any(warning.given_on < last for warning in warnings):
+        return True
+    return bool(decision.no_warning_reason.strip())
+
+
+# -- who decided (§4, §9.2) ---------------------------------------------------------------------------------
+
+
+def signing_capacity(roles: Iterable[str]) -> str:
+    """Head of unit if the signer holds that role in the unit; otherwise they sign as acting head of unit."""
+    return SignedAs.HEAD if Role.ENHETSLEDER in set(roles) else SignedAs.ACTING
+
+
+# -- the alternative channel must work (§4, §5, §9.2–9.3) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure as the channel rules see it: its case number, kind and the units it covers."""
+
+    case_number: str
+    kind: str
+    unit_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class ChannelState:
+    channel: object
+    open: bool
+    shut_by: str = ""
+
+
+def has_direct_phone(user) -> bool:
+    """The contact person named in the letter has a number of their own: NAV's general number is not one."""
+    phone = str(getattr(user, "phone", "") or "").strip()
+    return bool(phone) and not is_general_nav_number(phone)
+
+
+def channel_states(decision, channels: Sequence, others: Sequence[Measure]) -> list[ChannelState]:
+    """Whether each channel stays open across the decision and the citizen's other measures in force.
+
+    A meeting at a NAV unit is shut by any physical exclusion covering that unit, this decision's own included.
+    A named person's direct line is this decision's own exception to its phone restriction, but another
+    measure restricting phone contact with that person's unit shuts it. Written contact and a proxy stay open.
+    """
+    states = []
+    for channel in channels:
+        shut_by = ""
+        unit_id = channel.unit_id
+        if channel.channel == ChannelKind.MEETING and unit_id:
+            own = Measure(decision.case_number, decision.kind, frozenset(_covered_ids(decision)))
+            shut_by = next((m.case_number for m in (own, *others)
+                            if Kind(m.kind).physical and unit_id in m.unit_ids), "")
+        elif channel.channel == ChannelKind.PHONE:
+            unit_id = unit_id or decision.unit_id
+            shut_by = next((m.case_number for m in others if Kind(m.kind).phone and unit_id in m.unit_ids), "")
+        states.append(ChannelState(channel, not shut_by, shut_by))
+    return states
+
+
+def channels_stay_open(decision, channels: Sequence, others: Sequence[Measure]) -> bool:
+    """At least one complete channel is open across all the measures (§4); a missing channel is its own item."""
+    complete = [channel for channel in channels if channel_complete(channel)]
+    return not complete or any(state.open for state in channel_states(decision, complete, others))
+
+
+def _covered_ids(decision) -> set[int]:
+    ids = getattr(decision, "covered_unit_ids", None)
+    if ids is None:
+        ids = {unit.pk for unit in decision.covered_units.all()} if decision.pk else set()
+    return set(ids) | {decision.unit_id}
+
+
+def require_channels_fit(decision, channels: Sequence) -> None:
+    """A channel may not run through premises the decision itself shuts (§5): no meeting in an excluded office."""
+    if not Kind(decision.kind).physical:
+        return
+    covered = _covered_ids(decision)
+    if any(c.channel == ChannelKind.MEETING and c.unit_id in covered for c in channels if c.unit_id):
+        raise ValidationError(
+            {"channels": _("A meeting cannot be held at premises the citizen is excluded from: choose a place "
+                           "outside the units the decision covers.")}
+        )
+
+
+# -- start of the period ------------------------------------------------------------------------------------
+
+
+def require_start_not_past(valid_from: datetime.date | None, today: datetime.date) -> None:
+    if valid_from and valid_from < today:
+        raise ValidationError({"valid_from": _("The period cannot start in the past: choose today or a later date.")})
+
+
+# -- how the citizen was told (§6) --------------------------------------------------------------------------
+
+
+def require_citizen_told_in_time(
+    decision, *, written_delivery: str, written_delivered_on: datetime.date | None,
+    told_orally_on: datetime.date | None, today: datetime.date,
+) -> None:
+    """The citizen must be able to know before the decision applies: by post alone it starts after it is sent."""
+    errors = {}
+    if written_delivered_on is None:
+        errors["written_delivered_on"] = _("Give the date the written decision is sent or handed over.")
+    elif written_delivered_on < today:
+        errors["written_delivered_on"] = _("The written decision cannot be sent before it is signed.")
+    if told_orally_on is not None and not (today <= told_orally_on <= (decision.valid_from or told_orally_on)):
+        errors["told_orally_on"] = _("The citizen is told orally between signing and the first day of the period.")
+    if (
+        not errors
+        and written_delivery == WrittenDelivery.POST
+        and told_orally_on is None
+        and decision.valid_from
+        and decision.valid_from <= written_delivered_on
+    ):
+        errors["told_orally_on"] = _(
+            "A decision sent only by post cannot apply from the day it is sent: tell the citizen orally or in "
+            "person first, or let the period start later."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+# -- registration duties (§7) -------------------------------------------------------------------------------
+
+
+def required_registrations(unit) -> list[str]:
+    """The municipal deviation system only where the unit is a NAV office, with municipal staff (§7)."""
+    return [
+        kind for kind in RegistrationKind
+        if kind != RegistrationKind.MUNICIPAL or unit.unit_type == UnitType.NAV_KONTOR
+    ]
+
+
+# -- facts and reasons are written to the citizen (item 9) --------------------------------------------------
+
+# Words that show a text speaks of the citizen instead of to them.
+_THIRD_PERSON = ("bruker", "brukeren", "brukers", "brukerens", "the citizen", "the user", "han ", "hun ")
+_SECOND_PERSON = (" du ", " deg ", " din ", " ditt ", " dine ", " you ", " your ")
+
+
+def texts_not_to_citizen(labelled: Iterable[tuple[str, str]]) -> list[str]:
+    """The labels of texts that the letter quotes to the citizen but that speak of them in the third person."""
+    found = []
+    for label, text in labelled:
+        padded = f" {' '.join(text.lower().replace(',', ' ').replace('.', ' ').split())} "
+        if not text.strip():
+            continue
+        if any(f" {word.strip()} " in padded for word in _THIRD_PERSON) and not any(
+            word in padded for word in _SECOND_PERSON
+        ):
+            found.append(label)
+    return found

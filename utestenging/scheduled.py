@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import scheduling
 
-from . import services
-from .models import IN_FORCE_STATUSES, Decision, Letter, LetterStatus, RegistrationKind, ServiceComplaint, Status
+from . import rules, services
+from .models import IN_FORCE_STATUSES, Decision, Letter, LetterStatus, ServiceComplaint, Status
 
 CATCH_UP_DAYS = 3
 # Days before the last day: "assess extension" at 21 and 7, and on the day it expires (§5).
@@ -89,11 +89,11 @@ def registration_reminders(today: datetime.date) -> None:
     decisions = (
         Decision.objects.filter(signed_at__gte=window_start, signed_at__lt=window_end)
         .exclude(status=Status.DROPPED)
-        .select_related("responsible_leader")
+        .select_related("responsible_leader", "unit")
         .prefetch_related("registrations")
     )
     for decision in decisions:
-        if len({r.kind for r in decision.registrations.all()}) < len(RegistrationKind):
+        if set(rules.required_registrations(decision.unit)) - {r.kind for r in decision.registrations.all()}:
             signed_on = timezone.localdate(decision.signed_at)
             _remind("decision.registrations_missing", decision,
                     signed_on + datetime.timedelta(days=REGISTRATIONS_AFTER_DAYS))
@@ -113,8 +113,10 @@ def _complaint_unanswered(complaint_id: int) -> bool:
 
 
 def _registrations_missing(decision_id: int) -> bool:
-    decision = Decision.objects.filter(pk=decision_id).first()
-    return decision is not None and decision.registrations.count() < len(RegistrationKind)
+    decision = Decision.objects.filter(pk=decision_id).select_related("unit").first()
+    return decision is not None and bool(
+        set(rules.required_registrations(decision.unit)) - set(decision.registrations.values_list("kind", flat=True))
+    )
 
 
 EXTENSION_BODY = _(

@@ -13,6 +13,7 @@ from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Unit, User
 from nav_sikkerhet.core.services import audit_log_record
 
+from . import rules
 from .models import (
     EDITABLE_STATUSES,
     IN_FORCE_STATUSES,
@@ -21,7 +22,6 @@ from .models import (
     Kind,
     Letter,
     Registration,
-    RegistrationKind,
     ServiceComplaint,
     Status,
 )
@@ -75,7 +75,7 @@ def missing_registrations(decision: Decision, done: list[Registration] | None = 
     if decision.status not in (Status.SIGNED, Status.ACTIVE, Status.EXPIRED, Status.LIFTED):
         return []
     kinds = {r.kind for r in (done if done is not None else decision.registrations.all())}
-    return [kind for kind in RegistrationKind if kind not in kinds]
+    return [kind for kind in rules.required_registrations(decision.unit) if kind not in kinds]
 
 
 @dataclass(frozen=True)

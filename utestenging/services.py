@@ -16,18 +16,20 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from hendelser import selectors as incident_selectors
 from hendelser import services as incident_services
 from nav_sikkerhet.core import access, scheduling
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core import tasks as core_tasks
-from nav_sikkerhet.core.models import Citizen, Unit, User
+from nav_sikkerhet.core.models import Citizen, RoleAssignment, Unit, User
 
 from . import letters, lookup, rules, workflow
 from .models import (
     ASSESSMENT_FIELDS,
     EDITABLE_STATUSES,
+    IN_FORCE_STATUSES,
     AlternativeChannel,
     Breach,
     BreachChannel,
@@ -38,10 +40,12 @@ from .models import (
     Letter,
     LetterKind,
     LetterStatus,
+    NoticeImpossibleReason,
     NoticeStatus,
     Registration,
     RegistrationKind,
     ServiceComplaint,
+    SignedAs,
     StatementStatus,
     Status,
 )
@@ -49,7 +53,8 @@ from .models import (
 # Fields a caseworker or leader may change while the case is being prepared.
 EDITABLE_FIELDS = frozenset({
     "kind", "scope", "responsible_leader", "contact_person", "grounds", *ASSESSMENT_FIELDS, "duration_assessment",
-    "valid_from", "valid_to", "letter_language",
+    "valid_from", "valid_to", "letter_language", "statement_assessment", "no_warning_reason",
+    "representative_name", "representative_address",
 })
 
 
@@ -152,8 +157,12 @@ def decision_update(
         rules.require_leader_of_unit(decision.responsible_leader, decision.unit, "responsible_leader")
     if "scope" in fields:
         rules.require_scope_fits_unit(decision.scope, decision.unit)
+    if "valid_from" in fields:
+        rules.require_start_not_past(decision.valid_from, timezone.localdate())
     if decision.extends_id:
         rules.require_extension_period(decision, decision.extends)
+    if channels is not None:
+        rules.require_channels_fit(decision, [AlternativeChannel(**row) for row in channels])
     if facts is not None:
         rules.require_incidents_fit(decision, [row["incident"] for row in facts if row.get("incident")])
     _save(decision, by)
@@ -176,17 +185,25 @@ def decision_send_notice(
     sent_on: datetime.date,
     method: str,
     deadline: datetime.date,
+    short_deadline_reason: str = "",
 ) -> Decision:
-    """Record that advance notice was sent, with the citizen's deadline to give their view (§4)."""
+    """Record that advance notice was sent, with the citizen's deadline to give their view (§4).
+
+    The notice letter is produced now and carries today's date, so it cannot have been sent earlier; the
+    deadline is at least 7 days after sending unless a reason for a shorter one is given.
+    """
     decision = _locked(decision_id)
     rules.require_may_prepare(by, decision)
     rules.require_notice_is_clear(decision, facts=list(decision.facts.all()))
     if sent_on > timezone.localdate():
         raise ValidationError({"notice_sent_on": _("The notice cannot be dated in the future.")})
+    decision.notice_produced_on = timezone.localdate()
     _move(decision, Status.NOTICE_SENT)
     decision.notice_status, decision.notice_sent_on = NoticeStatus.SENT, sent_on
     decision.notice_method, decision.notice_deadline = method, deadline
+    decision.notice_short_deadline_reason = short_deadline_reason.strip()
     decision.statement_status, decision.notice_not_possible_reason = StatementStatus.AWAITING, ""
+    decision.notice_not_possible_kind = ""
     _save(decision, by)
     _event(
         decision,
@@ -200,17 +217,18 @@ def decision_send_notice(
 
 
 @transaction.atomic
-def decision_notice_not_possible(*, by: User, decision_id: int, reason: str) -> Decision:
-    """Record why advance notice could not be given ("så sant det er mulig", §4)."""
+def decision_notice_not_possible(*, by: User, decision_id: int, kind: str, reason: str) -> Decision:
+    """Record why advance notice could not be given ("så sant det er mulig", §4): a reason and an explanation."""
     decision = _locked(decision_id)
     rules.require_may_prepare(by, decision)
     if decision.status != Status.DRAFT:
         raise ValidationError(_("Advance notice has already been sent."), code="notice_sent")
-    if not reason.strip():
-        raise ValidationError({"notice_not_possible_reason": _("Explain why advance notice was not possible.")})
-    decision.notice_status, decision.notice_not_possible_reason = NoticeStatus.NOT_POSSIBLE, reason
+    rules.require_notice_not_possible_reason(kind, reason)
+    decision.notice_status, decision.notice_not_possible_reason = NoticeStatus.NOT_POSSIBLE, reason.strip()
+    decision.notice_not_possible_kind = kind
     _save(decision, by)
-    _event(decision, by, EventKind.NOTICE_NOT_POSSIBLE, reason)
+    _event(decision, by, EventKind.NOTICE_NOT_POSSIBLE, "%(why)s: %(reason)s",
+           why=NoticeImpossibleReason(kind).label, reason=reason.strip())
     return decision
 
 
@@ -254,7 +272,29 @@ def decision_checklist(decision: Decision, today: datetime.date | None = None) -
         facts=list(decision.facts.all()),
         channels=list(decision.channels.all()),
         today=today or timezone.localdate(),
+        warnings=incident_selectors.warnings_of(citizen_id=decision.citizen_id),
+        others=measures_alongside(decision),
+        contact=decision.effective_contact,
     )
+
+
+def measures_alongside(decision: Decision) -> list[rules.Measure]:
+    """The citizen's other signed or active measures whose period overlaps this one's (all of them if unset)."""
+    others = Decision.objects.filter(citizen_id=decision.citizen_id, status__in=IN_FORCE_STATUSES).exclude(
+        pk=decision.pk
+    )
+    if decision.valid_from and decision.valid_to:
+        others = others.filter(valid_from__lte=decision.valid_to, valid_to__gte=decision.valid_from)
+    return [
+        rules.Measure(other.case_number, other.kind,
+                      frozenset({other.unit_id, *(unit.pk for unit in other.covered_units.all())}))
+        for other in others.prefetch_related("covered_units")
+    ]
+
+
+def channel_states(decision: Decision) -> list[rules.ChannelState]:
+    """Each channel of the decision, and whether it stays open across the citizen's measures (shown at signing)."""
+    return rules.channel_states(decision, list(decision.channels.select_related("unit")), measures_alongside(decision))
 
 
 @transaction.atomic
@@ -314,30 +354,54 @@ def decision_sign(
     decision_id: int,
     written_delivery: str,
     told_orally_on: datetime.date | None = None,
+    written_delivered_on: datetime.date | None = None,
+    written_delivery_note: str = "",
     other_measures_acknowledged: bool = False,
 ) -> Decision:
-    """The leader's decision. Checks the whole checklist again; in force at once if it starts today."""
+    """The leader's decision. Checks the whole checklist again; in force at once if it starts today.
+
+    ``written_delivered_on`` (today if not given) is when the written decision is sent or handed over.
+    """
+    today = timezone.localdate()
+    written_delivered_on = written_delivered_on or today
     decision = _locked(decision_id)
     rules.require_may_sign(by, decision)
     rules.require_checklist_complete(decision_checklist(decision))
     rules.require_other_measures_acknowledged(other_measures(decision), other_measures_acknowledged)
     if decision.extends_id:
         rules.require_extension_period(decision, decision.extends)
-        rules.require_extended_still_in_force(decision.extends, timezone.localdate())
+        rules.require_extended_still_in_force(decision.extends, today)
     if not written_delivery:
         raise ValidationError({"written_delivery": _("Say how the citizen gets the written decision.")})
+    rules.require_citizen_told_in_time(
+        decision, written_delivery=written_delivery, written_delivered_on=written_delivered_on,
+        told_orally_on=told_orally_on, today=today,
+    )
+    rules.require_delivery_fits_notice(decision, written_delivery, written_delivery_note)
     _move(decision, Status.SIGNED)
     decision.signed_by, decision.signed_at = by, timezone.now()
+    decision.signed_as = rules.signing_capacity(
+        RoleAssignment.objects.filter(user=by, unit=decision.unit).values_list("role", flat=True)
+    )
     decision.written_delivery, decision.told_orally_on = written_delivery, told_orally_on
+    decision.written_delivered_on, decision.written_delivery_note = written_delivered_on, written_delivery_note.strip()
     if decision.responsible_leader_id is None:
         decision.responsible_leader = by
     _save(decision, by)
     _sync_covered_units(decision)
-    _event(decision, by, EventKind.SIGNED)
+    _event(decision, by, EventKind.SIGNED, gettext_lazy("Signed as %(capacity)s"),
+           capacity=signed_as_text(decision.signed_as))
     _letter_request(decision, LetterKind.EXTENSION if decision.extends_id else LetterKind.DECISION, by)
     if decision.valid_from <= timezone.localdate():
         _activate(decision, by)
     return decision
+
+
+def signed_as_text(signed_as: str):
+    """The capacity in words (lazy), as the letter and the timeline say it: a stand-in is never "head of unit"."""
+    if signed_as == SignedAs.ACTING:
+        return pgettext_lazy("capacity", "acting head of unit")
+    return pgettext_lazy("capacity", "head of unit")
 
 
 def _activate(decision: Decision, by: User | None) -> None:
@@ -419,8 +483,8 @@ def decision_start_extension(*, by: User, decision_id: int) -> Decision:
     _save(new, by)
     _sync_covered_units(new)
     for model, fields in (
-        (Fact, ["occurred_on", "description", "incident"]),
-        (AlternativeChannel, ["channel", "person_name", "phone", "times", "address", "place", "note"]),
+        (Fact, ["occurred_on", "description", "serious", "incident"]),
+        (AlternativeChannel, ["channel", "person_name", "phone", "times", "address", "place", "unit", "note"]),
     ):
         rows = [{f: getattr(obj, f) for f in fields} for obj in model.objects.filter(decision=old)]
         _replace(model, new, rows, by)
@@ -460,12 +524,15 @@ def complaint_register(
     received_on: datetime.date,
     from_whom: str,
     summary: str,
+    representative_name: str = "",
+    representative_address: str = "",
 ) -> ServiceComplaint:
-    """Record a service complaint received about a decision (§6)."""
+    """Record a service complaint received about a decision (§6); a representative's gets the answer."""
     decision = _locked(decision_id)
     rules.require_may_prepare(by, decision)
     complaint = ServiceComplaint(
-        decision=decision, received_on=received_on, from_whom=from_whom, summary=summary, registered_by=by
+        decision=decision, received_on=received_on, from_whom=from_whom, summary=summary, registered_by=by,
+        representative_name=representative_name.strip(), representative_address=representative_address.strip(),
     )
     complaint.full_clean()
     complaint._history_user = by

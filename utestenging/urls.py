@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:public_id>/tilbake-til-utkast/", views.reopen, name="reopen"),
     path("<uuid:public_id>/henlegg/", views.drop, name="drop"),
     path("<uuid:public_id>/signer/", views.sign, name="sign"),
+    path("<uuid:public_id>/signer/brevutkast/", views.sign_preview, name="sign_preview"),
     path("<uuid:public_id>/opphev/", views.lift, name="lift"),
     path("<uuid:public_id>/forleng/", views.extend, name="extend"),
     path("<uuid:public_id>/registrering/", views.registration, name="registration"),

@@ -303,8 +303,8 @@ def detail(request, public_id):
 def _step_forms(request, decision, step):
     data = request.POST if request.method == "POST" else None
     if step == "grunnlag":
-        facts = [{"occurred_on": f.occurred_on, "description": f.description, "incident": f.incident_id}
-                 for f in decision.facts.all()]
+        facts = [{"occurred_on": f.occurred_on, "description": f.description, "serious": f.serious,
+                  "incident": f.incident_id} for f in decision.facts.all()]
         incidents = incident_selectors.incidents_about(citizen_id=decision.citizen_id, unit_ids=[decision.unit_id])
         used = {f["incident"] for f in facts if f["incident"]}
         return {
@@ -317,7 +317,7 @@ def _step_forms(request, decision, step):
         return {"form": forms.AssessmentForm(data, instance=decision)}
     if step == "omfang":
         channel_fields = ["channel", "person_name", "phone", "times", "address", "place", "note"]
-        channels = [{f: getattr(c, f) for f in channel_fields} for c in decision.channels.all()]
+        channels = [{**{f: getattr(c, f) for f in channel_fields}, "unit": c.unit_id} for c in decision.channels.all()]
         unit_staff = User.objects.filter(role_assignments__unit=decision.unit, is_active=True).distinct()
         leaders = unit_staff.filter(role_assignments__role__in=list(access.LEADER_ROLES)).distinct()
         return {
@@ -383,6 +383,17 @@ def edit(request, public_id, step):
     )
 
 
+# The decision's fields as the notice page's forms name them, so an error lands on the field it is about.
+NOTICE_FIELDS = {"notice_sent_on": "sent_on", "notice_deadline": "deadline", "notice_not_possible_kind": "kind",
+                 "notice_not_possible_reason": "reason", "statement_received_on": "received_on"}
+
+
+def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError({names.get(field, field): errors for field, errors in error.error_dict.items()})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def notice(request, public_id):
@@ -406,9 +417,12 @@ def notice(request, public_id):
                     sent_on=data["sent_on"],
                     method=data["method"],
                     deadline=data["deadline"],
+                    short_deadline_reason=data["short_deadline_reason"],
                 )
             elif action == "not_possible":
-                services.decision_notice_not_possible(by=request.user, decision_id=decision.pk, reason=data["reason"])
+                services.decision_notice_not_possible(
+                    by=request.user, decision_id=decision.pk, kind=data["kind"], reason=data["reason"]
+                )
             else:
                 services.decision_record_statement(
                     by=request.user,
@@ -418,7 +432,7 @@ def notice(request, public_id):
                     received_on=data["received_on"],
                 )
         except ValidationError as error:
-            add_errors(form, error)
+            add_errors(form, _renamed(error, NOTICE_FIELDS))
         except PermissionDenied as error:
             return _refused(request, decision, error)
         else:
@@ -525,8 +539,11 @@ def sign(request, public_id):
             "facts": decision.facts.select_related("incident"),
             "warnings": incident_selectors.warnings_of(citizen_id=decision.citizen_id),
             "channels": decision.channels.all(),
+            "channel_states": (states := services.channel_states(decision)),
+            "channels_open": any(state.open and rules.channel_complete(state.channel) for state in states),
             "covered_units": decision.covered_units.all(),
             "may_sign": rules.may_sign(request.user, decision),
+            "not_to_citizen": rules.texts_not_to_citizen(letters.quoted_texts(decision)),
         }
 
     return _form_action(
@@ -540,6 +557,23 @@ def sign(request, public_id):
         success=_("The decision is signed."),
         extra=extra,
     )
+
+
+@login_required
+def sign_preview(request, public_id):
+    """The decision letter the leader is about to sign, as PDF in the citizen's language, marked as a draft."""
+    decision = selectors.decision_for_visible(user=request.user, public_id=public_id)
+    if not rules.may_sign(request.user, decision) or decision.status not in EDITABLE_STATUSES:
+        raise Http404
+    try:
+        pdf = letters.html_to_pdf(letters.render_html(letters.draft_letter(decision, request.user), draft=True))
+    except Exception:  # noqa: BLE001 - the signing page still shows every text; the preview is an aid
+        logger.exception("Draft letter for decision %s could not be produced", decision.pk)
+        messages.error(request, _("The letter preview could not be produced. Try again in a moment."))
+        return redirect(reverse("utestenging:sign", args=[decision.public_id]))
+    selectors.audit_decision_display(user=request.user, decision=decision, request=request, action="letter.preview")
+    name = f"{decision.case_number}-utkast-{decision.letter_language}.pdf"
+    return FileResponse(io.BytesIO(pdf), filename=name, content_type="application/pdf")
 
 
 @login_required

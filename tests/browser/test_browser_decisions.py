@@ -22,6 +22,8 @@ from utestenging.models import (
     EventKind,
     Ground,
     Kind,
+    NoticeImpossibleReason,
+    NoticeMethod,
     NoticeStatus,
     Scope,
     Status,
@@ -29,6 +31,7 @@ from utestenging.models import (
 )
 
 from ..factories import CitizenFactory, UnitFactory
+from ..utestenging.letter_builders import pdf_text
 from .conftest import dangling_aria_references, login, url
 
 ASSESSMENT_TEXT = "Vurdert skriftlig i nettlesertest."
@@ -123,13 +126,15 @@ def prepare_ready_case(*, by, leader, unit, citizen) -> Decision:
         valid_from=today,
         valid_to=today + datetime.timedelta(days=MAX_PERIOD_DAYS - 1),
         duration_assessment="Tolv uker er nødvendig.",
-        facts=[{"occurred_on": today - datetime.timedelta(days=3), "description": "Truet ansatt i mottaket."}],
+        facts=[{"occurred_on": today - datetime.timedelta(days=3), "description": "Du truet en ansatt i mottaket.",
+                "serious": True}],
         channels=[
             {"channel": ChannelKind.PHONE, "person_name": "Lise Leder", "phone": "55 55 55 55",
              "times": "Tirsdager 10–12"},
         ],
     )
-    services.decision_notice_not_possible(by=by, decision_id=decision.pk, reason="Brukeren har ingen kjent adresse.")
+    services.decision_notice_not_possible(by=by, decision_id=decision.pk, kind=NoticeImpossibleReason.ACUTE_DANGER,
+                                          reason="Du truet med å komme tilbake samme dag.")
     return services.decision_mark_ready(by=by, decision_id=decision.pk)
 
 
@@ -164,7 +169,8 @@ def test_leader_prepares_sends_and_signs_a_decision(page, live_server, grunerlok
     assert dangling_aria_references(page) == []
     page.locator(f"input[name=grounds][value={Ground.THREATS}]").check()
     page.locator("input[name=facts-0-occurred_on]").fill((today - datetime.timedelta(days=3)).isoformat())
-    page.locator("textarea[name=facts-0-description]").fill("Truet en ansatt i mottaket med kniv.")
+    page.locator("textarea[name=facts-0-description]").fill("Du truet en ansatt i mottaket med kniv.")
+    page.locator("input[name=facts-0-serious]").check()
     submit(page, page.locator("button[name=save_next]"))
 
     # Step 2: every written assessment.
@@ -217,7 +223,8 @@ def test_leader_prepares_sends_and_signs_a_decision(page, live_server, grunerlok
 
     # Advance notice: not possible, with the reason.
     submit(page, page.locator(f'#main a[href="{reverse("utestenging:notice", args=[decision.public_id])}"]'))
-    page.locator("textarea[name=np-reason]").fill("Brukeren har ingen kjent adresse og svarer ikke på telefon.")
+    page.locator("select[name=np-kind]").select_option(NoticeImpossibleReason.ACUTE_DANGER.value)
+    page.locator("textarea[name=np-reason]").fill("Du truet med å komme tilbake i dag; ansatte må beskyttes straks.")
     submit(page, page.locator("form:has(input[name=action][value=not_possible]) button[type=submit]"))
     expect(page).to_have_url(detail_url)
     decision.refresh_from_db()
@@ -239,6 +246,8 @@ def test_leader_prepares_sends_and_signs_a_decision(page, live_server, grunerlok
     expect(checklist.locator("li.done")).to_have_count(len(services.decision_checklist(decision)))
     expect(page.locator("#main")).to_contain_text("NAV Grorud")
     page.locator("select[name=written_delivery]").select_option(WrittenDelivery.POST.value)
+    # By post alone the decision could not apply today (§6): the leader told the citizen in person first.
+    page.locator("input[name=told_orally_on]").fill(today.isoformat())
     submit(page, page.locator("#main form button[type=submit]"))
 
     # Signed today with a period starting today: in force at once.
@@ -370,3 +379,52 @@ def test_first_step_can_be_filled_and_submitted_with_the_keyboard(
     assert [(f.occurred_on, f.description) for f in decision.facts.all()] == [
         (occurred_on, "Slo i bordet og truet saksbehandleren.")
     ]
+
+
+STATEMENT = "Jeg var sint fordi utbetalingen kom for sent. Jeg skal ikke gjøre det igjen."
+STATEMENT_ASSESSMENT = "Du forklarer sinnet ditt, men truslene rammet ansatte som ikke kunne gjøre noe med saken."
+
+
+def test_leader_sees_the_statement_its_assessment_and_the_draft_letter_before_signing(
+    page, live_server, grunerlokka, grunerlokka_leader, grunerlokka_caseworker,
+):
+    citizen = CitizenFactory()
+    today = timezone.localdate()
+    decision = prepare_ready_case(by=grunerlokka_caseworker, leader=grunerlokka_leader, unit=grunerlokka,
+                                  citizen=citizen)
+    # Back to draft to give notice properly: the citizen answers and NAV weighs what they said.
+    services.decision_reopen(by=grunerlokka_caseworker, decision_id=decision.pk)
+    Decision.objects.filter(pk=decision.pk).update(notice_status=NoticeStatus.NOT_HANDLED, letter_language="nn",
+                                                   valid_from=today + datetime.timedelta(days=1))
+    services.decision_send_notice(by=grunerlokka_caseworker, decision_id=decision.pk, sent_on=today,
+                                  method=NoticeMethod.IN_PERSON, deadline=today + datetime.timedelta(days=7))
+    services.decision_record_statement(by=grunerlokka_caseworker, decision_id=decision.pk, received=True,
+                                       statement=STATEMENT, received_on=today)
+    services.decision_update(by=grunerlokka_caseworker, decision_id=decision.pk,
+                             statement_assessment=STATEMENT_ASSESSMENT)
+    services.decision_mark_ready(by=grunerlokka_caseworker, decision_id=decision.pk)
+
+    login(page, live_server, "leder_grunerlokka")
+    page.goto(url(live_server, "utestenging:sign", decision.public_id))
+    statement = page.locator("section[aria-labelledby=statement-h]")
+    expect(statement.locator("blockquote")).to_have_text(STATEMENT)
+    expect(statement.locator(".statement-assessment")).to_have_text(STATEMENT_ASSESSMENT)
+    preview = page.locator("#letter-preview")
+    expect(preview).to_have_attribute("href", reverse("utestenging:sign_preview", args=[decision.public_id]))
+    # All of it comes before the sign button.
+    button_top = page.locator("#main form button[type=submit]").bounding_box()["y"]
+    assert statement.bounding_box()["y"] < button_top and preview.bounding_box()["y"] < button_top
+
+    response = page.request.get(live_server.url + preview.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    text = pdf_text(response.body())
+    with translation.override("nn"):
+        assert gettext("DRAFT") in text and gettext("How we have weighed what you said") in text
+    assert STATEMENT.split(".")[0] in text and STATEMENT_ASSESSMENT.split(",")[0] in text
+    assert AuditLogEntry.objects.filter(action="letter.preview", actor=grunerlokka_leader).count() == 1
+
+    page.locator("select[name=written_delivery]").select_option(WrittenDelivery.HANDED_OVER.value)
+    submit(page, page.locator("#main form button[type=submit]"))
+    expect(page).to_have_url(url(live_server, "utestenging:detail", decision.public_id))
+    decision.refresh_from_db()
+    assert decision.status == Status.SIGNED and decision.statement_assessment == STATEMENT_ASSESSMENT

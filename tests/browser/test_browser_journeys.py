@@ -63,7 +63,7 @@ def test_reception_reads_what_a_measure_at_another_unit_means_here(page, live_se
         units="0328 NAV Grorud",
     ))
     # Its alternative channel and contact person, for a person whose business is with Grorud.
-    expect(answer).to_contain_text("55 55 33 33")
+    expect(answer).to_contain_text("22 33 44 55")
     expect(answer).to_contain_text("Geir Grorud")
     expect(answer).to_contain_text(elsewhere.valid_to.strftime("%d.%m.%Y"))
     expect(answer.get_by_role("link", name=tr(language, "Register breach"))).to_have_count(0)

@@ -56,11 +56,12 @@ def ready_case(*, leader, unit, language: str):
         alternatives=ALTERNATIVES, proportionality=PROPORTIONALITY, other_measures="Ingen andre tiltak.",
         whole_situation="Ytelser behandles skriftlig.", scope=Scope.MUNICIPALITY, responsible_leader=leader,
         valid_from=today, valid_to=today + 55 * DAY, duration_assessment="Åtte uker.",
-        facts=[{"occurred_on": today - 4 * DAY, "description": FACT}],
+        facts=[{"occurred_on": today - 4 * DAY, "description": FACT, "serious": True}],
         channels=[{"channel": ChannelKind.PHONE, "person_name": CHANNEL_PERSON, "phone": CHANNEL_PHONE,
                    "times": CHANNEL_TIMES}],
     )
-    services.decision_notice_not_possible(by=leader, decision_id=decision.pk, reason="Ingen kjent adresse.")
+    services.decision_notice_not_possible(by=leader, decision_id=decision.pk, kind="acute_danger",
+                                          reason="Truet med å komme tilbake samme dag.")
     return services.decision_mark_ready(by=leader, decision_id=decision.pk)
 
 
@@ -74,6 +75,7 @@ def test_leader_signs_and_downloads_the_decision_letter_in_the_citizens_language
     # Sign on the real page.
     page.goto(url(live_server, "utestenging:sign", decision.public_id))
     page.locator("select[name=written_delivery]").select_option(WrittenDelivery.POST.value)
+    page.locator("input[name=told_orally_on]").fill(timezone.localdate().isoformat())  # §6: told before it applies
     with page.expect_navigation():
         page.locator("#main form button[type=submit]").click()
     expect(page).to_have_url(url(live_server, "utestenging:detail", decision.public_id))
@@ -106,8 +108,8 @@ def test_leader_signs_and_downloads_the_decision_letter_in_the_citizens_language
         p["leave"], p["police"],                                                           # if they come anyway
         p["no_appeal"], p["service_complaint"], p["municipal"],                            # no appeal; complaint
         p["access"],                                                                       # innsyn
-        p["decided_by"].format(who="Lene Leder, Enhetsleder"),                             # who decided
-        p["contact"].format(who="Lene Leder, Enhetsleder", phone="22 33 44 55"),           # contact person
+        p["decided_by"].format(who=f"Lene Leder, {p['head']}"),                            # who decided
+        p["contact"].format(who=f"Lene Leder, {p['head']}", phone="22 33 44 55"),          # contact person
         p["title_decision"],
     ]
     missing = [phrase for phrase in expected if phrase not in text]

@@ -337,7 +337,8 @@ def test_with_redis_unreachable_signing_and_registering_still_work_and_the_next_
     with celery_config(task_always_eager=False, broker_url=UNREACHABLE_BROKER):
         started = time.monotonic()
         with django_capture_on_commit_callbacks(execute=True):
-            signed = client.post(reverse("utestenging:sign", args=[ready.public_id]), {"written_delivery": "post"})
+            signed = client.post(reverse("utestenging:sign", args=[ready.public_id]),
+                                 {"written_delivery": "handed_over"})
             registered = client.post(reverse("utestenging:registration", args=[ready.public_id]),
                                      {"kind": RegistrationKind.GOSYS, "done_on": today.isoformat()})
         assert time.monotonic() - started < 5

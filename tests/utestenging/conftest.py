@@ -1,12 +1,23 @@
 """Fixtures for the utestenging tests: the staff around one NAV office, and decisions in each stage."""
 
 import pytest
+from django.urls import get_resolver
 from django.utils import timezone
 
 from nav_sikkerhet.core.models import Role
 from utestenging.models import DecisionEvent
 
 from .factories import DecisionFactory, complete_decision, signed_decision
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _urls_loaded_before_any_frozen_clock():
+    """Import the URLconf (and the API's pydantic schemas) before a test freezes the clock.
+
+    Otherwise the first reverse() inside freeze_time builds the schemas with freezegun's FakeDate and fails,
+    depending on which test a worker happens to run first.
+    """
+    assert get_resolver().url_patterns
 
 
 @pytest.fixture

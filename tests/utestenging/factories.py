@@ -18,6 +18,7 @@ from utestenging.models import (
     Fact,
     Ground,
     Kind,
+    NoticeImpossibleReason,
     NoticeStatus,
     Registration,
     RegistrationKind,
@@ -30,13 +31,13 @@ from ..factories import CitizenFactory, UnitFactory, UserFactory
 # Every written assessment a complete checklist needs, with a plausible text.
 ASSESSMENTS = {
     "case_informed": "Hendelsene er beskrevet av to ansatte og vekter.",
-    "risk_of_repetition": "Bruker har gjentatt truslene på telefon etter hendelsen.",
-    "clear_need": "Ansatte føler seg utrygge; vekter må tilkalles.",
-    "alternatives": "Muntlig og skriftlig advarsel er forsøkt uten virkning.",
-    "proportionality": "Alvorlige trusler veier tyngre enn ulempen med skriftlig kontakt.",
+    "risk_of_repetition": "Du har gjentatt truslene på telefon etter hendelsen.",
+    "clear_need": "Ansatte føler seg utrygge når du kommer; vekter må tilkalles.",
+    "alternatives": "Du har fått muntlig og skriftlig advarsel uten virkning.",
+    "proportionality": "Truslene dine veier tyngre enn ulempen for deg med skriftlig kontakt.",
     "other_measures": "Ingen andre sikkerhetstiltak registrert.",
-    "whole_situation": "Bruker får ytelser behandlet skriftlig og kan ringe kontaktperson.",
-    "duration_assessment": "Fire uker gir tid til å se om truslene opphører.",
+    "whole_situation": "Du får ytelser behandlet skriftlig og kan ringe kontaktpersonen din.",
+    "duration_assessment": "Fire uker gir deg tid til å vise at truslene opphører.",
 }
 PHONE_ASSESSMENT = {"other_units_views": "NAV Grünerløkka har ingen innvendinger."}
 EXTENSION_ASSESSMENT = {"extension_assessment": "Ny trussel 3. mars viser at risikoen består."}
@@ -60,7 +61,7 @@ class FactFactory(DjangoModelFactory):
 
     decision = factory.SubFactory(DecisionFactory)
     occurred_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
-    description = "Bruker slo i skranken og truet saksbehandler: «Jeg vet hvor du bor»."
+    description = "Du slo i skranken og truet saksbehandleren: «Jeg vet hvor du bor»."
 
 
 class WarningFactory(DjangoModelFactory):
@@ -86,7 +87,7 @@ class ChannelFactory(DjangoModelFactory):
     decision = factory.SubFactory(DecisionFactory)
     channel = ChannelKind.PHONE
     person_name = "Kari Leder"
-    phone = "55 55 33 33"
+    phone = "22 33 44 55"
     times = "Tirsdager 10–12"
 
 
@@ -123,7 +124,8 @@ def complete_fields(kind: str = Kind.FYUS, *, today: datetime.date | None = None
         **(PHONE_ASSESSMENT if kind.phone else {}),
         **(EXTENSION_ASSESSMENT if extension else {}),
         "notice_status": NoticeStatus.NOT_POSSIBLE,
-        "notice_not_possible_reason": "Bruker har ingen kjent adresse og svarer ikke på telefon.",
+        "notice_not_possible_kind": NoticeImpossibleReason.ACUTE_DANGER,
+        "notice_not_possible_reason": "Du truet med å komme tilbake samme dag med kniv.",
         "valid_from": today,
         "valid_to": today + datetime.timedelta(days=27),
     }
@@ -136,7 +138,8 @@ def complete_decision(*, status: str = Status.READY, kind: str = Kind.FYUS, **kw
     """
     fields = {**complete_fields(kind, extension=kwargs.get("extends") is not None), **kwargs}
     decision = DecisionFactory(status=status, **fields)
-    FactFactory(decision=decision)
+    # A threat serious enough on its own (§3): no earlier warning needed.
+    FactFactory(decision=decision, serious=True)
     ChannelFactory(decision=decision)
     return decision
 

@@ -93,7 +93,7 @@ def test_decision_letter_states_every_element_the_guideline_requires(unit, leade
         # the deciding unit and the date; who decided (name, title)
         p["deciding_unit"].format(unit=f"{unit.number} {unit.name}"),
         p["decision_date"].format(date=d(signed_on)),
-        p["decided_by"].format(who="Lene Leder, Enhetsleder"),
+        p["decided_by"].format(who=f"Lene Leder, {p['head']}"),
         # which units and channels it covers, and the period
         f"{unit.number} {unit.name}", f"{grorud.number} {grorud.name}", p["covers_physical"],
         p["period"].format(start=d(decision.valid_from), end=d(decision.valid_to)),
@@ -111,7 +111,7 @@ def test_decision_letter_states_every_element_the_guideline_requires(unit, leade
         # the right of access under personopplysningsloven and forvaltningsloven
         p["access"],
         # the contact person
-        p["contact"].format(who="Lene Leder, Enhetsleder", phone=CONTACT_PHONE),
+        p["contact"].format(who=f"Lene Leder, {p['head']}", phone=CONTACT_PHONE),
         p["signature"],
     ])
     assert p["covers_phone"] not in text
@@ -151,7 +151,7 @@ def test_extension_letter_is_a_new_reasoned_decision_that_names_the_one_it_exten
         p["period"].format(start=d(decision.valid_from), end=d(decision.valid_to)),
         FACT_TEXT, RISK, PROPORTIONALITY, ALTERNATIVES, CHANNEL_PERSON, CHANNEL_PHONE,
         p["police"], p["no_appeal"], p["service_complaint"], p["access"],
-        p["decided_by"].format(who="Lene Leder, Enhetsleder"),
+        p["decided_by"].format(who=f"Lene Leder, {p['head']}"),
     ])
 
 
@@ -163,7 +163,8 @@ def test_advance_notice_says_what_is_considered_on_which_facts_and_how_and_by_wh
     decision, letter = case_for(LetterKind.NOTICE, unit=unit, leader=leader, language=language)
     _pdf, text = render(letter)
     p = PHRASES[language]
-    assert_header(text, decision, language, decision.notice_sent_on)
+    # The notice carries the day the system produced it, not the day staff say it was sent (§4).
+    assert_header(text, decision, language, timezone.localdate(letter.created_at))
     assert_all_in(text, [
         p["title_notice"], p["notice_considering"], p["covers_physical"],
         p["period"].format(start=d(decision.valid_from), end=d(decision.valid_to)),
@@ -171,7 +172,7 @@ def test_advance_notice_says_what_is_considered_on_which_facts_and_how_and_by_wh
         *[d(fact.occurred_on) for fact in decision.facts.all()],
         p["notice_deadline"].format(deadline=d(decision.notice_deadline)),
         p["notice_how"], p["notice_letter"].format(unit=unit.name, case=decision.case_number),
-        p["notice_phone"].format(who="Lene Leder, Enhetsleder", phone=CONTACT_PHONE),
+        p["notice_phone"].format(who=f"Lene Leder, {p['head']}", phone=CONTACT_PHONE),
         p["access"],
     ])
 
@@ -184,8 +185,8 @@ def test_lifting_letter_says_since_when_and_why_the_decision_no_longer_applies(u
     assert_header(text, decision, language, timezone.localdate())
     assert_all_in(text, [
         p["title_lifting"], p["lifted"].format(date=d(decision.lifted_on)), p["back_again"], LIFT_REASON,
-        decision.case_number, p["decided_by"].format(who="Lene Leder, Enhetsleder"), p["access"],
-        p["contact"].format(who="Lene Leder, Enhetsleder", phone=CONTACT_PHONE),
+        decision.case_number, p["decided_by"].format(who=f"Lene Leder, {p['head']}"), p["access"],
+        p["contact"].format(who=f"Lene Leder, {p['head']}", phone=CONTACT_PHONE),
     ])
 
 

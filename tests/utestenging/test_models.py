@@ -113,7 +113,7 @@ def test_grounds_that_fit_the_kind_are_accepted(kind, grounds):
 def test_notice_deadline_before_the_notice_was_sent_is_refused():
     decision = Decision(kind=Kind.FYUS, notice_sent_on=START, notice_deadline=START - DAY)
     assert _errors(decision) == {"notice_deadline": [gettext("The deadline cannot be before the notice was sent.")]}
-    decision.notice_deadline = START
+    decision.notice_deadline = START + 7 * DAY
     assert _errors(decision) == {}
 
 

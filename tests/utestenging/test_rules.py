@@ -17,6 +17,7 @@ from utestenging.models import (
     Decision,
     Fact,
     Kind,
+    NoticeImpossibleReason,
     NoticeStatus,
     Scope,
     StatementStatus,
@@ -51,12 +52,13 @@ def _decision(kind=Kind.FYUS, **fields) -> Decision:
     return Decision(**{**complete_fields(kind, today=TODAY), "responsible_leader_id": 1, **fields})
 
 
-FACTS = [Fact(occurred_on=TODAY - 10 * DAY, description="Truet saksbehandler.")]
+FACTS = [Fact(occurred_on=TODAY - 10 * DAY, description="Du truet saksbehandleren.", serious=True)]
+CONTACT = SimpleNamespace(phone="22 33 44 55")
 CHANNELS = [AlternativeChannel(channel=ChannelKind.PROXY, person_name="Advokat Hansen")]
 
 
 def _checklist(decision, facts=FACTS, channels=CHANNELS, today=TODAY):
-    return rules.checklist(decision, facts=facts, channels=channels, today=today)
+    return rules.checklist(decision, facts=facts, channels=channels, today=today, contact=CONTACT)
 
 
 def _keys(items):
@@ -131,6 +133,7 @@ def test_responsible_leader_must_be_a_leader_of_the_unit():
 COMMON_ITEMS = [
     "grounds",
     "facts",
+    "warning",
     "case_informed",
     "risk_of_repetition",
     "clear_need",
@@ -139,7 +142,8 @@ COMMON_ITEMS = [
     "other_measures",
     "whole_situation",
 ]
-TAIL_ITEMS = ["channels", "notice", "period", "duration_assessment", "responsible_leader"]
+TAIL_ITEMS = ["channels", "channels_open", "contact_phone", "notice", "period", "duration_assessment",
+              "responsible_leader"]
 
 
 def test_checklist_for_physical_exclusion_leaves_out_other_units_views_and_extension():
@@ -168,7 +172,9 @@ def test_checklist_is_complete_when_everything_is_filled_in(kind):
 
 def test_bare_draft_misses_everything_but_nothing_else():
     decision = Decision(kind=Kind.FYUS)
-    assert _missing(decision, facts=[], channels=[]) == COMMON_ITEMS + TAIL_ITEMS
+    # Without facts or channels the warning and open-channel items wait for them; the contact has a number.
+    expected = [key for key in COMMON_ITEMS + TAIL_ITEMS if key not in ("warning", "channels_open", "contact_phone")]
+    assert _missing(decision, facts=[], channels=[]) == expected
 
 
 @pytest.mark.parametrize(
@@ -254,7 +260,8 @@ def test_require_checklist_complete_passes_a_complete_checklist():
 )
 def test_notice_handled(notice_status, statement_status, reason, handled):
     decision = Decision(
-        notice_status=notice_status, statement_status=statement_status, notice_not_possible_reason=reason
+        notice_status=notice_status, statement_status=statement_status, notice_not_possible_reason=reason,
+        notice_not_possible_kind=NoticeImpossibleReason.UNREACHABLE if reason else "",
     )
     assert rules.notice_handled(decision) is handled
 

@@ -293,6 +293,8 @@ def test_no_deadline_reminder_when_the_case_moved_on_before_the_deadline(noticed
     with freeze_time(local(END - DAY)):
         services.decision_record_statement(by=caseworker, decision_id=noticed.pk, received=True,
                                            statement="Bruker beklager.", received_on=END - DAY)
+        services.decision_update(by=caseworker, decision_id=noticed.pk,
+                                 statement_assessment="Du beklager, men truslene var alvorlige.")
         services.decision_mark_ready(by=caseworker, decision_id=noticed.pk)
     sweep(END + DAY)
     assert mailoutbox == []

@@ -24,7 +24,7 @@ def test_a_letter_lost_while_redis_was_down_is_produced_by_the_next_sweep(
     ready = complete_decision(unit=unit, citizen=citizen, created_by=caseworker, responsible_leader=leader)
     with celery_config(task_always_eager=False, broker_url=UNREACHABLE_BROKER), \
             django_capture_on_commit_callbacks(execute=True):
-        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="post")
+        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="handed_over")
     letter = Letter.objects.get(decision=ready)
     assert letter.status == LetterStatus.PENDING
 
@@ -51,7 +51,7 @@ def test_a_failed_letter_is_retried_by_the_sweep_a_bounded_number_of_times(
 
     monkeypatch.setattr(letters, "render_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="post")
+        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="handed_over")
     letter = Letter.objects.get(decision=ready)
     for _ in range(10):
         scheduling.run_sweep()

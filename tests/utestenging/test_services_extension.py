@@ -68,7 +68,8 @@ def test_extension_is_prepared_and_signed_and_takes_over_when_the_old_one_expire
         **dict.fromkeys(ASSESSMENTS, "Vurdert på nytt."),
         **EXTENSION_ASSESSMENT,
     )
-    services.decision_notice_not_possible(by=caseworker, decision_id=new.pk, reason="Bruker nekter å motta post.")
+    services.decision_notice_not_possible(by=caseworker, decision_id=new.pk, kind="other",
+                                          reason="Bruker nekter å motta post.")
     services.decision_mark_ready(by=caseworker, decision_id=new.pk)
     services.decision_sign(by=leader, decision_id=new.pk, written_delivery="post", other_measures_acknowledged=True)
     new.refresh_from_db()

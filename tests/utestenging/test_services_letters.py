@@ -23,7 +23,7 @@ DAY = datetime.timedelta(days=1)
 
 
 def _sign(decision, by):
-    return services.decision_sign(by=by, decision_id=decision.pk, written_delivery=WrittenDelivery.POST)
+    return services.decision_sign(by=by, decision_id=decision.pk, written_delivery=WrittenDelivery.HANDED_OVER)
 
 
 def _stored(letter) -> bytes:

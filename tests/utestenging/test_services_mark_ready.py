@@ -1,5 +1,7 @@
 """decision_mark_ready: hand the prepared case to the leader once the checklist is complete."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
@@ -44,8 +46,10 @@ def test_caseworker_marks_a_complete_case_ready(prepared, caseworker, assert_rec
 def test_a_case_is_ready_after_the_citizen_answered_the_notice(prepared, caseworker, today):
     Decision.objects.filter(pk=prepared.pk).update(
         status=Status.NOTICE_SENT, notice_status=NoticeStatus.SENT, notice_sent_on=today,
-        notice_method=NoticeMethod.LETTER, notice_deadline=today, statement_status=StatementStatus.RECEIVED,
+        notice_method=NoticeMethod.LETTER, notice_deadline=today + datetime.timedelta(days=7),
+        statement_status=StatementStatus.RECEIVED,
         statement="Bruker beklager.", statement_received_on=today, notice_not_possible_reason="",
+        statement_assessment="Du beklager, men truslene var så alvorlige at tiltaket trengs.",
     )
     assert services.decision_mark_ready(by=caseworker, decision_id=prepared.pk).status == Status.READY
 
@@ -57,7 +61,7 @@ def test_mark_ready_refused_listing_everything_missing(draft, caseworker):
         first = gettext("Missing: %(item)s") % {"item": gettext("Grounds chosen")}
     assert _codes(info.value) == [
         "grounds", "facts", "case_informed", "risk_of_repetition", "clear_need", "alternatives", "proportionality",
-        "other_measures", "whole_situation", "channels", "notice", "period", "duration_assessment",
+        "other_measures", "whole_situation", "channels", "contact_phone", "notice", "period", "duration_assessment",
         "responsible_leader",
     ]
     assert info.value.messages[0] == first

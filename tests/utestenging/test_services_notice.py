@@ -13,6 +13,7 @@ from utestenging.models import (
     Decision,
     EventKind,
     Kind,
+    NoticeImpossibleReason,
     NoticeMethod,
     NoticeStatus,
     StatementStatus,
@@ -32,7 +33,7 @@ def prepared(unit, citizen, caseworker, leader):
     """A draft clear enough to give notice on: grounds, facts and the planned period, notice not yet handled."""
     return complete_decision(
         status=Status.DRAFT, unit=unit, citizen=citizen, created_by=caseworker, responsible_leader=leader,
-        notice_status=NoticeStatus.NOT_HANDLED, notice_not_possible_reason="",
+        notice_status=NoticeStatus.NOT_HANDLED, notice_not_possible_kind="", notice_not_possible_reason="",
     )
 
 
@@ -128,18 +129,22 @@ def test_notice_cannot_be_sent_from_a_later_stage(prepared, caseworker, today, s
 
 def test_caseworker_records_why_notice_was_not_possible(prepared, caseworker, assert_recorded):
     reason = "Bruker har ingen fast adresse og svarer ikke på telefon."
-    decision = services.decision_notice_not_possible(by=caseworker, decision_id=prepared.pk, reason=reason)
+    decision = services.decision_notice_not_possible(by=caseworker, decision_id=prepared.pk, kind="unreachable",
+                                                     reason=reason)
     decision.refresh_from_db()
     assert (decision.status, decision.notice_status, decision.notice_not_possible_reason) == (
         Status.DRAFT, NoticeStatus.NOT_POSSIBLE, reason,
     )
     assert next(i for i in services.decision_checklist(decision) if i.key == "notice").done
-    assert_recorded(decision, EventKind.NOTICE_NOT_POSSIBLE, caseworker, text=reason)
+    with translation.override("nb"):
+        label = str(NoticeImpossibleReason.UNREACHABLE.label)
+    assert decision.notice_not_possible_kind == NoticeImpossibleReason.UNREACHABLE
+    assert_recorded(decision, EventKind.NOTICE_NOT_POSSIBLE, caseworker, text=f"{label}: {reason}")
 
 
 def test_notice_not_possible_needs_a_reason(prepared, caseworker):
     with pytest.raises(ValidationError) as info:
-        services.decision_notice_not_possible(by=caseworker, decision_id=prepared.pk, reason="  ")
+        services.decision_notice_not_possible(by=caseworker, decision_id=prepared.pk, kind="unreachable", reason="  ")
     assert set(info.value.message_dict) == {"notice_not_possible_reason"}
     prepared.refresh_from_db()
     assert prepared.notice_status == NoticeStatus.NOT_HANDLED
@@ -148,7 +153,8 @@ def test_notice_not_possible_needs_a_reason(prepared, caseworker):
 def test_notice_not_possible_is_refused_after_notice_was_sent(prepared, caseworker, today):
     _notice_sent(prepared, today, today + 14 * DAY)
     with pytest.raises(ValidationError) as info:
-        services.decision_notice_not_possible(by=caseworker, decision_id=prepared.pk, reason="Glemte det")
+        services.decision_notice_not_possible(by=caseworker, decision_id=prepared.pk, kind="unreachable",
+                                              reason="Glemte det")
     assert info.value.code == "notice_sent"
     prepared.refresh_from_db()
     assert prepared.notice_status == NoticeStatus.SENT
@@ -156,7 +162,8 @@ def test_notice_not_possible_is_refused_after_notice_was_sent(prepared, casework
 
 def test_leader_of_another_unit_may_not_record_notice_not_possible(prepared, other_leader):
     with pytest.raises(PermissionDenied):
-        services.decision_notice_not_possible(by=other_leader, decision_id=prepared.pk, reason="Ukjent adresse")
+        services.decision_notice_not_possible(by=other_leader, decision_id=prepared.pk, kind="unreachable",
+                                              reason="Ukjent adresse")
     prepared.refresh_from_db()
     assert prepared.notice_status == NoticeStatus.NOT_HANDLED
 
@@ -239,6 +246,8 @@ def test_notice_for_a_phone_restriction_follows_the_same_steps(unit, citizen, ca
     services.decision_record_statement(
         by=caseworker, decision_id=decision.pk, received=True, statement="Jeg skal slutte å ringe.", received_on=today
     )
+    services.decision_update(by=caseworker, decision_id=decision.pk,
+                             statement_assessment="Du lover å slutte, men har lovet det før uten å holde det.")
     decision = services.decision_mark_ready(by=caseworker, decision_id=decision.pk)
     assert decision.status == Status.READY
 

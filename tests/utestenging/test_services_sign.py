@@ -29,7 +29,7 @@ DAY = datetime.timedelta(days=1)
 
 
 def _sign(decision, by, **overrides):
-    arguments = {"written_delivery": WrittenDelivery.POST, **overrides}
+    arguments = {"written_delivery": WrittenDelivery.HANDED_OVER, **overrides}
     return services.decision_sign(by=by, decision_id=decision.pk, **arguments)
 
 
@@ -46,7 +46,7 @@ def _assert_unsigned(decision, status=Status.READY):
 
 
 def test_signing_a_decision_that_starts_today_puts_it_in_force_at_once(ready, leader, today, assert_recorded):
-    decision = _sign(ready, leader, told_orally_on=today)
+    decision = _sign(ready, leader, written_delivery=WrittenDelivery.POST, told_orally_on=today)
     decision.refresh_from_db()
     assert decision.status == Status.ACTIVE
     assert (decision.signed_by, timezone.localdate(decision.signed_at)) == (leader, today)
@@ -174,8 +174,8 @@ def test_signing_refused_listing_every_missing_item(unit, citizen, leader):
     decision = DecisionFactory(unit=unit, citizen=citizen, created_by=leader, status=Status.READY, kind=Kind.TFUS)
     with pytest.raises(ValidationError) as info:
         _sign(decision, leader)
-    assert len(info.value.messages) == 15
-    assert "other_units_views" in _codes(info.value)
+    assert len(info.value.messages) == 16
+    assert {"other_units_views", "contact_phone"} <= set(_codes(info.value))
     _assert_unsigned(decision)
 
 

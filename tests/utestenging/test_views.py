@@ -365,7 +365,7 @@ def test_a_signed_decision_cannot_be_opened_for_editing(client, leader, active):
 def test_sign_page_lists_what_is_missing_in_bokmal(client, leader, ready):
     Decision.objects.filter(pk=ready.pk).update(alternatives="")
     client.force_login(leader)
-    response = client.post(_url("sign", ready), {"written_delivery": "post"})
+    response = client.post(_url("sign", ready), {"written_delivery": "handed_over"})
     assert response.status_code == 200
     item = _nb("Less intrusive alternatives considered or tried, and why they are not enough")
     assert response.context["form"].non_field_errors() == [_nb("Missing: %(item)s", item=item)]
@@ -376,12 +376,13 @@ def test_sign_page_lists_what_is_missing_in_bokmal(client, leader, ready):
 def test_sign_page_asks_the_leader_to_acknowledge_other_measures(client, leader, ready, other_unit, other_leader):
     signed_decision(unit=other_unit, citizen=ready.citizen, created_by=other_leader, signed_by=other_leader)
     client.force_login(leader)
-    response = client.post(_url("sign", ready), {"written_delivery": "post"})
+    response = client.post(_url("sign", ready), {"written_delivery": "handed_over"})
     assert response.context["form"].non_field_errors() == [
         _nb("Confirm that you have looked at the citizen's other security measures.")
     ]
     assert len(response.context["others"]) == 1
-    response = client.post(_url("sign", ready), {"written_delivery": "post", "other_measures_acknowledged": "on"})
+    response = client.post(_url("sign", ready),
+                           {"written_delivery": "handed_over", "other_measures_acknowledged": "on"})
     assert response.status_code == 302
     ready.refresh_from_db()
     assert (ready.status, ready.signed_by) == (Status.ACTIVE, leader)
@@ -409,7 +410,7 @@ def test_mark_ready_with_gaps_shows_them_as_messages_in_bokmal(client, caseworke
     response = client.post(_url("mark_ready", draft))
     assert response.status_code == 302
     messages = _messages(response)
-    assert len(messages) == 14
+    assert len(messages) == 15
     assert messages[0] == _nb("Missing: %(item)s", item=_nb("Grounds chosen"))
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
@@ -463,7 +464,8 @@ def test_leader_of_another_unit_gets_404_on_every_decision_url(client, other_lea
 def test_caseworker_gets_404_on_the_sign_page_and_cannot_sign_by_post(client, caseworker, ready):
     client.force_login(caseworker)
     assert client.get(_url("sign", ready)).status_code == 404
-    response = client.post(_url("sign", ready), {"written_delivery": "post", "other_measures_acknowledged": "on"})
+    response = client.post(_url("sign", ready),
+                           {"written_delivery": "handed_over", "other_measures_acknowledged": "on"})
     assert response.status_code == 404
     ready.refresh_from_db()
     assert (ready.status, ready.signed_by) == (Status.READY, None)

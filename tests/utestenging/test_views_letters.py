@@ -37,7 +37,7 @@ def _url(name, letter):
 @pytest.fixture
 def archived(ready, leader, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery=WrittenDelivery.POST)
+        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery=WrittenDelivery.HANDED_OVER)
     return ready.letters.get()
 
 
@@ -54,7 +54,7 @@ def test_signing_through_the_page_archives_the_letter_and_lists_it(client, leade
     client.force_login(leader)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("utestenging:sign", args=[ready.public_id]),
-                               {"written_delivery": WrittenDelivery.POST})
+                               {"written_delivery": WrittenDelivery.HANDED_OVER})
     assert response.status_code == 302
     letter = ready.letters.get()
     assert letter.status == LetterStatus.READY
@@ -182,7 +182,7 @@ def test_a_rendering_error_during_the_request_is_never_a_500(client, leader, rea
     client.force_login(leader)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("utestenging:sign", args=[ready.public_id]),
-                               {"written_delivery": WrittenDelivery.POST})
+                               {"written_delivery": WrittenDelivery.HANDED_OVER})
     assert response.status_code == 302
     letter = ready.letters.get()
     assert (letter.status, letter.error) == (LetterStatus.FAILED, "ZeroDivisionError")

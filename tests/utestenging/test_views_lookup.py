@@ -99,7 +99,7 @@ def test_an_exclusion_at_the_users_unit_interrupts_with_the_instruction(client, 
     assert excluded.valid_from.strftime("%d.%m.%Y") in content and excluded.valid_to.strftime("%d.%m.%Y") in content
     assert unit.name in content
     assert leader.get_full_name() in content  # the contact person (the responsible leader)
-    assert "55 55 33 33" in content  # the alternative channel
+    assert "22 33 44 55" in content  # the alternative channel
     assert reverse("mottak:breach", args=[excluded.public_id]) in content
     assert "js/lookup-alert.js" in content
 
@@ -160,7 +160,7 @@ def test_a_measure_elsewhere_says_it_does_not_apply_here_with_its_channel_and_co
     ) in content
     assert there.valid_to.strftime("%d.%m.%Y") in content
     # What the desk needs if the person's business is with that unit: its alternative channel and contact.
-    assert "55 55 33 33" in content
+    assert "22 33 44 55" in content
     assert other_leader.get_full_name() in content
     assert reverse("mottak:breach", args=[there.public_id]) not in content
 
