@@ -33,6 +33,8 @@ INCIDENT_REGISTRARS = LEADERS | {Role.SAKSBEHANDLER.value, Role.MOTTAK.value, Ro
                                  Role.HMS.value, Role.VERNEOMBUD.value}
 INCIDENT_VIEWERS = LEADERS | {Role.HMS.value, Role.VERNEOMBUD.value, Role.SIKKERHETSANSVARLIG.value}
 INCIDENT_REVIEWERS = LEADERS | {Role.HMS.value}
+# Right of access: the leaders for their own units, the privacy officer for every unit.
+INNSYN_ROLES = LEADERS | {Role.PERSONVERN.value}
 
 
 def only(roles, ok: int = 200) -> dict[str, int]:
@@ -51,8 +53,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "oidc_authentication_init": expect(404, anonymous=404, superuser=404),
     "oidc_authentication_callback": expect(404, anonymous=404, superuser=404),
     "core:no_role": expect(302, superuser=302),
-    "core:access_report": only(LEADERS),
-    "core:citizen_export": only(LEADERS),
+    "core:access_report": only(INNSYN_ROLES),
+    "core:citizen_export": only(INNSYN_ROLES),
     "core:reminder_done": expect(405, superuser=405),  # POST only; a stranger's reminder answers 404
     "utestenging:overview": only(DECISION_VIEWERS),
     "utestenging:create": only(DECISION_PREPARERS),

@@ -68,6 +68,7 @@ class Unit(models.Model):
             ("view_ros", _("View risk analyses")),
             ("manage_ros", _("Maintain risk analyses")),
             ("view_access_report", _("View access reports")),
+            ("answer_access_requests", _("Answer right-of-access requests for every unit")),
             ("manage_roles", _("Manage role assignments")),
         ]
 
@@ -146,6 +147,7 @@ class Role(models.TextChoices):
     HMS = "hms", _("HMS adviser")
     VERNEOMBUD = "verneombud", _("Safety representative")
     SIKKERHETSANSVARLIG = "sikkerhetsansvarlig", _("Security officer (region)")
+    PERSONVERN = "personvern", _("Privacy officer, right of access (country)")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

@@ -81,11 +81,14 @@ def unit_save(*, by: User, unit: Unit) -> Unit:
     if not by.is_superuser:
         raise PermissionDenied(_("Only administrators may change units."))
     old_region = Unit.objects.filter(pk=unit.pk).values_list("region", flat=True).first() if unit.pk else None
+    created = unit.pk is None
     unit.full_clean()
     unit._history_user = by
     unit.save()
     for region in {old_region, unit.region} - {None}:
         access.sync_region_permissions(region)
+    if created:
+        access.sync_country_permissions()
     return unit
 
 
