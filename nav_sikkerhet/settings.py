@@ -100,6 +100,17 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The throttle's counters (core/throttle.py, django-ratelimit) must be shared by every worker process:
+# Redis where it is set, else a database table (made by core's migration 0009).
+CACHES["ratelimit"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "rl"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_ratelimit_cache"}
+)
+RATELIMIT_USE_CACHE = "ratelimit"
+# Look-ups and name searches per staff member, and API calls per key ("count/period", period s, m, h or d).
+LOOKUP_RATE = env.str("LOOKUP_RATE", default="30/m")
+API_RATE = env.str("API_RATE", default="600/m")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

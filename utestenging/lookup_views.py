@@ -1,8 +1,9 @@
 """The reception and contact-centre look-up (/mottak/) and breach registration.
 
 Identity numbers are posted, never put in a URL; a person opened from a name search is addressed
-by the citizen's opaque public_id. Every page that shows a citizen's measures writes one audit line;
-a search without a hit, and a list of names, write none.
+by the citizen's opaque public_id. Every page that shows a citizen's measures writes one audit line,
+and every name search one line naming the people it listed. Look-ups and searches are throttled per
+staff member (settings.LOOKUP_RATE); a refused one is answered 429 with a message, and audited.
 """
 
 from urllib.parse import urlencode
@@ -14,12 +15,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hendelser import prefill
 from hendelser.models import Channel
-from nav_sikkerhet.core import access
+from nav_sikkerhet.core import access, selectors, throttle
+from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import UnitType
 
@@ -35,6 +38,23 @@ def _answer_page(request, answer):
     return render(request, "utestenging/lookup/answer.html", {"answer": answer})
 
 
+def _throttled_page(request, throttled: throttle.Throttled, context: dict | None = None):
+    """Too many look-ups: say so and for how long, write the audit line, answer 429."""
+    core_services.audit_search_record(
+        actor=request.user, shown=[], action="lookup.throttled",
+        message=gettext_lazy("Look-up refused: over the limit of %(limit)s look-ups"),
+        message_args={"limit": throttled.limit}, request=request,
+    )
+    context = {"ident_form": PersonidentLookupForm(), "name_form": NameLookupForm(prefix="navn"), **(context or {})}
+    context["throttled"] = _(
+        "You have made many look-ups in a short time (the limit is %(limit)s). Wait %(seconds)s seconds and "
+        "try again. If you need more, contact your leader."
+    ) % {"limit": throttled.limit, "seconds": throttled.retry_after}
+    response = render(request, "utestenging/lookup/search.html", context, status=429)
+    response["Retry-After"] = str(throttled.retry_after)
+    return response
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -44,6 +64,9 @@ def search(request):
     ident_form = PersonidentLookupForm(request.POST if mode == SEARCH_BY_IDENT else None)
     name_form = NameLookupForm(request.POST if mode == SEARCH_BY_NAME else None, prefix="navn")
     context = {"ident_form": ident_form, "name_form": name_form, "mode": mode}
+    searching = (mode == SEARCH_BY_IDENT and ident_form.is_valid()) or (mode == SEARCH_BY_NAME and name_form.is_valid())
+    if searching and (throttled := throttle.lookup_hit(request)):
+        return _throttled_page(request, throttled, {"mode": mode})
     if mode == SEARCH_BY_IDENT and ident_form.is_valid():
         citizen = lookup.citizen_by_personident(ident_form.cleaned_data["personident"])
         if citizen is not None:
@@ -52,8 +75,9 @@ def search(request):
         context["no_hit"] = True
         context["ident_form"] = PersonidentLookupForm()
     elif mode == SEARCH_BY_NAME and name_form.is_valid():
-        context["results"] = lookup.search_by_name(
-            name=name_form.cleaned_data["name"], birth_date=name_form.cleaned_data["birth_date"]
+        context["results"] = selectors.name_search(
+            user=request.user, name=name_form.cleaned_data["name"], birth_date=name_form.cleaned_data["birth_date"],
+            request=request,
         )
     if mode == SEARCH_BY_NAME:
         # Leave the focus where the name search was, not on the identity-number field.
@@ -66,6 +90,8 @@ def search(request):
 @require_GET
 def person(request, public_id):
     unit_ids = lookup.lookup_unit_ids(request.user)
+    if throttled := throttle.lookup_hit(request):
+        return _throttled_page(request, throttled)
     citizen = lookup.citizen_by_public_id(public_id)
     return _answer_page(
         request, lookup.lookup_answer(user=request.user, citizen=citizen, unit_ids=unit_ids, request=request)

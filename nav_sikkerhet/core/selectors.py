@@ -12,9 +12,9 @@ from django.db.models.functions import Greatest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import access, citizen_data, startpage
+from . import access, citizen_data, rules, startpage
 from .models import AuditLogEntry, Citizen, Reminder, Role, RoleAssignment, User
-from .services import audit_log_record
+from .services import audit_log_record, audit_search_record
 
 
 @dataclass(frozen=True)
@@ -183,3 +183,17 @@ def search_by_name(*, name: str, birth_date: datetime.date, limit: int = NAME_RE
             citizens = citizens.filter(name__icontains=word)
         citizens = citizens.order_by("name", "pk")
     return list(citizens[:limit])
+
+
+def name_search(*, user: User, name: str, birth_date: datetime.date, request=None) -> list[Citizen]:
+    """A staff member's search by name and date of birth: the rule checked (rules.check_name_search), the
+    matches listed, and one audit line naming everyone shown (or none).
+
+    Every screen that lists people by name goes through here. Raises ValidationError keyed by field.
+    """
+    name = rules.check_name_search(name=name, birth_date=birth_date)
+    citizens = search_by_name(name=name, birth_date=birth_date)
+    message = _("Name search; shown: %(idents)s") if citizens else _("Name search; nobody shown")
+    audit_search_record(actor=user, shown=citizens, action=citizen_data.SEARCH_ACTION, message=message,
+                        request=request)
+    return citizens

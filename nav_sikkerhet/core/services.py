@@ -159,6 +159,33 @@ def audit_log_record(
     return entry
 
 
+def audit_search_record(
+    *, actor: User, shown: list[Citizen], action: str, message: str, message_args: dict | None = None, request=None,
+) -> AuditLogEntry:
+    """Write one audit-log line for a search (or a refused one), naming by identity number everyone it showed.
+
+    Not tied to one citizen; the access report finds the line under each number it names (citizen_data.audit_entries).
+    """
+    args = dict(message_args or {})
+    args["idents"] = ", ".join(citizen.personident for citizen in shown)
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(message) % args
+    entry = AuditLogEntry(
+        created_at=timezone.now(),
+        actor=actor,
+        actor_ident=actor.nav_ident,
+        personident="",
+        event=AuditEvent.ACCESS,
+        action=action,
+        message=text[:500],
+        request_path=request.path[:500] if request is not None else "",
+        request_method=request.method if request is not None else "",
+    )
+    entry.save()
+    transaction.on_commit(lambda: audit.emit(entry))
+    return entry
+
+
 # How long a reminder claimed by a sender that died stays claimed before another may send it.
 REMINDER_CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 
