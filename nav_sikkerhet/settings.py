@@ -52,7 +52,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "nav_sikkerhet.core.middleware.MethodMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "nav_sikkerhet.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nav_sikkerhet.core.middleware.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "nav_sikkerhet.urls"
+# Where the integrating systems' API lives (nav_sikkerhet/urls.py): its errors are problem documents.
+API_PATH_PREFIX = "/api/"
 WSGI_APPLICATION = "nav_sikkerhet.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 

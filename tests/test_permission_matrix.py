@@ -228,6 +228,24 @@ def actor_client(client, unit_objects):
 def test_url_answers_each_role_as_expected(actor_client, unit_objects, name, actor):
     response = actor_client(actor).get(reverse(name, kwargs=url_kwargs(name, unit_objects)))
     assert response.status_code == MATRIX[name][actor], f"{name} as {actor}"
+    # Nothing the app answers may be kept by a browser or proxy: pages, files and errors alike.
+    assert "no-store" in response.get("Cache-Control", ""), f"{name} as {actor} may be cached"
+
+
+FOREIGN_METHODS = ["put", "patch", "delete", "options", "trace"]
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_methods_no_view_handles_answer_405_and_write_no_audit_line(actor_client, unit_objects, name):
+    from nav_sikkerhet.core.models import AuditLogEntry
+
+    client = actor_client(Role.ENHETSLEDER.value)
+    url = reverse(name, kwargs=url_kwargs(name, unit_objects))
+    for method in FOREIGN_METHODS:
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, f"{method.upper()} {name}"
+        assert "no-store" in response.get("Cache-Control", "")
+    assert not AuditLogEntry.objects.exists()
 
 
 @pytest.mark.parametrize("actor", [a for a in ACTORS if a not in (ANONYMOUS, SUPERUSER)])

@@ -274,11 +274,17 @@ def _api_key_hash(key: str) -> str:
 
 
 @transaction.atomic
-def api_key_create(*, system: str, scopes: list[str] | None = None, by: User | None = None) -> tuple[ApiKey, str]:
+def api_key_create(
+    *, system: str, scopes: list[str] | None = None, by: User | None = None,
+    expires_at: datetime.datetime | None = None,
+) -> tuple[ApiKey, str]:
     """Make a key for an integrating system. Returns the row and the key itself, which is never stored or shown again.
 
     ``by`` is the administrator; the management command (run by operations on the server) passes none.
+    A key with ``expires_at`` answers 401 from then on.
     """
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("The expiry must be in the future.")})
     if by is not None and not by.is_superuser:
         raise PermissionDenied(_("Only administrators may manage API keys."))
     prefix = secrets.token_hex(6)
@@ -288,6 +294,7 @@ def api_key_create(*, system: str, scopes: list[str] | None = None, by: User | N
         prefix=prefix,
         key_hash=_api_key_hash(key),
         scopes=list(dict.fromkeys(scopes if scopes is not None else [ApiScope.SIKKERHETSTILTAK_READ])),
+        expires_at=expires_at,
     )
     api_key.full_clean()
     api_key.save()
@@ -295,7 +302,7 @@ def api_key_create(*, system: str, scopes: list[str] | None = None, by: User | N
 
 
 def api_key_authenticate(*, key: str) -> ApiKey | None:
-    """The active key matching ``key``, or None. Compared by hash in constant time."""
+    """The active key matching ``key`` (not revoked, not expired), or None. Compared by hash in constant time."""
     mark, _sep, rest = (key or "").partition("_")
     prefix, _sep, secret = rest.partition("_")
     if mark != API_KEY_MARK or not prefix or not secret:
