@@ -252,7 +252,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request must not hang on a broker that is down: fail fast, the next sweep picks the work up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A task that hangs is stopped: SoftTimeLimitExceeded after the soft limit, the process killed after the
+# hard one (prefork pool). The reminder e-mail has tighter limits of its own (core/tasks.py).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+# Redis hands an unacknowledged task (acks_late; also one waiting for its retry countdown) to another worker
+# after the visibility timeout: it must be well above the longest retry countdown (3,600 s) plus a run,
+# or a retry waiting in one worker is run a second time by another.
+CELERY_BROKER_VISIBILITY_TIMEOUT = 3 * 3600
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+}
 # The one schedule (Europe/Oslo). The sweep is idempotent, so running it hourly costs nothing extra and
 # means a decision turns active or expired within the first hour of its day, and failed e-mails are retried.
 CELERY_BEAT_SCHEDULE = {
@@ -268,6 +278,8 @@ EMAIL_BACKEND = env.str(
 )
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# Seconds each SMTP operation may take: a mail server that accepts and never answers must not hold a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="nav-sikkerhet@nav.no")
 
 # The audit log's CEF lines go to their own logger so operations can ship them over syslog;

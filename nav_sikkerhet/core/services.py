@@ -8,7 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -186,8 +186,19 @@ def audit_search_record(
     return entry
 
 
-# How long a reminder claimed by a sender that died stays claimed before another may send it.
-REMINDER_CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+# How long one reminder e-mail may take: SMTP operations time out after EMAIL_TIMEOUT seconds, and the task is
+# interrupted (soft) and killed (hard) after these limits, so no send lasts longer than the hard limit.
+REMINDER_SEND_SOFT_TIME_LIMIT = settings.EMAIL_TIMEOUT + 10
+REMINDER_SEND_TIME_LIMIT = settings.EMAIL_TIMEOUT + 20
+# How long a claimed reminder stays claimed: just above the longest a send can take, so a live sender is never
+# overtaken, and a crashed one's reminder is sent again within a minute or two.
+REMINDER_CLAIM_TIMEOUT = datetime.timedelta(seconds=REMINDER_SEND_TIME_LIMIT + 10)
+
+
+def reminder_message_id(reminder: Reminder) -> str:
+    """The reminder e-mail's Message-ID, derived from its key: a resend after a crash is the same message."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "nav-sikkerhet"
+    return f"<reminder.{hashlib.sha256(reminder.key.encode()).hexdigest()[:40]}@{domain}>"
 
 
 def reminder_ensure(
@@ -227,13 +238,26 @@ def reminder_send(*, reminder_id: int) -> bool:
         values.update(kind.values(reminder_object_id(reminder)))
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         subject, body = str(kind.subject) % values, str(kind.body) % values
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email],
+                           headers={"Message-ID": reminder_message_id(reminder)})
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email], fail_silently=False)
+        message.send(fail_silently=False)
     except Exception:
         Reminder.objects.filter(pk=reminder_id).update(claimed_at=None)
         raise
     Reminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now())
     return True
+
+
+def reminder_claim_remaining(*, reminder_id: int) -> int | None:
+    """Seconds until another sender's claim on an unsent, open reminder runs out; None if there is none."""
+    claimed_at = (
+        Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True, done_at__isnull=True, claimed_at__isnull=False)
+        .values_list("claimed_at", flat=True).first()
+    )
+    if claimed_at is None:
+        return None
+    return max(0, int((claimed_at + REMINDER_CLAIM_TIMEOUT - timezone.now()).total_seconds()))
 
 
 def reminder_object_id(reminder: Reminder) -> int:
