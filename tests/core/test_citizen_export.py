@@ -9,7 +9,7 @@ from django.utils import translation
 
 from nav_sikkerhet.core import access, citizen_data, services
 from nav_sikkerhet.core.models import AuditLogEntry, Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, assign_role
 from tests.utestenging.factories import FactFactory, signed_decision
 from tests.utestenging.letter_builders import pdf_text
 
@@ -36,8 +36,9 @@ def _section(data, title):
     return next(section for section in data["sections"] if section["title"] == title)
 
 
-def test_json_export_holds_the_decision_its_facts_and_the_audit_log(client, leader, citizen, decision):
+def test_json_export_holds_the_decision_its_facts_and_the_audit_log(client, leader, citizen, decision, unit):
     looker = UserFactory(nav_ident="A123456")
+    assign_role(looker, unit, Role.MOTTAK)  # staff of the leader's unit, so in the leader's export
     services.audit_log_record(actor=looker, citizen=citizen, action="test", message="Vist i test")
     client.force_login(leader)
     response = _export(client, citizen)
