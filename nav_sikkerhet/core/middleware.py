@@ -103,8 +103,9 @@ class MethodMiddleware:
 
     def __call__(self, request):
         api = request.path.startswith(settings.API_PATH_PREFIX)
-        # The API's router knows each path's own methods (its Allow header names exactly those).
-        if request.method not in ALLOWED_METHODS and not api:
+        foreign = request.method not in ALLOWED_METHODS
+        # The API's router knows each operation's own methods (its Allow header names exactly those).
+        if foreign and not api:
             return _method_not_allowed(request, ALLOWED_METHODS)
         response = self.get_response(request)
         if api and response.status_code == 405 and not response.get("Content-Type", "").startswith(
@@ -112,4 +113,7 @@ class MethodMiddleware:
         ):
             allowed = [method.strip() for method in response.get("Allow", "").split(",") if method.strip()]
             return _method_not_allowed(request, allowed or ["POST"])
+        if foreign and response.status_code != 405:
+            # An API path that is not an operation (the schema, the root) answered it: still not a method here.
+            return _method_not_allowed(request, ALLOWED_METHODS)
         return response
