@@ -370,7 +370,7 @@ def free_port() -> int:
 
 
 # The worker setup of the README's production section; BENCH_GUNICORN_ARGS tries another.
-GUNICORN_ARGS = os.environ.get("BENCH_GUNICORN_ARGS", "--workers 4 --worker-class sync").split()
+GUNICORN_ARGS = os.environ.get("BENCH_GUNICORN_ARGS", "--workers 2 --worker-class gthread --threads 4").split()
 
 
 def start_gunicorn(port: int, log_file) -> subprocess.Popen:
