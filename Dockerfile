@@ -46,4 +46,4 @@ ENV MEDIA_ROOT=/app/media
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "nav_sikkerhet.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]
+CMD ["gunicorn", "nav_sikkerhet.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--worker-class", "gthread", "--threads", "4"]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nav_sikkerhet.core import citizen_data
+from nav_sikkerhet.core.access import InnsynScope
 from nav_sikkerhet.core.citizen_data import Section, label
 from nav_sikkerhet.core.models import Citizen
 
@@ -32,9 +33,13 @@ def _labels() -> dict[str, str]:
     return labels
 
 
-def incidents_section(citizen: Citizen) -> Section:
+def incidents_section(citizen: Citizen, scope: InnsynScope) -> Section:
+    """The citizen's incidents in the scope's units, and the warnings given (those of the scope's units)."""
+    incidents = Incident.objects.filter(citizen=citizen)
+    if not scope.complete:
+        incidents = incidents.filter(unit_id__in=scope.unit_ids)
     incidents = (
-        Incident.objects.filter(citizen=citizen).select_related("unit").prefetch_related("measures")
+        incidents.select_related("unit").prefetch_related("measures")
         .order_by("occurred_at", "pk")
     )
     items = [
@@ -58,7 +63,10 @@ def incidents_section(citizen: Citizen) -> Section:
         }
         for incident in incidents
     ]
-    warnings = CitizenWarning.objects.filter(citizen=citizen).order_by("given_on", "pk")
+    warnings = CitizenWarning.objects.filter(citizen=citizen)
+    if not scope.complete:
+        warnings = warnings.filter(unit_id__in=scope.unit_ids)
+    warnings = warnings.order_by("given_on", "pk")
     if warnings:
         items.append({
             "warnings": [{"given_on": w.given_on, "form": w.get_form_display(), "note": w.note} for w in warnings]

@@ -52,7 +52,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "nav_sikkerhet.core.middleware.MethodMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "nav_sikkerhet.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nav_sikkerhet.core.middleware.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +71,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "nav_sikkerhet.urls"
+# Where the integrating systems' API lives (nav_sikkerhet/urls.py): its errors are problem documents.
+API_PATH_PREFIX = "/api/"
 WSGI_APPLICATION = "nav_sikkerhet.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 
@@ -101,6 +105,17 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The throttle's counters (core/throttle.py, django-ratelimit) must be shared by every worker process:
+# Redis where it is set, else a database table (made by core's migration 0009).
+CACHES["ratelimit"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "rl"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_ratelimit_cache"}
+)
+RATELIMIT_USE_CACHE = "ratelimit"
+# Look-ups and name searches per staff member, and API calls per key ("count/period", period s, m, h or d).
+LOOKUP_RATE = env.str("LOOKUP_RATE", default="30/m")
+API_RATE = env.str("API_RATE", default="600/m")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -238,7 +253,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request must not hang on a broker that is down: fail fast, the next sweep picks the work up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A task that hangs is stopped: SoftTimeLimitExceeded after the soft limit, the process killed after the
+# hard one (prefork pool). The reminder e-mail has tighter limits of its own (core/tasks.py).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+# Redis hands an unacknowledged task (acks_late; also one waiting for its retry countdown) to another worker
+# after the visibility timeout: it must be well above the longest retry countdown (3,600 s) plus a run,
+# or a retry waiting in one worker is run a second time by another.
+CELERY_BROKER_VISIBILITY_TIMEOUT = 3 * 3600
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+}
 # The one schedule (Europe/Oslo). The sweep is idempotent, so running it hourly costs nothing extra and
 # means a decision turns active or expired within the first hour of its day, and failed e-mails are retried.
 CELERY_BEAT_SCHEDULE = {
@@ -254,6 +279,8 @@ EMAIL_BACKEND = env.str(
 )
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# Seconds each SMTP operation may take: a mail server that accepts and never answers must not hold a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="nav-sikkerhet@nav.no")
 
 # The audit log's CEF lines go to their own logger so operations can ship them over syslog;

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 from nav_sikkerhet.core.models import Role
@@ -15,6 +17,15 @@ def _fast_passwords(settings):
 def _media_root(settings, tmp_path):
     """Stored files (archived letters) go to a folder of the test's own, never the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _own_throttle_counters(settings):
+    """Each test counts look-ups afresh: the throttle's cache keys get a prefix of the test's own (tests running
+    in parallel share one Redis database, and their users' ids collide)."""
+    caches = {name: dict(config) for name, config in settings.CACHES.items()}
+    caches["ratelimit"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
 
 
 @pytest.fixture

@@ -35,6 +35,8 @@ INCIDENT_VIEWERS = LEADERS | {Role.HMS.value, Role.VERNEOMBUD.value, Role.SIKKER
 INCIDENT_REVIEWERS = LEADERS | {Role.HMS.value}
 ROS_VIEWERS = LEADERS | {Role.HMS.value, Role.VERNEOMBUD.value, Role.SIKKERHETSANSVARLIG.value}
 ROS_MAINTAINERS = LEADERS | {Role.HMS.value, Role.VERNEOMBUD.value}
+# Right of access: the leaders for their own units, the privacy officer for every unit.
+INNSYN_ROLES = LEADERS | {Role.PERSONVERN.value}
 
 
 def only(roles, ok: int = 200) -> dict[str, int]:
@@ -53,8 +55,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "oidc_authentication_init": expect(404, anonymous=404, superuser=404),
     "oidc_authentication_callback": expect(404, anonymous=404, superuser=404),
     "core:no_role": expect(302, superuser=302),
-    "core:access_report": only(LEADERS),
-    "core:citizen_export": only(LEADERS),
+    "core:access_report": only(INNSYN_ROLES),
+    "core:citizen_export": only(INNSYN_ROLES),
     "core:reminder_done": expect(405, superuser=405),  # POST only; a stranger's reminder answers 404
     "utestenging:overview": only(DECISION_VIEWERS),
     "utestenging:create": only(DECISION_PREPARERS),
@@ -269,6 +271,24 @@ def actor_client(client, unit_objects):
 def test_url_answers_each_role_as_expected(actor_client, unit_objects, name, actor):
     response = actor_client(actor).get(reverse(name, kwargs=url_kwargs(name, unit_objects)))
     assert response.status_code == MATRIX[name][actor], f"{name} as {actor}"
+    # Nothing the app answers may be kept by a browser or proxy: pages, files and errors alike.
+    assert "no-store" in response.get("Cache-Control", ""), f"{name} as {actor} may be cached"
+
+
+FOREIGN_METHODS = ["put", "patch", "delete", "options", "trace"]
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_methods_no_view_handles_answer_405_and_write_no_audit_line(actor_client, unit_objects, name):
+    from nav_sikkerhet.core.models import AuditLogEntry
+
+    client = actor_client(Role.ENHETSLEDER.value)
+    url = reverse(name, kwargs=url_kwargs(name, unit_objects))
+    for method in FOREIGN_METHODS:
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, f"{method.upper()} {name}"
+        assert "no-store" in response.get("Cache-Control", "")
+    assert not AuditLogEntry.objects.exists()
 
 
 @pytest.mark.parametrize("actor", [a for a in ACTORS if a not in (ANONYMOUS, SUPERUSER)])

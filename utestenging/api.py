@@ -2,16 +2,20 @@
 
 ``POST /api/v1/sikkerhetstiltak`` with ``{"personident": "<11 digits>"}`` and ``Authorization: Bearer
 <key>`` answers the measures in force today. The identity number travels in the body, never in the
-URL. Errors are RFC 7807 problem documents: 400 naming the field, 401 without a valid key, 403 for
-a key without the scope. The rule of what is in force is :func:`utestenging.lookup.measures_in_force`,
-the same the reception look-up uses.
+URL. Errors are RFC 7807 problem documents (``application/problem+json``): 400 naming the field, 401
+without a valid (or with an expired) key, 403 for a key without the scope, 405 for another method, 413
+for a body over API_MAX_BODY_BYTES, 415 for a body that is not ``application/json``, 429 with
+``Retry-After`` over the key's rate. Nothing a client sends answers 5xx. The rule of what is in force is
+:func:`utestenging.lookup.measures_in_force`, the same the reception look-up uses.
 """
 
 import datetime
+import json
 import logging
 import re
 from typing import Literal
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import translation
@@ -20,10 +24,12 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, Field, StrictStr, field_validator
 
 from nav_sikkerhet.core import services as core_services
+from nav_sikkerhet.core import throttle
 from nav_sikkerhet.core.identity import MESSAGES, parse_personident
 from nav_sikkerhet.core.models import ApiKey, ApiScope
 
@@ -40,7 +46,14 @@ BESKRIVELSE = {
     "TFUS": "Telefonisk utestengelse",
     "FTUS": "Fysisk/telefonisk utestengelse",
 }
-_ELEVEN_DIGITS = re.compile(r"\d{11}")
+# Eleven ASCII digits: \d would let fullwidth or Arabic-Indic digits through. Stated in the schema too.
+PERSONIDENT_PATTERN = r"^[0-9]{11}$"
+_ELEVEN_DIGITS = re.compile(PERSONIDENT_PATTERN)
+# A fødselsnummer valid in production (born 1 January 1900), for the schema's example.
+EXAMPLE_PERSONIDENT = "01010000110"
+# The request is one short JSON object; anything much larger is not a look-up.
+API_MAX_BODY_BYTES = 16 * 1024
+JSON_CONTENT_TYPE = "application/json"
 
 
 # -- schemas -----------------------------------------------------------------------------------------------
@@ -49,9 +62,12 @@ _ELEVEN_DIGITS = re.compile(r"\d{11}")
 class SikkerhetstiltakRequest(Schema):
     """Whose measures: the citizen's fødselsnummer or D-number, 11 digits."""
 
-    model_config = ConfigDict(json_schema_extra={"example": {"personident": "12345678901"}})
+    model_config = ConfigDict(json_schema_extra={"example": {"personident": EXAMPLE_PERSONIDENT}})
 
-    personident: StrictStr = Field(description="Fødselsnummer or D-number: 11 digits, no spaces.")
+    personident: StrictStr = Field(
+        description="Fødselsnummer or D-number: 11 ASCII digits, no spaces, with valid control digits.",
+        json_schema_extra={"pattern": PERSONIDENT_PATTERN, "example": EXAMPLE_PERSONIDENT},
+    )
 
     @field_validator("personident")
     @classmethod
@@ -60,7 +76,8 @@ class SikkerhetstiltakRequest(Schema):
         # The API answers in English, whatever the default language of the web pages.
         with translation.override("en"):
             if not _ELEVEN_DIGITS.fullmatch(value):
-                raise ValueError(str(MESSAGES["format" if not value.isdigit() else "length"]))
+                ascii_digits = value.isascii() and value.isdigit()
+                raise ValueError(str(MESSAGES["length" if ascii_digits else "format"]))
             try:
                 return parse_personident(value).number
             except DjangoValidationError as error:
@@ -104,11 +121,47 @@ class Problem(Schema):
     errors: list[FieldProblem] = []
 
 
+# -- the body --------------------------------------------------------------------------------------------
+
+
+class UnsupportedMediaType(Exception):
+    pass
+
+
+class PayloadTooLarge(Exception):
+    pass
+
+
+class NotUTF8(Exception):
+    pass
+
+
+class StrictJSONParser(Parser):
+    """UTF-8 JSON sent as application/json, at most API_MAX_BODY_BYTES; anything else is refused by name."""
+
+    def parse_body(self, request):
+        if request.content_type != JSON_CONTENT_TYPE or request.encoding not in (None, "utf-8", "UTF-8"):
+            raise UnsupportedMediaType
+        if len(request.body) > API_MAX_BODY_BYTES:
+            raise PayloadTooLarge
+        try:
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise NotUTF8 from error
+        return json.loads(text)
+
+
 # -- authentication ----------------------------------------------------------------------------------------
 
 
 class MissingScope(Exception):
     pass
+
+
+class Throttled(Exception):
+    def __init__(self, throttled: throttle.Throttled):
+        super().__init__()
+        self.throttled = throttled
 
 
 class ApiKeyAuth(HttpBearer):
@@ -127,14 +180,42 @@ class ApiKeyAuth(HttpBearer):
 
     def authenticate(self, request, token) -> ApiKey | None:
         api_key = core_services.api_key_authenticate(key=token)
-        if api_key is not None and not api_key.has_scope(self.scope):
+        if api_key is None:
+            return None
+        if not api_key.has_scope(self.scope):
             raise MissingScope
+        # Counted per key once it is known: an unknown key costs no counter.
+        if throttled := throttle.api_hit(request, api_key_id=api_key.pk):
+            raise Throttled(throttled)
         return api_key
 
 
 # -- the API -----------------------------------------------------------------------------------------------
 
-api = NinjaAPI(
+class ProblemAPI(NinjaAPI):
+    """The schema states what the API answers: errors as application/problem+json, and their headers."""
+
+    HEADERS = {
+        "401": {"WWW-Authenticate": {"description": "Bearer realm.", "schema": {"type": "string"}}},
+        "405": {"Allow": {"description": "The methods the path takes.", "schema": {"type": "string"}}},
+        "429": {"Retry-After": {"description": "Seconds until the key may call again.",
+                                "schema": {"type": "integer", "minimum": 1}}},
+    }
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        for path in schema["paths"].values():
+            for operation in path.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        response["content"] = {PROBLEM_CONTENT_TYPE: content["application/json"]}
+                    if str(status) in self.HEADERS:
+                        response["headers"] = self.HEADERS[str(status)]
+        return schema
+
+
+api = ProblemAPI(
     title="NAV sikkerhetstiltak",
     version="1",
     description=(
@@ -144,12 +225,18 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url=None,
     openapi_url="/openapi.json",
+    parser=StrictJSONParser(),
 )
+
+PROBLEM_TYPES = {
+    400: "invalid-request", 401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
+    413: "payload-too-large", 415: "unsupported-media-type", 429: "too-many-requests",
+}
 
 
 def _problem(request, status: int, title: str, detail: str, errors: list[dict] | None = None, headers=None):
     body = {
-        "type": PROBLEM_TYPE + {400: "invalid-request", 401: "unauthorized", 403: "forbidden"}.get(status, "error"),
+        "type": PROBLEM_TYPE + PROBLEM_TYPES.get(status, "error"),
         "title": title,
         "status": status,
         "detail": detail,
@@ -207,9 +294,41 @@ def _forbidden(request, exc):
         return _problem(request, 403, _("Forbidden"), _("The API key lacks the scope %(scope)s.") % {"scope": SCOPE})
 
 
+@api.exception_handler(Throttled)
+def _throttled(request, exc: Throttled):
+    with translation.override("en"):
+        return _problem(
+            request, 429, _("Too many requests"),
+            _("The key has made more than %(limit)s calls in the current window; retry after %(seconds)s seconds.")
+            % {"limit": exc.throttled.limit, "seconds": exc.throttled.retry_after},
+            headers={"Retry-After": str(exc.throttled.retry_after)},
+        )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return _payload_too_large(request)
+
+
+def _payload_too_large(request):
+    with translation.override("en"):
+        return _problem(request, 413, _("Payload too large"),
+                        _("The request body may be at most %(bytes)s bytes.") % {"bytes": API_MAX_BODY_BYTES})
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    # Ninja wraps what the parser raises in a 400; the cause says what was wrong.
+    cause = exc.__cause__
     with translation.override("en"):
+        if isinstance(cause, UnsupportedMediaType):
+            return _problem(request, 415, _("Unsupported media type"),
+                            _("Send the body as application/json in UTF-8."))
+        if isinstance(cause, PayloadTooLarge | RequestDataTooBig):
+            return _payload_too_large(request)
+        if isinstance(cause, NotUTF8):
+            errors = [{"field": "body", "message": _("The request body is not valid UTF-8.")}]
+            return _problem(request, 400, _("Invalid request"), errors[0]["message"], errors)
         if exc.status_code == 400:
             # Ninja's only 400 of its own: a body that is not JSON.
             errors = [{"field": "body", "message": _("The request body is not valid JSON.")}]
@@ -247,7 +366,8 @@ def _pdl_shape(measure: lookup.Measure) -> dict:
     "/sikkerhetstiltak",
     url_name="sikkerhetstiltak",
     auth=ApiKeyAuth(SCOPE),
-    response={200: SikkerhetstiltakResponse, 400: Problem, 401: Problem, 403: Problem},
+    response={200: SikkerhetstiltakResponse, 400: Problem, 401: Problem, 403: Problem, 405: Problem, 413: Problem,
+              415: Problem, 429: Problem},
     summary="Security measures in force today for one person",
     description=(
         "Decisions signed or active whose period includes today. A valid identity number that is not "

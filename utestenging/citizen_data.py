@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nav_sikkerhet.core import citizen_data
+from nav_sikkerhet.core.access import InnsynScope
 from nav_sikkerhet.core.citizen_data import Section, label, person
 from nav_sikkerhet.core.models import Citizen
 
@@ -172,10 +173,16 @@ def _decision(decision: Decision) -> dict:
     }
 
 
-def decisions_section(citizen: Citizen) -> Section:
-    """Every decision about the citizen, oldest first, with everything recorded on it."""
+def decisions_section(citizen: Citizen, scope: InnsynScope) -> Section:
+    """Every decision about the citizen made by a unit in the scope, oldest first, with everything recorded on it.
+
+    By deciding unit, as the case pages: a unit merely covered by another's decision does not see its case.
+    """
+    decisions = Decision.objects.filter(citizen=citizen)
+    if not scope.complete:
+        decisions = decisions.filter(unit_id__in=scope.unit_ids)
     decisions = (
-        Decision.objects.filter(citizen=citizen)
+        decisions
         .select_related("unit", "signed_by", "extends")
         .prefetch_related(
             "covered_units", "facts", "channels", "extensions", "registrations__done_by",

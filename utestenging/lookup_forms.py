@@ -1,9 +1,11 @@
 """Forms of the reception look-up and of breach registration."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nav_sikkerhet.core import rules
 from nav_sikkerhet.core.forms import PersonidentField
 
 from .models import BreachChannel
@@ -22,12 +24,24 @@ class PersonidentLookupForm(forms.Form):
 
 
 class NameLookupForm(forms.Form):
-    name = forms.CharField(label=_("Name"), min_length=2, max_length=200)
+    name = forms.CharField(
+        label=_("Name"), max_length=200, help_text=_("At least two letters of both the first and the last name.")
+    )
     birth_date = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs.update({"autocomplete": "off"})
+
+    def clean(self):
+        cleaned = super().clean()
+        if "name" in cleaned and "birth_date" in cleaned:
+            try:
+                cleaned["name"] = rules.check_name_search(name=cleaned["name"], birth_date=cleaned["birth_date"])
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field, messages)
+        return cleaned
 
 
 def _yes_no(label):

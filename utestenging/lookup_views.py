@@ -1,8 +1,9 @@
 """The reception and contact-centre look-up (/mottak/) and breach registration.
 
 Identity numbers are posted, never put in a URL; a person opened from a name search is addressed
-by the citizen's opaque public_id. Every page that shows a citizen's measures writes one audit line;
-a search without a hit, and a list of names, write none.
+by the citizen's opaque public_id. Every page that shows a citizen's measures writes one audit line,
+and every name search one line naming the people it listed. Look-ups and searches are throttled per
+staff member (settings.LOOKUP_RATE); a refused one is answered 429 with a message, and audited.
 """
 
 from urllib.parse import urlencode
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hendelser import prefill
 from hendelser.models import Channel
-from nav_sikkerhet.core import access
+from nav_sikkerhet.core import access, selectors, throttle
 from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import UnitType
 
@@ -35,6 +36,11 @@ def _answer_page(request, answer):
     return render(request, "utestenging/lookup/answer.html", {"answer": answer})
 
 
+def _throttled_page(request, throttled: throttle.Throttled, context: dict | None = None):
+    context = {"ident_form": PersonidentLookupForm(), "name_form": NameLookupForm(prefix="navn"), **(context or {})}
+    return throttle.throttled_response(request, throttled, "utestenging/lookup/search.html", context)
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -44,6 +50,9 @@ def search(request):
     ident_form = PersonidentLookupForm(request.POST if mode == SEARCH_BY_IDENT else None)
     name_form = NameLookupForm(request.POST if mode == SEARCH_BY_NAME else None, prefix="navn")
     context = {"ident_form": ident_form, "name_form": name_form, "mode": mode}
+    searching = (mode == SEARCH_BY_IDENT and ident_form.is_valid()) or (mode == SEARCH_BY_NAME and name_form.is_valid())
+    if searching and (throttled := throttle.lookup_hit(request)):
+        return _throttled_page(request, throttled, {"mode": mode})
     if mode == SEARCH_BY_IDENT and ident_form.is_valid():
         citizen = lookup.citizen_by_personident(ident_form.cleaned_data["personident"])
         if citizen is not None:
@@ -52,8 +61,9 @@ def search(request):
         context["no_hit"] = True
         context["ident_form"] = PersonidentLookupForm()
     elif mode == SEARCH_BY_NAME and name_form.is_valid():
-        context["results"] = lookup.search_by_name(
-            name=name_form.cleaned_data["name"], birth_date=name_form.cleaned_data["birth_date"]
+        context["results"] = selectors.name_search(
+            user=request.user, name=name_form.cleaned_data["name"], birth_date=name_form.cleaned_data["birth_date"],
+            request=request,
         )
     if mode == SEARCH_BY_NAME:
         # Leave the focus where the name search was, not on the identity-number field.
@@ -66,6 +76,8 @@ def search(request):
 @require_GET
 def person(request, public_id):
     unit_ids = lookup.lookup_unit_ids(request.user)
+    if throttled := throttle.lookup_hit(request):
+        return _throttled_page(request, throttled)
     citizen = lookup.citizen_by_public_id(public_id)
     return _answer_page(
         request, lookup.lookup_answer(user=request.user, citizen=citizen, unit_ids=unit_ids, request=request)

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hendelser import selectors as incident_selectors
-from nav_sikkerhet.core import access
+from nav_sikkerhet.core import access, throttle
 from nav_sikkerhet.core import selectors as core_selectors
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core.access import Perm
@@ -223,9 +223,12 @@ def create(request):
     context = {"form": form, "name_form": name_form, "by_name": by_name}
     if by_name:
         if name_form.is_valid():
-            # The one shared citizen search (reception's too): names and birth dates only, no audit line.
-            context["results"] = core_selectors.search_by_name(
-                name=name_form.cleaned_data["name"], birth_date=name_form.cleaned_data["birth_date"]
+            if throttled := throttle.lookup_hit(request):
+                return throttle.throttled_response(request, throttled, "utestenging/create.html", context)
+            # Reception's search: its rule, its audit line naming everyone shown, its throttle.
+            context["results"] = core_selectors.name_search(
+                user=request.user, name=name_form.cleaned_data["name"],
+                birth_date=name_form.cleaned_data["birth_date"], request=request,
             )
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,11 +1,13 @@
 """Who may do what: the one module every access check goes through.
 
 Roles are assigned per unit; each role grants django-guardian object permissions on
-that unit (the security officer's on every unit in the region). Anything a user may
-not see answers 404, so the existence of a case is never revealed.
+that unit (the security officer's on every unit in the region, the privacy officer's on
+every unit in the country). Anything a user may not see answers 404, so the existence of
+a case is never revealed.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -31,6 +33,8 @@ class Perm:
     VIEW_ROS = "view_ros"
     MANAGE_ROS = "manage_ros"
     VIEW_ACCESS_REPORT = "view_access_report"
+    # Right-of-access exports and access reports across every unit, not only the user's own.
+    ANSWER_ACCESS_REQUESTS = "answer_access_requests"
     MANAGE_ROLES = "manage_roles"
 
 
@@ -84,12 +88,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     Role.SIKKERHETSANSVARLIG: frozenset(),
+    Role.PERSONVERN: frozenset(),
     Role.ADMINISTRATOR: frozenset({Perm.VIEW_UNIT, Perm.MANAGE_ROLES}),
 }
 
 # Read access a role gives on every unit in the assigned unit's region.
 REGION_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SIKKERHETSANSVARLIG: frozenset({Perm.VIEW_UNIT, Perm.VIEW_DECISIONS, Perm.VIEW_INCIDENTS, Perm.VIEW_ROS}),
+}
+
+# What a role gives on every unit in the country, wherever it is assigned: a citizen's data may be
+# spread over units in several regions, and a complete right-of-access answer covers them all.
+COUNTRY_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.PERSONVERN: frozenset({Perm.VIEW_ACCESS_REPORT, Perm.ANSWER_ACCESS_REQUESTS}),
 }
 
 LEADER_ROLES = frozenset({Role.ENHETSLEDER, Role.STEDFORTREDER})
@@ -99,13 +110,18 @@ def wanted_permissions(assignments: Iterable[RoleAssignment]) -> set[tuple[str, 
     """The (codename, unit id) pairs a user's role assignments should grant."""
     wanted: set[tuple[str, int]] = set()
     regions: dict[str, set[str]] = {}
+    country: set[str] = set()
     for assignment in assignments:
         wanted.update((codename, assignment.unit_id) for codename in ROLE_PERMISSIONS[assignment.role])
         if assignment.role in REGION_ROLE_PERMISSIONS:
             regions.setdefault(assignment.unit.region, set()).update(REGION_ROLE_PERMISSIONS[assignment.role])
+        country.update(COUNTRY_ROLE_PERMISSIONS.get(assignment.role, ()))
     for region, codenames in regions.items():
         for unit_id in Unit.objects.filter(region=region).values_list("pk", flat=True):
             wanted.update((codename, unit_id) for codename in codenames)
+    if country:
+        for unit_id in Unit.objects.values_list("pk", flat=True):
+            wanted.update((codename, unit_id) for codename in country)
     return wanted
 
 
@@ -147,6 +163,12 @@ def sync_region_permissions(region: str) -> None:
         role_assignments__unit__region=region,
     ).distinct()
     for user in users:
+        sync_user_permissions(user)
+
+
+def sync_country_permissions() -> None:
+    """Re-grant country-wide roles after a unit was created."""
+    for user in User.objects.filter(role_assignments__role__in=list(COUNTRY_ROLE_PERMISSIONS)).distinct():
         sync_user_permissions(user)
 
 
@@ -192,6 +214,32 @@ def has_perm_anywhere(user, codename: str) -> bool:
 
 def may_view_access_report(user) -> bool:
     return has_perm_anywhere(user, Perm.VIEW_ACCESS_REPORT)
+
+
+@dataclass(frozen=True)
+class InnsynScope:
+    """What a right-of-access export or access report may cover for the user asking.
+
+    ``unit_ids`` None means every unit (the privacy officer); otherwise the units where the user answers
+    for access. ``user_id`` is the asking user, whose own audit lines are always theirs to see.
+    """
+
+    user_id: int
+    unit_ids: frozenset[int] | None
+
+    @property
+    def complete(self) -> bool:
+        return self.unit_ids is None
+
+
+def innsyn_scope(user) -> InnsynScope:
+    """The asking user's scope; 404 for a user who may answer no access request at all."""
+    if has_perm_anywhere(user, Perm.ANSWER_ACCESS_REQUESTS):
+        return InnsynScope(user_id=user.pk, unit_ids=None)
+    unit_ids = unit_ids_with_perm(user, Perm.VIEW_ACCESS_REPORT)
+    if not unit_ids:
+        raise Http404
+    return InnsynScope(user_id=user.pk, unit_ids=unit_ids)
 
 
 def may_manage_roles(user, unit: Unit) -> bool:

@@ -280,11 +280,11 @@ class ApiKeyAdmin(ServiceErrorsMixin, admin.ModelAdmin):
     """Keys are made with `manage.py create_api_key`, which prints the key once; here they are changed and revoked."""
 
     form = ApiKeyForm
-    list_display = ["system", "prefix", "scope_list", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["system", "prefix", "scope_list", "created_at", "expires_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["system", "prefix"]
-    readonly_fields = ["system", "prefix", "created_at", "last_used_at", "revoked_at"]
-    fields = ["system", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["system", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    fields = ["system", "prefix", "scopes", "created_at", "expires_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
     @admin.display(description=_("scopes"))

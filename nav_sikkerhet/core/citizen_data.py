@@ -1,8 +1,10 @@
 """Everything the system holds about one citizen, for the right of access (innsyn).
 
-Apps register a provider ``(citizen) -> Section`` (in their AppConfig.ready), so the core never imports
-them; the core itself contributes the citizen's registered details and the audit log of who was shown
-their data. Items are plain dicts of strings, numbers, booleans, lists, dicts and dates: the JSON export
+Apps register a provider ``(citizen, scope) -> Section`` (in their AppConfig.ready), so the core never
+imports them; the core itself contributes the citizen's registered details and the audit log of who was
+shown their data. The scope (access.InnsynScope) limits every section to the units the asking user
+answers for: a head of unit exports what their unit holds, the privacy officer everything. Items are
+plain dicts of strings, numbers, booleans, lists, dicts and dates: the JSON export
 writes dates in ISO 8601, the PDF in Norwegian form. Providers run inside ``translation.override`` of
 the citizen's language, so titles, labels and choice labels come out in it.
 """
@@ -12,13 +14,18 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from .models import AuditLogEntry, Citizen, User
+from .access import InnsynScope
+from .models import AuditLogEntry, Citizen, RoleAssignment, Unit, User
 from .pdf import font_urls, html_to_pdfa
+
+# The action of a name search's audit line, which names the people shown in its message (see services).
+SEARCH_ACTION = "lookup.search"
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ class Section:
     labels: dict[str, str] = field(default_factory=dict)
 
 
-Provider = Callable[[Citizen], Section]
+Provider = Callable[[Citizen, InnsynScope], Section]
 
 PROVIDERS: list[Provider] = []
 
@@ -70,9 +77,25 @@ def details_section(citizen: Citizen) -> Section:
     return Section(_("Registered details"), [item], {name: label(Citizen, name) for name in names})
 
 
-def audit_section(citizen: Citizen) -> Section:
-    """Every display of the citizen's data, oldest first, by identity number (lines outlive a deleted row)."""
-    entries = AuditLogEntry.objects.filter(personident=citizen.personident).order_by("created_at", "id")
+def audit_entries(*, personident: str, scope: InnsynScope) -> QuerySet[AuditLogEntry]:
+    """Audit lines about one identity number (lines outlive a deleted row) that the scope covers.
+
+    Outside a complete scope: only lines by staff holding a role in the scope's units, and the asker's own,
+    so a head of unit never learns who in another unit looked the person up. A name search's line names
+    everyone it showed, so it counts for each of them.
+    """
+    entries = AuditLogEntry.objects.filter(
+        Q(personident=personident) | Q(action=SEARCH_ACTION, message__contains=personident)
+    )
+    if not scope.complete:
+        staff = RoleAssignment.objects.filter(unit_id__in=scope.unit_ids).values("user_id")
+        entries = entries.filter(Q(actor_id__in=staff) | Q(actor_id=scope.user_id))
+    return entries.order_by("created_at", "id")
+
+
+def audit_section(citizen: Citizen, scope: InnsynScope) -> Section:
+    """Every display of the citizen's data the scope covers, oldest first."""
+    entries = audit_entries(personident=citizen.personident, scope=scope)
     items = [
         {
             "created_at": timezone.localtime(entry.created_at),
@@ -90,9 +113,35 @@ def audit_section(citizen: Citizen) -> Section:
     )
 
 
-def sections_for(citizen: Citizen) -> list[Section]:
+def sections_for(citizen: Citizen, scope: InnsynScope) -> list[Section]:
     """The registered details first, then each app's section, then the audit log."""
-    return [details_section(citizen), *(provider(citizen) for provider in PROVIDERS), audit_section(citizen)]
+    return [
+        details_section(citizen),
+        *(provider(citizen, scope) for provider in PROVIDERS),
+        audit_section(citizen, scope),
+    ]
+
+
+def holds_anything(sections: list[Section]) -> bool:
+    """Whether anything beyond the registered details is in the sections (the details are shared by all units)."""
+    return any(section.items for section in sections[1:])
+
+
+def scope_label(scope: InnsynScope) -> str:
+    """What the export covers, in words: every unit, or the units by number and name."""
+    if scope.complete:
+        return _("All units")
+    units = Unit.objects.filter(pk__in=scope.unit_ids).order_by("number")
+    return _("Units: %(units)s") % {"units": ", ".join(str(unit) for unit in units)}
+
+
+@dataclass(frozen=True)
+class AccessRequest:
+    """The citizen's request the export answers: who asked, when, and the case or journal reference."""
+
+    requested_by: str
+    requested_on: datetime.date
+    reference: str
 
 
 @dataclass(frozen=True)
@@ -102,17 +151,21 @@ class CitizenExport:
     created_at: datetime.datetime
     created_by: str
     sections: list[Section]
+    covers: str = ""
+    request: AccessRequest | None = None
 
 
-def collect(citizen: Citizen, *, by: User) -> CitizenExport:
-    """Everything held about the citizen, in their preferred language. Reads only: the caller logs."""
+def collect(citizen: Citizen, *, by: User, scope: InnsynScope, request: AccessRequest | None = None) -> CitizenExport:
+    """What the scope covers about the citizen, in their preferred language. Reads only: the caller logs."""
     with translation.override(citizen.preferred_language):
         return CitizenExport(
             citizen=citizen,
             language=citizen.preferred_language,
             created_at=timezone.localtime(),
             created_by=person(by),
-            sections=sections_for(citizen),
+            sections=sections_for(citizen, scope),
+            covers=scope_label(scope),
+            request=request,
         )
 
 
@@ -136,6 +189,8 @@ def as_json(export: CitizenExport) -> bytes:
         "created_at": export.created_at,
         "created_by": export.created_by,
         "language": export.language,
+        "covers": export.covers,
+        "request": vars(export.request) if export.request else None,
         "sections": [{"title": section.title, "items": section.items} for section in export.sections],
     }
     return json.dumps(_plain(data), ensure_ascii=False, indent=2).encode("utf-8")

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .identity import parse_personident
@@ -41,7 +42,25 @@ class AccessReportForm(forms.Form):
 
 
 class CitizenExportForm(forms.Form):
+    """The request for access an export answers is recorded with it: who asked, when, and its reference."""
+
     FORMATS = [("pdf", "PDF"), ("json", "JSON")]
 
     personident = PersonidentField()
+    requested_by = forms.CharField(
+        label=_("Who asked"), max_length=100,
+        help_text=_("The citizen, or the name of the representative who asked on their behalf."),
+    )
+    requested_on = forms.DateField(
+        label=_("Request received"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reference = forms.CharField(
+        label=_("Reference"), max_length=50, help_text=_("The case or journal number of the request."),
+    )
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="pdf", widget=forms.RadioSelect)
+
+    def clean_requested_on(self):
+        requested_on = self.cleaned_data["requested_on"]
+        if requested_on > timezone.localdate():
+            raise ValidationError(_("The request cannot have been received in the future."), code="future")
+        return requested_on

@@ -1,10 +1,11 @@
+import json
 import time
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.urls import Resolver404
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.defaults import page_not_found
 
 
@@ -74,3 +75,67 @@ class NotFoundPageMiddleware:
         if isinstance(exception, Http404) and not isinstance(exception, Resolver404):
             return page_not_found(request, exception)
         return None
+
+
+class NoStoreMiddleware:
+    """Every response the app makes tells browsers and proxies to keep no copy (Cache-Control: no-store).
+
+    Pages, letters, lists, PDFs and exports show citizens' data; one rule here covers a new view without
+    anyone remembering it. Static files are served by WhiteNoise before this runs, and keep their caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response
+
+
+# The only methods any view here handles; each view narrows them further (require_GET, require_POST …).
+ALLOWED_METHODS = ("GET", "HEAD", "POST")
+
+
+def _method_not_allowed(request, allowed) -> HttpResponse:
+    if request.path.startswith(settings.API_PATH_PREFIX):
+        # The API answers every error as an RFC 7807 problem document.
+        body = {
+            "type": "https://nav-sikkerhet/problems/method-not-allowed",
+            "title": "Method not allowed",
+            "status": 405,
+            "detail": f"Use {', '.join(sorted(allowed))}.",
+            "errors": [],
+        }
+        response = HttpResponse(json.dumps(body), status=405, content_type="application/problem+json")
+    else:
+        response = HttpResponseNotAllowed(sorted(allowed))
+    response["Allow"] = ", ".join(sorted(allowed))
+    add_never_cache_headers(response)
+    return response
+
+
+class MethodMiddleware:
+    """Any method no view handles (PUT, DELETE, OPTIONS, TRACE …) answers 405 before a view, so before any audit
+    line. Under the API its router answers 405 itself (before authentication), naming the path's own methods,
+    and that answer is made a problem document here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        api = request.path.startswith(settings.API_PATH_PREFIX)
+        foreign = request.method not in ALLOWED_METHODS
+        # The API's router knows each operation's own methods (its Allow header names exactly those).
+        if foreign and not api:
+            return _method_not_allowed(request, ALLOWED_METHODS)
+        response = self.get_response(request)
+        if api and response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/problem+json"
+        ):
+            allowed = [method.strip() for method in response.get("Allow", "").split(",") if method.strip()]
+            return _method_not_allowed(request, allowed or ["POST"])
+        if foreign and response.status_code != 405:
+            # An API path that is not an operation (the schema, the root) answered it: still not a method here.
+            return _method_not_allowed(request, ALLOWED_METHODS)
+        return response

@@ -68,6 +68,7 @@ class Unit(models.Model):
             ("view_ros", _("View risk analyses")),
             ("manage_ros", _("Maintain risk analyses")),
             ("view_access_report", _("View access reports")),
+            ("answer_access_requests", _("Answer right-of-access requests for every unit")),
             ("manage_roles", _("Manage role assignments")),
         ]
 
@@ -146,6 +147,7 @@ class Role(models.TextChoices):
     HMS = "hms", _("HMS adviser")
     VERNEOMBUD = "verneombud", _("Safety representative")
     SIKKERHETSANSVARLIG = "sikkerhetsansvarlig", _("Security officer (region)")
+    PERSONVERN = "personvern", _("Privacy officer, right of access (country)")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
@@ -274,6 +276,8 @@ class ApiKey(models.Model):
     scopes = models.JSONField(_("scopes"), default=list, blank=True, validators=[validate_scopes])
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    # After this moment the key answers 401, as a revoked one; systems get keys that run out and are renewed.
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -286,7 +290,7 @@ class ApiKey(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
 
     def has_scope(self, scope: str) -> bool:
         return scope in (self.scopes or [])

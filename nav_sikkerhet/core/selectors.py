@@ -3,17 +3,18 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Greatest
-from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import access, citizen_data, startpage
+from . import access, citizen_data, rules, startpage
 from .models import AuditLogEntry, Citizen, Reminder, Role, RoleAssignment, User
-from .services import audit_log_record
+from .services import audit_log_record, audit_search_record
 
 
 @dataclass(frozen=True)
@@ -61,18 +62,17 @@ class AccessReport:
     date_from: datetime.date
     date_to: datetime.date
     entries: QuerySet[AuditLogEntry]
+    covers: str
 
 
-def access_report_entries(*, personident: str, date_from: datetime.date, date_to: datetime.date):
-    """Audit-log entries for one identity number between two dates (inclusive), oldest first."""
+def access_report_entries(
+    *, personident: str, date_from: datetime.date, date_to: datetime.date, scope: access.InnsynScope
+) -> QuerySet[AuditLogEntry]:
+    """Audit-log entries for one identity number between two dates (inclusive) in the scope, oldest first."""
     return (
-        AuditLogEntry.objects.filter(
-            personident=personident,
-            created_at__date__gte=date_from,
-            created_at__date__lte=date_to,
-        )
+        citizen_data.audit_entries(personident=personident, scope=scope)
+        .filter(created_at__date__gte=date_from, created_at__date__lte=date_to)
         .select_related("actor")
-        .order_by("created_at", "id")
     )
 
 
@@ -84,11 +84,11 @@ def access_report(
     date_to: datetime.date,
     request=None,
 ) -> AccessReport:
-    """Who was shown this citizen's data between two dates: for leaders, for the right of access."""
-    if not access.may_view_access_report(user):
-        raise Http404
+    """Who was shown this citizen's data between two dates: the asker's units' staff, or everyone for the
+    privacy officer. For the right of access."""
+    scope = access.innsyn_scope(user)
     citizen = Citizen.objects.filter(personident=personident).first()
-    entries = access_report_entries(personident=personident, date_from=date_from, date_to=date_to)
+    entries = access_report_entries(personident=personident, date_from=date_from, date_to=date_to, scope=scope)
     if citizen is not None:
         # The report itself shows the citizen's data, so it is logged like any other display.
         audit_log_record(
@@ -105,29 +105,50 @@ def access_report(
         date_from=date_from,
         date_to=date_to,
         entries=entries,
+        covers=citizen_data.scope_label(scope),
     )
 
 
-def citizen_export(*, user: User, personident: str, request=None) -> citizen_data.CitizenExport:
-    """Everything held about one citizen, for the right of access: leaders only, one audit line.
+def citizen_export(
+    *, user: User, personident: str, access_request: citizen_data.AccessRequest, request=None
+) -> citizen_data.CitizenExport:
+    """What the asking user may see about one citizen, for the right of access; one audit line naming the request.
 
-    Raises ValidationError (for the form) when nothing is registered about the number.
+    A head of unit gets their units' data; the privacy officer everything. Raises ValidationError (for the
+    form) when nothing in the scope concerns the number: the same answer as for an unknown number, so the
+    export never reveals that another unit holds something.
     """
-    if not access.may_view_access_report(user):
-        raise Http404
+    scope = access.innsyn_scope(user)
     citizen = Citizen.objects.filter(personident=personident).first()
+    nothing = ValidationError(
+        _("No data is registered about this identity number.") if scope.complete
+        else _("No data about this identity number is registered in the units you answer for."),
+        code="unknown",
+    )
     if citizen is None:
-        raise ValidationError(_("No data is registered about this identity number."), code="unknown")
+        raise nothing
     with transaction.atomic():
-        # The export shows all the citizen's data: logged first, so the export's own audit log includes it.
+        export = citizen_data.collect(citizen, by=user, scope=scope, request=access_request)
+        if not scope.complete and not citizen_data.holds_anything(export.sections):
+            raise nothing
+        with translation.override(settings.LANGUAGE_CODE):  # the audit line is stored in bokmål
+            covers = citizen_data.scope_label(scope)
         audit_log_record(
             actor=user,
             citizen=citizen,
             action="innsyn.export",
-            message=_("Right of access export"),
+            message=_("Right of access export (%(covers)s): request from %(who)s received %(date)s, reference "
+                      "%(reference)s"),
+            message_args={
+                "covers": covers,
+                "who": access_request.requested_by,
+                "date": access_request.requested_on.strftime("%d.%m.%Y"),
+                "reference": access_request.reference,
+            },
             request=request,
         )
-        return citizen_data.collect(citizen, by=user)
+        # Collected again after logging, so the export's own audit log includes this export.
+        return citizen_data.collect(citizen, by=user, scope=scope, request=access_request)
 
 
 def reminders_panel(user) -> dict | None:
@@ -162,3 +183,17 @@ def search_by_name(*, name: str, birth_date: datetime.date, limit: int = NAME_RE
             citizens = citizens.filter(name__icontains=word)
         citizens = citizens.order_by("name", "pk")
     return list(citizens[:limit])
+
+
+def name_search(*, user: User, name: str, birth_date: datetime.date, request=None) -> list[Citizen]:
+    """A staff member's search by name and date of birth: the rule checked (rules.check_name_search), the
+    matches listed, and one audit line naming everyone shown (or none).
+
+    Every screen that lists people by name goes through here. Raises ValidationError keyed by field.
+    """
+    name = rules.check_name_search(name=name, birth_date=birth_date)
+    citizens = search_by_name(name=name, birth_date=birth_date)
+    message = _("Name search; shown: %(idents)s") if citizens else _("Name search; nobody shown")
+    audit_search_record(actor=user, shown=citizens, action=citizen_data.SEARCH_ACTION, message=message,
+                        request=request)
+    return citizens

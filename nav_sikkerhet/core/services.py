@@ -8,7 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -82,11 +82,14 @@ def unit_save(*, by: User, unit: Unit) -> Unit:
     if not by.is_superuser:
         raise PermissionDenied(_("Only administrators may change units."))
     old_region = Unit.objects.filter(pk=unit.pk).values_list("region", flat=True).first() if unit.pk else None
+    created = unit.pk is None
     unit.full_clean()
     unit._history_user = by
     unit.save()
     for region in {old_region, unit.region} - {None}:
         access.sync_region_permissions(region)
+    if created:
+        access.sync_country_permissions()
     return unit
 
 
@@ -157,8 +160,46 @@ def audit_log_record(
     return entry
 
 
-# How long a reminder claimed by a sender that died stays claimed before another may send it.
-REMINDER_CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+def audit_search_record(
+    *, actor: User, shown: list[Citizen], action: str, message: str, message_args: dict | None = None, request=None,
+) -> AuditLogEntry:
+    """Write one audit-log line for a search (or a refused one), naming by identity number everyone it showed.
+
+    Not tied to one citizen; the access report finds the line under each number it names (citizen_data.audit_entries).
+    """
+    args = dict(message_args or {})
+    args["idents"] = ", ".join(citizen.personident for citizen in shown)
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(message) % args
+    entry = AuditLogEntry(
+        created_at=timezone.now(),
+        actor=actor,
+        actor_ident=actor.nav_ident,
+        personident="",
+        event=AuditEvent.ACCESS,
+        action=action,
+        message=text[:500],
+        request_path=request.path[:500] if request is not None else "",
+        request_method=request.method if request is not None else "",
+    )
+    entry.save()
+    transaction.on_commit(lambda: audit.emit(entry))
+    return entry
+
+
+# How long one reminder e-mail may take: SMTP operations time out after EMAIL_TIMEOUT seconds, and the task is
+# interrupted (soft) and killed (hard) after these limits, so no send lasts longer than the hard limit.
+REMINDER_SEND_SOFT_TIME_LIMIT = settings.EMAIL_TIMEOUT + 10
+REMINDER_SEND_TIME_LIMIT = settings.EMAIL_TIMEOUT + 20
+# How long a claimed reminder stays claimed: just above the longest a send can take, so a live sender is never
+# overtaken, and a crashed one's reminder is sent again within a minute or two.
+REMINDER_CLAIM_TIMEOUT = datetime.timedelta(seconds=REMINDER_SEND_TIME_LIMIT + 10)
+
+
+def reminder_message_id(reminder: Reminder) -> str:
+    """The reminder e-mail's Message-ID, derived from its key: a resend after a crash is the same message."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "nav-sikkerhet"
+    return f"<reminder.{hashlib.sha256(reminder.key.encode()).hexdigest()[:40]}@{domain}>"
 
 
 def reminder_ensure(
@@ -198,13 +239,26 @@ def reminder_send(*, reminder_id: int) -> bool:
         values.update(kind.values(reminder_object_id(reminder)))
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         subject, body = str(kind.subject) % values, str(kind.body) % values
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email],
+                           headers={"Message-ID": reminder_message_id(reminder)})
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email], fail_silently=False)
+        message.send(fail_silently=False)
     except Exception:
         Reminder.objects.filter(pk=reminder_id).update(claimed_at=None)
         raise
     Reminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now())
     return True
+
+
+def reminder_claim_remaining(*, reminder_id: int) -> int | None:
+    """Seconds until another sender's claim on an unsent, open reminder runs out; None if there is none."""
+    claimed_at = (
+        Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True, done_at__isnull=True, claimed_at__isnull=False)
+        .values_list("claimed_at", flat=True).first()
+    )
+    if claimed_at is None:
+        return None
+    return max(0, int((claimed_at + REMINDER_CLAIM_TIMEOUT - timezone.now()).total_seconds()))
 
 
 def reminder_object_id(reminder: Reminder) -> int:
@@ -245,11 +299,17 @@ def _api_key_hash(key: str) -> str:
 
 
 @transaction.atomic
-def api_key_create(*, system: str, scopes: list[str] | None = None, by: User | None = None) -> tuple[ApiKey, str]:
+def api_key_create(
+    *, system: str, scopes: list[str] | None = None, by: User | None = None,
+    expires_at: datetime.datetime | None = None,
+) -> tuple[ApiKey, str]:
     """Make a key for an integrating system. Returns the row and the key itself, which is never stored or shown again.
 
     ``by`` is the administrator; the management command (run by operations on the server) passes none.
+    A key with ``expires_at`` answers 401 from then on.
     """
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("The expiry must be in the future.")})
     if by is not None and not by.is_superuser:
         raise PermissionDenied(_("Only administrators may manage API keys."))
     prefix = secrets.token_hex(6)
@@ -259,6 +319,7 @@ def api_key_create(*, system: str, scopes: list[str] | None = None, by: User | N
         prefix=prefix,
         key_hash=_api_key_hash(key),
         scopes=list(dict.fromkeys(scopes if scopes is not None else [ApiScope.SIKKERHETSTILTAK_READ])),
+        expires_at=expires_at,
     )
     api_key.full_clean()
     api_key.save()
@@ -266,7 +327,7 @@ def api_key_create(*, system: str, scopes: list[str] | None = None, by: User | N
 
 
 def api_key_authenticate(*, key: str) -> ApiKey | None:
-    """The active key matching ``key``, or None. Compared by hash in constant time."""
+    """The active key matching ``key`` (not revoked, not expired), or None. Compared by hash in constant time."""
     mark, _sep, rest = (key or "").partition("_")
     prefix, _sep, secret = rest.partition("_")
     if mark != API_KEY_MARK or not prefix or not secret:

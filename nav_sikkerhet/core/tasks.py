@@ -3,8 +3,12 @@
 import smtplib
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from . import scheduling, services
+
+# The longest wait before a retry of a reminder e-mail; the broker's visibility timeout must exceed it.
+REMINDER_RETRY_BACKOFF_MAX = 3600
 
 
 @shared_task(acks_late=True)
@@ -13,8 +17,17 @@ def run_daily_sweep() -> dict:
 
 
 @shared_task(
-    bind=True, acks_late=True, autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=30,
-    retry_backoff_max=3600, retry_jitter=True, max_retries=10,
+    bind=True, acks_late=True, autoretry_for=(smtplib.SMTPException, OSError, SoftTimeLimitExceeded), retry_backoff=30,
+    retry_backoff_max=REMINDER_RETRY_BACKOFF_MAX, retry_jitter=True, max_retries=10,
+    soft_time_limit=services.REMINDER_SEND_SOFT_TIME_LIMIT, time_limit=services.REMINDER_SEND_TIME_LIMIT,
 )
 def send_reminder(self, reminder_id: int) -> bool:
-    return services.reminder_send(reminder_id=reminder_id)
+    sent = services.reminder_send(reminder_id=reminder_id)
+    if not sent and not self.request.is_eager:
+        # Held by a sender that may have died after the mail server took the message: try again as soon as
+        # the claim runs out (minutes, not the next hourly sweep). The stable Message-ID makes a resend the
+        # same message to the recipient's mail system.
+        wait = services.reminder_claim_remaining(reminder_id=reminder_id)
+        if wait is not None:
+            raise self.retry(countdown=wait + 1)
+    return sent

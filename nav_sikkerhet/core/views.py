@@ -52,9 +52,13 @@ def citizen_export(request):
         raise Http404
     form = CitizenExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        access_request = citizen_data.AccessRequest(
+            requested_by=data["requested_by"], requested_on=data["requested_on"], reference=data["reference"]
+        )
         try:
             export = selectors.citizen_export(
-                user=request.user, personident=form.cleaned_data["personident"], request=request
+                user=request.user, personident=data["personident"], access_request=access_request, request=request
             )
         except ValidationError as error:
             form.add_error("personident", error)

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from nav_sikkerhet.core import citizen_data, services
+from nav_sikkerhet.core import access, citizen_data, services
 from nav_sikkerhet.core.models import AuditLogEntry, Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, assign_role
 from tests.utestenging.factories import FactFactory, signed_decision
 from tests.utestenging.letter_builders import pdf_text
 
@@ -25,16 +25,20 @@ def decision(leader, unit, citizen):
     return decision
 
 
+REQUEST = {"requested_by": "Brukeren selv", "requested_on": "2026-01-05", "reference": "2026/123"}
+
+
 def _export(client, citizen, fmt="json", **overrides):
-    return client.post(URL, {"personident": citizen.personident, "format": fmt, **overrides})
+    return client.post(URL, {"personident": citizen.personident, "format": fmt, **REQUEST, **overrides})
 
 
 def _section(data, title):
     return next(section for section in data["sections"] if section["title"] == title)
 
 
-def test_json_export_holds_the_decision_its_facts_and_the_audit_log(client, leader, citizen, decision):
+def test_json_export_holds_the_decision_its_facts_and_the_audit_log(client, leader, citizen, decision, unit):
     looker = UserFactory(nav_ident="A123456")
+    assign_role(looker, unit, Role.MOTTAK)  # staff of the leader's unit, so in the leader's export
     services.audit_log_record(actor=looker, citizen=citizen, action="test", message="Vist i test")
     client.force_login(leader)
     response = _export(client, citizen)
@@ -72,7 +76,7 @@ def test_pdf_export_is_in_the_citizens_preferred_language(client, leader, citize
     citizen.save()
     client.force_login(leader)
     html = citizen_data.render_html(
-        citizen_data.collect(citizen, by=leader)
+        citizen_data.collect(citizen, by=leader, scope=access.innsyn_scope(leader))
     )
     assert '<html lang="nn">' in html
 
@@ -98,11 +102,11 @@ def test_unknown_number_gives_a_form_error_and_no_audit_line(client, leader, cit
     number = citizen.personident
     citizen.delete()
     client.force_login(leader)
-    response = client.post(URL, {"personident": number, "format": "json"})
+    response = client.post(URL, {"personident": number, "format": "json", **REQUEST})
     assert response.status_code == 200
     with translation.override("nb"):
         assert response.context["form"].errors["personident"] == [
-            "Det er ikke registrert noen opplysninger om dette fødselsnummeret."
+            "Det er ikke registrert noen opplysninger om dette fødselsnummeret i enhetene du svarer for."
         ]
     assert not AuditLogEntry.objects.exists()
 

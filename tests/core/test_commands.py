@@ -10,8 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from nav_sikkerhet.core import scheduling, services
-from nav_sikkerhet.core.models import AuditLogEntry, Citizen, Reminder, RoleAssignment, Unit, User
-from tests.factories import UserFactory
+from nav_sikkerhet.core.models import AuditLogEntry, Citizen, Reminder, Role, RoleAssignment, Unit, User
 from utestenging.models import Decision, Status
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -104,8 +103,8 @@ def test_demo_data_makes_no_logins_without_test_idents(settings):
 
 
 @pytest.mark.django_db
-def test_access_report_command_prints_lookups_and_logs_itself(leader, citizen):
-    looker = UserFactory(nav_ident="B654321")
+def test_access_report_command_prints_lookups_and_logs_itself(leader, citizen, staff_with_role, unit):
+    looker = staff_with_role(Role.MOTTAK, unit, nav_ident="B654321")
     services.audit_log_record(actor=looker, citizen=citizen, action="t", message="Vist i test")
     out = io.StringIO()
     today = datetime.date.today().isoformat()

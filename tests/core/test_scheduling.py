@@ -173,7 +173,7 @@ def test_a_reminder_task_run_twice_sends_once(due_today, mailoutbox, settings):
 
 
 @pytest.mark.django_db
-def test_a_claim_left_by_a_sender_that_died_is_taken_over_after_ten_minutes(due_today, mailoutbox, settings):
+def test_a_claim_left_by_a_sender_that_died_is_taken_over_after_the_claim_timeout(due_today, mailoutbox, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
     scheduling.run_sweep()
     reminder = Reminder.objects.first()
@@ -504,3 +504,117 @@ def test_a_failing_smtp_send_is_retried_through_redis_and_then_sent_once(due_tod
     assert len(mailoutbox) == 1
     reminder.refresh_from_db()
     assert reminder.attempts == 3 and reminder.sent_at is not None
+
+
+# -- under faults: timeouts, time limits, a crash after the mail server took the message -------------------------
+
+
+def test_smtp_has_a_timeout_and_the_reminder_task_time_limits_bound_a_send():
+    assert settings.EMAIL_TIMEOUT and 0 < settings.EMAIL_TIMEOUT <= 60
+    assert settings.EMAIL_TIMEOUT < tasks.send_reminder.soft_time_limit < tasks.send_reminder.time_limit
+    assert celery_app.conf.task_soft_time_limit and celery_app.conf.task_time_limit
+    assert celery_app.conf.task_soft_time_limit < celery_app.conf.task_time_limit
+
+
+def test_the_claim_runs_out_just_after_the_longest_possible_send():
+    claim = services.REMINDER_CLAIM_TIMEOUT.total_seconds()
+    # A live sender (killed at the hard limit at the latest) is never overtaken; a crashed one waits minutes.
+    assert tasks.send_reminder.time_limit < claim <= tasks.send_reminder.time_limit + 60
+    assert claim <= 5 * 60
+
+
+def test_the_brokers_visibility_timeout_is_longer_than_any_retry_countdown():
+    visibility = celery_app.conf.broker_transport_options["visibility_timeout"]
+    ours = [task for name, task in celery_app.tasks.items() if name.split(".")[0] in
+            ("nav_sikkerhet", "utestenging", "hendelser", "risiko")]
+    assert ours
+    longest = max(getattr(task, "retry_backoff_max", 0) or 0 for task in ours)
+    from utestenging.tasks import LETTER_BACKOFF_MAX_SECONDS
+
+    longest = max(longest, LETTER_BACKOFF_MAX_SECONDS)
+    assert visibility >= 2 * (longest + celery_app.conf.task_time_limit)
+
+
+@pytest.mark.django_db
+def test_each_reminder_has_a_stable_message_id_from_its_key_so_a_resend_is_the_same_message(due_today, mailoutbox):
+    scheduling.run_sweep()
+    reminder = Reminder.objects.order_by("pk").first()
+    first = next(m for m in mailoutbox if m.extra_headers.get("Message-ID") == services.reminder_message_id(reminder))
+    # A crash after the mail server took it, before sent_at was written: the claim runs out, it is sent again.
+    Reminder.objects.filter(pk=reminder.pk).update(sent_at=None, claimed_at=None)
+    assert services.reminder_send(reminder_id=reminder.pk) is True
+    resent = mailoutbox[-1]
+    assert resent.extra_headers["Message-ID"] == first.extra_headers["Message-ID"]
+    assert resent.message()["Message-ID"] == first.message()["Message-ID"]
+    ids = {m.extra_headers["Message-ID"] for m in mailoutbox}
+    assert len(ids) == due_today  # one per reminder: different reminders never share one
+    assert all(len(set(id_)) > 5 and id_.startswith("<reminder.") and "@nav.no>" in id_ for id_ in ids)
+
+
+@pytest.fixture
+def silent_smtp_server():
+    """A mail server that accepts the connection and never answers."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    accepted = []
+    stop = threading.Event()
+
+    def serve():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_never_answers_times_out_and_releases_the_claim(due_today, settings, silent_smtp_server):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    scheduling.run_sweep()
+    Reminder.objects.update(sent_at=None, claimed_at=None)
+    reminder = Reminder.objects.first()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", silent_smtp_server, 1
+    started = time.monotonic()
+    with pytest.raises(OSError):  # socket timeout: the task's autoretry takes it from here
+        services.reminder_send(reminder_id=reminder.pk)
+    assert time.monotonic() - started < 5
+    reminder.refresh_from_db()
+    assert reminder.claimed_at is None and reminder.sent_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reminder_left_claimed_by_a_crashed_sender_is_sent_by_a_worker_within_the_claim(due_today, mailoutbox,
+                                                                                        settings, monkeypatch):
+    """The worker finds the reminder claimed by a process that died mid-send, waits for the claim to run out
+    (not for the next hourly sweep), and sends it once, with the reminder's own Message-ID."""
+    _redis_url()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    scheduling.run_sweep()
+    Reminder.objects.update(sent_at=None, claimed_at=None, attempts=0)
+    reminder = Reminder.objects.order_by("pk").first()
+    monkeypatch.setattr(services, "REMINDER_CLAIM_TIMEOUT", datetime.timedelta(seconds=2))
+    Reminder.objects.filter(pk=reminder.pk).update(claimed_at=timezone.now())  # the dead sender's claim
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    started = time.monotonic()
+    with _worker() as queue:
+        tasks.send_reminder.delay(reminder.pk)
+        _wait_until(lambda: len(mailoutbox) >= 1 and _idle(queue), "the reminder after the claim ran out")
+    assert time.monotonic() - started < 20
+    [message] = mailoutbox
+    assert message.extra_headers["Message-ID"] == services.reminder_message_id(reminder)
+    reminder.refresh_from_db()
+    assert reminder.sent_at is not None

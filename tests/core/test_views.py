@@ -39,8 +39,9 @@ def _report(client, citizen, **overrides):
     return client.post(reverse("core:access_report"), {**data, **overrides})
 
 
-def test_access_report_lists_who_looked_and_logs_itself(client, leader, citizen):
+def test_access_report_lists_who_looked_and_logs_itself(client, leader, citizen, unit):
     looker = UserFactory(nav_ident="A123456")
+    assign_role(looker, unit, Role.MOTTAK)  # staff of the leader's unit: theirs to see
     services.audit_log_record(actor=looker, citizen=citizen, action="test", message="Vist i test")
     client.force_login(leader)
     response = _report(client, citizen)

@@ -5,11 +5,13 @@ import hashlib
 import io
 import json
 import logging
+import re
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core.identity import generate_synthetic
@@ -204,9 +206,43 @@ def test_a_body_that_is_not_a_json_object_is_400(client, key, body):
     assert [e["field"] for e in problem["errors"]] in (["body"], ["personident"])
 
 
-def test_a_form_encoded_body_is_400_not_500(client, key, citizen):
+def test_a_form_encoded_body_is_415_not_500(client, key, citizen):
     response = client.post(URL, {"personident": citizen.personident}, HTTP_AUTHORIZATION=f"Bearer {key}")
-    assert_problem(response, 400)
+    assert_problem(response, 415)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "application/json; charset=latin-1",
+                                          "application/x-www-form-urlencoded", "application/problem+json"])
+def test_a_body_that_is_not_application_json_is_415(client, key, citizen, content_type):
+    response = call(client, {"personident": citizen.personident}, key, content_type=content_type)
+    assert_problem(response, 415)
+    assert not AuditLogEntry.objects.exists()
+
+
+def test_json_with_an_explicit_utf8_charset_is_accepted(client, key, citizen):
+    response = call(client, {"personident": citizen.personident}, key, content_type="application/json; charset=utf-8")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [3 * 1024 * 1024, 20 * 1024])
+def test_an_oversized_body_is_413_not_500(client, key, citizen, size, caplog):
+    body = json.dumps({"personident": citizen.personident, "fyll": "x" * size})
+    with caplog.at_level(logging.ERROR):
+        response = call(client, body, key, raw=True)
+    assert_problem(response, 413)
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("body", ['{"personident": "1234', '{"personident":', b'\xff\xfe{\x00}\x00',
+                                  '{"personident": "12345678901"}'.encode("utf-16"), b"\xc3\x28"])
+def test_a_truncated_or_wrongly_encoded_body_is_400(client, key, body):
+    response = call(client, body, key, raw=True)
+    assert_problem(response, 400, "body")
+
+
+@pytest.mark.parametrize("number", ["０１０１０１０００１１０", "٠١٠١٠٠٠٠١١٠", "0101000011٠", "¹1010000110"])
+def test_non_ascii_digits_are_400(client, key, number):
+    assert_problem(call(client, {"personident": number}, key), 400, "personident")
 
 
 def test_extra_fields_are_ignored(client, key, citizen):
@@ -255,6 +291,41 @@ def test_a_revoked_key_is_401(client, api_key, citizen, superuser):
     assert not AuditLogEntry.objects.exists()
 
 
+def test_an_expired_key_is_401(client, citizen):
+    soon = timezone.now() + datetime.timedelta(seconds=30)
+    _row, key = core_services.api_key_create(system=SYSTEM, expires_at=soon)
+    assert call(client, {"personident": citizen.personident}, key).status_code == 200
+    with freeze_time(soon + datetime.timedelta(seconds=1)):
+        assert_problem(call(client, {"personident": citizen.personident}, key), 401)
+
+
+def test_a_key_cannot_be_made_already_expired():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        core_services.api_key_create(system=SYSTEM, expires_at=timezone.now())
+
+
+def test_create_api_key_with_an_expiry_date():
+    out, err = io.StringIO(), io.StringIO()
+    call_command("create_api_key", SYSTEM, "--expires", "2999-12-31", stdout=out, stderr=err)
+    row = ApiKey.objects.get()
+    assert timezone.localtime(row.expires_at).date() == datetime.date(3000, 1, 1)
+
+
+def test_calls_are_throttled_per_key_with_429_and_retry_after(client, api_key, citizen, settings):
+    settings.API_RATE = "2/m"
+    _row, key = api_key
+    for _ in range(2):
+        assert call(client, {"personident": citizen.personident}, key).status_code == 200
+    response = call(client, {"personident": citizen.personident}, key)
+    assert_problem(response, 429)
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert AuditLogEntry.objects.count() == 2
+    _other_row, other = core_services.api_key_create(system="annet-system")
+    assert call(client, {"personident": citizen.personident}, other).status_code == 200
+
+
 def test_a_key_without_the_scope_is_403(client, citizen):
     _row, key = core_services.api_key_create(system="annet-system", scopes=[])
     problem = assert_problem(call(client, {"personident": citizen.personident}, key), 403)
@@ -262,8 +333,11 @@ def test_a_key_without_the_scope_is_403(client, citizen):
     assert not AuditLogEntry.objects.exists()
 
 
-def test_get_is_405(client, key):
-    assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 405
+@pytest.mark.parametrize("method", ["get", "put", "delete", "patch", "options"])
+def test_other_methods_are_405_problems(client, key, method):
+    response = getattr(client, method)(URL, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert_problem(response, 405)
+    assert "POST" in response["Allow"]
 
 
 # -- OpenAPI ----------------------------------------------------------------------------------------------------
@@ -283,6 +357,23 @@ def test_the_openapi_schema_is_served_and_lists_the_path(client):
     answer = schema["components"]["schemas"]["Sikkerhetstiltak"]["properties"]
     assert set(answer) == {"tiltakstype", "beskrivelse", "kontaktperson", "gyldigFraOgMed", "gyldigTilOgMed"}
     assert reverse("api:openapi-json") == "/api/v1/openapi.json"
+
+
+def test_the_schema_states_problem_documents_the_pattern_and_a_valid_example(client, key):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"][URL]["post"]
+    assert set(operation["responses"]) >= {"200", "400", "401", "403", "405", "413", "415", "429"}
+    for status, response in operation["responses"].items():
+        expected = "application/json" if status == "200" else "application/problem+json"
+        assert list(response["content"]) == [expected], status
+    assert "Retry-After" in operation["responses"]["429"]["headers"]
+    request_schema = schema["components"]["schemas"]["SikkerhetstiltakRequest"]
+    field = request_schema["properties"]["personident"]
+    assert field["pattern"] == "^[0-9]{11}$"
+    example = request_schema["example"]
+    assert re.fullmatch(field["pattern"], example["personident"])
+    # The example is a valid number: the API answers it (an empty list: nobody registered has it).
+    assert call(client, example, key).json() == {"personident": example["personident"], "sikkerhetstiltak": []}
 
 
 # -- keys ---------------------------------------------------------------------------------------------------------

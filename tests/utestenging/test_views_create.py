@@ -54,14 +54,35 @@ def test_the_page_offers_both_searches(client, caseworker):
     assert 'name="personident"' in content and 'name="navn-name"' in content and 'name="navn-birth_date"' in content
 
 
-def test_name_search_lists_names_with_a_link_and_writes_no_audit_line(client, caseworker, ola):
-    CitizenFactory(name="Ola Nordmann", birth_date=BIRTH + datetime.timedelta(days=1))
+def test_name_search_lists_names_with_a_link_and_one_audit_line_naming_them(client, caseworker, ola):
+    other = CitizenFactory(name="Ola Nordmann", birth_date=BIRTH + datetime.timedelta(days=1))
     client.force_login(caseworker)
     response = _by_name(client, "ola nordmann")
     assert response.status_code == 200
     assert response.context["results"] == [ola]
     assert _person_url(ola) in response.content.decode()
-    assert not AuditLogEntry.objects.exists()
+    [line] = AuditLogEntry.objects.all()
+    assert (line.actor, line.action) == (caseworker, "lookup.search")
+    assert ola.personident in line.message and other.personident not in line.message
+
+
+def test_name_search_is_throttled_like_reception(client, caseworker, ola, settings):
+    settings.LOOKUP_RATE = "2/m"
+    client.force_login(caseworker)
+    assert [_by_name(client, "Ola Nordmann").status_code for _ in range(2)] == [200, 200]
+    refused = _by_name(client, "Ola Nordmann")
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
+    assert "results" not in refused.context and _person_url(ola) not in refused.content.decode()
+    assert refused.context["throttled"] in refused.content.decode()
+    assert [line.action for line in AuditLogEntry.objects.order_by("pk")] == ["lookup.search"] * 2 + [
+        "lookup.throttled"]
+
+
+def test_name_search_keeps_receptions_rule_of_two_letters_in_each_name(client, caseworker, ola):
+    client.force_login(caseworker)
+    response = _by_name(client, "O N")
+    assert response.status_code == 200 and "results" not in response.context
+    assert response.context["name_form"].errors and not AuditLogEntry.objects.exists()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram similarity is PostgreSQL's")

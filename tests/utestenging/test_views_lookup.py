@@ -237,7 +237,7 @@ def test_opening_a_person_costs_the_same(client, reception, excluded, citizen, d
 # -- name and birth date --------------------------------------------------------------------------------------
 
 
-def test_name_search_lists_names_and_birth_dates_without_audit_then_opens_one(client, reception, excluded, citizen):
+def test_name_search_lists_names_and_birth_dates_audits_them_then_opens_one(client, reception, excluded, citizen):
     client.force_login(reception)
     response = client.post(SEARCH, {"search": "name", "navn-name": citizen.name.upper(),
                                     "navn-birth_date": citizen.birth_date.isoformat()})
@@ -246,12 +246,14 @@ def test_name_search_lists_names_and_birth_dates_without_audit_then_opens_one(cl
     assert response.context["results"] == [citizen]
     assert person_url in content and citizen.name in content
     assert citizen.personident not in content
-    assert not AuditLogEntry.objects.exists()
+    [search] = _audit_lines()
+    assert (search.action, search.actor, search.request_method) == ("lookup.search", reception, "POST")
+    assert citizen.personident in search.message  # the line names whom the search showed
 
     response = client.get(person_url)
     assert response.status_code == 200 and RECEPTION_INSTRUCTION_NB in response.content.decode()
     assert citizen.personident not in person_url
-    [entry] = _audit_lines()
+    [_search, entry] = _audit_lines()
     assert (entry.action, entry.request_path, entry.request_method) == ("lookup.view", person_url, "GET")
 
 
@@ -259,7 +261,61 @@ def test_name_search_without_a_hit(client, reception):
     client.force_login(reception)
     response = client.post(SEARCH, {"search": "name", "navn-name": "Ingen Slik", "navn-birth_date": "1950-01-01"})
     assert response.context["results"] == []
+    [line] = _audit_lines()  # the search is logged even when it showed nobody
+    assert line.action == "lookup.search" and line.personident == ""
+
+
+@pytest.mark.parametrize("name", ["a a", "Ola", "O Nordmann", "Ola N", "Ola 12", "  "])
+def test_name_search_needs_two_letters_of_first_and_last_name(client, reception, name):
+    CitizenFactory(name="Ola Nordmann", birth_date=datetime.date(1980, 5, 17))
+    client.force_login(reception)
+    response = client.post(SEARCH, {"search": "name", "navn-name": name, "navn-birth_date": "1980-05-17"})
+    assert response.status_code == 200
+    assert "results" not in response.context
+    assert response.context["name_form"].errors["name"]
     assert not AuditLogEntry.objects.exists()
+
+
+def test_name_search_needs_the_full_birth_date(client, reception):
+    client.force_login(reception)
+    response = client.post(SEARCH, {"search": "name", "navn-name": "Ola Nordmann", "navn-birth_date": "1980-05"})
+    assert response.context["name_form"].errors["birth_date"]
+    assert "results" not in response.context
+
+
+def test_look_ups_are_throttled_per_staff_member_with_a_message_and_an_audit_line(client, reception, citizen,
+                                                                                  settings, staff_with_role, unit):
+    settings.LOOKUP_RATE = "3/m"
+    client.force_login(reception)
+    for _ in range(2):
+        assert _look_up(client, citizen.personident).status_code == 200
+    assert client.get(reverse("mottak:person", args=[citizen.public_id])).status_code == 200
+    refused = _look_up(client, citizen.personident)
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    with translation.override("nb"):
+        assert "Vent" in refused.content.decode()
+    assert citizen.name not in refused.content.decode()
+    assert client.get(reverse("mottak:person", args=[citizen.public_id])).status_code == 429
+    name = client.post(SEARCH, {"search": "name", "navn-name": citizen.name,
+                                "navn-birth_date": citizen.birth_date.isoformat()})
+    assert name.status_code == 429 and "results" not in name.context
+    actions = [line.action for line in _audit_lines()]
+    assert actions == ["lookup.view"] * 3 + ["lookup.throttled"] * 3
+    # Another staff member is counted on their own.
+    client.force_login(staff_with_role(Role.MOTTAK, unit, username="mottak_to"))
+    assert _look_up(client, citizen.personident).status_code == 200
+
+
+def test_a_throttle_cache_that_is_down_lets_the_look_up_through(client, reception, citizen, monkeypatch):
+    from django_ratelimit import core
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(core, "caches", type("Down", (), {"__getitem__": down})())
+    client.force_login(reception)
+    assert _look_up(client, citizen.personident).status_code == 200
 
 
 def test_an_unknown_person_id_is_404(client, reception):

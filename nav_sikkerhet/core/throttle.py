@@ -1,0 +1,70 @@
+"""Throttling of look-ups and searches: per staff member on the web, per key on the API (django-ratelimit).
+
+Counters live in the "ratelimit" cache: Redis where REDIS_URL is set, else the database cache table (its
+increment is not atomic, so under heavy concurrency a few extra look-ups may slip through; acceptable for
+the fallback). A cache that is down lets look-ups through with a warning: reception must always be able
+to check whether a person is excluded.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_ratelimit.core import get_usage
+
+from .services import audit_search_record
+
+logger = logging.getLogger(__name__)
+
+LOOKUP_GROUP = "lookup"
+API_GROUP = "api"
+
+
+@dataclass(frozen=True)
+class Throttled:
+    """Over the limit: ``limit`` look-ups are allowed per window; a new window opens in ``retry_after`` seconds."""
+
+    limit: int
+    retry_after: int
+
+
+def hit(request, *, group: str, key: str, rate: str) -> Throttled | None:
+    """Count one look-up for the key; None while within the rate, else how long to wait."""
+    try:
+        usage = get_usage(request, group=group, key=lambda _group, _request: key, rate=rate, increment=True)
+    except Exception:  # noqa: BLE001 – the cache is down: let the look-up through rather than block the desk
+        logger.warning("Throttle cache unavailable; %s not throttled", group, exc_info=True)
+        return None
+    if usage is None or not usage["should_limit"]:
+        return None
+    return Throttled(limit=usage["limit"], retry_after=max(1, int(usage["time_left"])))
+
+
+def lookup_hit(request) -> Throttled | None:
+    """One look-up or search by the signed-in staff member."""
+    return hit(request, group=LOOKUP_GROUP, key=f"user:{request.user.pk}", rate=settings.LOOKUP_RATE)
+
+
+def api_hit(request, *, api_key_id: int) -> Throttled | None:
+    """One call with an integrating system's key."""
+    return hit(request, group=API_GROUP, key=f"key:{api_key_id}", rate=settings.API_RATE)
+
+
+def throttled_response(request, throttled: Throttled, template: str, context: dict):
+    """The page again with the refusal on it (``throttled`` in the context), 429 with Retry-After, and an audit
+    line: the same answer wherever staff look people up."""
+    audit_search_record(
+        actor=request.user, shown=[], action="lookup.throttled",
+        message=gettext_lazy("Look-up refused: over the limit of %(limit)s look-ups"),
+        message_args={"limit": throttled.limit}, request=request,
+    )
+    context["throttled"] = _(
+        "You have made many look-ups in a short time (the limit is %(limit)s). Wait %(seconds)s seconds and "
+        "try again. If you need more, contact your leader."
+    ) % {"limit": throttled.limit, "seconds": throttled.retry_after}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(throttled.retry_after)
+    return response
