@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hendelser import selectors as incident_selectors
@@ -28,11 +29,12 @@ from .models import EDITABLE_STATUSES, Decision, LetterStatus, RegistrationKind,
 
 logger = logging.getLogger(__name__)
 
+# Lazy: built once at import, shown in the language of each request.
 STEPS = [
-    ("grunnlag", _("Grounds and facts")),
-    ("vurderinger", _("Assessments")),
-    ("omfang", _("Scope and alternative service")),
-    ("periode", _("Period")),
+    ("grunnlag", gettext_lazy("Grounds and facts")),
+    ("vurderinger", gettext_lazy("Assessments")),
+    ("omfang", gettext_lazy("Scope and alternative service")),
+    ("periode", gettext_lazy("Period")),
 ]
 
 
