@@ -89,14 +89,19 @@ class Person:
         return f"{self.name}, {self.title}" if self.title else self.name
 
 
-def _person(user, fallback_title: str = "") -> Person | None:
+def _person(user, fallback_title: str = "", fallback_phone: str = NAV_PHONE) -> Person | None:
     if user is None:
         return None
     return Person(
         name=user.get_full_name() or user.username,
         title=user.title or fallback_title,
-        phone=user.phone or NAV_PHONE,
+        phone=user.phone or fallback_phone,
     )
+
+
+def unit_phone(unit) -> str:
+    """The number the letter gives for the unit: its own, else NAV's general number."""
+    return unit.phone or NAV_PHONE
 
 
 def _channel_lines(channel) -> list[tuple[str, str]]:
@@ -143,8 +148,9 @@ def context(letter: Letter) -> dict:
     decision: Decision = letter.decision
     citizen, unit = decision.citizen, decision.unit
     kind = Kind(decision.kind)
-    signer = _person(decision.signed_by, _("Head of unit"))
-    contact = _person(decision.effective_contact or decision.signed_by or letter.created_by)
+    phone = unit_phone(unit)
+    signer = _person(decision.signed_by, _("Head of unit"), phone)
+    contact = _person(decision.effective_contact or decision.signed_by or letter.created_by, fallback_phone=phone)
     covered = list(decision.covered_units.all()) or [unit]
     ident = citizen.personident
     complaint = letter.complaint
@@ -163,6 +169,8 @@ def context(letter: Letter) -> dict:
         "municipality": unit.municipality_name,
         "shared_leadership_possible": unit.unit_type == UnitType.NAV_KONTOR,
         "nav_phone": NAV_PHONE,
+        "unit_phone": phone,
+        "unit_postal_lines": unit.postal_lines,
         "citizen_name": citizen.name,
         "address_lines": [line for line in citizen.address.splitlines() if line.strip()],
         "postal_line": f"{citizen.postal_code} {citizen.postal_city}".strip(),
@@ -202,14 +210,14 @@ def context(letter: Letter) -> dict:
         "statement_missing": decision.statement_status == StatementStatus.NONE_RECEIVED,
         "signer": signer,
         "contact": contact,
-        "sender": _person(letter.created_by, _("Head of unit") if letter.kind == LetterKind.LIFTING else ""),
+        "sender": _person(letter.created_by, _("Head of unit") if letter.kind == LetterKind.LIFTING else "", phone),
         "lifted_on": _date(decision.lifted_on),
         "lift_reason": decision.lift_reason,
         "complaint_from": complaint.from_whom if complaint else "",
         "complaint_received_on": _date(complaint.received_on) if complaint else "",
         "complaint_summary": complaint.summary if complaint else "",
         "answer": complaint.answer_summary if complaint else "",
-        "answered_by": _person(complaint.answered_by, _("Head of unit")) if complaint else None,
+        "answered_by": _person(complaint.answered_by, _("Head of unit"), phone) if complaint else None,
     }
 
 
