@@ -228,3 +228,35 @@ def test_at_400_percent_zoom_the_look_up_alert_can_be_scrolled_to_its_button(bro
         assert not sideways_overflow(page)
     finally:
         context.close()
+
+
+_LOOK = """async () => {
+    const token = (name) => {
+        const probe = document.body.appendChild(document.createElement("div"));
+        probe.style.backgroundColor = `var(${name})`;
+        const colour = getComputedStyle(probe).backgroundColor;
+        probe.remove();
+        return colour;
+    };
+    await document.fonts.ready;
+    const loaded = [...document.fonts].filter((f) => f.status === "loaded").map((f) => f.family.replace(/"/g, ""));
+    return {
+        loaded,
+        body: getComputedStyle(document.body).fontFamily,
+        header: getComputedStyle(document.querySelector("header")).backgroundColor,
+        button: getComputedStyle(document.querySelector("#main button[type=submit]")).backgroundColor,
+        accent: token("--ax-bg-accent-strong"),
+    };
+}"""
+
+
+def test_pages_use_aksels_tokens_and_its_typeface_served_by_the_app(page, live_server):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/logg-inn/")
+    look = page.evaluate(_LOOK)
+    assert look["body"].startswith('"Source Sans 3 Variable"'), look
+    assert "Source Sans 3 Variable" in look["loaded"], look
+    assert look["header"] == "rgb(28, 35, 47)", look  # Aksel's dark theme, --ax-bg-raised
+    assert look["button"] == look["accent"] != "rgba(0, 0, 0, 0)", look  # Aksel's primary button
+    assert all(address.startswith(live_server.url) for address in requested), requested
