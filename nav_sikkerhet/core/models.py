@@ -52,13 +52,17 @@ class Unit(models.Model):
     )
     region = models.CharField(_("county/region"), max_length=100)
     # The letters' return address and phone number: the citizen answers the unit that wrote to them.
+    # db_default: rows inserted without them (older code during a deploy, migration tests) stay valid.
     postal_address = models.CharField(
-        _("postal address"), max_length=200, blank=True, help_text=_("Street address or PO box, e.g. Postboks 2060.")
+        _("postal address"), max_length=200, blank=True, default="", db_default="",
+        help_text=_("Street address or PO box, e.g. Postboks 2060."),
     )
-    postal_code = models.CharField(_("postal code"), max_length=4, blank=True, validators=[four_digits])
-    postal_city = models.CharField(_("postal city"), max_length=100, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=4, blank=True, default="", db_default="", validators=[four_digits]
+    )
+    postal_city = models.CharField(_("postal city"), max_length=100, blank=True, default="", db_default="")
     phone = models.CharField(
-        _("phone"), max_length=20, blank=True, validators=[phone_validator],
+        _("phone"), max_length=20, blank=True, default="", db_default="", validators=[phone_validator],
         help_text=_("The unit's own number, printed in its letters. Empty: NAV's general number."),
     )
     is_active = models.BooleanField(_("active"), default=True)
