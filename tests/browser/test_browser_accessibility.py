@@ -150,13 +150,14 @@ def page_states(demo):
     ]
 
 
-def test_main_pages_have_no_axe_violations_and_do_not_scroll_sideways(browser, live_server, demo):
+def check_pages(browser, live_server, states, language="nb") -> tuple[dict, dict]:
+    """Each page state at both widths in ``language``: axe-core's violations, and sideways scrolling at 400 px."""
     violations, overflow = {}, {}
-    states = page_states(demo)
     for user in dict.fromkeys(user for user, *_rest in states):
         for width_name, (width, height) in WIDTHS.items():
             context = browser.new_context(locale="nb-NO", timezone_id="Europe/Oslo", base_url=live_server.url,
                                           viewport={"width": width, "height": height})
+            context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
             page = context.new_page()
             if user:
                 login(page, live_server, user)
@@ -166,14 +167,34 @@ def test_main_pages_have_no_axe_violations_and_do_not_scroll_sideways(browser, l
                 page.goto(path)
                 if action:
                     action(page)
-                key = f"{name} @ {width}px"
+                key = f"{name} ({language}) @ {width}px"
                 if found := axe_violations(page):
                     violations[key] = found
                 if width_name == "narrow" and (wide := sideways_overflow(page)):
                     overflow[key] = wide
             context.close()
+    return violations, overflow
+
+
+def _assert_clean(violations, overflow):
     assert not violations, "axe-core found:\n" + "\n".join(f"{k}: {v}" for k, v in violations.items())
     assert not overflow, "sideways scrolling at 400 px:\n" + "\n".join(f"{k}: {v}" for k, v in overflow.items())
+
+
+def test_main_pages_have_no_axe_violations_and_do_not_scroll_sideways(browser, live_server, demo):
+    _assert_clean(*check_pages(browser, live_server, page_states(demo)))
+
+
+# Longer words in nynorsk and English must not break the layout either: the pages with the most text.
+IN_OTHER_LANGUAGES = {"login error", "start leader", "decision in force", "step grounds error", "look-up alert",
+                      "new incident error", "reception list"}
+
+
+@pytest.mark.parametrize("language", ["nn", "en"])
+def test_main_pages_hold_in_nynorsk_and_english(browser, live_server, demo, language):
+    states = [state for state in page_states(demo) if state[1] in IN_OTHER_LANGUAGES]
+    assert len(states) == len(IN_OTHER_LANGUAGES)
+    _assert_clean(*check_pages(browser, live_server, states, language))
 
 
 def _luminance(rgb: str) -> float:
