@@ -17,7 +17,7 @@ WORKDIR /app
 
 # Dependencies first, so code changes don't reinstall them.
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # The project, copied by name so a developer's .env, .venv, node_modules or db.sqlite3 never enters the image.
 # A new top-level package or asset directory must be added here too.

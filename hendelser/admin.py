@@ -3,11 +3,11 @@
 import re
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from nav_sikkerhet.core.admin import CitizenAuditMixin, ReadOnlyAdminMixin
+from nav_sikkerhet.core.admin_history import HistoryAdmin
 
-from .models import CitizenWarning, ExposedPerson, Incident, Measure, ReviewMeeting
+from .models import Category, CitizenWarning, ExposedPerson, Incident, Measure, ReviewMeeting
 
 REFERENCE = re.compile(r"^\s*HEN-\d{4}-0*(\d+)\s*$", re.IGNORECASE)
 
@@ -28,7 +28,7 @@ class MeasureInline(ReadOnlyInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class IncidentAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["reference", "occurred_at", "unit", "category", "channel", "injury", "status"]
     list_filter = ["status", "category", "channel", "injury", "unit__region", "unit"]
     search_fields = ["unit__number", "unit__name", "asys_reference", "municipal_reference"]
@@ -36,6 +36,7 @@ class IncidentAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     date_hierarchy = "occurred_at"
     inlines = [ExposedInline, MeasureInline]
     audit_action = "admin.incident"
+    history_json_choices = {"other_categories": Category.choices}
 
     def audited_citizen(self, obj):
         return obj.citizen
@@ -49,7 +50,7 @@ class IncidentAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CitizenWarning)
-class CitizenWarningAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class CitizenWarningAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["given_on", "form", "unit", "citizen"]
     list_filter = ["form", "unit"]
     list_select_related = ["unit", "citizen"]
@@ -60,7 +61,7 @@ class CitizenWarningAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, SimpleHistoryAd
 
 
 @admin.register(ReviewMeeting)
-class ReviewMeetingAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ReviewMeetingAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["held_on", "unit", "created_by"]
     list_filter = ["unit"]
     list_select_related = ["unit", "created_by"]

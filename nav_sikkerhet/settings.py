@@ -188,6 +188,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # NAV's design system, installed from npm by `make install`; never loaded from a CDN.
     ("ds-css", BASE_DIR / "node_modules" / "@navikt" / "ds-css" / "dist"),
+    # Aksel's typeface, Source Sans 3, self-hosted (Aksel's own fonts.css would load it from cdn.nav.no).
+    ("source-sans-3", BASE_DIR / "node_modules" / "@fontsource-variable" / "source-sans-3"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))

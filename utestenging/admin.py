@@ -1,12 +1,15 @@
 """Administrators read decisions here; every change goes through the services (the only actions offered)."""
 
+import datetime
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from nav_sikkerhet.core.admin import CitizenAuditMixin, ReadOnlyAdminMixin
+from nav_sikkerhet.core.admin_history import HistoryAdmin
 
 from . import services
 from .models import (
@@ -14,10 +17,14 @@ from .models import (
     Decision,
     DecisionEvent,
     Fact,
+    Ground,
     Letter,
     Registration,
     ServiceComplaint,
 )
+
+# The case number (US-2026-00017) is made from the year created and the row's id: an admin searches by it.
+CASE_NUMBER = re.compile(r"^\s*US-(\d{4})-0*(\d+)\s*$", re.IGNORECASE)
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -78,7 +85,7 @@ def refresh_status(modeladmin, request, queryset):
 
 # The transition table and the guideline's rules live in the services; the admin never edits a decision.
 @admin.register(Decision)
-class DecisionAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class DecisionAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["case_number", "kind", "status", "unit", "citizen", "valid_from", "valid_to", "signed_by"]
     list_filter = ["status", "kind", "scope", "unit__region", "unit"]
     search_fields = ["citizen__name", "unit__number", "unit__name"]
@@ -87,6 +94,16 @@ class DecisionAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     actions = [refresh_status]
     inlines = [FactInline, ChannelInline, RegistrationInline, ComplaintInline, LetterInline, EventInline]
     audit_action = "admin.decision"
+    history_json_choices = {"grounds": Ground.choices}
 
     def audited_citizen(self, obj):
         return obj.citizen
+
+    def get_search_results(self, request, queryset, search_term):
+        match = CASE_NUMBER.match(search_term or "")
+        if match:
+            year, pk = (int(group) for group in match.groups())
+            # The number shows the year in UTC (created_at as stored), so compare in UTC too.
+            start = datetime.datetime(year, 1, 1, tzinfo=datetime.UTC)
+            return queryset.filter(pk=pk, created_at__gte=start, created_at__lt=start.replace(year=year + 1)), False
+        return super().get_search_results(request, queryset, search_term)

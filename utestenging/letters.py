@@ -146,6 +146,11 @@ def _person(user, title: str) -> Person | None:
     return Person(name=user.get_full_name() or user.username, title=title, phone=phone)
 
 
+def unit_phone(unit) -> str:
+    """The number the letter gives for the unit: its own, else NAV's general number."""
+    return unit.phone or NAV_PHONE
+
+
 def _channel_lines(channel) -> list[tuple[str, str]]:
     """The concrete details of one alternative service channel, label first."""
     details = [
@@ -191,6 +196,7 @@ def context(letter: Letter) -> dict:
     decision: Decision = letter.decision
     citizen, unit = decision.citizen, decision.unit
     kind = Kind(decision.kind)
+    phone = unit_phone(unit)
     signer = _person(decision.signed_by, capfirst(_capacity(decision.signed_as)))
     contact_user = decision.effective_contact or decision.signed_by or letter.created_by
     answered_by = letter.complaint.answered_by if letter.complaint else None
@@ -216,6 +222,8 @@ def context(letter: Letter) -> dict:
         "municipality": unit.municipality_name,
         "shared_leadership_possible": unit.unit_type == UnitType.NAV_KONTOR,
         "nav_phone": NAV_PHONE,
+        "unit_phone": phone,
+        "unit_postal_lines": unit.postal_lines,
         # A complaint from a representative is answered to them (the address block), with a copy to the citizen.
         "citizen_name": complaint.representative_name if to_representative else citizen.name,
         "address_lines": [line for line in (addressee_lines or citizen.address.splitlines()) if line.strip()],

@@ -33,11 +33,12 @@ from .models import EDITABLE_STATUSES, Decision, LetterStatus, RegistrationKind,
 
 logger = logging.getLogger(__name__)
 
+# Lazy: built once at import, shown in the language of each request.
 STEPS = [
-    ("grunnlag", _("Grounds and facts")),
-    ("vurderinger", _("Assessments")),
-    ("omfang", _("Scope and alternative service")),
-    ("periode", _("Period")),
+    ("grunnlag", gettext_lazy("Grounds and facts")),
+    ("vurderinger", gettext_lazy("Assessments")),
+    ("omfang", gettext_lazy("Scope and alternative service")),
+    ("periode", gettext_lazy("Period")),
 ]
 
 

@@ -4,9 +4,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import access, services, signin
+from .admin_history import HistoryAdmin
 from .models import ApiKey, ApiScope, AuditLogEntry, Citizen, RoleAssignment, SignInLogEntry, Unit, User
 
 
@@ -65,7 +65,7 @@ class ServiceErrorsMixin:
 
 
 @admin.register(Unit)
-class UnitAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+class UnitAdmin(ServiceErrorsMixin, HistoryAdmin):
     list_display = [
         "number",
         "name",
@@ -88,7 +88,7 @@ class UnitAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Citizen)
-class CitizenAdmin(CitizenAuditMixin, ServiceErrorsMixin, SimpleHistoryAdmin):
+class CitizenAdmin(CitizenAuditMixin, ServiceErrorsMixin, HistoryAdmin):
     # The list shows no identity number, and search is by name only: search terms travel in the URL.
     list_display = ["name", "birth_date", "postal_city", "preferred_language"]
     list_filter = ["preferred_language", "ident_kind"]
@@ -205,7 +205,7 @@ class RoleAssignmentForm(forms.ModelForm):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(ServiceErrorsMixin, SimpleHistoryAdmin):
+class RoleAssignmentAdmin(ServiceErrorsMixin, HistoryAdmin):
     form = RoleAssignmentForm
     list_display = ["user", "unit", "role", "created_at"]
     list_filter = ["role", "unit__region", "unit__unit_type"]

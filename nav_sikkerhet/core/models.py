@@ -18,6 +18,9 @@ nav_ident_validator = RegexValidator(
     _("A NAV ident is one capital letter followed by six digits, e.g. A123456."),
     code="nav_ident",
 )
+phone_validator = RegexValidator(
+    r"^\+?[\d ]{8,20}\Z", _("Enter a phone number: digits and spaces, e.g. 21 07 00 00."), code="phone"
+)
 
 
 class Language(models.TextChoices):
@@ -48,6 +51,20 @@ class Unit(models.Model):
         help_text=_("Units in one result area (e.g. NAV Kontaktsenter) may share a decision's scope."),
     )
     region = models.CharField(_("county/region"), max_length=100)
+    # The letters' return address and phone number: the citizen answers the unit that wrote to them.
+    # db_default: rows inserted without them (older code during a deploy, migration tests) stay valid.
+    postal_address = models.CharField(
+        _("postal address"), max_length=200, blank=True, default="", db_default="",
+        help_text=_("Street address or PO box, e.g. Postboks 2060."),
+    )
+    postal_code = models.CharField(
+        _("postal code"), max_length=4, blank=True, default="", db_default="", validators=[four_digits]
+    )
+    postal_city = models.CharField(_("postal city"), max_length=100, blank=True, default="", db_default="")
+    phone = models.CharField(
+        _("phone"), max_length=20, blank=True, default="", db_default="", validators=[phone_validator],
+        help_text=_("The unit's own number, printed in its letters. Empty: NAV's general number."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -74,6 +91,23 @@ class Unit(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.name}"
+
+    def clean(self):
+        # A return address is whole or absent: a letter must never carry half of one.
+        postal = {"postal_address": self.postal_address, "postal_code": self.postal_code,
+                  "postal_city": self.postal_city}
+        if any(postal.values()):
+            message = _("Fill in the whole postal address, or none of it.")
+            missing = {name: message for name, value in postal.items() if not value}
+            if missing:
+                raise ValidationError(missing)
+
+    @property
+    def postal_lines(self) -> list[str]:
+        """The unit's postal address as lines for a letter; empty when none is registered."""
+        if not self.postal_address:
+            return []
+        return [self.postal_address, f"{self.postal_code} {self.postal_city}"]
 
 
 class Citizen(models.Model):

@@ -9,9 +9,10 @@ from django.conf import settings
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-# PDF/A-2u: an ISO 19005-2 archive format the Norwegian National Archives accept, with every glyph mapped
-# to Unicode so the archived text can be searched and extracted.
-PDF_VARIANT = "pdf/a-2u"
+# PDF/A-2a: an ISO 19005-2 archive format the Norwegian National Archives accept, level A ("accessible"):
+# every glyph mapped to Unicode, and the document tagged (headings, paragraphs, lists, tables, reading
+# order) so screen readers read the letter as it is meant; WeasyPrint sets pdf_tags for this variant.
+PDF_VARIANT = "pdf/a-2a"
 # In settings.LETTER_FONT_DIR: Debian's fonts-dejavu-core (Makefile DEB_RUNTIME). WeasyPrint embeds the
 # subset of each font it uses, so the PDF never depends on the reader's fonts.
 FONT_FILES = {

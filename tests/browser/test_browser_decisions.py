@@ -203,7 +203,7 @@ def test_leader_prepares_sends_and_signs_a_decision(page, live_server, grunerlok
     assert response.status == 200
     expect(page).to_have_url(period_url)
     field_error = page.locator("#id_valid_to_error")
-    expect(field_error).to_have_attribute("role", "alert")
+    expect(field_error.locator("xpath=..")).to_have_attribute("role", "alert")  # on a wrapper: the list stays a list
     expect(field_error).to_contain_text(period_error(today))
     expect(page.get_by_role("alert").filter(has_text=period_error(today)).first).to_be_visible()
     valid_to = page.locator("input[name=valid_to]")

@@ -5,7 +5,10 @@ element the guideline (§5–8) and the issue require is in the text the citizen
 """
 
 import io
+import os
 import re
+import shutil
+import subprocess
 
 import pypdf
 import pytest
@@ -208,21 +211,28 @@ def test_complaint_answer_quotes_the_complaint_and_gives_the_written_answer(unit
 
 @pytest.mark.parametrize("kind", list(LetterKind))
 @pytest.mark.parametrize("language", [Language.NB, Language.NN])
-def test_norwegian_letters_call_it_beslutning_never_vedtak(unit, leader, kind, language):
+def test_norwegian_letters_call_it_beslutning_or_avgjerd_never_vedtak(unit, leader, kind, language):
+    # The guideline's "beslutning" (not an appealable vedtak); nynorsk says "avgjerd", as its screens do.
     _decision, letter = case_for(kind, unit=unit, leader=leader, language=language)
     _pdf, text = render(letter)
+    term, other = ("beslutning", "avgjerd") if language == Language.NB else ("avgjerd", "beslutning")
     assert "vedtak" not in text.lower()
-    assert "beslutning" in text.lower()
+    assert term in text.lower()
+    assert other not in text.lower()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_letter_is_pdf_a_2u_with_embedded_fonts_title_and_language(unit, leader, language):
+def test_letter_is_tagged_pdf_a_2a_with_embedded_fonts_title_and_language(unit, leader, language):
     decision, letter = case_for(LetterKind.DECISION, unit=unit, leader=leader, language=language)
     pdf, _text = render(letter)
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     root = reader.trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data().decode()
-    assert re.search(r'pdfaid:part="2"', xmp) and re.search(r'pdfaid:conformance="U"', xmp)
+    assert re.search(r'pdfaid:part="2"', xmp) and re.search(r'pdfaid:conformance="A"', xmp)
+    # Tagged (what `pdfinfo` reports as "Tagged: yes"): a structure tree a screen reader follows.
+    assert bool(root["/MarkInfo"]["/Marked"])
+    structure = root["/StructTreeRoot"].get_object()
+    assert structure["/K"], "the structure tree is empty"
     assert root["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
     assert root["/Lang"] == language
     with translation.override(language):
@@ -254,3 +264,44 @@ def test_download_name_has_the_case_number_and_never_the_identity_number(unit, l
     name = letters.filename(letter)
     assert name == f"{decision.case_number}-decision-nn.pdf"
     assert decision.citizen.personident not in name
+
+
+def test_pdfinfo_reports_the_letter_as_tagged(unit, leader, tmp_path):
+    if shutil.which("pdfinfo") is None:
+        message = "pdfinfo is missing: install the Debian package poppler-utils (`make debian-test`)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    _decision, letter = case_for(LetterKind.DECISION, unit=unit, leader=leader, language="nb")
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(render(letter)[0])
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE), info
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_letter_has_the_units_return_address_and_phone_and_the_nav_mark(unit, leader, language):
+    unit.postal_address, unit.postal_code, unit.postal_city, unit.phone = (
+        "Postboks 4414 Nydalen", "0403", "OSLO", "21 07 03 14")
+    unit.save()
+    _decision, letter = case_for(LetterKind.DECISION, unit=unit, leader=leader, language=language)
+    pdf, text = render(letter)
+    html = letters.render_html(letters.letter_for_rendering(letter.pk))
+    with translation.override(language):
+        return_address = translation.pgettext("letter", "Return address")
+        phone = translation.pgettext("letter", "Phone")
+    assert_all_in(text, [
+        f"{return_address}: {unit.name}, Postboks 4414 Nydalen, 0403 OSLO",
+        f"{phone} 21 07 03 14",
+    ])
+    assert letters.NAV_PHONE not in text
+    # The mark is drawn inline with a text alternative: nothing to fetch.
+    assert re.search(r'<svg[^>]*role="img"[^>]*aria-label="NAV"', html)
+    assert "<img" not in html
+
+
+def test_a_unit_without_its_own_phone_gives_navs_general_number(unit, leader):
+    assert not unit.phone
+    _decision, letter = case_for(LetterKind.DECISION, unit=unit, leader=leader, language="nb")
+    _pdf, text = render(letter)
+    assert f"Telefon {letters.NAV_PHONE}" in text

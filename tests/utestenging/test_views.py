@@ -493,3 +493,17 @@ def test_leader_signs_through_the_sign_page(client, leader, ready):
     ready.refresh_from_db()
     assert (ready.status, ready.signed_by, ready.written_delivery) == (Status.ACTIVE, leader, "handed_over")
     assert _messages(response) == [_nb("The decision is signed.")]
+
+
+@pytest.mark.parametrize("language", ["nn", "en"])
+def test_edit_page_shows_the_step_names_in_the_users_language(client, caseworker, draft, language):
+    client.force_login(caseworker)
+    client.cookies["django_language"] = language
+    response = client.get(_url("edit", draft, step="grunnlag"))
+    with translation.override(language):
+        names = [gettext(text) for text in ("Grounds and facts", "Assessments", "Period")]
+    with translation.override("nb"):
+        bokmal = gettext("Assessments")
+    html = response.content.decode()
+    assert all(name in html for name in names)
+    assert bokmal not in html  # "Vurderinger" (nb), not "Vurderingar" (nn) or "Assessments" (en)

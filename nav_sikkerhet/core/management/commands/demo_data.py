@@ -149,6 +149,21 @@ STREETS = {
 }
 CITIZEN_COUNT = 50
 
+# Made-up return addresses and phone numbers for the demo units' letters (unit number → fields).
+UNIT_CONTACT = {
+    "0315": ("Postboks 2060 Grünerløkka", "0505", "OSLO", "21 07 03 15"),
+    "0328": ("Postboks 83 Grorud", "0905", "OSLO", "21 07 03 28"),
+    "0314": ("Postboks 4414 Nydalen", "0403", "OSLO", "21 07 03 14"),
+    "0312": ("Postboks 2213 Frogner", "0203", "OSLO", "21 07 03 12"),
+    "1203": ("Postboks 6010 Bedriftssenteret", "5892", "BERGEN", "55 55 12 03"),
+    "1202": ("Postboks 1254 Sentrum", "5811", "BERGEN", "55 55 12 02"),
+    "1210": ("Postboks 34 Nesttun", "5852", "BERGEN", "55 55 12 10"),
+    "4153": ("Postboks 5 St. Olavs plass", "0130", "OSLO", "55 55 33 33"),
+    "4155": ("Postboks 7800", "5020", "BERGEN", "55 55 33 33"),
+    "4703": ("Postboks 6 Alnabru", "0614", "OSLO", "21 07 47 03"),
+    "4488": ("Postboks 7814", "5020", "BERGEN", "55 55 44 88"),
+}
+
 
 class Command(BaseCommand):
     help = "Create or refresh the demo data, then run the scheduled sweep once. Safe to run again."
@@ -199,7 +214,9 @@ class Command(BaseCommand):
 
     def _unit(self, spec):
         unit = Unit.objects.filter(number=spec["number"]).first() or Unit(number=spec["number"])
-        for field, value in spec.items():
+        address, code, city, phone = UNIT_CONTACT[spec["number"]]
+        contact = {"postal_address": address, "postal_code": code, "postal_city": city, "phone": phone}
+        for field, value in {**spec, **contact}.items():
             setattr(unit, field, value)
         unit.full_clean()
         unit.save()
