@@ -4,7 +4,7 @@ In one run on one machine, interleaved round by round so both see the same condi
 
 1. end to end: ``services.letter_generate`` on a pending decision letter of a signed decision, which
    fetches the decision and its rows from the database, renders the Django template in the letter's
-   language, has WeasyPrint write PDF/A-2u, hashes it (SHA-256) and stores it through Django's storage;
+   language, has WeasyPrint write tagged PDF/A-2a, hashes it (SHA-256) and stores it through Django's storage;
 2. WeasyPrint alone (``letters.html_to_pdf``) on the same final HTML (checked: the bytes are identical
    to the archived file);
 3. the floor: WeasyPrint on a one-page plain document, the same way.

@@ -16,19 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
+from nav_sikkerhet.core.forms import add_errors
 from nav_sikkerhet.core.models import Citizen
 
 from . import exports, forms, prefill, rules, selectors, services, statistics
 from .models import PROPOSAL_MEASURES, ExposedPerson, MeasureKind, Perpetrator, Status
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where the form has the field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _detail(incident) -> str:

@@ -14,19 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
+from nav_sikkerhet.core.forms import add_errors
 from nav_sikkerhet.core.pdf import font_urls, html_to_pdfa
 
 from . import forms, interchange, rules, selectors, services
 from .models import AnalysisStatus, Event, Measure, MeasureStatus, Zone
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where the form has the field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _detail(analysis) -> str:

@@ -22,12 +22,12 @@ from hendelser import prefill
 from hendelser.models import Channel
 from nav_sikkerhet.core import access, selectors, throttle
 from nav_sikkerhet.core.access import Perm
+from nav_sikkerhet.core.forms import add_errors
 from nav_sikkerhet.core.models import UnitType
 
 from . import lookup, services
 from .lookup_forms import BreachForm, NameLookupForm, PersonidentLookupForm
 from .models import BreachChannel
-from .views import add_errors
 
 SEARCH_BY_IDENT, SEARCH_BY_NAME = "ident", "name"
 

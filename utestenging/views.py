@@ -24,6 +24,7 @@ from nav_sikkerhet.core import access, throttle
 from nav_sikkerhet.core import selectors as core_selectors
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core.access import Perm
+from nav_sikkerhet.core.forms import add_errors
 from nav_sikkerhet.core.models import Citizen, User
 
 from . import forms, letters, lookup, rules, selectors, services
@@ -40,15 +41,6 @@ STEPS = [
     ("omfang", gettext_lazy("Scope and alternative service")),
     ("periode", gettext_lazy("Period")),
 ]
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where the form has the field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _detail(decision) -> str:

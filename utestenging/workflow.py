@@ -1,7 +1,8 @@
 """The decision lifecycle: the allowed transitions, and nothing else."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from nav_sikkerhet.core.workflow import InvalidTransition, Lifecycle
 
 from .models import Status as S
 
@@ -17,20 +18,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class InvalidTransition(ValidationError):
-    def __init__(self, current: str, target: str):
-        super().__init__(
-            _("A decision with status «%(current)s» cannot become «%(target)s».")
-            % {"current": S(current).label, "target": S(target).label},
-            code="invalid_transition",
-        )
-        self.current, self.target = current, target
+LIFECYCLE = Lifecycle(TRANSITIONS, S, _("A decision with status «%(current)s» cannot become «%(target)s»."))
+can, check = LIFECYCLE.can, LIFECYCLE.check
 
-
-def can(current: str, target: str) -> bool:
-    return target in TRANSITIONS[current]
-
-
-def check(current: str, target: str) -> None:
-    if not can(current, target):
-        raise InvalidTransition(current, target)
+# InvalidTransition is the core one, named here for the services and tests of this lifecycle.
+__all__ = ["LIFECYCLE", "TRANSITIONS", "InvalidTransition", "can", "check"]

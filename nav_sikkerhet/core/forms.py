@@ -6,6 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from .identity import parse_personident
 
 
+def add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where the form has the field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
 class LongSelect(forms.Select):
     """A select for long lists (all 250 units): its options written in one template, not an include per option,
     which costs Django about a tenth of a millisecond each."""
