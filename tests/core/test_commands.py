@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from nav_sikkerhet.core import scheduling, services
+from nav_sikkerhet.core import access, scheduling, services
+from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import AuditLogEntry, Citizen, Reminder, Role, RoleAssignment, Unit, User
 from utestenging.models import Decision, Status
 
@@ -24,8 +25,11 @@ def test_demo_data_is_idempotent_and_has_every_demo_login():
     assert counts == (
         Unit.objects.count(), User.objects.count(), Citizen.objects.count(), RoleAssignment.objects.count(),
     )
-    for username in ["leder", "saksbehandler", "mottak", "kontaktsenter", "hms", "verneombud", "sikkerhet", "admin"]:
+    for username in ["leder", "saksbehandler", "mottak", "kontaktsenter", "hms", "verneombud", "sikkerhet", "admin",
+                     "personvern"]:
         assert User.objects.get(username=username).check_password("demo")
+    assert access.has_unit_perm(User.objects.get(username="personvern"), Perm.ANSWER_ACCESS_REQUESTS,
+                                Unit.objects.get(number="1203"))  # another region: the role is country-wide
     assert User.objects.get(username="admin").is_superuser
     assert Citizen.objects.count() >= 50
     assert Unit.objects.filter(municipality_number="0301", unit_type="nav_kontor").count() >= 2

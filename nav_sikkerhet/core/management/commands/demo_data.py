@@ -82,6 +82,8 @@ STAFF = [
     ("leder.bergen", "Z990010", "Berit", "Bergsland", "Enhetsleder", "1203", Role.ENHETSLEDER),
     ("leder.grorud", "Z990011", "Geir", "Grorud", "Enhetsleder", "0328", Role.ENHETSLEDER),
     ("leder.kontaktsenter", "Z990012", "Kjell", "Kontaktsen", "Enhetsleder", "4153", Role.ENHETSLEDER),
+    # Country-wide: the unit only says where the role was granted.
+    ("personvern", "Z990013", "Petra", "Personvern", "Personvernrådgiver", "0315", Role.PERSONVERN),
 ]
 
 FIRST_NAMES = [
