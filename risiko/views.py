@@ -296,9 +296,8 @@ def zones_css(request, analysis_id):
     """The zones' colours of the analysis' matrix version: data, so a style sheet from here (the CSP allows no
     inline styles)."""
     analysis = selectors.analysis_for(user=request.user, analysis_id=analysis_id)
-    response = render(request, "risiko/zones.css", {"zones": analysis.matrix.zones}, content_type="text/css")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    # No caching of its own: NoStoreMiddleware marks every response no-store.
+    return render(request, "risiko/zones.css", {"zones": analysis.matrix.zones}, content_type="text/css")
 
 
 def _filename(analysis, suffix: str) -> str:
