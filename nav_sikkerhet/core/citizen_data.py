@@ -12,7 +12,7 @@ the citizen's language, so titles, labels and choice labels come out in it.
 import datetime
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
@@ -167,6 +167,12 @@ def collect(citizen: Citizen, *, by: User, scope: InnsynScope, request: AccessRe
             covers=scope_label(scope),
             request=request,
         )
+
+
+def with_audit_read_again(export: CitizenExport, scope: InnsynScope) -> CitizenExport:
+    """The export with its audit-log section (the last one) read again, e.g. to include the export's own line."""
+    with translation.override(export.language):
+        return replace(export, sections=[*export.sections[:-1], audit_section(export.citizen, scope)])
 
 
 def _plain(value):

@@ -147,8 +147,8 @@ def citizen_export(
             },
             request=request,
         )
-        # Collected again after logging, so the export's own audit log includes this export.
-        return citizen_data.collect(citizen, by=user, scope=scope, request=access_request)
+        # Only the audit log is read again after logging, so the export's own audit log includes this export.
+        return citizen_data.with_audit_read_again(export, scope)
 
 
 def reminders_panel(user) -> dict | None:
