@@ -140,24 +140,10 @@ def audit_log_record(
     ``actor`` is the staff member; an integrating system passes ``system`` instead. Pass a lazy
     ``message`` and its ``message_args`` separately so the text is stored in bokmål.
     """
-    # The stored text is bokmål whatever language the staff member uses, so reports read alike.
-    with translation.override(settings.LANGUAGE_CODE):
-        message = str(message) % message_args if message_args else str(message)
-    entry = AuditLogEntry(
-        created_at=timezone.now(),
-        actor=actor,
-        actor_ident=actor.nav_ident if actor is not None else system,
-        citizen=citizen,
-        personident=citizen.personident,
-        event=event,
-        action=action,
-        message=message[:500],
-        request_path=request.path[:500] if request is not None else "",
-        request_method=request.method if request is not None else "",
+    return _audit_line(
+        actor=actor, actor_ident=actor.nav_ident if actor is not None else system, citizen=citizen, event=event,
+        action=action, message=message, message_args=message_args, request=request,
     )
-    entry.save()
-    transaction.on_commit(lambda: audit.emit(entry))
-    return entry
 
 
 def audit_search_record(
@@ -167,16 +153,22 @@ def audit_search_record(
 
     Not tied to one citizen; the access report finds the line under each number it names (citizen_data.audit_entries).
     """
-    args = dict(message_args or {})
-    args["idents"] = ", ".join(citizen.personident for citizen in shown)
+    args = {**(message_args or {}), "idents": ", ".join(citizen.personident for citizen in shown)}
+    return _audit_line(actor=actor, actor_ident=actor.nav_ident, citizen=None, event=AuditEvent.ACCESS,
+                       action=action, message=message, message_args=args, request=request)
+
+
+def _audit_line(*, actor, actor_ident, citizen, event, action, message, message_args, request) -> AuditLogEntry:
+    # The stored text is bokmål whatever language the staff member uses, so reports read alike.
     with translation.override(settings.LANGUAGE_CODE):
-        text = str(message) % args
+        text = str(message) % message_args if message_args else str(message)
     entry = AuditLogEntry(
         created_at=timezone.now(),
         actor=actor,
-        actor_ident=actor.nav_ident,
-        personident="",
-        event=AuditEvent.ACCESS,
+        actor_ident=actor_ident,
+        citizen=citizen,
+        personident=citizen.personident if citizen is not None else "",
+        event=event,
         action=action,
         message=text[:500],
         request_path=request.path[:500] if request is not None else "",
