@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nav_sikkerhet.core import access
@@ -66,7 +65,6 @@ def incident_list(request):
 
 
 @login_required
-@never_cache
 @require_GET
 def export(request):
     units = access.units_with_perm(request.user, Perm.VIEW_INCIDENTS)
@@ -108,7 +106,6 @@ def _perpetrator(request, form):
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def create(request):
     units = _registration_units(request.user)
@@ -205,7 +202,6 @@ def _decision_links(user, incident, measures) -> list[tuple[str, str]]:
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def edit(request, public_id):
     incident = selectors.incident_for_visible(user=request.user, public_id=public_id)
@@ -262,7 +258,6 @@ def _review_action(request, public_id, *, form_class, template, call, success, a
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def measure(request, public_id):
     def call(incident, data):
@@ -283,7 +278,6 @@ def measure(request, public_id):
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def close(request, public_id):
     def call(incident, data):
@@ -313,7 +307,6 @@ def reopen(request, public_id):
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def follow_up(request, public_id, exposed_id):
     incident = selectors.incident_for_visible(user=request.user, public_id=public_id)
@@ -349,7 +342,6 @@ def review_index(request):
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def review(request, unit_number):
     page = selectors.review_page(user=request.user, unit_number=unit_number)

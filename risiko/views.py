@@ -9,7 +9,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nav_sikkerhet.core import access
@@ -58,7 +57,6 @@ def index(request):
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def create(request):
     units = access.units_with_perm(request.user, Perm.MANAGE_ROS).filter(is_active=True).order_by("number")
@@ -115,7 +113,6 @@ def _selected_cell(request, page):
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def edit(request, analysis_id):
     analysis, allowed = _managed(request, analysis_id)
@@ -136,7 +133,6 @@ def edit(request, analysis_id):
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def event_add(request, analysis_id):
     analysis, allowed = _managed(request, analysis_id)
@@ -163,7 +159,6 @@ def _event_of(analysis, event_id) -> Event:
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def event_edit(request, analysis_id, event_id):
     analysis, allowed = _managed(request, analysis_id)
@@ -216,7 +211,6 @@ def cause_add(request, analysis_id):
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def measure_add(request, analysis_id, event_id):
     analysis, allowed = _managed(request, analysis_id, follow_up=True)
@@ -305,7 +299,6 @@ def _filename(analysis, suffix: str) -> str:
 
 
 @login_required
-@never_cache
 @require_GET
 def pdf(request, analysis_id):
     analysis = selectors.analysis_for(user=request.user, analysis_id=analysis_id)
@@ -318,7 +311,6 @@ def pdf(request, analysis_id):
 
 
 @login_required
-@never_cache
 @require_GET
 def export_json(request, analysis_id):
     analysis = selectors.analysis_for(user=request.user, analysis_id=analysis_id)
@@ -328,7 +320,6 @@ def export_json(request, analysis_id):
 
 
 @login_required
-@never_cache
 @require_GET
 def measures_csv(request, analysis_id):
     analysis = selectors.analysis_for(user=request.user, analysis_id=analysis_id)
@@ -338,7 +329,6 @@ def measures_csv(request, analysis_id):
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def import_file(request):
     units = access.units_with_perm(request.user, Perm.MANAGE_ROS).filter(is_active=True).order_by("number")

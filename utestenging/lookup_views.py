@@ -15,7 +15,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hendelser import prefill
@@ -42,7 +41,6 @@ def _throttled_page(request, throttled: throttle.Throttled, context: dict | None
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def search(request):
     unit_ids = lookup.lookup_unit_ids(request.user)
@@ -72,7 +70,6 @@ def search(request):
 
 
 @login_required
-@never_cache
 @require_GET
 def person(request, public_id):
     unit_ids = lookup.lookup_unit_ids(request.user)
@@ -93,7 +90,6 @@ def _default_channel(user) -> str:
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def breach(request, public_id):
     decision = lookup.decision_for_breach(user=request.user, public_id=public_id)
@@ -113,7 +109,6 @@ def breach(request, public_id):
 
 
 @login_required
-@never_cache
 @require_GET
 def breach_done(request, public_id):
     registered = lookup.breach_for_user(user=request.user, public_id=public_id)

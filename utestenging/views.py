@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hendelser import selectors as incident_selectors
@@ -199,7 +198,6 @@ def _chosen_citizen(public_id: str) -> Citizen:
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def create(request):
     units = access.units_with_perm(request.user, Perm.PREPARE_DECISION)

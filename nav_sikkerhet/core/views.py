@@ -4,7 +4,6 @@ from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access, citizen_data, selectors, services
@@ -21,7 +20,6 @@ def start(request):
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def access_report(request):
     # The identity number is posted, never put in the URL.
@@ -44,7 +42,6 @@ EXPORT_CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json; cha
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def citizen_export(request):
     # Right of access: the identity number is posted, and neither the URL nor the file name carries it.
@@ -71,7 +68,6 @@ def citizen_export(request):
     return render(request, "core/citizen_export.html", {"form": form})
 
 
-@never_cache
 @require_GET
 def healthz(request):
     checks = {}
