@@ -141,13 +141,6 @@ class LeaderOverview:
         return not any(vars(self).values())
 
 
-# The overview's lists, in the order the page shows them; the start page's counters open one each (?vis=).
-OVERVIEW_LISTS = (
-    "ready", "expiring", "awaiting_statement", "drafts", "active", "recently_expired", "missing_registrations",
-    "unanswered_complaints",
-)
-
-
 @dataclass(frozen=True)
 class OverviewFilter:
     status: str = ""
