@@ -225,10 +225,7 @@ def reminder_send(*, reminder_id: int) -> bool:
     reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
     kind = REMINDER_KINDS[reminder.kind]
     recipient = reminder.recipient
-    values = {"case": reminder.case_number, "due": reminder.due_on.strftime("%d.%m.%Y"),
-              "url": settings.SITE_URL.rstrip("/") + reminder.path}
-    if kind.values is not None:
-        values.update(kind.values(reminder_object_id(reminder)))
+    values = reminder_values(reminder, url=settings.SITE_URL.rstrip("/") + reminder.path)
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         subject, body = str(kind.subject) % values, str(kind.body) % values
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email],
@@ -251,6 +248,18 @@ def reminder_claim_remaining(*, reminder_id: int) -> int | None:
     if claimed_at is None:
         return None
     return max(0, int((claimed_at + REMINDER_CLAIM_TIMEOUT - timezone.now()).total_seconds()))
+
+
+def reminder_values(reminder: Reminder, *, url: str) -> dict:
+    """What a reminder's subject and body are filled in with: its case, due date and link, and its kind's own
+    values (the e-mail and the start page alike)."""
+    from .scheduling import REMINDER_KINDS
+
+    kind = REMINDER_KINDS[reminder.kind]
+    values = {"case": reminder.case_number, "due": reminder.due_on.strftime("%d.%m.%Y"), "url": url}
+    if kind.values is not None:
+        values.update(kind.values(reminder_object_id(reminder)))
+    return values
 
 
 def reminder_object_id(reminder: Reminder) -> int:
