@@ -207,6 +207,15 @@ WHITENOISE_USE_FINDERS = DEVELOPMENT
 # STORAGES["default"] (MEDIA_ROOT by default), under letters/<decision public id>/.
 LETTER_FONT_DIR = env.str("LETTER_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 
+# Decisions (utestenging), guideline §5–6. Working days are Norwegian: weekends and public holidays do not count.
+# How many working days a letter by post takes to reach the citizen: a written decision sent by post must be
+# posted at least this long before the first day of the period.
+DECISION_POST_WORKING_DAYS = env.int("DECISION_POST_WORKING_DAYS", default=3)
+# Where the citizen is told orally first, the written decision reaches them within this many working days.
+DECISION_ORAL_FOLLOW_UP_WORKING_DAYS = env.int("DECISION_ORAL_FOLLOW_UP_WORKING_DAYS", default=3)
+# An extension is started and signed only in this many last days of the decision it extends.
+DECISION_EXTENSION_WINDOW_DAYS = env.int("DECISION_EXTENSION_WINDOW_DAYS", default=21)
+
 # Security baseline. Sessions end after 30 idle minutes: SessionIdleMiddleware renews them (at most once a minute).
 # Sessions stay in the database, not in Redis, so the app keeps working when Redis is down.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

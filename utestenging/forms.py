@@ -11,6 +11,7 @@ from nav_sikkerhet.core.models import Language, Unit
 from .guidance import GUIDANCE
 from .models import (
     ASSESSMENT_FIELDS,
+    ActingReason,
     AlternativeChannel,
     Decision,
     Fact,
@@ -20,6 +21,7 @@ from .models import (
     NoticeMethod,
     RegistrationKind,
     Scope,
+    ShortDeadlineReason,
     StatementStatus,
     Status,
     WrittenDelivery,
@@ -221,8 +223,10 @@ class AssessmentForm(forms.ModelForm):
 class ScopeForm(forms.ModelForm):
     class Meta:
         model = Decision
-        fields = ["scope", "responsible_leader", "contact_person", "representative_name", "representative_address"]
-        widgets = {"scope": forms.RadioSelect, "representative_address": forms.Textarea(attrs={"rows": 2})}
+        fields = ["scope", "responsible_leader", "contact_person", "representative_name", "representative_address",
+                  "postal_address"]
+        widgets = {"scope": forms.RadioSelect, "representative_address": forms.Textarea(attrs={"rows": 2}),
+                   "postal_address": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"scope": GUIDANCE["scope"]}
 
     def __init__(self, *args, leaders, staff, **kwargs):
@@ -244,10 +248,15 @@ class NoticeSentForm(forms.Form):
     sent_on = forms.DateField(label=_("Sent on"), widget=DATE, initial=timezone.localdate)
     method = forms.ChoiceField(label=_("How"), choices=NoticeMethod.choices)
     deadline = forms.DateField(
-        label=_("Deadline for the citizen's statement"), widget=DATE, help_text=_("At least 7 days after sending.")
+        label=_("Deadline for the citizen's statement"), widget=DATE,
+        help_text=_("At least 7 days after sending, never the same day."),
+    )
+    short_deadline_kind = forms.ChoiceField(
+        label=_("Why a shorter deadline is needed (if so)"), required=False,
+        choices=[("", "---------"), *ShortDeadlineReason.choices],
     )
     short_deadline_reason = forms.CharField(
-        label=_("Why a shorter deadline is needed (if so)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Explain the shorter deadline"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
 
@@ -291,6 +300,27 @@ class SignForm(forms.Form):
         label=_("I have looked at the citizen's other security measures listed above"),
         required=False,
     )
+    # Asked only of an acting head of unit (the view removes them for the head): why they decide (§4, §9.2).
+    acting_reason = forms.ChoiceField(
+        label=_("Why you decide as acting head of unit"), required=False,
+        choices=[("", "---------"), *ActingReason.choices],
+    )
+    acting_reason_text = forms.CharField(
+        label=_("The reason in your own words (for «other reason»)"), widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, acting: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not acting:
+            del self.fields["acting_reason"], self.fields["acting_reason_text"]
+
+
+class DeliveryForm(forms.Form):
+    """The written decision was actually sent or handed over (§6)."""
+
+    delivered_on = forms.DateField(label=_("Sent or handed over on"), widget=DATE, initial=timezone.localdate)
+    how = forms.ChoiceField(label=_("How"), choices=WrittenDelivery.choices)
 
 
 class LiftForm(forms.Form):

@@ -72,6 +72,11 @@ GUIDANCE = {
         "administrative decision without appeal under forvaltningsloven; the citizen may send a service "
         "complaint via nav.no."
     ),
+    "delivery": _(
+        "§6: The citizen has the written decision no later than the first day of the period: handed over, in "
+        "the digital mailbox, or posted early enough to arrive. If they were told orally first, the written "
+        "decision follows within a few working days. Record here when it actually went."
+    ),
     "registrations": _(
         "§7: Register the flag in Gosys, store the decision and case documents in the "
         "administrative archive, and register the incident and measure in both ASYS and the "

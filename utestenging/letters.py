@@ -19,12 +19,13 @@ from django.utils.translation import pgettext
 from hendelser import selectors as incident_selectors
 from hendelser.models import WarningForm
 from nav_sikkerhet.core.identity import IdentKind
-from nav_sikkerhet.core.models import Role, RoleAssignment, UnitType
+from nav_sikkerhet.core.models import HEAD_ROLES, Employer, Role, RoleAssignment, UnitType
 from nav_sikkerhet.core.pdf import FONT_FILES, PDF_VARIANT, FontsOnly, font_urls, html_to_pdfa  # noqa: F401
 
 from . import rules
 from .models import (
     NAV_GENERAL_PHONE,
+    ActingReason,
     AlternativeChannel,
     ChannelKind,
     Decision,
@@ -208,6 +209,10 @@ def context(letter: Letter) -> dict:
     extends = decision.extends
     to_representative = bool(complaint and complaint.representative_name)
     addressee_lines = complaint.representative_address.splitlines() if to_representative else []
+    # An address typed for this case replaces the register's (§6): the whole address, postal line included.
+    typed = [] if to_representative else rules.postal_lines(decision, citizen) if decision.postal_address else []
+    # A notice that was sent stands: no letter may then say that notice was not possible (§4).
+    notice_sent = decision.notice_sent_on is not None
     return {
         "letter": letter,
         "decision": decision,
@@ -220,18 +225,19 @@ def context(letter: Letter) -> dict:
         "unit_name": unit.name,
         "unit_number": unit.number,
         "municipality": unit.municipality_name,
-        "shared_leadership_possible": unit.unit_type == UnitType.NAV_KONTOR,
+        "municipal_route": _municipal_route(decision.signed_employer, unit),
         "nav_phone": NAV_PHONE,
         "unit_phone": phone,
         "unit_postal_lines": unit.postal_lines,
         # A complaint from a representative is answered to them (the address block), with a copy to the citizen.
         "citizen_name": complaint.representative_name if to_representative else citizen.name,
-        "address_lines": [line for line in (addressee_lines or citizen.address.splitlines()) if line.strip()],
-        "postal_line": "" if to_representative else f"{citizen.postal_code} {citizen.postal_city}".strip(),
-        "country": "" if to_representative or citizen.country.strip().lower() in DOMESTIC else citizen.country,
+        "address_lines": [line for line in (addressee_lines or typed or citizen.address.splitlines()) if line.strip()],
+        "postal_line": "" if to_representative or typed else f"{citizen.postal_code} {citizen.postal_city}".strip(),
+        "country": "" if to_representative or typed or citizen.country.strip().lower() in DOMESTIC
+        else citizen.country,
         "to_representative": to_representative,
         "about_citizen": citizen.name,
-        "copy_to": _copy_to(letter, decision, citizen, to_representative),
+        "copy_to": _copy_to(decision, citizen, complaint),
         "ident_label": _("D number") if citizen.ident_kind == IdentKind.DNR else _("National identity number"),
         "ident": f"{ident[:6]} {ident[6:]}",
         "physical": kind.physical,
@@ -257,8 +263,8 @@ def context(letter: Letter) -> dict:
         "extends_from": _date(extends.valid_from) if extends else "",
         "extends_to": _date(extends.valid_to) if extends else "",
         "channels": [(ChannelKind(c.channel).label, _channel_lines(c)) for c in decision.channels.all()],
-        "notice_sent": decision.notice_status == NoticeStatus.SENT,
-        "notice_not_possible": decision.notice_status == NoticeStatus.NOT_POSSIBLE,
+        "notice_sent": notice_sent,
+        "notice_not_possible": not notice_sent and decision.notice_status == NoticeStatus.NOT_POSSIBLE,
         "notice_not_possible_reason": decision.notice_not_possible_reason,
         "notice_sent_on": _date(decision.notice_sent_on),
         "notice_deadline": _date(decision.notice_deadline),
@@ -268,6 +274,7 @@ def context(letter: Letter) -> dict:
         "statement": decision.statement,
         "statement_assessment": decision.statement_assessment,
         "signer": signer,
+        "signer_reason": _acting_reason(decision),
         "contact": contact,
         "sender": _person(letter.created_by, _role_title(letter.created_by, roles)),
         "lifted_on": _date(decision.lifted_on),
@@ -280,15 +287,40 @@ def context(letter: Letter) -> dict:
     }
 
 
-def _copy_to(letter: Letter, decision: Decision, citizen, to_representative: bool) -> list[str]:
-    """Who gets a copy: the citizen of an answer sent to their representative; the decision's representative."""
-    if to_representative:
-        return [citizen.name]
-    if letter.kind in (LetterKind.DECISION, LetterKind.EXTENSION) and decision.representative_name:
+def _copy_to(decision: Decision, citizen, complaint) -> list[str]:
+    """Who gets a copy of any letter: the decision's representative always, whoever the letter is addressed to;
+    and the citizen, when an answer to a complaint goes to the representative who made it."""
+    copies = []
+    addressed_to = complaint.representative_name.strip() if complaint and complaint.representative_name else ""
+    if addressed_to:
+        copies.append(citizen.name)
+    name = decision.representative_name.strip()
+    if name and name.casefold() != addressed_to.casefold():
         address = ", ".join(line.strip() for line in decision.representative_address.splitlines() if line.strip())
         role = _("representative")
-        return [f"{decision.representative_name} ({role}), {address}"]
-    return []
+        copies.append(f"{name} ({role}), {address}")
+    return copies
+
+
+def _acting_reason(decision: Decision) -> str:
+    """Why the acting head decided, as the letter says it beside their name (§4, §9.2)."""
+    if decision.signed_as != SignedAs.ACTING or not decision.acting_reason:
+        return ""
+    if decision.acting_reason == ActingReason.OTHER:
+        return decision.acting_reason_text
+    return str(ActingReason(decision.acting_reason).label)
+
+
+def _municipal_route(employer: str, unit) -> bool:
+    """Whether a complaint goes the municipality's way: a municipal leader at a NAV office decided (§6)."""
+    return employer == Employer.MUNICIPALITY and unit.unit_type == UnitType.NAV_KONTOR
+
+
+def employer_in(unit, user) -> str:
+    """The employer recorded on the user's leader role in the unit (the state outside NAV offices)."""
+    employers = RoleAssignment.objects.filter(unit=unit, user=user, role__in=list(HEAD_ROLES)).values_list(
+        "employer", flat=True)
+    return rules.signer_employer(employers, unit)
 
 
 def render_html(letter: Letter, *, draft: bool = False) -> str:
@@ -301,6 +333,10 @@ def render_html(letter: Letter, *, draft: bool = False) -> str:
             values["signer"] = values["signer"] or _person(
                 letter.created_by, _role_title(letter.created_by, _roles_in(letter.decision.unit, [letter.created_by]))
             )
+            if not letter.decision.signed_by_id:
+                values["municipal_route"] = _municipal_route(
+                    employer_in(letter.decision.unit, letter.created_by), letter.decision.unit
+                )
             draft_mark = _("DRAFT")
             values["title"] = f"{draft_mark} – {values['title']}"
             values["not_to_citizen"] = [

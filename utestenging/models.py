@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from nav_sikkerhet.core.models import Citizen, Language, Unit
+from nav_sikkerhet.core.models import Citizen, Employer, Language, Unit
 
 # NAV's general phone number (answered by NAV Kontaktsenter): never a contact person's direct number.
 NAV_GENERAL_PHONE = "55 55 33 33"
@@ -113,6 +113,21 @@ class NoticeImpossibleReason(models.TextChoices):
 # The citizen's deadline to give their view is at least this many days after the notice was sent, unless the
 # leader records why a shorter one is needed (§4).
 MIN_NOTICE_DAYS = 7
+
+
+class ShortDeadlineReason(models.TextChoices):
+    """Why the citizen gets less than 7 days to give their view: one of a short list, with a written reason."""
+
+    ACUTE_DANGER = "acute_danger", _("Acute danger to staff")
+    URGENT = "urgent", _("The measure is urgent for another reason")
+
+
+class ActingReason(models.TextChoices):
+    """Why the acting head of unit decides instead of the head (§4, §9.2)."""
+
+    HEAD_ABSENT = "head_absent", _("The head of unit is absent")
+    HEAD_DISQUALIFIED = "head_disqualified", _("The head of unit is disqualified")
+    OTHER = "other", _("Other reason")
 
 
 class SignedAs(models.TextChoices):
@@ -216,6 +231,13 @@ class Decision(models.Model):
     notice_produced_on = models.DateField(_("notice letter produced on"), null=True, blank=True)
     notice_short_deadline_reason = models.TextField(_("why the citizen's deadline is shorter than 7 days"),
                                                     blank=True)
+    notice_short_deadline_kind = models.CharField(
+        _("reason for a deadline shorter than 7 days"), max_length=20, choices=ShortDeadlineReason.choices,
+        blank=True,
+    )
+    # What the advance notice told the citizen (kind, units, period, grounds, facts), recorded when it was sent:
+    # a decision that goes beyond it needs a new notice before it is signed (§4).
+    noticed_content = models.JSONField(_("what the advance notice said"), default=dict, blank=True, editable=False)
     statement_status = models.CharField(
         _("citizen's statement"), max_length=20, choices=StatementStatus.choices, blank=True
     )
@@ -225,6 +247,11 @@ class Decision(models.Model):
     no_warning_reason = models.TextField(_("why no warning was given before the decision"), blank=True)
     representative_name = models.CharField(_("representative (fullmektig)"), max_length=200, blank=True)
     representative_address = models.TextField(_("representative's postal address"), blank=True)
+    postal_address = models.TextField(
+        _("postal address for this case"), blank=True,
+        help_text=_("Only if the register has no usable address: street or PO box, postal code and city, "
+                    "one per line. Letters by post go here instead."),
+    )
 
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
@@ -237,12 +264,24 @@ class Decision(models.Model):
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     signed_as = models.CharField(_("signed as"), max_length=10, choices=SignedAs.choices, blank=True)
+    acting_reason = models.CharField(
+        _("why the acting head decided"), max_length=20, choices=ActingReason.choices, blank=True
+    )
+    acting_reason_text = models.TextField(_("the acting head's reason, in words"), blank=True)
+    # The signer's employer when they signed: it decides which complaint route the letter names (§6).
+    signed_employer = models.CharField(_("the signer's employer"), max_length=20, choices=Employer.choices,
+                                       blank=True)
     told_orally_on = models.DateField(_("citizen told orally on"), null=True, blank=True)
     written_delivery = models.CharField(
         _("written decision delivered"), max_length=20, choices=WrittenDelivery.choices, blank=True
     )
     written_delivered_on = models.DateField(_("written decision sent or handed over on"), null=True, blank=True)
     written_delivery_note = models.TextField(_("how the written decision will reach the citizen"), blank=True)
+    # What actually happened, recorded afterwards: the overview lists signed decisions not yet delivered.
+    delivered_on = models.DateField(_("written decision delivered on"), null=True, blank=True)
+    delivered_how = models.CharField(
+        _("written decision delivered how"), max_length=20, choices=WrittenDelivery.choices, blank=True
+    )
 
     lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
     lift_reason = models.TextField(_("reason for lifting"), blank=True)
@@ -336,22 +375,18 @@ class Decision(models.Model):
         )
         if not isinstance(self.grounds, list) or any(g not in allowed for g in self.grounds):
             errors["grounds"] = _("Choose only grounds that fit the kind of measure.")
-        if self.notice_deadline and self.notice_sent_on and self.notice_deadline < self.notice_sent_on:
-            errors["notice_deadline"] = _("The deadline cannot be before the notice was sent.")
-        elif (
-            self.notice_deadline and self.notice_sent_on
-            and (self.notice_deadline - self.notice_sent_on).days < MIN_NOTICE_DAYS
-            and not self.notice_short_deadline_reason.strip()
-        ):
-            errors["notice_deadline"] = _(
-                "Give the citizen at least 7 days (until %(date)s), or explain why a shorter deadline is needed."
-            ) % {"date": (self.notice_sent_on + datetime.timedelta(days=MIN_NOTICE_DAYS)).strftime("%d.%m.%Y")}
+        errors.update(self._notice_errors())
         if self.notice_sent_on and self.notice_produced_on and self.notice_sent_on < self.notice_produced_on:
             errors["notice_sent_on"] = _(
                 "The notice cannot have been sent before the letter was produced (%(date)s)."
             ) % {"date": self.notice_produced_on.strftime("%d.%m.%Y")}
         if self.statement_received_on and self.statement_received_on > timezone.localdate():
             errors["statement_received_on"] = _("The date cannot be in the future.")
+        elif self.statement_received_on and self.notice_sent_on and self.statement_received_on < self.notice_sent_on:
+            errors["statement_received_on"] = _(
+                "The statement cannot have been received before the advance notice was sent (%(date)s)."
+            ) % {"date": self.notice_sent_on.strftime("%d.%m.%Y")}
+        errors.update(self._signing_errors())
         if bool(self.representative_name.strip()) != bool(self.representative_address.strip()):
             field = "representative_address" if self.representative_name.strip() else "representative_name"
             errors[field] = _("A representative needs both a name and a postal address for the copy of the letter.")
@@ -363,6 +398,50 @@ class Decision(models.Model):
             errors["lifted_on"] = _("The lifting date must lie between the signing date and the end of the period.")
         if errors:
             raise ValidationError(errors)
+
+    def _notice_errors(self) -> dict:
+        """A notice stands once sent (§4): a real deadline after the day it was sent, and never "not possible"."""
+        errors = {}
+        sent, deadline = self.notice_sent_on, self.notice_deadline
+        if sent and self.notice_status == NoticeStatus.NOT_POSSIBLE:
+            errors["notice_not_possible_kind"] = _(
+                "Advance notice was sent on %(date)s: it stands, and cannot also be recorded as not possible."
+            ) % {"date": sent.strftime("%d.%m.%Y")}
+        if not (sent and deadline):
+            return errors
+        if deadline <= sent:
+            errors["notice_deadline"] = _(
+                "The deadline must be after the day the notice is sent: the citizen needs time to answer."
+            )
+        elif (deadline - sent).days < MIN_NOTICE_DAYS:
+            kind, reason = self.notice_short_deadline_kind, self.notice_short_deadline_reason.strip()
+            if not kind and not reason:
+                errors["notice_deadline"] = _(
+                    "Give the citizen at least 7 days (until %(date)s), or choose why a shorter deadline is needed."
+                ) % {"date": (sent + datetime.timedelta(days=MIN_NOTICE_DAYS)).strftime("%d.%m.%Y")}
+            elif not kind:
+                errors["notice_short_deadline_kind"] = _("Choose why the citizen gets less than 7 days.")
+            elif not reason:
+                errors["notice_short_deadline_reason"] = _("Explain why the citizen gets less than 7 days.")
+        return errors
+
+    def _signing_errors(self) -> dict:
+        """Who signed and in what capacity (§4, §9.2), and when the written decision was actually delivered (§6)."""
+        errors = {}
+        if self.signed_as == SignedAs.ACTING and not self.acting_reason:
+            errors["acting_reason"] = _("Choose why you decide as acting head of unit.")
+        elif self.acting_reason == ActingReason.OTHER and not self.acting_reason_text.strip():
+            errors["acting_reason_text"] = _("Explain why you decide as acting head of unit.")
+        elif self.acting_reason and self.signed_as == SignedAs.HEAD:
+            errors["acting_reason"] = _("The head of unit decides in their own right: no reason is recorded.")
+        if self.delivered_on:
+            if self.delivered_on > timezone.localdate():
+                errors["delivered_on"] = _("The date cannot be in the future.")
+            elif self.signed_at and self.delivered_on < timezone.localdate(self.signed_at):
+                errors["delivered_on"] = _("The written decision cannot have been delivered before it was signed.")
+            if not self.delivered_how:
+                errors["delivered_how"] = _("Say how the written decision was delivered.")
+        return errors
 
 
 class Fact(models.Model):
@@ -551,6 +630,7 @@ class EventKind(models.TextChoices):
     READY = "ready", _("Marked ready for decision")
     REOPENED = "reopened", _("Sent back to draft")
     SIGNED = "signed", _("Decision signed")
+    DELIVERED = "delivered", _("Written decision delivered")
     ACTIVATED = "activated", _("Decision in force")
     EXPIRED = "expired", _("Decision expired")
     LIFTED = "lifted", _("Decision lifted")

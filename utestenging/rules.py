@@ -4,17 +4,20 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nav_sikkerhet.core import access
+from nav_sikkerhet.core import access, workdays
 from nav_sikkerhet.core.access import Perm
-from nav_sikkerhet.core.models import Role, Unit, UnitType
+from nav_sikkerhet.core.models import Employer, Role, Unit, UnitType
 
 from .models import (
+    ASSESSMENT_FIELDS,
     DECIDED_STATUSES,
     MAX_PERIOD_DAYS,
+    ActingReason,
     AlternativeChannel,
     ChannelKind,
     Kind,
@@ -185,6 +188,7 @@ def checklist(
             notice_handled(decision),
         ),
     ]
+    items += [item for item in (notice_item(decision, facts), extension_item(decision)) if item]
     if decision.statement_status == StatementStatus.RECEIVED:
         items.append(
             ChecklistItem(
@@ -485,36 +489,6 @@ def require_start_not_past(valid_from: datetime.date | None, today: datetime.dat
         raise ValidationError({"valid_from": _("The period cannot start in the past: choose today or a later date.")})
 
 
-# -- how the citizen was told (§6) --------------------------------------------------------------------------
-
-
-def require_citizen_told_in_time(
-    decision, *, written_delivery: str, written_delivered_on: datetime.date | None,
-    told_orally_on: datetime.date | None, today: datetime.date,
-) -> None:
-    """The citizen must be able to know before the decision applies: by post alone it starts after it is sent."""
-    errors = {}
-    if written_delivered_on is None:
-        errors["written_delivered_on"] = _("Give the date the written decision is sent or handed over.")
-    elif written_delivered_on < today:
-        errors["written_delivered_on"] = _("The written decision cannot be sent before it is signed.")
-    if told_orally_on is not None and not (today <= told_orally_on <= (decision.valid_from or told_orally_on)):
-        errors["told_orally_on"] = _("The citizen is told orally between signing and the first day of the period.")
-    if (
-        not errors
-        and written_delivery == WrittenDelivery.POST
-        and told_orally_on is None
-        and decision.valid_from
-        and decision.valid_from <= written_delivered_on
-    ):
-        errors["told_orally_on"] = _(
-            "A decision sent only by post cannot apply from the day it is sent: tell the citizen orally or in "
-            "person first, or let the period start later."
-        )
-    if errors:
-        raise ValidationError(errors)
-
-
 # -- registration duties (§7) -------------------------------------------------------------------------------
 
 
@@ -545,3 +519,286 @@ def texts_not_to_citizen(labelled: Iterable[tuple[str, str]]) -> list[str]:
         ):
             found.append(label)
     return found
+
+
+# -- a notice, once sent, stands (§4, §9.1) -----------------------------------------------------------------
+
+
+def _normalised(text: str) -> str:
+    """A text as compared for sameness: case, spacing and punctuation do not make it another text."""
+    kept = "".join(c if c.isalnum() else " " for c in (text or "").casefold())
+    return " ".join(kept.split())
+
+
+def noticed_content(decision, facts: Sequence, unit_ids: Iterable[int]) -> dict:
+    """What an advance notice tells the citizen: the measure (kind, units, period, grounds) and the facts."""
+    return {
+        "kind": decision.kind,
+        "unit_ids": sorted(set(unit_ids)),
+        "valid_from": decision.valid_from.isoformat() if decision.valid_from else "",
+        "valid_to": decision.valid_to.isoformat() if decision.valid_to else "",
+        "grounds": sorted(decision.grounds or []),
+        "facts": sorted([fact.occurred_on.isoformat(), _normalised(fact.description)] for fact in facts),
+    }
+
+
+def beyond_notice(noticed: dict, current: dict) -> list[str]:
+    """What the decision now says that the notice did not, so the citizen has not been heard on it (§4).
+
+    Less is fine (a shorter period, fewer units, grounds or facts, one restriction of two); anything new or
+    changed is not: another kind of restriction, another unit, a day outside the noticed period, a new ground,
+    a new or reworded fact.
+    """
+    if not noticed:
+        return []
+    changes = []
+    old_kind, new_kind = Kind(noticed["kind"]), Kind(current["kind"])
+    if (new_kind.physical and not old_kind.physical) or (new_kind.phone and not old_kind.phone):
+        changes.append(_("the kind of measure"))
+    if set(current["unit_ids"]) - set(noticed["unit_ids"]):
+        changes.append(_("the units covered"))
+    if not (
+        current["valid_from"] and current["valid_to"]
+        and noticed["valid_from"] <= current["valid_from"] and current["valid_to"] <= noticed["valid_to"]
+    ):
+        changes.append(_("the period"))
+    if set(current["grounds"]) - set(noticed["grounds"]):
+        changes.append(_("the grounds"))
+    noticed_facts = {tuple(fact) for fact in noticed["facts"]}
+    if any(tuple(fact) not in noticed_facts for fact in current["facts"]):
+        changes.append(_("the facts"))
+    return changes
+
+
+def notice_item(decision, facts: Sequence) -> ChecklistItem | None:
+    """Once a notice is sent, the decision may not go beyond it without a new notice and a new deadline."""
+    if not decision.notice_sent_on:
+        return None
+    changes = beyond_notice(decision.noticed_content, noticed_content(decision, facts, _covered_ids(decision)))
+    if not changes:
+        return ChecklistItem("notice_covers", _("The decision stays within what the advance notice said"), True)
+    return ChecklistItem(
+        "notice_covers",
+        _("Changed since the advance notice: %(changes)s. Send a new advance notice with a new deadline.")
+        % {"changes": ", ".join(str(change) for change in changes)},
+        False,
+    )
+
+
+@dataclass(frozen=True)
+class EarlierNotice:
+    """An advance notice sent to the citizen in another case of the same unit, not (yet) followed by a decision."""
+
+    case_number: str
+    sent_on: datetime.date
+
+
+def require_notice_may_be_skipped(decision, *, notice_letters: int, earlier: Sequence[EarlierNotice],
+                                  facts: Sequence) -> None:
+    """"Notice not possible" only where no notice was given: not after a notice letter was produced in this case,
+    nor in a new case on the same incidents after a notice in another case of the unit ("a later decision")."""
+    if decision.notice_sent_on or notice_letters:
+        raise ValidationError(
+            _("An advance notice has been produced in this case: it stands. Record the citizen's statement, or "
+              "send a new notice if the case has changed."),
+            code="notice_stands",
+        )
+    latest = max(earlier, key=lambda notice: notice.sent_on, default=None)
+    if latest and not any(fact.occurred_on >= latest.sent_on for fact in facts):
+        raise ValidationError(
+            _("The citizen was given advance notice on %(date)s in %(case)s, and this case rests on no incident "
+              "since: continue that case, or give notice in this one.")
+            % {"date": latest.sent_on.strftime("%d.%m.%Y"), "case": latest.case_number},
+            code="notice_in_other_case",
+        )
+
+
+# -- the citizen has the written decision when the measure starts (§6) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryDays:
+    """Working days the post takes to arrive, and within which a written decision follows an oral one."""
+
+    post: int
+    oral_follow_up: int
+
+
+def configured_delivery_days() -> DeliveryDays:
+    """The working days of §6 as the settings give them."""
+    return DeliveryDays(post=settings.DECISION_POST_WORKING_DAYS,
+                        oral_follow_up=settings.DECISION_ORAL_FOLLOW_UP_WORKING_DAYS)
+
+
+def delivery_due(*, how: str, valid_from: datetime.date, told_orally_on: datetime.date | None,
+                 days: DeliveryDays) -> datetime.date:
+    """The last day the written decision may be sent or handed over and still reach the citizen in time:
+    by the first day of the period, or within the follow-up days after they were told orally."""
+    reach_by = workdays.add_working_days(told_orally_on, days.oral_follow_up) if told_orally_on else valid_from
+    return workdays.latest_start(reach_by, days.post if how == WrittenDelivery.POST else 0)
+
+
+def require_delivery_in_time(
+    decision, *, written_delivery: str, written_delivered_on: datetime.date | None,
+    told_orally_on: datetime.date | None, today: datetime.date, days: DeliveryDays,
+) -> None:
+    """The citizen has the written decision by the first day, or soon after being told orally (§6)."""
+    errors = {}
+    start = decision.valid_from
+    if written_delivered_on is None:
+        errors["written_delivered_on"] = _("Give the date the written decision is sent or handed over.")
+    elif written_delivered_on < today:
+        errors["written_delivered_on"] = _("The written decision cannot be sent before it is signed.")
+    if told_orally_on is not None and not (today <= told_orally_on <= (start or told_orally_on)):
+        errors["told_orally_on"] = _("The citizen is told orally between signing and the first day of the period.")
+    if errors or start is None:
+        if errors:
+            raise ValidationError(errors)
+        return
+    due = delivery_due(how=written_delivery, valid_from=start, told_orally_on=told_orally_on, days=days)
+    if written_delivered_on <= due:
+        return
+    values = {"due": due.strftime("%d.%m.%Y"), "start": start.strftime("%d.%m.%Y"), "post": days.post,
+              "oral": days.oral_follow_up}
+    if told_orally_on is not None:
+        errors["written_delivered_on"] = _(
+            "After telling the citizen orally, the written decision must reach them within %(oral)s working days: "
+            "send or hand it over no later than %(due)s."
+        ) % values
+    elif written_delivery == WrittenDelivery.POST:
+        errors["told_orally_on"] = _(
+            "By post the letter takes %(post)s working days, so it would not reach the citizen by the first day "
+            "(%(start)s): send it no later than %(due)s, tell the citizen orally first, or let the period start "
+            "later."
+        ) % values
+    else:
+        errors["written_delivered_on"] = _(
+            "The citizen must have the written decision by the first day of the period (%(start)s)."
+        ) % values
+    raise ValidationError(errors)
+
+
+# -- an extension is a decision near the end (§5, §9.3) ------------------------------------------------------
+
+
+def require_extension_window(extended, today: datetime.date, window_days: int) -> None:
+    """An extension is started and signed in the last days of the decision it extends, never before it starts."""
+    if extended.valid_from is None or today < extended.valid_from:
+        raise ValidationError(
+            _("The decision being extended has not started yet: an extension is assessed near its end."),
+            code="extension_too_early",
+        )
+    opens = extended.valid_to - datetime.timedelta(days=window_days - 1)
+    if today < opens:
+        raise ValidationError(
+            _("An extension is assessed in the last %(days)s days of the decision it extends: from %(date)s.")
+            % {"days": window_days, "date": opens.strftime("%d.%m.%Y")},
+            code="extension_too_early",
+        )
+
+
+# The texts of a decision that are its own reasoning; an extension's may not be copies of the original's.
+REASONING_FIELDS = (*ASSESSMENT_FIELDS, "duration_assessment", "statement_assessment")
+
+
+def copied_from_extended(decision, extended) -> list[str]:
+    """The extension's reasoning fields whose text is one of the extended decision's texts, word for word."""
+    earlier = {_normalised(getattr(extended, name)) for name in REASONING_FIELDS} - {""}
+    return [name for name in REASONING_FIELDS
+            if (text := _normalised(getattr(decision, name))) and text in earlier]
+
+
+def extension_item(decision) -> ChecklistItem | None:
+    if not decision.extends_id:
+        return None
+    copied = copied_from_extended(decision, decision.extends)
+    if not copied:
+        return ChecklistItem("extension_own_assessment",
+                             _("The extension's assessments are new, not copied from the decision it extends"), True)
+    labels = ", ".join(str(type(decision)._meta.get_field(name).verbose_name) for name in copied)
+    return ChecklistItem(
+        "extension_own_assessment",
+        _("Copied from the decision being extended: %(fields)s. Write a new, concrete assessment.")
+        % {"fields": labels},
+        False,
+    )
+
+
+@dataclass(frozen=True)
+class Period:
+    """Another signed measure of the citizen in the same unit, as the second-decision rule sees it."""
+
+    case_number: str
+    kind: str
+    valid_from: datetime.date
+    valid_to: datetime.date
+
+
+def require_not_a_second_decision(decision, others: Sequence[Period], window_days: int) -> None:
+    """A new decision may not run on from, or alongside, the unit's own decision of the same kind of restriction:
+    that is an extension, with its window, notice and new assessment ("a later decision")."""
+    kind = Kind(decision.kind)
+    start = decision.valid_from
+    for other in others:
+        other_kind = Kind(other.kind)
+        shares = (kind.physical and other_kind.physical) or (kind.phone and other_kind.phone)
+        if shares and start and other.valid_from <= start <= other.valid_to + datetime.timedelta(days=1):
+            raise ValidationError(
+                _("%(case)s of this unit already applies until %(end)s: extend it in its last %(days)s days "
+                  "instead of making a second decision.")
+                % {"case": other.case_number, "end": other.valid_to.strftime("%d.%m.%Y"), "days": window_days},
+                code="second_decision",
+            )
+
+
+# -- a letter has somewhere to go (§6) ------------------------------------------------------------------------
+
+
+def postal_lines(decision, citizen) -> list[str]:
+    """Where a letter by post goes: the address typed for this case, else the one in the register."""
+    typed = [line.strip() for line in (decision.postal_address or "").splitlines() if line.strip()]
+    if typed:
+        return typed
+    if not (citizen.address.strip() and citizen.postal_code.strip() and citizen.postal_city.strip()):
+        return []
+    lines = [line.strip() for line in citizen.address.splitlines() if line.strip()]
+    return [*lines, f"{citizen.postal_code.strip()} {citizen.postal_city.strip()}"]
+
+
+def require_postal_address(decision, citizen, field: str) -> None:
+    if not postal_lines(decision, citizen):
+        raise ValidationError({field: _(
+            "The citizen has no complete postal address in the register. Type one under «Scope and alternative "
+            "service» (postal address for this case), or choose another way to deliver the letter."
+        )})
+
+
+# -- who signs, and why them (§4, §6, §9.2) ------------------------------------------------------------------
+
+
+def require_acting_reason(signed_as: str, reason: str, text: str) -> None:
+    """The acting head records why they decide; the head of unit decides in their own right."""
+    if signed_as != SignedAs.ACTING:
+        return
+    if reason not in ActingReason.values:
+        raise ValidationError({"acting_reason": _("Choose why you decide as acting head of unit.")})
+    if reason == ActingReason.OTHER and not text.strip():
+        raise ValidationError({"acting_reason_text": _("Explain why you decide as acting head of unit.")})
+
+
+def signer_employer(employers: Iterable[str], unit) -> str:
+    """The signer's employer in the unit: recorded on their head role; outside NAV offices always the state."""
+    recorded = next((employer for employer in employers if employer), "")
+    if recorded:
+        return recorded
+    return "" if unit.unit_type == UnitType.NAV_KONTOR else Employer.STATE
+
+
+def require_employer_known(employer: str, unit) -> None:
+    if not employer:
+        raise ValidationError(
+            _("Your employer (the state or the municipality) is not recorded for your leader role in %(unit)s, so "
+              "the letter cannot name the complaint route. An administrator records it under Role assignments.")
+            % {"unit": unit.name},
+            code="employer_unknown",
+        )

@@ -19,7 +19,8 @@ from .models import IN_FORCE_STATUSES, Decision, Letter, LetterStatus, ServiceCo
 CATCH_UP_DAYS = 3
 # Days before the last day: "assess extension" at 21 and 7, and on the day it expires (§5).
 EXPIRY_STAGES = [(21, "decision.expiry_21"), (7, "decision.expiry_7"), (0, "decision.expiry_0")]
-COMPLAINT_UNANSWERED_DAYS = 14
+# The same 14 days the services remind at once for a complaint registered late.
+COMPLAINT_UNANSWERED_DAYS = services.COMPLAINT_ANSWER_DAYS
 REGISTRATIONS_AFTER_DAYS = 3
 
 
@@ -68,12 +69,13 @@ def notice_deadline_reminders(today: datetime.date) -> None:
 
 
 def complaint_reminders(today: datetime.date) -> None:
+    """Every complaint unanswered 14 days after it was received, however late it was registered: no lower bound
+    on the date, as a complaint registered weeks after it came is due at once. Unanswered ones are few (indexed)."""
     received_by = today - datetime.timedelta(days=COMPLAINT_UNANSWERED_DAYS)
     for complaint in ServiceComplaint.objects.filter(
-        answered_on__isnull=True, received_on__range=(received_by - datetime.timedelta(days=CATCH_UP_DAYS),
-                                                       received_by),
+        answered_on__isnull=True, received_on__lte=received_by,
     ).select_related("decision__responsible_leader"):
-        _remind("decision.complaint_unanswered", complaint.decision,
+        _remind(services.COMPLAINT_REMINDER_KIND, complaint.decision,
                 complaint.received_on + datetime.timedelta(days=COMPLAINT_UNANSWERED_DAYS), object_id=complaint.pk)
 
 
@@ -144,7 +146,7 @@ REMINDER_KINDS = [
         _notice_still_open,
     ),
     scheduling.ReminderKind(
-        "decision.complaint_unanswered", _("Case %(case)s: service complaint unanswered for 14 days"),
+        services.COMPLAINT_REMINDER_KIND, _("Case %(case)s: service complaint unanswered for 14 days"),
         _("A service complaint about the decision in case %(case)s has not been answered in writing 14 days "
           "after it was received. Answer it and record the answer.\n\nOpen the case: %(url)s"),
         _complaint_unanswered,

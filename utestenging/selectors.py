@@ -135,6 +135,8 @@ class LeaderOverview:
     recently_expired: list[Decision] = field(default_factory=list)
     missing_registrations: list[Decision] = field(default_factory=list)
     unanswered_complaints: list[ServiceComplaint] = field(default_factory=list)
+    # Signed, and the written decision not yet recorded as delivered: each with its ``delivery_due`` day (§6).
+    undelivered: list[Decision] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -172,6 +174,7 @@ def overview(
         .order_by("valid_to", "created_at")
     )
     result = LeaderOverview()
+    days = rules.configured_delivery_days()
     for decision in decisions:
         status = decision.status
         in_force = decision.in_force_on(today)
@@ -189,6 +192,13 @@ def overview(
             result.recently_expired.append(decision)
         if missing_registrations(decision, list(decision.registrations.all())):
             result.missing_registrations.append(decision)
+        if status in IN_FORCE_STATUSES and decision.delivered_on is None:
+            decision.delivery_due = rules.delivery_due(
+                how=decision.written_delivery, valid_from=decision.valid_from,
+                told_orally_on=decision.told_orally_on, days=days,
+            )
+            result.undelivered.append(decision)
+    result.undelivered.sort(key=lambda decision: decision.delivery_due)
     result.unanswered_complaints = list(
         ServiceComplaint.objects.filter(
             decision__in=filters.apply(visible_decisions(user)), answered_on__isnull=True

@@ -30,6 +30,8 @@ from .models import (
     ASSESSMENT_FIELDS,
     EDITABLE_STATUSES,
     IN_FORCE_STATUSES,
+    MIN_NOTICE_DAYS,
+    ActingReason,
     AlternativeChannel,
     Breach,
     BreachChannel,
@@ -41,6 +43,7 @@ from .models import (
     LetterKind,
     LetterStatus,
     NoticeImpossibleReason,
+    NoticeMethod,
     NoticeStatus,
     Registration,
     RegistrationKind,
@@ -48,14 +51,22 @@ from .models import (
     SignedAs,
     StatementStatus,
     Status,
+    WrittenDelivery,
 )
+
+# A service complaint is answered in writing within this many days, or the leader is reminded (§6).
+COMPLAINT_ANSWER_DAYS = 14
+COMPLAINT_REMINDER_KIND = "decision.complaint_unanswered"
 
 # Fields a caseworker or leader may change while the case is being prepared.
 EDITABLE_FIELDS = frozenset({
     "kind", "scope", "responsible_leader", "contact_person", "grounds", *ASSESSMENT_FIELDS, "duration_assessment",
     "valid_from", "valid_to", "letter_language", "statement_assessment", "no_warning_reason",
-    "representative_name", "representative_address",
+    "representative_name", "representative_address", "postal_address",
 })
+
+
+
 
 
 def _locked(decision_id: int) -> Decision:
@@ -185,25 +196,35 @@ def decision_send_notice(
     sent_on: datetime.date,
     method: str,
     deadline: datetime.date,
+    short_deadline_kind: str = "",
     short_deadline_reason: str = "",
 ) -> Decision:
     """Record that advance notice was sent, with the citizen's deadline to give their view (§4).
 
     The notice letter is produced now and carries today's date, so it cannot have been sent earlier; the
-    deadline is at least 7 days after sending unless a reason for a shorter one is given.
+    deadline is after that day, and at least 7 days after it unless a listed reason for a shorter one is given.
+    A case sent back to draft after a change gets a new notice the same way: a new letter, a new deadline, and
+    the citizen heard anew. What the notice says is kept, so a later change beyond it is caught before signing.
     """
     decision = _locked(decision_id)
     rules.require_may_prepare(by, decision)
-    rules.require_notice_is_clear(decision, facts=list(decision.facts.all()))
+    facts = list(decision.facts.all())
+    rules.require_notice_is_clear(decision, facts=facts)
     if sent_on > timezone.localdate():
         raise ValidationError({"notice_sent_on": _("The notice cannot be dated in the future.")})
+    if method == NoticeMethod.LETTER:
+        rules.require_postal_address(decision, decision.citizen, "notice_method")
     decision.notice_produced_on = timezone.localdate()
     _move(decision, Status.NOTICE_SENT)
     decision.notice_status, decision.notice_sent_on = NoticeStatus.SENT, sent_on
     decision.notice_method, decision.notice_deadline = method, deadline
-    decision.notice_short_deadline_reason = short_deadline_reason.strip()
+    short = deadline - sent_on < datetime.timedelta(days=MIN_NOTICE_DAYS)
+    decision.notice_short_deadline_kind = short_deadline_kind if short else ""
+    decision.notice_short_deadline_reason = short_deadline_reason.strip() if short else ""
     decision.statement_status, decision.notice_not_possible_reason = StatementStatus.AWAITING, ""
+    decision.statement, decision.statement_received_on, decision.statement_assessment = "", None, ""
     decision.notice_not_possible_kind = ""
+    decision.noticed_content = rules.noticed_content(decision, facts, rules._covered_ids(decision))
     _save(decision, by)
     _event(
         decision,
@@ -223,6 +244,11 @@ def decision_notice_not_possible(*, by: User, decision_id: int, kind: str, reaso
     rules.require_may_prepare(by, decision)
     if decision.status != Status.DRAFT:
         raise ValidationError(_("Advance notice has already been sent."), code="notice_sent")
+    facts = list(decision.facts.all())
+    rules.require_notice_may_be_skipped(
+        decision, notice_letters=decision.letters.filter(kind=LetterKind.NOTICE).count(),
+        earlier=earlier_notices(decision), facts=facts,
+    )
     rules.require_notice_not_possible_reason(kind, reason)
     decision.notice_status, decision.notice_not_possible_reason = NoticeStatus.NOT_POSSIBLE, reason.strip()
     decision.notice_not_possible_kind = kind
@@ -230,6 +256,15 @@ def decision_notice_not_possible(*, by: User, decision_id: int, kind: str, reaso
     _event(decision, by, EventKind.NOTICE_NOT_POSSIBLE, "%(why)s: %(reason)s",
            why=NoticeImpossibleReason(kind).label, reason=reason.strip())
     return decision
+
+
+def earlier_notices(decision: Decision) -> list[rules.EarlierNotice]:
+    """Notices sent to the citizen in the unit's other cases that were never decided (still open or closed)."""
+    cases = Decision.objects.filter(
+        citizen_id=decision.citizen_id, unit_id=decision.unit_id, notice_sent_on__isnull=False,
+        status__in=[*EDITABLE_STATUSES, Status.DROPPED],
+    ).exclude(pk=decision.pk)
+    return [rules.EarlierNotice(case.case_number, case.notice_sent_on) for case in cases]
 
 
 @transaction.atomic
@@ -241,10 +276,10 @@ def decision_record_statement(
     statement: str = "",
     received_on: datetime.date | None = None,
 ) -> Decision:
-    """Record the citizen's statement, or that none came by the deadline."""
+    """Record the citizen's statement, or that none came by the deadline; also after the case went back to draft."""
     decision = _locked(decision_id)
     rules.require_may_prepare(by, decision)
-    if decision.status != Status.NOTICE_SENT:
+    if decision.notice_status != NoticeStatus.SENT or decision.status not in (Status.DRAFT, Status.NOTICE_SENT):
         raise ValidationError(_("Record the statement after advance notice has been sent."), code="no_notice")
     if received:
         if not statement.strip() or received_on is None:
@@ -357,10 +392,13 @@ def decision_sign(
     written_delivered_on: datetime.date | None = None,
     written_delivery_note: str = "",
     other_measures_acknowledged: bool = False,
+    acting_reason: str = "",
+    acting_reason_text: str = "",
 ) -> Decision:
     """The leader's decision. Checks the whole checklist again; in force at once if it starts today.
 
-    ``written_delivered_on`` (today if not given) is when the written decision is sent or handed over.
+    ``written_delivered_on`` (today if not given) is when the written decision is sent or handed over; it must
+    reach the citizen by the first day, or soon after they were told orally (§6). An acting head says why.
     """
     today = timezone.localdate()
     written_delivered_on = written_delivered_on or today
@@ -368,21 +406,31 @@ def decision_sign(
     rules.require_may_sign(by, decision)
     rules.require_checklist_complete(decision_checklist(decision))
     rules.require_other_measures_acknowledged(other_measures(decision), other_measures_acknowledged)
+    window = settings.DECISION_EXTENSION_WINDOW_DAYS
     if decision.extends_id:
         rules.require_extension_period(decision, decision.extends)
         rules.require_extended_still_in_force(decision.extends, today)
+        rules.require_extension_window(decision.extends, today, window)
+    rules.require_not_a_second_decision(decision, same_unit_measures(decision), window)
     if not written_delivery:
         raise ValidationError({"written_delivery": _("Say how the citizen gets the written decision.")})
-    rules.require_citizen_told_in_time(
+    rules.require_delivery_in_time(
         decision, written_delivery=written_delivery, written_delivered_on=written_delivered_on,
-        told_orally_on=told_orally_on, today=today,
+        told_orally_on=told_orally_on, today=today, days=rules.configured_delivery_days(),
     )
+    if written_delivery == WrittenDelivery.POST:
+        rules.require_postal_address(decision, decision.citizen, "written_delivery")
     rules.require_delivery_fits_notice(decision, written_delivery, written_delivery_note)
+    signed_as = capacity_of(by, decision.unit)
+    rules.require_acting_reason(signed_as, acting_reason, acting_reason_text)
+    employer = letters.employer_in(decision.unit, by)
+    rules.require_employer_known(employer, decision.unit)
     _move(decision, Status.SIGNED)
-    decision.signed_by, decision.signed_at = by, timezone.now()
-    decision.signed_as = rules.signing_capacity(
-        RoleAssignment.objects.filter(user=by, unit=decision.unit).values_list("role", flat=True)
-    )
+    decision.signed_by, decision.signed_at, decision.signed_as = by, timezone.now(), signed_as
+    decision.signed_employer = employer
+    if signed_as == SignedAs.ACTING:
+        decision.acting_reason = acting_reason
+        decision.acting_reason_text = acting_reason_text.strip() if acting_reason == ActingReason.OTHER else ""
     decision.written_delivery, decision.told_orally_on = written_delivery, told_orally_on
     decision.written_delivered_on, decision.written_delivery_note = written_delivered_on, written_delivery_note.strip()
     if decision.responsible_leader_id is None:
@@ -390,7 +438,7 @@ def decision_sign(
     _save(decision, by)
     _sync_covered_units(decision)
     _event(decision, by, EventKind.SIGNED, gettext_lazy("Signed as %(capacity)s"),
-           capacity=signed_as_text(decision.signed_as))
+           capacity=signer_text(decision))
     _letter_request(decision, LetterKind.EXTENSION if decision.extends_id else LetterKind.DECISION, by)
     if decision.valid_from <= timezone.localdate():
         _activate(decision, by)
@@ -402,6 +450,52 @@ def signed_as_text(signed_as: str):
     if signed_as == SignedAs.ACTING:
         return pgettext_lazy("capacity", "acting head of unit")
     return pgettext_lazy("capacity", "head of unit")
+
+
+def signer_text(decision: Decision) -> str:
+    """The capacity with the acting head's reason, as the timeline, the case page and the letter show it."""
+    capacity = str(signed_as_text(decision.signed_as))
+    if decision.signed_as != SignedAs.ACTING or not decision.acting_reason:
+        return capacity
+    reason = decision.acting_reason_text if decision.acting_reason == ActingReason.OTHER else ""
+    return f"{capacity} ({reason or ActingReason(decision.acting_reason).label})"
+
+
+def capacity_of(user: User, unit: Unit) -> str:
+    """In which capacity the user would sign for the unit: head of unit, or acting head."""
+    return rules.signing_capacity(RoleAssignment.objects.filter(user=user, unit=unit).values_list("role", flat=True))
+
+
+def same_unit_measures(decision: Decision) -> list[rules.Period]:
+    """The citizen's other signed or active measures of the same unit, except the one this extends."""
+    others = Decision.objects.filter(
+        citizen_id=decision.citizen_id, unit_id=decision.unit_id, status__in=IN_FORCE_STATUSES
+    ).exclude(pk__in=[decision.pk, decision.extends_id or 0])
+    return [rules.Period(other.case_number, other.kind, other.valid_from, other.valid_to) for other in others]
+
+
+@transaction.atomic
+def decision_record_delivery(*, by: User, decision_id: int, delivered_on: datetime.date, how: str) -> Decision:
+    """Record that the written decision was actually sent or handed over (§6); the overview stops listing it."""
+    decision = _locked(decision_id)
+    rules.require_may_prepare(by, decision)
+    if decision.status not in (Status.SIGNED, Status.ACTIVE, Status.EXPIRED, Status.LIFTED):
+        raise ValidationError(_("Delivery is recorded after the decision is signed."), code="not_signed")
+    if decision.delivered_on:
+        raise ValidationError(_("Delivery of the written decision has already been recorded."), code="delivered")
+    if how not in WrittenDelivery.values:
+        raise ValidationError({"delivered_how": _("Say how the written decision was delivered.")})
+    if how == WrittenDelivery.POST:
+        rules.require_postal_address(decision, decision.citizen, "delivered_how")
+    decision.delivered_on, decision.delivered_how = delivered_on, how
+    _save(decision, by)
+    due = rules.delivery_due(how=how, valid_from=decision.valid_from, told_orally_on=decision.told_orally_on,
+                             days=rules.configured_delivery_days())
+    text = gettext_lazy("%(how)s, %(date)s") if delivered_on <= due else gettext_lazy(
+        "%(how)s, %(date)s: later than it should have been (%(due)s)")
+    _event(decision, by, EventKind.DELIVERED, text, how=WrittenDelivery(how).label,
+           date=delivered_on.strftime("%d.%m.%Y"), due=due.strftime("%d.%m.%Y"))
+    return decision
 
 
 def _activate(decision: Decision, by: User | None) -> None:
@@ -467,6 +561,7 @@ def decision_start_extension(*, by: User, decision_id: int) -> Decision:
     rules.require_may_prepare(by, old)
     open_extensions = old.extensions.exclude(status__in=[Status.DROPPED]).count()
     rules.require_extendable(old, timezone.localdate(), open_extensions=open_extensions)
+    rules.require_extension_window(old, timezone.localdate(), settings.DECISION_EXTENSION_WINDOW_DAYS)
     new = Decision(
         citizen=old.citizen,
         unit=old.unit,
@@ -479,6 +574,10 @@ def decision_start_extension(*, by: User, decision_id: int) -> Decision:
         grounds=list(old.grounds),
         letter_language=old.letter_language,
         valid_from=old.valid_to + datetime.timedelta(days=1),
+        # Who gets the letters stays; the reasoning and the notice are the extension's own.
+        representative_name=old.representative_name,
+        representative_address=old.representative_address,
+        postal_address=old.postal_address,
     )
     _save(new, by)
     _sync_covered_units(new)
@@ -538,6 +637,12 @@ def complaint_register(
     complaint._history_user = by
     complaint.save()
     _event(decision, by, EventKind.COMPLAINT_RECEIVED, from_whom)
+    # Registered late, the answer may already be overdue: the reminder is due at once, not at the next sweep.
+    due_on = received_on + datetime.timedelta(days=COMPLAINT_ANSWER_DAYS)
+    if due_on <= timezone.localdate():
+        for reminder in remind_leaders(kind=COMPLAINT_REMINDER_KIND, decision=decision, due_on=due_on,
+                                       object_id=complaint.pk):
+            transaction.on_commit(lambda pk=reminder.pk: scheduling.enqueue(core_tasks.send_reminder, pk))
     return complaint
 
 

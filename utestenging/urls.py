@@ -15,6 +15,7 @@ urlpatterns = [
     path("<uuid:public_id>/signer/", views.sign, name="sign"),
     path("<uuid:public_id>/signer/brevutkast/", views.sign_preview, name="sign_preview"),
     path("<uuid:public_id>/opphev/", views.lift, name="lift"),
+    path("<uuid:public_id>/levert/", views.delivery, name="delivery"),
     path("<uuid:public_id>/forleng/", views.extend, name="extend"),
     path("<uuid:public_id>/registrering/", views.registration, name="registration"),
     path("<uuid:public_id>/serviceklage/", views.complaint, name="complaint"),

@@ -29,7 +29,15 @@ from nav_sikkerhet.core.models import Citizen, User
 from . import forms, letters, lookup, rules, selectors, services
 from .guidance import GUIDANCE
 from .lookup_forms import NameLookupForm
-from .models import EDITABLE_STATUSES, Decision, LetterStatus, RegistrationKind, ServiceComplaint, Status
+from .models import (
+    EDITABLE_STATUSES,
+    Decision,
+    LetterStatus,
+    RegistrationKind,
+    ServiceComplaint,
+    SignedAs,
+    Status,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +69,7 @@ OVERVIEW_LISTS = {
     "recently_expired": gettext_lazy("Recently expired"),
     "missing_registrations": gettext_lazy("Missing registrations (Gosys, archive, ASYS, municipal system)"),
     "unanswered_complaints": gettext_lazy("Unanswered service complaints"),
+    "undelivered": gettext_lazy("Written decisions not yet delivered"),
 }
 OVERVIEW_PAGE = "utestenging.overview"
 
@@ -286,6 +295,7 @@ def detail(request, public_id):
             "letters": selectors.letters_of(decision),
             "may_prepare": rules.may_prepare(request.user, decision),
             "may_sign": rules.may_sign(request.user, decision),
+            "signer_text": services.signer_text(decision) if decision.signed_as else "",
             "editable": decision.status in EDITABLE_STATUSES,
             "steps": STEPS,
             "Status": Status,
@@ -379,7 +389,9 @@ def edit(request, public_id, step):
 
 # The decision's fields as the notice page's forms name them, so an error lands on the field it is about.
 NOTICE_FIELDS = {"notice_sent_on": "sent_on", "notice_deadline": "deadline", "notice_not_possible_kind": "kind",
-                 "notice_not_possible_reason": "reason", "statement_received_on": "received_on"}
+                 "notice_not_possible_reason": "reason", "statement_received_on": "received_on",
+                 "notice_method": "method", "notice_short_deadline_kind": "short_deadline_kind",
+                 "notice_short_deadline_reason": "short_deadline_reason"}
 
 
 def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
@@ -411,6 +423,7 @@ def notice(request, public_id):
                     sent_on=data["sent_on"],
                     method=data["method"],
                     deadline=data["deadline"],
+                    short_deadline_kind=data["short_deadline_kind"],
                     short_deadline_reason=data["short_deadline_reason"],
                 )
             elif action == "not_possible":
@@ -497,12 +510,13 @@ def extend(request, public_id):
     return redirect(reverse("utestenging:edit", args=[new.public_id, "vurderinger"]))
 
 
-def _form_action(request, public_id, *, allowed, form_class, template, action, call, success, extra=None):
+def _form_action(request, public_id, *, allowed, form_class, template, action, call, success, extra=None,
+                 form_kwargs=None):
     """A page with one form that calls one service with the decision and the form's data."""
     decision = selectors.decision_for_visible(user=request.user, public_id=public_id)
     if not allowed(request.user, decision):
         raise Http404
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, **(form_kwargs(decision) if form_kwargs else {}))
     if request.method == "POST" and form.is_valid():
         try:
             call(decision, form.cleaned_data)
@@ -550,6 +564,27 @@ def sign(request, public_id):
         call=call,
         success=_("The decision is signed."),
         extra=extra,
+        form_kwargs=lambda decision: {"acting": services.capacity_of(request.user, decision.unit) == SignedAs.ACTING},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delivery(request, public_id):
+    def call(decision, data):
+        services.decision_record_delivery(by=request.user, decision_id=decision.pk, **data)
+
+    return _form_action(
+        request,
+        public_id,
+        allowed=rules.may_prepare,
+        form_class=forms.DeliveryForm,
+        template="utestenging/action_form.html",
+        action="decision.delivery",
+        call=call,
+        success=_("Delivery of the written decision recorded."),
+        extra=lambda d: {"title": _("Record that the written decision was delivered"), "submit": _("Save"),
+                         "help": GUIDANCE["delivery"]},
     )
 
 

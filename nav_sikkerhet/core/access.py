@@ -16,7 +16,7 @@ from django.http import Http404
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
-from .models import Role, RoleAssignment, Unit, User
+from .models import HEAD_ROLES, Role, RoleAssignment, Unit, User
 
 
 class Perm:
@@ -103,7 +103,7 @@ COUNTRY_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PERSONVERN: frozenset({Perm.VIEW_ACCESS_REPORT, Perm.ANSWER_ACCESS_REQUESTS}),
 }
 
-LEADER_ROLES = frozenset({Role.ENHETSLEDER, Role.STEDFORTREDER})
+LEADER_ROLES = HEAD_ROLES
 
 
 def wanted_permissions(assignments: Iterable[RoleAssignment]) -> set[tuple[str, int]]:

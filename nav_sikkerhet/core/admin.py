@@ -125,7 +125,7 @@ class CitizenAdmin(CitizenAuditMixin, ServiceErrorsMixin, HistoryAdmin):
 
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
-    fields = ["unit", "role", "created_at"]
+    fields = ["unit", "role", "employer", "created_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -194,7 +194,7 @@ class StaffAdmin(UserAdmin):
 class RoleAssignmentForm(forms.ModelForm):
     class Meta:
         model = RoleAssignment
-        fields = ["user", "unit", "role"]
+        fields = ["user", "unit", "role", "employer"]
 
     def clean_unit(self):
         unit = self.cleaned_data["unit"]
@@ -207,8 +207,8 @@ class RoleAssignmentForm(forms.ModelForm):
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ServiceErrorsMixin, HistoryAdmin):
     form = RoleAssignmentForm
-    list_display = ["user", "unit", "role", "created_at"]
-    list_filter = ["role", "unit__region", "unit__unit_type"]
+    list_display = ["user", "unit", "role", "employer", "created_at"]
+    list_filter = ["role", "employer", "unit__region", "unit__unit_type"]
     search_fields = ["user__username", "user__nav_ident", "user__last_name", "unit__number", "unit__name"]
     autocomplete_fields = ["user", "unit"]
     list_select_related = ["user", "unit"]
@@ -224,11 +224,13 @@ class RoleAssignmentAdmin(ServiceErrorsMixin, HistoryAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             self._call_service(
-                request, services.role_change, by=request.user, assignment_id=obj.pk, unit=obj.unit, role=obj.role
+                request, services.role_change, by=request.user, assignment_id=obj.pk, unit=obj.unit, role=obj.role,
+                employer=obj.employer,
             )
         else:
             saved = self._call_service(
-                request, services.role_assign, by=request.user, user=obj.user, unit=obj.unit, role=obj.role
+                request, services.role_assign, by=request.user, user=obj.user, unit=obj.unit, role=obj.role,
+                employer=obj.employer,
             )
             if saved is not None:
                 obj.pk = saved.pk

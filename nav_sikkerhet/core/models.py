@@ -185,12 +185,28 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
+class Employer(models.TextChoices):
+    """Who employs a head of unit: at a NAV office with shared leadership it may be the municipality (§6)."""
+
+    STATE = "state", _("The state (NAV)")
+    MUNICIPALITY = "municipality", _("The municipality")
+
+
+# The roles that may decide for a unit, whose employer decides where a complaint about their decision goes.
+HEAD_ROLES = frozenset({Role.ENHETSLEDER, Role.STEDFORTREDER})
+
+
 class RoleAssignment(models.Model):
     """A staff member's role in one unit; the source of their object permissions."""
 
     user = models.ForeignKey(User, models.CASCADE, related_name="role_assignments", verbose_name=_("staff member"))
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="role_assignments", verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    employer = models.CharField(
+        _("employer"), max_length=20, choices=Employer.choices, blank=True, default="", db_default="",
+        help_text=_("For a head of unit or acting head: the state, or at a NAV office with shared leadership "
+                    "perhaps the municipality. The decision letter names the complaint route that follows."),
+    )
     created_at = models.DateTimeField(_("assigned"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 
@@ -204,6 +220,16 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+    def clean(self):
+        if self.employer and self.role not in HEAD_ROLES:
+            raise ValidationError({"employer": _("The employer is recorded only for a head of unit or acting head.")})
+        if (
+            self.employer == Employer.MUNICIPALITY
+            and self.unit_id
+            and self.unit.unit_type != UnitType.NAV_KONTOR
+        ):
+            raise ValidationError({"employer": _("Only a NAV office has municipal leaders; this unit is state only.")})
 
 
 class AuditEvent(models.TextChoices):

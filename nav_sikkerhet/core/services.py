@@ -40,10 +40,10 @@ def _require_may_manage_roles(by: User, unit: Unit) -> None:
 
 
 @transaction.atomic
-def role_assign(*, by: User, user: User, unit: Unit, role: str) -> RoleAssignment:
-    """Give a staff member a role in a unit and grant what the role permits."""
+def role_assign(*, by: User, user: User, unit: Unit, role: str, employer: str = "") -> RoleAssignment:
+    """Give a staff member a role in a unit and grant what the role permits (a head's employer with it)."""
     _require_may_manage_roles(by, unit)
-    assignment = RoleAssignment(user=user, unit=unit, role=role)
+    assignment = RoleAssignment(user=user, unit=unit, role=role, employer=employer)
     assignment.full_clean()
     assignment._history_user = by
     assignment.save()
@@ -52,12 +52,12 @@ def role_assign(*, by: User, user: User, unit: Unit, role: str) -> RoleAssignmen
 
 
 @transaction.atomic
-def role_change(*, by: User, assignment_id: int, unit: Unit, role: str) -> RoleAssignment:
-    """Move an assignment to another role or unit; permissions follow."""
+def role_change(*, by: User, assignment_id: int, unit: Unit, role: str, employer: str = "") -> RoleAssignment:
+    """Move an assignment to another role or unit, or record a head's employer; permissions follow."""
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment_id)
     _require_may_manage_roles(by, assignment.unit)
     _require_may_manage_roles(by, unit)
-    assignment.unit, assignment.role = unit, role
+    assignment.unit, assignment.role, assignment.employer = unit, role, employer
     assignment.full_clean()
     assignment._history_user = by
     assignment.save()

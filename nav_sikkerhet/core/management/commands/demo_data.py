@@ -11,7 +11,7 @@ from django.db import transaction
 
 from nav_sikkerhet.core import scheduling, services
 from nav_sikkerhet.core.identity import generate_synthetic
-from nav_sikkerhet.core.models import Citizen, Language, Role, RoleAssignment, Unit, UnitType, User
+from nav_sikkerhet.core.models import Citizen, Employer, Language, Role, RoleAssignment, Unit, UnitType, User
 
 DEMO_PASSWORD = "demo"
 
@@ -85,6 +85,15 @@ STAFF = [
     # Country-wide: the unit only says where the role was granted.
     ("personvern", "Z990013", "Petra", "Personvern", "Personvernrådgiver", "0315", Role.PERSONVERN),
 ]
+# Who employs each demo head of unit: Grünerløkka and Bergenhus show shared leadership with a municipal leader,
+# so their letters name the municipality's complaint route; the others are state leaders.
+HEAD_EMPLOYERS = {
+    "leder": Employer.STATE,
+    "stedfortreder": Employer.MUNICIPALITY,
+    "leder.bergen": Employer.MUNICIPALITY,
+    "leder.grorud": Employer.STATE,
+    "leder.kontaktsenter": Employer.STATE,
+}
 
 FIRST_NAMES = [
     "Ola",
@@ -199,8 +208,13 @@ class Command(BaseCommand):
         admin = self._admin()
         for username, ident, first, last, title, unit_number, role in STAFF:
             user = admin if username == "admin" else self._staff(username, ident, first, last, title)
-            if not RoleAssignment.objects.filter(user=user, unit=units[unit_number], role=role).exists():
-                services.role_assign(by=admin, user=user, unit=units[unit_number], role=role)
+            employer = HEAD_EMPLOYERS.get(username, "")
+            assignment = RoleAssignment.objects.filter(user=user, unit=units[unit_number], role=role).first()
+            if assignment is None:
+                services.role_assign(by=admin, user=user, unit=units[unit_number], role=role, employer=employer)
+            elif employer and not assignment.employer:
+                services.role_change(by=admin, assignment_id=assignment.pk, unit=assignment.unit, role=role,
+                                     employer=employer)
         self.stdout.write(f"{len(STAFF)} demo logins (password '{DEMO_PASSWORD}')")
         created = sum(self._citizen(admin, i) for i in range(CITIZEN_COUNT))
         self.stdout.write(f"{CITIZEN_COUNT} citizens ({created} new)")
