@@ -5,7 +5,7 @@ from factory.django import DjangoModelFactory
 
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core.identity import IdentKind, generate_synthetic
-from nav_sikkerhet.core.models import Citizen, RoleAssignment, Unit, UnitType, User
+from nav_sikkerhet.core.models import HEAD_ROLES, Citizen, Employer, RoleAssignment, Unit, UnitType, User
 
 
 class UnitFactory(DjangoModelFactory):
@@ -65,9 +65,14 @@ class CitizenFactory(DjangoModelFactory):
     postal_city = "OSLO"
 
 
-def assign_role(user: User, unit: Unit, role: str) -> RoleAssignment:
-    """Give a role the way the service does, without needing an acting administrator."""
-    assignment = RoleAssignment.objects.create(user=user, unit=unit, role=role)
+def assign_role(user: User, unit: Unit, role: str, employer: str | None = None) -> RoleAssignment:
+    """Give a role the way the service does, without needing an acting administrator.
+
+    A head of unit or acting head is a state employee unless ``employer`` says otherwise ("" for unrecorded).
+    """
+    if employer is None:
+        employer = Employer.STATE if role in HEAD_ROLES else ""
+    assignment = RoleAssignment.objects.create(user=user, unit=unit, role=role, employer=employer)
     access.sync_user_permissions(user)
     return assignment
 

@@ -14,6 +14,7 @@ from nav_sikkerhet.core.models import Citizen, Unit, User
 
 from . import rules, services
 from .models import (
+    ActingReason,
     ChannelKind,
     Decision,
     Ground,
@@ -21,6 +22,7 @@ from .models import (
     NoticeImpossibleReason,
     NoticeMethod,
     Scope,
+    SignedAs,
     WrittenDelivery,
 )
 
@@ -124,14 +126,22 @@ def _leader_of(unit):
     return User.objects.filter(role_assignments__unit=unit, role_assignments__role="enhetsleder").first()
 
 
-def _signed(*, by, start, signer=None, **kwargs):
-    """Prepared and signed the day it starts, the citizen told orally first and the letter sent by post."""
+def _signed(*, by, start, signer=None, delivered=True, **kwargs):
+    """Prepared and signed, the citizen told orally first and the letter posted the same day (recorded as
+    delivered unless ``delivered`` is False). An acting head signs because the head of unit is away."""
     decision = _prepared(by=by, start=start, **kwargs)
     services.decision_mark_ready(by=by, decision_id=decision.pk)
-    return services.decision_sign(
-        by=signer or by, decision_id=decision.pk, written_delivery=WrittenDelivery.POST,
+    signer = signer or by
+    acting = services.capacity_of(signer, decision.unit) == SignedAs.ACTING
+    decision = services.decision_sign(
+        by=signer, decision_id=decision.pk, written_delivery=WrittenDelivery.POST,
         told_orally_on=min(start, timezone.localdate() + datetime.timedelta(days=1)), other_measures_acknowledged=True,
+        acting_reason=ActingReason.HEAD_ABSENT if acting else "",
     )
+    if delivered:
+        services.decision_record_delivery(by=by, decision_id=decision.pk, delivered_on=timezone.localdate(),
+                                          how=WrittenDelivery.POST)
+    return decision
 
 
 def _register_all(decision, by, day, reference):
@@ -205,9 +215,11 @@ def _load_lifecycle() -> int:
     with _clock(today - days(30)):
         _signed(by=bergen_leader, citizen=people[4], unit=bergen, kind=Kind.FTUS, start=today - days(30))
 
-    # Signed by the acting head of unit: the letter and the timeline say so.
+    # Signed by the acting head of unit (a municipal leader, head absent): the letter, the timeline and the case
+    # say so, and the letter names the municipality's complaint route. Its delivery is not recorded yet: the
+    # leader's overview lists it with the day it is due.
     _signed(by=leader, signer=User.objects.get(username="stedfortreder"), citizen=people[5], unit=office,
-            kind=Kind.FYUS, start=today + days(3), weeks=6)
+            kind=Kind.FYUS, start=today + days(3), weeks=6, delivered=False)
     # Ready, starting today, notice not possible because the citizen cannot be reached: signing with the letter
     # by post alone is refused (they would not know in time, and the post may not reach them).
     ready = _prepared(by=caseworker, citizen=people[6], unit=office, kind=Kind.FTUS, start=today, notice="")

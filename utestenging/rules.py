@@ -107,11 +107,12 @@ def channel_complete(channel) -> bool:
 
 def checklist(
     decision, *, facts: Sequence, channels: Sequence, today: datetime.date, warnings: Sequence = (),
-    others: Sequence["Measure"] = (), contact=None,
+    others: Sequence["Measure"] = (), contact=None, extended=None,
 ) -> list[ChecklistItem]:
     """What the guideline requires before a decision may be signed, item by item.
 
-    ``others`` are the citizen's other measures in force during the period; ``contact`` the letter's contact person.
+    ``others`` are the citizen's other measures in force during the period; ``contact`` the letter's contact person;
+    ``extended`` the decision an extension extends.
     """
     kind = Kind(decision.kind)
 
@@ -188,7 +189,7 @@ def checklist(
             notice_handled(decision),
         ),
     ]
-    items += [item for item in (notice_item(decision, facts), extension_item(decision)) if item]
+    items += [item for item in (notice_item(decision, facts), extension_item(decision, extended)) if item]
     if decision.statement_status == StatementStatus.RECEIVED:
         items.append(
             ChecklistItem(
@@ -708,10 +709,10 @@ def copied_from_extended(decision, extended) -> list[str]:
             if (text := _normalised(getattr(decision, name))) and text in earlier]
 
 
-def extension_item(decision) -> ChecklistItem | None:
-    if not decision.extends_id:
+def extension_item(decision, extended) -> ChecklistItem | None:
+    if extended is None:
         return None
-    copied = copied_from_extended(decision, decision.extends)
+    copied = copied_from_extended(decision, extended)
     if not copied:
         return ChecklistItem("extension_own_assessment",
                              _("The extension's assessments are new, not copied from the decision it extends"), True)

@@ -310,6 +310,7 @@ def decision_checklist(decision: Decision, today: datetime.date | None = None) -
         warnings=incident_selectors.warnings_of(citizen_id=decision.citizen_id),
         others=measures_alongside(decision),
         contact=decision.effective_contact,
+        extended=decision.extends,
     )
 
 
@@ -404,6 +405,7 @@ def decision_sign(
     written_delivered_on = written_delivered_on or today
     decision = _locked(decision_id)
     rules.require_may_sign(by, decision)
+    workflow.check(decision.status, Status.SIGNED)
     rules.require_checklist_complete(decision_checklist(decision))
     rules.require_other_measures_acknowledged(other_measures(decision), other_measures_acknowledged)
     window = settings.DECISION_EXTENSION_WINDOW_DAYS

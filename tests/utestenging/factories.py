@@ -11,6 +11,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from hendelser.models import CitizenWarning, WarningForm
+from nav_sikkerhet.core.models import Employer
 from utestenging.models import (
     AlternativeChannel,
     ChannelKind,
@@ -113,15 +114,20 @@ class ComplaintFactory(DjangoModelFactory):
 
 
 def complete_fields(kind: str = Kind.FYUS, *, today: datetime.date | None = None, extension: bool = False) -> dict:
-    """The decision fields a complete checklist needs (facts and channels are rows of their own)."""
+    """The decision fields a complete checklist needs (facts and channels are rows of their own).
+
+    An extension's assessments are its own (§5): written anew, not the texts of the decision it extends.
+    """
     today = today or timezone.localdate()
     kind = Kind(kind)
     grounds = [Ground.PHONE_THREATS] if kind == Kind.TFUS else [Ground.THREATS]
+    assessments = {**ASSESSMENTS, **(PHONE_ASSESSMENT if kind.phone else {})}
+    if extension:
+        assessments = {name: f"Vurdert på nytt før forlengelsen: {text}" for name, text in assessments.items()}
     return {
         "kind": kind,
         "grounds": grounds,
-        **ASSESSMENTS,
-        **(PHONE_ASSESSMENT if kind.phone else {}),
+        **assessments,
         **(EXTENSION_ASSESSMENT if extension else {}),
         "notice_status": NoticeStatus.NOT_POSSIBLE,
         "notice_not_possible_kind": NoticeImpossibleReason.ACUTE_DANGER,
@@ -165,5 +171,6 @@ def signed_decision(
         valid_from=valid_from,
         valid_to=valid_from + datetime.timedelta(days=days - 1),
         written_delivery="post",
+        signed_employer=kwargs.pop("signed_employer", Employer.STATE),
         **kwargs,
     )

@@ -14,10 +14,11 @@ import pypdf
 import pytest
 from django.utils import timezone, translation
 
-from nav_sikkerhet.core.models import Language
+from nav_sikkerhet.core.models import Employer, Language, Role
 from utestenging import letters
-from utestenging.models import Ground, Kind, LetterKind
+from utestenging.models import Decision, Ground, Kind, LetterKind
 
+from ..factories import UserFactory, assign_role
 from .letter_builders import (
     ALTERNATIVES,
     ANSWER,
@@ -109,8 +110,8 @@ def test_decision_letter_states_every_element_the_guideline_requires(unit, leade
         p["alternative"], CHANNEL_PERSON, CHANNEL_PHONE, CHANNEL_TIMES, CHANNEL_ADDRESS,
         # if the citizen comes anyway
         p["leave"], p["police"],
-        # no appeal under forvaltningsloven, but a service complaint via nav.no, or the municipality's route
-        p["no_appeal"], p["service_complaint"], p["municipal"],
+        # no appeal under forvaltningsloven, but a service complaint via nav.no: the state leader's one route
+        p["no_appeal"], p["service_complaint"],
         # the right of access under personopplysningsloven and forvaltningsloven
         p["access"],
         # the contact person
@@ -118,6 +119,19 @@ def test_decision_letter_states_every_element_the_guideline_requires(unit, leade
         p["signature"],
     ])
     assert p["covers_phone"] not in text
+    assert p["municipal"] not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_section_6_a_municipal_leaders_letter_names_the_municipalitys_route_and_not_navno(unit, language):
+    municipal = UserFactory(username="kommunal_leder", first_name="Kari", last_name="Kommune", phone=CONTACT_PHONE)
+    assign_role(municipal, unit, Role.ENHETSLEDER, employer=Employer.MUNICIPALITY)
+    decision, letter = case_for(LetterKind.DECISION, unit=unit, leader=municipal, language=language)
+    Decision.objects.filter(pk=decision.pk).update(signed_employer=Employer.MUNICIPALITY)
+    _pdf, text = render(letter)
+    p = PHRASES[language]
+    assert_all_in(text, [p["no_appeal"], p["municipal"]])
+    assert p["service_complaint"] not in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -29,6 +29,10 @@ DAY = datetime.timedelta(days=1)
 OSLO = timezone.get_fixed_timezone(60)  # Oslo's offset in March (CET)
 
 
+def _deadline_after_sending() -> str:
+    return gettext("The deadline must be after the day the notice is sent: the citizen needs time to answer.")
+
+
 def _errors(instance) -> dict[str, list[str]]:
     """The field errors clean() raises, or {} when it passes."""
     try:
@@ -112,7 +116,7 @@ def test_grounds_that_fit_the_kind_are_accepted(kind, grounds):
 
 def test_notice_deadline_before_the_notice_was_sent_is_refused():
     decision = Decision(kind=Kind.FYUS, notice_sent_on=START, notice_deadline=START - DAY)
-    assert _errors(decision) == {"notice_deadline": [gettext("The deadline cannot be before the notice was sent.")]}
+    assert _errors(decision) == {"notice_deadline": [_deadline_after_sending()]}
     decision.notice_deadline = START + 7 * DAY
     assert _errors(decision) == {}
 

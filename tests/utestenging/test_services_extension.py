@@ -18,6 +18,13 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
 
 
+@pytest.fixture
+def active(unit, citizen, caseworker, leader, today):
+    """A decision in force since ten days and ending in 18: in its last 21 days, when an extension is assessed."""
+    return signed_decision(unit=unit, citizen=citizen, created_by=caseworker, signed_by=leader,
+                           valid_from=today - 10 * DAY)
+
+
 def _extend(decision, by):
     return services.decision_start_extension(by=by, decision_id=decision.pk)
 
@@ -118,10 +125,32 @@ def test_only_a_signed_or_active_decision_can_be_extended(active, caseworker, to
     assert not active.extensions.exists()
 
 
-def test_a_signed_decision_not_yet_in_force_can_be_extended(unit, citizen, caseworker, leader, today):
+def test_section_5_a_decision_not_yet_in_force_cannot_be_extended(unit, citizen, caseworker, leader, today):
     decision = signed_decision(unit=unit, citizen=citizen, created_by=caseworker, signed_by=leader,
-                               status=Status.SIGNED, valid_from=today + 7 * DAY, signed_on=today)
-    assert _extend(decision, caseworker).valid_from == decision.valid_to + DAY
+                               status=Status.SIGNED, valid_from=today + 7 * DAY, signed_on=today, days=7)
+    with pytest.raises(ValidationError) as info:
+        _extend(decision, caseworker)
+    assert info.value.code == "extension_too_early"
+    assert not decision.extensions.exists()
+
+
+def test_section_5_an_extension_is_started_only_in_the_last_21_days(unit, citizen, caseworker, leader, today):
+    decision = signed_decision(unit=unit, citizen=citizen, created_by=caseworker, signed_by=leader,
+                               valid_from=today - DAY, days=30)
+    with pytest.raises(ValidationError) as info:
+        _extend(decision, caseworker)
+    assert info.value.code == "extension_too_early"
+    assert "21" in info.value.messages[0]
+    with freeze_time(decision.valid_to - 20 * DAY):
+        assert _extend(decision, caseworker).extends == decision
+
+
+def test_an_extension_keeps_the_representative_and_the_typed_address(active, caseworker):
+    Decision.objects.filter(pk=active.pk).update(representative_name="Advokat Hansen",
+                                                 representative_address="Storgata 1\n0155 Oslo",
+                                                 postal_address="Postboks 9\n0101 Oslo")
+    new = _extend(active, caseworker)
+    assert (new.representative_name, new.postal_address) == ("Advokat Hansen", "Postboks 9\n0101 Oslo")
 
 
 def test_reception_may_not_start_an_extension(active, reception):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from utestenging import letters, services, tasks
 from utestenging.models import Letter, LetterKind, LetterStatus, NoticeMethod, NoticeStatus, Status, WrittenDelivery
 
-from .factories import ComplaintFactory, complete_decision
+from .factories import ComplaintFactory, complete_decision, signed_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +67,11 @@ def test_the_letter_is_in_the_decisions_letter_language(ready, leader, django_ca
     assert ready.letters.get().language == "nn"
 
 
-def test_signing_an_extension_archives_an_extension_letter(active, leader, caseworker, citizen, unit,
+def test_signing_an_extension_archives_an_extension_letter(leader, caseworker, citizen, unit, today,
                                                             django_capture_on_commit_callbacks):
+    # In force since ten days, ending in 18: in its last 21 days, when an extension is signed (§5).
+    active = signed_decision(unit=unit, citizen=citizen, created_by=caseworker, signed_by=leader,
+                             valid_from=today - 10 * DAY)
     start = active.valid_to + DAY
     extension = complete_decision(
         unit=unit, citizen=citizen, created_by=caseworker, responsible_leader=leader, extends=active,

@@ -37,6 +37,10 @@ def prepared(unit, citizen, caseworker, leader):
     )
 
 
+def _deadline_after_sending() -> str:
+    return gettext("The deadline must be after the day the notice is sent: the citizen needs time to answer.")
+
+
 def _send(decision, by, today, **overrides):
     arguments = {"sent_on": today, "method": NoticeMethod.LETTER, "deadline": today + 14 * DAY, **overrides}
     return services.decision_send_notice(by=by, decision_id=decision.pk, **arguments)
@@ -94,7 +98,7 @@ def test_deadline_before_the_notice_was_sent_is_refused(prepared, caseworker, to
     with pytest.raises(ValidationError) as info:
         _send(prepared, caseworker, today, sent_on=today, deadline=today - DAY)
     assert info.value.message_dict == {
-        "notice_deadline": [gettext("The deadline cannot be before the notice was sent.")]
+        "notice_deadline": [_deadline_after_sending()]
     }
     prepared.refresh_from_db()
     assert prepared.status == Status.DRAFT

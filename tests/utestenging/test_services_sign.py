@@ -6,15 +6,18 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from freezegun import freeze_time
 
 from nav_sikkerhet.core.models import Role
 from utestenging import services
 from utestenging.models import (
+    ActingReason,
     Decision,
     EventKind,
     Kind,
     NoticeStatus,
     Scope,
+    SignedAs,
     Status,
     WrittenDelivery,
 )
@@ -66,9 +69,10 @@ def test_signing_a_decision_that_starts_later_leaves_it_signed(ready, leader, to
     assert not decision.in_force_on(today) and decision.in_force_on(today + 7 * DAY)
 
 
-def test_acting_leader_may_sign(ready, acting_leader):
-    decision = _sign(ready, acting_leader)
+def test_acting_leader_may_sign_giving_the_reason(ready, acting_leader):
+    decision = _sign(ready, acting_leader, acting_reason=ActingReason.HEAD_ABSENT)
     assert (decision.status, decision.signed_by) == (Status.ACTIVE, acting_leader)
+    assert (decision.signed_as, decision.acting_reason) == (SignedAs.ACTING, ActingReason.HEAD_ABSENT)
 
 
 def test_signing_fixes_the_covered_units_as_they_are_on_the_signing_day(ready, leader, unit):
@@ -266,7 +270,7 @@ def test_a_decision_cannot_be_signed_twice(ready, leader, acting_leader, today):
     Decision.objects.filter(pk=ready.pk).update(valid_from=today + DAY, valid_to=today + 20 * DAY)
     first = _sign(ready, leader)
     with pytest.raises(InvalidTransition):
-        _sign(ready, acting_leader)
+        _sign(ready, acting_leader, acting_reason=ActingReason.HEAD_ABSENT)
     ready.refresh_from_db()
     assert (ready.signed_by, ready.signed_at) == (leader, first.signed_at)
 
@@ -276,8 +280,9 @@ def test_after_signing_the_decision_can_be_lifted_or_extended_but_not_edited(rea
     with pytest.raises(ValidationError) as info:
         services.decision_update(by=caseworker, decision_id=ready.pk, valid_to=ready.valid_to + 10 * DAY)
     assert info.value.code == "locked"
-    extension = services.decision_start_extension(by=caseworker, decision_id=ready.pk)
-    lifted = services.decision_lift(by=leader, decision_id=ready.pk, lifted_on=timezone.localdate(), reason="Ro")
+    with freeze_time(ready.valid_to - 7 * DAY):  # an extension is assessed near the end (§5)
+        extension = services.decision_start_extension(by=caseworker, decision_id=ready.pk)
+        lifted = services.decision_lift(by=leader, decision_id=ready.pk, lifted_on=timezone.localdate(), reason="Ro")
     assert (extension.extends_id, lifted.status) == (ready.pk, Status.LIFTED)
 
 
@@ -285,17 +290,24 @@ def test_after_signing_the_decision_can_be_lifted_or_extended_but_not_edited(rea
 
 
 @pytest.fixture
-def extension(active, unit, citizen, caseworker, leader):
-    """A ready extension of ``active``, starting the day after it ends."""
+def extended(unit, citizen, caseworker, leader, today):
+    """A decision in force since ten days, ending in 18: within its last 21 days, when an extension is assessed."""
+    return signed_decision(unit=unit, citizen=citizen, created_by=caseworker, signed_by=leader,
+                           valid_from=today - 10 * DAY)
+
+
+@pytest.fixture
+def extension(extended, unit, citizen, caseworker, leader):
+    """A ready extension of ``extended``, starting the day after it ends."""
     return complete_decision(
-        unit=unit, citizen=citizen, created_by=caseworker, responsible_leader=leader, extends=active,
-        valid_from=active.valid_to + DAY, valid_to=active.valid_to + 28 * DAY,
+        unit=unit, citizen=citizen, created_by=caseworker, responsible_leader=leader, extends=extended,
+        valid_from=extended.valid_to + DAY, valid_to=extended.valid_to + 28 * DAY,
     )
 
 
-def test_extension_is_signed_to_start_the_day_after_the_old_decision(extension, active, leader):
+def test_extension_is_signed_to_start_the_day_after_the_old_decision(extension, extended, leader):
     decision = _sign(extension, leader, other_measures_acknowledged=True)
-    assert (decision.status, decision.valid_from) == (Status.SIGNED, active.valid_to + DAY)
+    assert (decision.status, decision.valid_from) == (Status.SIGNED, extended.valid_to + DAY)
 
 
 def test_extension_refused_without_its_own_assessment_of_the_risk(extension, leader):
@@ -306,16 +318,16 @@ def test_extension_refused_without_its_own_assessment_of_the_risk(extension, lea
     _assert_unsigned(extension)
 
 
-def test_extension_refused_once_the_old_decision_was_lifted(extension, active, leader, today):
-    Decision.objects.filter(pk=active.pk).update(status=Status.LIFTED, lifted_on=today, lift_reason="Ro")
+def test_extension_refused_once_the_old_decision_was_lifted(extension, extended, leader, today):
+    Decision.objects.filter(pk=extended.pk).update(status=Status.LIFTED, lifted_on=today, lift_reason="Ro")
     with pytest.raises(ValidationError) as info:
         _sign(extension, leader, other_measures_acknowledged=True)
     assert _codes(info.value) == ["extended_ended"]
     _assert_unsigned(extension)
 
 
-def test_extension_refused_when_it_does_not_start_the_day_after(extension, active, leader):
-    Decision.objects.filter(pk=extension.pk).update(valid_from=active.valid_to + 2 * DAY)
+def test_extension_refused_when_it_does_not_start_the_day_after(extension, extended, leader):
+    Decision.objects.filter(pk=extension.pk).update(valid_from=extended.valid_to + 2 * DAY)
     with pytest.raises(ValidationError) as info:
         _sign(extension, leader, other_measures_acknowledged=True)
     assert set(info.value.message_dict) == {"valid_from"}
