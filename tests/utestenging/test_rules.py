@@ -457,3 +457,159 @@ def test_a_decision_is_lifted_today_or_earlier_never_in_advance():
     assert info.value.message_dict == {
         "lifted_on": [gettext("A decision is lifted today or on an earlier date, not in advance.")]
     }
+
+
+# -- issue 17: a notice stands, delivery in time, extensions near the end, a postal address, who signs ---------
+
+
+def _noticed(decision, facts=FACTS, unit_ids=(1,)):
+    return rules.noticed_content(decision, facts, unit_ids)
+
+
+def test_beyond_notice_is_empty_for_what_the_notice_said_and_for_less():
+    decision = _decision(Kind.FTUS, grounds=["threats", "phone_threats"])
+    noticed = _noticed(decision, unit_ids=(1, 2))
+    assert rules.beyond_notice(noticed, noticed) == []
+    less = _decision(Kind.FYUS, grounds=["threats"], valid_from=TODAY + DAY, valid_to=TODAY + 20 * DAY)
+    assert rules.beyond_notice(noticed, _noticed(less, facts=[], unit_ids=(1,))) == []
+
+
+def test_beyond_notice_names_each_change_the_citizen_was_not_heard_on():
+    noticed = _noticed(_decision(Kind.FYUS))
+    more = _decision(Kind.FTUS, grounds=["threats", "violence"], valid_to=TODAY + 28 * DAY)
+    facts = [Fact(occurred_on=TODAY - 10 * DAY, description="Du truet saksbehandleren med kniv.", serious=True)]
+    with translation.override("en"):
+        changes = [str(c) for c in rules.beyond_notice(noticed, _noticed(more, facts=facts, unit_ids=(1, 5)))]
+    assert changes == ["the kind of measure", "the units covered", "the period", "the grounds", "the facts"]
+
+
+def test_beyond_notice_ignores_case_spacing_and_punctuation_in_a_fact():
+    noticed = _noticed(_decision())
+    same = [Fact(occurred_on=FACTS[0].occurred_on, description="  du TRUET saksbehandleren ")]
+    assert rules.beyond_notice(noticed, _noticed(_decision(), facts=same)) == []
+
+
+def test_notice_item_only_once_a_notice_was_sent():
+    decision = _decision()
+    assert "notice_covers" not in _keys(_checklist(decision))
+    decision.notice_sent_on = TODAY - 10 * DAY
+    decision.noticed_content = _noticed(decision)
+    decision.covered_unit_ids = {1}
+    decision.unit_id = 1
+    assert "notice_covers" in _keys(_checklist(decision)) and "notice_covers" not in _missing(decision)
+    decision.valid_to += DAY
+    assert "notice_covers" in _missing(decision)
+
+
+def test_notice_may_not_be_skipped_once_a_notice_letter_exists_or_after_another_cases_notice():
+    decision = _decision(notice_sent_on=None)
+    with pytest.raises(ValidationError) as error:
+        rules.require_notice_may_be_skipped(decision, notice_letters=1, earlier=[], facts=FACTS)
+    assert error.value.code == "notice_stands"
+    earlier = [rules.EarlierNotice("US-2025-00001", TODAY - 5 * DAY)]
+    with pytest.raises(ValidationError) as error:
+        rules.require_notice_may_be_skipped(decision, notice_letters=0, earlier=earlier, facts=FACTS)
+    assert error.value.code == "notice_in_other_case"
+    new_fact = [Fact(occurred_on=TODAY - DAY, description="Du kom tilbake.")]
+    rules.require_notice_may_be_skipped(decision, notice_letters=0, earlier=earlier, facts=new_fact)
+
+
+DAYS = rules.DeliveryDays(post=3, oral_follow_up=3)
+MONDAY = datetime.date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("how", "told", "start", "due"),
+    [
+        ("handed_over", None, MONDAY + 4 * DAY, MONDAY + 4 * DAY),
+        ("post", None, MONDAY + 7 * DAY, MONDAY + 2 * DAY),  # Wednesday's letter arrives Monday
+        ("post", MONDAY, MONDAY, MONDAY),  # told Monday: in writing by Thursday, so posted Monday
+        ("digital", MONDAY, MONDAY, MONDAY + 3 * DAY),
+        # Easter 2026: Thursday 2 April to Monday 6 April are holidays; a letter for Wednesday 8 April goes out
+        # no later than Tuesday 31 March.
+        ("post", None, datetime.date(2026, 4, 8), datetime.date(2026, 3, 31)),
+    ],
+)
+def test_delivery_due_counts_norwegian_working_days(how, told, start, due):
+    assert rules.delivery_due(how=how, valid_from=start, told_orally_on=told, days=DAYS) == due
+
+
+def test_delivery_in_time_refuses_a_late_written_decision_on_the_field_that_fixes_it():
+    decision = _decision(valid_from=MONDAY + 2 * DAY)
+    cases = [
+        ({"written_delivery": "post", "written_delivered_on": MONDAY, "told_orally_on": None}, "told_orally_on"),
+        ({"written_delivery": "handed_over", "written_delivered_on": MONDAY + 3 * DAY, "told_orally_on": None},
+         "written_delivered_on"),
+        ({"written_delivery": "post", "written_delivered_on": MONDAY + DAY, "told_orally_on": MONDAY},
+         "written_delivered_on"),
+        ({"written_delivery": "post", "written_delivered_on": MONDAY - DAY, "told_orally_on": None},
+         "written_delivered_on"),
+    ]
+    for kwargs, field in cases:
+        with pytest.raises(ValidationError) as error:
+            rules.require_delivery_in_time(decision, today=MONDAY, days=DAYS, **kwargs)
+        assert set(error.value.message_dict) == {field}, kwargs
+    rules.require_delivery_in_time(decision, today=MONDAY, days=DAYS, written_delivery="post",
+                                   written_delivered_on=MONDAY, told_orally_on=MONDAY)
+
+
+def test_extension_window_opens_21_days_before_the_end_and_never_before_the_start():
+    extended = _decision(valid_from=TODAY - 30 * DAY, valid_to=TODAY + 21 * DAY)
+    with pytest.raises(ValidationError) as error:
+        rules.require_extension_window(extended, TODAY, 21)
+    assert error.value.code == "extension_too_early"
+    rules.require_extension_window(extended, TODAY + DAY, 21)
+    not_started = _decision(valid_from=TODAY + DAY, valid_to=TODAY + 10 * DAY)
+    with pytest.raises(ValidationError):
+        rules.require_extension_window(not_started, TODAY, 21)
+
+
+def test_copied_from_extended_compares_normalised_text_across_fields():
+    extended = _decision()
+    extension = _decision(extension_assessment=extended.clear_need.upper() + "!!",
+                          risk_of_repetition="Ny trussel 3. mars viser at risikoen består.")
+    copied = rules.copied_from_extended(extension, extended)
+    assert "risk_of_repetition" not in copied
+    assert {"extension_assessment", "case_informed"} <= set(copied)
+    assert "extension_own_assessment" in _keys(rules.missing(
+        rules.checklist(extension, facts=FACTS, channels=CHANNELS, today=TODAY, contact=CONTACT, extended=extended)))
+
+
+def test_a_second_decision_of_the_same_restriction_running_on_is_refused():
+    decision = _decision(Kind.FYUS, valid_from=TODAY + 10 * DAY)
+    other = rules.Period("US-2025-00009", Kind.FTUS, TODAY - 20 * DAY, TODAY + 9 * DAY)
+    with pytest.raises(ValidationError) as error:
+        rules.require_not_a_second_decision(decision, [other], 21)
+    assert error.value.code == "second_decision"
+    rules.require_not_a_second_decision(decision, [rules.Period("US-1", Kind.TFUS, TODAY, TODAY + 9 * DAY)], 21)
+    rules.require_not_a_second_decision(decision, [rules.Period("US-2", Kind.FYUS, TODAY, TODAY + 8 * DAY)], 21)
+
+
+def test_postal_lines_prefer_the_typed_address_and_need_a_whole_register_address():
+    citizen = SimpleNamespace(address="Testveien 1", postal_code="0150", postal_city="OSLO")
+    assert rules.postal_lines(_decision(), citizen) == ["Testveien 1", "0150 OSLO"]
+    assert rules.postal_lines(_decision(postal_address="Postboks 1\n0101 Oslo\n"), citizen) == [
+        "Postboks 1", "0101 Oslo"]
+    citizen.postal_code = ""
+    with pytest.raises(ValidationError) as error:
+        rules.require_postal_address(_decision(), citizen, "written_delivery")
+    assert "written_delivery" in error.value.message_dict
+
+
+def test_acting_reason_is_asked_of_the_acting_head_only():
+    rules.require_acting_reason("head", "", "")
+    with pytest.raises(ValidationError):
+        rules.require_acting_reason("acting", "", "")
+    with pytest.raises(ValidationError):
+        rules.require_acting_reason("acting", "other", "  ")
+    rules.require_acting_reason("acting", "head_absent", "")
+
+
+def test_signer_employer_is_recorded_or_the_state_outside_nav_offices():
+    office, centre = _unit(), _unit(unit_type=UnitType.KONTAKTSENTER)
+    assert rules.signer_employer(["", "municipality"], office) == "municipality"
+    assert rules.signer_employer([""], office) == ""
+    assert rules.signer_employer([], centre) == "state"
+    with pytest.raises(ValidationError) as error:
+        rules.require_employer_known("", office)
+    assert error.value.code == "employer_unknown"
