@@ -73,7 +73,9 @@ def make_cases(count: int) -> list[int]:
         defaults={"nav_ident": "B100315", "first_name": "Lene", "last_name": "Leder", "title": "Enhetsleder",
                   "phone": "22 33 44 55", "email": "bench@nav.test"},
     )
-    RoleAssignment.objects.get_or_create(user=leader, unit=units[0], role="enhetsleder")
+    # A state leader: the letter names the one complaint route that follows (nav.no).
+    RoleAssignment.objects.update_or_create(user=leader, unit=units[0], role="enhetsleder",
+                                            defaults={"employer": "state"})
     access.sync_user_permissions(leader)
     today = timezone.localdate()
     day = datetime.timedelta(days=1)
