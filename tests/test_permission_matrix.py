@@ -68,6 +68,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "utestenging:lift": only(LEADERS) | {SUPERUSER: 404},  # the guideline names the leader, not an admin
     "utestenging:drop": only(LEADERS) | {SUPERUSER: 404},  # the guideline names the leader, not an admin
     "utestenging:registration": only(DECISION_PREPARERS),
+    "utestenging:delivery": only(DECISION_PREPARERS),
     "utestenging:complaint": only(DECISION_PREPARERS),
     "utestenging:complaint_answer": only(LEADERS) | {SUPERUSER: 404},  # the guideline names the leader, not an admin
     # POST-only actions: a GET is refused as a method for everyone logged in.

@@ -126,6 +126,7 @@ def page_states(demo):
         ("leder", "lift", f"{d}/{active.public_id}/opphev/", None),
         ("leder", "lift error", f"{d}/{active.public_id}/opphev/", lambda page: _submit(page)),
         ("leder", "registration", f"{d}/{active.public_id}/registrering/", None),
+        ("leder", "delivery", f"{d}/{active.public_id}/levert/", None),
         ("leder", "service complaint", f"{d}/{active.public_id}/serviceklage/", None),
         ("leder", "service complaint error", f"{d}/{active.public_id}/serviceklage/", lambda page: _submit(page)),
         ("mottak", "reception list", f"{d}/mottaksliste/0315/", None),
