@@ -531,11 +531,14 @@ def _normalised(text: str) -> str:
     return " ".join(kept.split())
 
 
-def noticed_content(decision, facts: Sequence, unit_ids: Iterable[int]) -> dict:
-    """What an advance notice tells the citizen: the measure (kind, units, period, grounds) and the facts."""
+def noticed_content(decision, facts: Sequence, unit_ids: Iterable[int] | None = None) -> dict:
+    """What an advance notice tells the citizen: the measure (kind, units, period, grounds) and the facts.
+
+    ``unit_ids`` are the covered units; the decision's own when not given.
+    """
     return {
         "kind": decision.kind,
-        "unit_ids": sorted(set(unit_ids)),
+        "unit_ids": sorted(set(_covered_ids(decision) if unit_ids is None else unit_ids)),
         "valid_from": decision.valid_from.isoformat() if decision.valid_from else "",
         "valid_to": decision.valid_to.isoformat() if decision.valid_to else "",
         "grounds": sorted(decision.grounds or []),
@@ -575,7 +578,7 @@ def notice_item(decision, facts: Sequence) -> ChecklistItem | None:
     """Once a notice is sent, the decision may not go beyond it without a new notice and a new deadline."""
     if not decision.notice_sent_on:
         return None
-    changes = beyond_notice(decision.noticed_content, noticed_content(decision, facts, _covered_ids(decision)))
+    changes = beyond_notice(decision.noticed_content, noticed_content(decision, facts))
     if not changes:
         return ChecklistItem("notice_covers", _("The decision stays within what the advance notice said"), True)
     return ChecklistItem(

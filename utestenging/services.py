@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -224,7 +225,7 @@ def decision_send_notice(
     decision.statement_status, decision.notice_not_possible_reason = StatementStatus.AWAITING, ""
     decision.statement, decision.statement_received_on, decision.statement_assessment = "", None, ""
     decision.notice_not_possible_kind = ""
-    decision.noticed_content = rules.noticed_content(decision, facts, rules._covered_ids(decision))
+    decision.noticed_content = rules.noticed_content(decision, facts)
     _save(decision, by)
     _event(
         decision,
@@ -439,8 +440,9 @@ def decision_sign(
         decision.responsible_leader = by
     _save(decision, by)
     _sync_covered_units(decision)
+    # Lazy, so the timeline is written in bokmål whatever language the signer has chosen.
     _event(decision, by, EventKind.SIGNED, gettext_lazy("Signed as %(capacity)s"),
-           capacity=signer_text(decision))
+           capacity=lazy(signer_text, str)(decision))
     _letter_request(decision, LetterKind.EXTENSION if decision.extends_id else LetterKind.DECISION, by)
     if decision.valid_from <= timezone.localdate():
         _activate(decision, by)

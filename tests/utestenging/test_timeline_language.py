@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from utestenging import services
-from utestenging.models import DecisionEvent, EventKind
+from utestenging.models import ActingReason, DecisionEvent, EventKind
 
 from .factories import FactFactory
 
@@ -27,3 +27,13 @@ def test_notice_deadline_line_is_stored_in_bokmal_for_an_english_user(draft, cas
         expected = gettext("Deadline for the citizen's statement: %(date)s") % {"date": deadline.strftime("%d.%m.%Y")}
     assert event.text == expected
     assert "Deadline" not in event.text
+
+
+def test_the_acting_heads_reason_is_stored_in_bokmal_for_an_english_signer(ready, acting_leader):
+    with translation.override("en"):
+        decision = services.decision_sign(by=acting_leader, decision_id=ready.pk, written_delivery="handed_over",
+                                          acting_reason=ActingReason.HEAD_ABSENT)
+    event = DecisionEvent.objects.get(decision=decision, kind=EventKind.SIGNED)
+    with translation.override("nb"):
+        assert str(ActingReason.HEAD_ABSENT.label) in event.text
+    assert "absent" not in event.text
