@@ -26,8 +26,9 @@ ASSESSMENTS = [
 DECISION_FIELDS = [
     "kind", "status", "scope", "covered_units", "valid_from", "valid_to", "grounds", "notice_status",
     "notice_sent_on", "notice_method", "notice_deadline", "notice_not_possible_reason", "statement_status",
-    "statement", "statement_received_on", "letter_language", "signed_by", "signed_at", "told_orally_on",
-    "written_delivery", "lifted_on", "lift_reason", "closed_reason", "extends", "created_at",
+    "statement", "statement_received_on", "letter_language", "signed_by", "signed_at", "signed_as",
+    "acting_reason", "told_orally_on", "written_delivery", "delivered_on", "lifted_on", "lift_reason",
+    "closed_reason", "extends", "created_at",
 ]
 
 
@@ -124,8 +125,12 @@ def _decision(decision: Decision) -> dict:
         "letter_language": decision.get_letter_language_display(),
         "signed_by": person(decision.signed_by),
         "signed_at": _local(decision.signed_at),
+        "signed_as": decision.get_signed_as_display(),
+        # Why the acting head decided, in their words where they gave the reason as "other".
+        "acting_reason": decision.acting_reason_text or decision.get_acting_reason_display(),
         "told_orally_on": decision.told_orally_on,
         "written_delivery": decision.get_written_delivery_display(),
+        "delivered_on": decision.delivered_on,
         "lifted_on": decision.lifted_on,
         "lift_reason": decision.lift_reason,
         "closed_reason": decision.closed_reason,

@@ -8,6 +8,7 @@ from hendelser.models import WarningForm as WarningKind
 from nav_sikkerhet.core.forms import PersonidentField
 from nav_sikkerhet.core.models import Language, Unit
 
+from . import rules
 from .guidance import GUIDANCE
 from .models import (
     ASSESSMENT_FIELDS,
@@ -314,6 +315,11 @@ class SignForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not acting:
             del self.fields["acting_reason"], self.fields["acting_reason_text"]
+        days = rules.configured_delivery_days()
+        self.fields["written_delivered_on"].help_text = _(
+            "Today if left empty. By post, allow %(post)s working days for the letter to arrive by the first day; "
+            "told orally first, the written decision reaches the citizen within %(oral)s working days."
+        ) % {"post": days.post, "oral": days.oral_follow_up}
 
 
 class DeliveryForm(forms.Form):
