@@ -52,12 +52,16 @@ def role_assign(*, by: User, user: User, unit: Unit, role: str, employer: str = 
 
 
 @transaction.atomic
-def role_change(*, by: User, assignment_id: int, unit: Unit, role: str, employer: str = "") -> RoleAssignment:
-    """Move an assignment to another role or unit, or record a head's employer; permissions follow."""
+def role_change(
+    *, by: User, assignment_id: int, unit: Unit, role: str, employer: str | None = None,
+) -> RoleAssignment:
+    """Move an assignment to another role or unit, or record a head's employer (kept when not given)."""
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment_id)
     _require_may_manage_roles(by, assignment.unit)
     _require_may_manage_roles(by, unit)
-    assignment.unit, assignment.role, assignment.employer = unit, role, employer
+    assignment.unit, assignment.role = unit, role
+    if employer is not None:
+        assignment.employer = employer
     assignment.full_clean()
     assignment._history_user = by
     assignment.save()

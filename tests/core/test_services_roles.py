@@ -4,7 +4,7 @@ from django.utils.translation import gettext
 
 from nav_sikkerhet.core import access, services
 from nav_sikkerhet.core.access import Perm
-from nav_sikkerhet.core.models import Role, RoleAssignment
+from nav_sikkerhet.core.models import Employer, Role, RoleAssignment, UnitType
 from tests.factories import UnitFactory, UserFactory, assign_role
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +79,24 @@ def test_unit_number_must_be_four_digits(superuser):
     with pytest.raises(ValidationError) as error:
         services.unit_save(by=superuser, unit=unit)
     assert "number" in error.value.message_dict
+
+
+def test_a_heads_employer_is_recorded_with_the_role_and_kept_when_the_role_changes(superuser, unit):
+    user = UserFactory()
+    assignment = services.role_assign(by=superuser, user=user, unit=unit, role=Role.ENHETSLEDER,
+                                      employer=Employer.MUNICIPALITY)
+    assert assignment.employer == Employer.MUNICIPALITY
+    services.role_change(by=superuser, assignment_id=assignment.pk, unit=unit, role=Role.STEDFORTREDER)
+    assignment.refresh_from_db()
+    assert (assignment.role, assignment.employer) == (Role.STEDFORTREDER, Employer.MUNICIPALITY)
+
+
+def test_an_employer_is_refused_for_roles_that_do_not_decide_and_municipal_outside_nav_offices(superuser, unit):
+    with pytest.raises(ValidationError) as error:
+        services.role_assign(by=superuser, user=UserFactory(), unit=unit, role=Role.MOTTAK, employer=Employer.STATE)
+    assert "employer" in error.value.message_dict
+    centre = UnitFactory(number="4153", unit_type=UnitType.KONTAKTSENTER)
+    with pytest.raises(ValidationError) as error:
+        services.role_assign(by=superuser, user=UserFactory(), unit=centre, role=Role.ENHETSLEDER,
+                             employer=Employer.MUNICIPALITY)
+    assert "employer" in error.value.message_dict
