@@ -207,6 +207,16 @@ WHITENOISE_USE_FINDERS = DEVELOPMENT
 # STORAGES["default"] (MEDIA_ROOT by default), under letters/<decision public id>/.
 LETTER_FONT_DIR = env.str("LETTER_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 
+# Reasons, not placeholders (utestenging/reasons.py): the fewest words each kind of text needs when a letter
+# prints it as NAV's facts or reasoning, and texts that are never a reason, however they are spelled or punctuated.
+REASON_MIN_WORDS = {"assessment": 6, "reason": 6, "fact": 4, "answer": 6}
+REASON_PLACEHOLDERS = [
+    "x", "xx", "xxx", "-", "--", "...", "?", "ok", "ja", "nei", "se over", "som over", "jf over", "se ovenfor",
+    "se vedlegg", "se notat", "se sak", "se journal", "ingen", "ingen kommentar", "ingen merknader", "ikke aktuelt",
+    "ikkje aktuelt", "ikke relevant", "vet ikke", "ukjent", "samme", "samme som over", "tbd", "todo", "fyll inn",
+    "kommer", "kommer senere", "test", "n/a", "na", "none", "see above", "not relevant", "nothing", "same",
+]
+
 # Security baseline. Sessions end after 30 idle minutes: SessionIdleMiddleware renews them (at most once a minute).
 # Sessions stay in the database, not in Redis, so the app keeps working when Redis is down.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

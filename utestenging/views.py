@@ -308,7 +308,14 @@ def _step_forms(request, decision, step):
             "warnings": forms.WarningFormSet(data, prefix="warnings"),
         }
     if step == "vurderinger":
-        return {"form": forms.AssessmentForm(data, instance=decision)}
+        return {
+            "form": forms.AssessmentForm(data, instance=decision),
+            "alternatives": forms.AlternativeAssessmentFormSet(
+                data, initial=forms.alternative_rows_initial(decision.alternative_assessments.all()),
+                prefix="alternatives",
+                form_kwargs={"warnings": incident_selectors.warnings_of(citizen_id=decision.citizen_id)},
+            ),
+        }
     if step == "omfang":
         channel_fields = ["channel", "person_name", "phone", "times", "address", "place", "note"]
         channels = [{**{f: getattr(c, f) for f in channel_fields}, "unit": c.unit_id} for c in decision.channels.all()]
@@ -342,6 +349,8 @@ def edit(request, public_id, step):
         extra = {name: forms.formset_rows(bound[name]) for name in ("facts", "channels") if name in bound}
         if "warnings" in bound:
             extra["new_warnings"] = forms.formset_rows(bound["warnings"])
+        if "alternatives" in bound:
+            extra["alternative_assessments"] = bound["alternatives"].rows()
         if "pick" in bound:
             extra["facts"] += [{**rules.fact_from_incident(incident), "incident": incident}
                                for incident in bound["pick"].cleaned_data["add_incidents"]]
