@@ -433,6 +433,19 @@ class Measure:
     unit_ids: frozenset[int]
 
 
+def as_measure(decision, covered_ids=None) -> Measure:
+    """A decision as the channel rules see it; ``covered_ids`` when its units are not yet saved."""
+    ids = covered_ids if covered_ids is not None else (unit.pk for unit in decision.covered_units.all())
+    return Measure(decision.case_number, decision.kind, frozenset({decision.unit_id, *ids}))
+
+
+def overlaps(one, other) -> bool:
+    """Whether two decisions' periods share a day (a decision without a period overlaps everything)."""
+    if not (one.valid_from and one.valid_to and other.valid_from and other.valid_to):
+        return True
+    return one.valid_from <= other.valid_to and other.valid_from <= one.valid_to
+
+
 @dataclass(frozen=True)
 class ChannelState:
     channel: object
@@ -555,8 +568,9 @@ def require_other_measures_keep_a_channel(new: Measure, affected: Iterable[Measu
             shut.append(other.decision.case_number)
     if shut:
         raise ValidationError(
-            _("Signing would shut the last open alternative channel of %(cases)s. Give that measure another "
-              "channel, or change this decision's scope or kind, before signing.") % {"cases": ", ".join(shut)},
+            _("Signing would shut the last open alternative channel of %(cases)s. Change this decision's scope, "
+              "kind or period, or replace that measure with one whose channel stays open, before signing.")
+            % {"cases": ", ".join(shut)},
             code="shuts_other_channel",
         )
 

@@ -314,16 +314,10 @@ def _alongside(decision: Decision):
     return others.prefetch_related("covered_units")
 
 
-def as_measure(decision: Decision, covered_ids=None) -> rules.Measure:
-    """A decision as the channel rules see it; ``covered_ids`` when its units are not yet saved."""
-    ids = covered_ids if covered_ids is not None else (unit.pk for unit in decision.covered_units.all())
-    return rules.Measure(decision.case_number, decision.kind, frozenset({decision.unit_id, *ids}))
-
-
 def measures_alongside(decision: Decision) -> list[rules.Measure]:
     """The citizen's other signed or active measures whose period overlaps this one's, as the channel rules see
     them."""
-    return [as_measure(other) for other in _alongside(decision)]
+    return [rules.as_measure(other) for other in _alongside(decision)]
 
 
 def measures_affected(decision: Decision) -> list[rules.MeasureChannels]:
@@ -411,7 +405,7 @@ def decision_sign(
     rules.require_may_sign(by, decision)
     rules.require_checklist_complete(decision_checklist(decision))
     rules.require_other_measures_keep_a_channel(
-        as_measure(decision, [unit.pk for unit in _covered_units(decision)]), measures_affected(decision)
+        rules.as_measure(decision, [unit.pk for unit in _covered_units(decision)]), measures_affected(decision)
     )
     rules.require_other_measures_acknowledged(other_measures(decision), other_measures_acknowledged)
     if decision.extends_id:

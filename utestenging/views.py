@@ -61,6 +61,7 @@ OVERVIEW_LISTS = {
     "recently_expired": gettext_lazy("Recently expired"),
     "missing_registrations": gettext_lazy("Missing registrations (Gosys, archive, ASYS, municipal system)"),
     "unanswered_complaints": gettext_lazy("Unanswered service complaints"),
+    "channel_shut": gettext_lazy("In force with no open alternative channel"),
 }
 OVERVIEW_PAGE = "utestenging.overview"
 
