@@ -467,6 +467,8 @@ class AlternativeChannel(reasons.RemembersLoadedValues, models.Model):
                 "NAV's general number is not a contact person's number: give the person's direct number."
             )
         for name in self.missing_details():
+            if name == "phone" and self.phone.strip() and not phone_written:
+                continue  # an old number that does not parse: the checklist shows the channel as incomplete
             if name == "address" and self.channel == ChannelKind.MEETING:
                 errors[name] = _("Choose the NAV unit where the meeting is held, or give the address of the place "
                                  "outside NAV.")

@@ -556,9 +556,8 @@ class MeasureChannels:
     alongside: Sequence[Measure]
 
 
-def require_other_measures_keep_a_channel(new: Measure, affected: Iterable[MeasureChannels]) -> None:
-    """Signing may not shut the last open channel of another of the citizen's measures (§4: decisions are
-    coordinated so the citizen always keeps an alternative channel), in either direction."""
+def cases_left_without_channel(new: Measure, affected: Iterable[MeasureChannels]) -> list[str]:
+    """The other measures whose last open channel the new measure would shut, by case number."""
     shut = []
     for other in affected:
         complete = [channel for channel in other.channels if channel_complete(channel)]
@@ -566,6 +565,13 @@ def require_other_measures_keep_a_channel(new: Measure, affected: Iterable[Measu
         after = channel_states(other.decision, complete, [new, *other.alongside])
         if any(state.open for state in before) and not any(state.open for state in after):
             shut.append(other.decision.case_number)
+    return shut
+
+
+def require_other_measures_keep_a_channel(new: Measure, affected: Iterable[MeasureChannels]) -> None:
+    """Signing may not shut the last open channel of another of the citizen's measures (§4: decisions are
+    coordinated so the citizen always keeps an alternative channel), in either direction."""
+    shut = cases_left_without_channel(new, affected)
     if shut:
         raise ValidationError(
             _("Signing would shut the last open alternative channel of %(cases)s. Change this decision's scope, "

@@ -320,6 +320,16 @@ def measures_alongside(decision: Decision) -> list[rules.Measure]:
     return [rules.as_measure(other) for other in _alongside(decision)]
 
 
+def _as_signed(decision: Decision) -> rules.Measure:
+    """The decision as it would be once signed: covering the units its scope covers on the signing day."""
+    return rules.as_measure(decision, [unit.pk for unit in _covered_units(decision)])
+
+
+def cases_shut_by_signing(decision: Decision) -> list[str]:
+    """The citizen's other measures whose last open channel signing this decision would shut (shown before)."""
+    return rules.cases_left_without_channel(_as_signed(decision), measures_affected(decision))
+
+
 def measures_affected(decision: Decision) -> list[rules.MeasureChannels]:
     """The citizen's other signed or active measures beside this one, each with its channels and the measures in
     force beside it: what signing this one must leave a channel open for."""
@@ -404,9 +414,7 @@ def decision_sign(
     decision = _locked(decision_id)
     rules.require_may_sign(by, decision)
     rules.require_checklist_complete(decision_checklist(decision))
-    rules.require_other_measures_keep_a_channel(
-        rules.as_measure(decision, [unit.pk for unit in _covered_units(decision)]), measures_affected(decision)
-    )
+    rules.require_other_measures_keep_a_channel(_as_signed(decision), measures_affected(decision))
     rules.require_other_measures_acknowledged(other_measures(decision), other_measures_acknowledged)
     if decision.extends_id:
         rules.require_extension_period(decision, decision.extends)

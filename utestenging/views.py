@@ -545,6 +545,7 @@ def sign(request, public_id):
             "channels": decision.channels.all(),
             "channel_states": (states := services.channel_states(decision)),
             "channels_open": any(state.open and rules.channel_complete(state.channel) for state in states),
+            "shuts_others": services.cases_shut_by_signing(decision),
             "covered_units": decision.covered_units.all(),
             "may_sign": rules.may_sign(request.user, decision),
             "not_to_citizen": rules.texts_not_to_citizen(letters.quoted_texts(decision)),
