@@ -187,7 +187,7 @@ CHANNEL_FIELDS = ["person_name", "phone", "times", "address", "place"]
 def test_each_channel_requires_its_own_details(channel, required):
     empty = AlternativeChannel(channel=channel, **dict.fromkeys(CHANNEL_FIELDS, "  "))
     assert set(_errors(empty)) == required
-    assert _errors(empty)[sorted(required)[0]] == [gettext("Fill in this detail for the chosen channel.")]
+    assert _errors(empty)[sorted(required)[-1]] == [gettext("Fill in this detail for the chosen channel.")]
     filled = AlternativeChannel(channel=channel, **dict.fromkeys(required, "Utfylt"))
     filled.phone = "41 23 45 67" if "phone" in required else ""
     assert _errors(filled) == {}
@@ -249,10 +249,10 @@ def test_complaint_dates_cannot_be_in_the_future():
 
 def test_a_fact_cannot_be_dated_in_the_future():
     today = timezone.localdate()
-    assert _errors(Fact(occurred_on=today + DAY, description="x")) == {
+    assert _errors(Fact(occurred_on=today + DAY, description="Du truet en ansatt.")) == {
         "occurred_on": [gettext("An incident cannot be dated in the future.")]
     }
-    assert _errors(Fact(occurred_on=today, description="x")) == {}
+    assert _errors(Fact(occurred_on=today, description="Du truet en ansatt.")) == {}
 
 
 # -- the database's own guards ---------------------------------------------------------------------
