@@ -624,3 +624,18 @@ def test_staff_in_the_admin_with_only_a_role_see_nothing(client, staff_with_role
     assert response.status_code in (302, 403)
     active.refresh_from_db()
     assert active.status == Status.ACTIVE
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_letter_names_each_alternative_and_how_it_was_weighed_in_the_citizens_language(active, leader, language):
+    letter = Letter(decision=active, kind=LetterKind.DECISION, language=language, created_by=leader,
+                    created_at=timezone.now())
+    html = letters.render_html(letter)
+    with translation.override(language):
+        tried = gettext("Tried on %(date)s, and it was not enough") % {
+            "date": active.alternative_assessments.get(alternative=LessIntrusiveMeasure.ORAL_WARNING)
+            .tried_on.strftime("%d.%m.%Y")}
+        expected = [str(LessIntrusiveMeasure.CHANGE_OF_CASEWORKER.label), str(AlternativeOutcome.NOT_ENOUGH.label),
+                    tried]
+    for text in expected:
+        assert text in html, text
