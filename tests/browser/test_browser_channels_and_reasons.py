@@ -57,7 +57,7 @@ def test_the_assessment_says_as_you_type_what_is_missing_and_the_server_refuses_
     page.locator("textarea[name=clear_need]").fill(sentence)
     risk.fill(sentence)
     with translation.override("nb"):
-        label = capfirst(Decision._meta.get_field("clear_need").verbose_name)
+        label = str(capfirst(Decision._meta.get_field("clear_need").verbose_name))
     expect(hint).to_have_text(_hint("The same text as «%(other)s»: each assessment needs its own reasoning.",
                                     other=label))
     risk.fill("Du har truet ansatte tre ganger siden mars; vi regner med at det skjer igjen.")
