@@ -61,7 +61,15 @@ def make_cases(count: int) -> list[int]:
     from nav_sikkerhet.core.identity import generate_synthetic
     from nav_sikkerhet.core.models import Citizen, RoleAssignment, Unit, UnitType, User
     from utestenging import services
-    from utestenging.models import ChannelKind, Ground, Kind, Scope, WrittenDelivery
+    from utestenging.models import (
+        AlternativeOutcome,
+        ChannelKind,
+        Ground,
+        Kind,
+        LessIntrusiveMeasure,
+        Scope,
+        WrittenDelivery,
+    )
 
     oslo = {"municipality_number": "0301", "municipality_name": "Oslo", "region": "Oslo",
             "unit_type": UnitType.NAV_KONTOR, "result_area": "NAV-kontor"}
@@ -71,7 +79,7 @@ def make_cases(count: int) -> list[int]:
     leader, _ = User.objects.get_or_create(
         username="bench_leder",
         defaults={"nav_ident": "B100315", "first_name": "Lene", "last_name": "Leder", "title": "Enhetsleder",
-                  "phone": "22 33 44 55", "email": "bench@nav.test"},
+                  "phone": "41 23 45 67", "email": "bench@nav.test"},
     )
     # A state leader: the letter names the one complaint route that follows (nav.no).
     RoleAssignment.objects.update_or_create(user=leader, unit=units[0], role="enhetsleder",
@@ -102,12 +110,12 @@ def make_cases(count: int) -> list[int]:
                 case_informed="Hendelsene er beskrevet av to ansatte og vekter, og bruker har fått uttale seg.",
                 risk_of_repetition="Bruker har gjentatt truslene etter muntlig og skriftlig advarsel.",
                 clear_need="Ansatte i mottaket opplever situasjonen som utrygg.",
-                alternatives="Muntlig og skriftlig advarsel og «to i samtale» er prøvd uten at atferden endret seg.",
                 proportionality="Truslene er alvorlige og gjentatte; åtte uker med alternativ kanal er forholdsmessig.",
-                other_measures="Ingen andre aktive sikkerhetstiltak.", whole_situation="Ytelser behandles skriftlig.",
+                other_measures="Vi har sjekket at det ikke finnes andre aktive sikkerhetstiltak.",
+                whole_situation="Ytelsene behandles skriftlig, så rettighetene ivaretas i perioden.",
                 other_units_views="NAV Kontaktsenter støtter restriksjonen.", scope=Scope.MUNICIPALITY,
                 responsible_leader=leader, valid_from=today, valid_to=today + 55 * day,
-                duration_assessment="Trusselbildet tilsier åtte uker.",
+                duration_assessment="Trusselbildet og gjentakelsene tilsier en periode på åtte uker.",
                 facts=[{"occurred_on": today - k * 9 * day, "description": text} for k, text in enumerate([
                     "Bruker truet saksbehandler i mottaket: «Jeg vet hvor du bor.»",
                     "Bruker slo i skranken og kalte ansatte nedsettende ting.",
@@ -116,11 +124,16 @@ def make_cases(count: int) -> list[int]:
                 new_warnings=[{"given_on": today - 40 * day, "form": WarningForm.WRITTEN,
                            "note": "Skriftlig advarsel om at gjentakelse kan føre til utestenging."}],
                 channels=[
-                    {"channel": ChannelKind.PHONE, "person_name": "Lene Leder", "phone": "22 33 44 55",
+                    {"channel": ChannelKind.PHONE, "person_name": "Lene Leder", "phone": "41 23 45 67",
                      "times": "Tirsdager kl. 10–12"},
                     {"channel": ChannelKind.WRITTEN, "address": "NAV Grünerløkka, Postboks 4, 0130 Oslo"},
                 ],
             )
+            services.decision_update(by=leader, decision_id=decision.pk, alternative_assessments=[
+                {"alternative": alternative, "outcome": AlternativeOutcome.NOT_ENOUGH,
+                 "reason": f"{label} er vurdert og ville ikke vært nok mot slike trusler."}
+                for alternative, label in LessIntrusiveMeasure.choices
+            ])
             services.decision_notice_not_possible(by=leader, decision_id=decision.pk, kind="acute_danger",
                                                   reason="Truet med å komme tilbake samme dag.")
             services.decision_mark_ready(by=leader, decision_id=decision.pk)

@@ -237,7 +237,7 @@ def fill_decisions(rng, units, reception_unit, centres, leaders) -> None:
                     == "0301" else [decision.unit])
         covered += [through(decision_id=decision.pk, unit_id=u.pk) for u in {decision.unit, *units_of}]
         channels.append(AlternativeChannel(decision_id=decision.pk, channel=ChannelKind.PHONE,
-                                           person_name=f"Leder {decision.unit.number}", phone="22 33 44 55",
+                                           person_name=f"Leder {decision.unit.number}", phone="41 23 45 67",
                                            times="Tirsdager 10–12"))
         for back in (9, 30):  # the incidents the decision rests on
             facts.append(Fact(decision_id=decision.pk, occurred_on=decision.created_at.date() - datetime.timedelta(

@@ -215,6 +215,15 @@ DECISION_POST_WORKING_DAYS = env.int("DECISION_POST_WORKING_DAYS", default=3)
 DECISION_ORAL_FOLLOW_UP_WORKING_DAYS = env.int("DECISION_ORAL_FOLLOW_UP_WORKING_DAYS", default=3)
 # An extension is started and signed only in this many last days of the decision it extends.
 DECISION_EXTENSION_WINDOW_DAYS = env.int("DECISION_EXTENSION_WINDOW_DAYS", default=21)
+# Reasons, not placeholders (utestenging/reasons.py): the fewest words each kind of text needs when a letter
+# prints it as NAV's facts or reasoning, and texts that are never a reason, however they are spelled or punctuated.
+REASON_MIN_WORDS = {"assessment": 6, "reason": 6, "fact": 4, "answer": 6}
+REASON_PLACEHOLDERS = [
+    "x", "xx", "xxx", "-", "--", "...", "?", "ok", "ja", "nei", "se over", "som over", "jf over", "se ovenfor",
+    "se vedlegg", "se notat", "se sak", "se journal", "ingen", "ingen kommentar", "ingen merknader", "ikke aktuelt",
+    "ikkje aktuelt", "ikke relevant", "vet ikke", "ukjent", "samme", "samme som over", "tbd", "todo", "fyll inn",
+    "kommer", "kommer senere", "test", "n/a", "na", "none", "see above", "not relevant", "nothing", "same",
+]
 
 # Security baseline. Sessions end after 30 idle minutes: SessionIdleMiddleware renews them (at most once a minute).
 # Sessions stay in the database, not in Redis, so the app keeps working when Redis is down.

@@ -21,7 +21,7 @@ from utestenging import services
 from utestenging.models import ChannelKind, Decision, Ground, Kind
 
 from .factories import CitizenFactory, UnitFactory, UserFactory, assign_role
-from .utestenging.factories import ASSESSMENTS
+from .utestenging.factories import ASSESSMENTS, alternative_rows
 from .utestenging.lookup_helpers import measure
 
 pytestmark = pytest.mark.django_db
@@ -175,14 +175,14 @@ def test_decision_journey(client, captured, office, staff, django_capture_on_com
         services.decision_update(
             by=caseworker, decision_id=decision.pk, grounds=[Ground.THREATS], responsible_leader=leader,
             valid_from=today, valid_to=today + datetime.timedelta(days=27),
-            facts=[{"occurred_on": today - datetime.timedelta(days=3), "description": "Truet ansatt.",
+            facts=[{"occurred_on": today - datetime.timedelta(days=3), "description": "Truet en ansatt i mottaket.",
                     "serious": True}],
-            channels=[{"channel": ChannelKind.PHONE, "person_name": "Lene Leder", "phone": "22 33 44 55",
+            channels=[{"channel": ChannelKind.PHONE, "person_name": "Lene Leder", "phone": "41 23 45 67",
                        "times": "Tirsdager 10–12"}],
-            **ASSESSMENTS,
+            **ASSESSMENTS, alternative_assessments=alternative_rows(),
         )
         services.decision_notice_not_possible(by=caseworker, decision_id=decision.pk, kind="acute_danger",
-                                              reason="Truet med å komme tilbake i dag.")
+                                              reason="Truet med å komme tilbake i dag med kniv.")
         web.get(reverse("utestenging:detail", args=[decision.public_id]))
         web.get(reverse("utestenging:edit", args=[decision.public_id, "grunnlag"]))
         web.post(reverse("utestenging:mark_ready", args=[decision.public_id]), follow=True)

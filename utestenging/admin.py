@@ -13,6 +13,7 @@ from nav_sikkerhet.core.admin_history import HistoryAdmin
 
 from . import services
 from .models import (
+    AlternativeAssessment,
     AlternativeChannel,
     Decision,
     DecisionEvent,
@@ -39,7 +40,12 @@ class FactInline(ReadOnlyInline):
 
 class ChannelInline(ReadOnlyInline):
     model = AlternativeChannel
-    fields = ["channel", "person_name", "phone", "times", "address", "place", "note"]
+    fields = ["channel", "person_name", "phone", "times", "unit", "address", "place", "note"]
+
+
+class AlternativeAssessmentInline(ReadOnlyInline):
+    model = AlternativeAssessment
+    fields = ["alternative", "outcome", "tried_on", "warning", "reason"]
 
 
 class RegistrationInline(ReadOnlyInline):
@@ -83,7 +89,9 @@ def refresh_status(modeladmin, request, queryset):
     )
 
 
-# The transition table and the guideline's rules live in the services; the admin never edits a decision.
+# The transition table and the guideline's rules live in the services; the admin never edits a decision, its
+# facts, channels or letters (not even by "reverting" to an old version): corrections go through the app's
+# own actions, which keep the history.
 @admin.register(Decision)
 class DecisionAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["case_number", "kind", "status", "unit", "citizen", "valid_from", "valid_to", "signed_by"]
@@ -92,7 +100,8 @@ class DecisionAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_select_related = ["unit", "citizen", "signed_by"]
     date_hierarchy = "valid_from"
     actions = [refresh_status]
-    inlines = [FactInline, ChannelInline, RegistrationInline, ComplaintInline, LetterInline, EventInline]
+    inlines = [FactInline, AlternativeAssessmentInline, ChannelInline, RegistrationInline, ComplaintInline,
+               LetterInline, EventInline]
     audit_action = "admin.decision"
     history_json_choices = {"grounds": Ground.choices}
 

@@ -9,16 +9,19 @@ import datetime
 
 from django.utils import timezone
 
+from hendelser import selectors as incident_selectors
 from hendelser.models import WarningForm
 from nav_sikkerhet.core.models import Citizen, Unit, User
 
 from . import rules, services
 from .models import (
     ActingReason,
+    AlternativeOutcome,
     ChannelKind,
     Decision,
     Ground,
     Kind,
+    LessIntrusiveMeasure,
     NoticeImpossibleReason,
     NoticeMethod,
     Scope,
@@ -31,12 +34,31 @@ ASSESSMENTS = {
     "case_informed": "Hendelsene er beskrevet av to ansatte og vekter, og du har fått uttale deg.",
     "risk_of_repetition": "Du har gjentatt truslene etter muntlig og skriftlig advarsel; det er fare for gjentakelse.",
     "clear_need": "Ansatte i mottaket opplever situasjonen som utrygg; det er et klart behov for tiltaket.",
-    "alternatives": "Du har fått muntlig og skriftlig advarsel, og vi har prøvd «to i samtale» uten at det hjalp.",
     "proportionality": "Truslene dine er alvorlige og gjentatte; 12 uker med en annen kontaktmåte er forholdsmessig.",
-    "other_measures": "Sjekket: ingen andre aktive sikkerhetstiltak.",
+    "other_measures": "Vi har sjekket registeret: du har ingen andre aktive sikkerhetstiltak.",
     "whole_situation": "Du mottar arbeidsavklaringspenger og har fast kontaktperson; rettighetene dine sikres.",
     "other_units_views": "NAV-kontoret du hører til er kontaktet og støtter restriksjonen.",
     "duration_assessment": "Trusselbildet tilsier at du trenger en full periode på 12 uker for å vise at det er over.",
+}
+# Each less intrusive alternative the guideline names (§3), weighed with a reason of its own. The warnings are
+# tried: the written one points at the warning registered with the case, the oral one has its date.
+ALTERNATIVES = {
+    LessIntrusiveMeasure.ASKED_TO_LEAVE: (AlternativeOutcome.TRIED,
+                                          "Du ble bedt om å forlate kontoret, men kom tilbake og truet igjen."),
+    LessIntrusiveMeasure.ORAL_WARNING: (AlternativeOutcome.TRIED,
+                                        "Du fikk muntlig advarsel i mottaket, og truslene fortsatte etterpå."),
+    LessIntrusiveMeasure.WRITTEN_WARNING: (AlternativeOutcome.TRIED,
+                                           "Du fikk skriftlig advarsel, men truet saksbehandleren etter det."),
+    LessIntrusiveMeasure.TWO_STAFF: (AlternativeOutcome.TRIED,
+                                     "Vi har hatt to ansatte i samtalene dine, og truslene kom likevel."),
+    LessIntrusiveMeasure.REGULATED_APPOINTMENTS: (AlternativeOutcome.NOT_ENOUGH,
+                                                  "Truslene kom i mottaket også når du hadde avtalt time."),
+    LessIntrusiveMeasure.CHANGE_OF_CASEWORKER: (AlternativeOutcome.NOT_RELEVANT,
+                                                "Truslene gjaldt flere ansatte, ikke én bestemt saksbehandler."),
+    LessIntrusiveMeasure.PROTECTIVE_MEASURES: (AlternativeOutcome.NOT_ENOUGH,
+                                               "Kontoret har vekter og alarm, og ansatte ble likevel truet."),
+    LessIntrusiveMeasure.PHONE_OR_DIGITAL_ONLY: (AlternativeOutcome.NOT_ENOUGH,
+                                                 "Du møtte opp på kontoret selv om vi ba deg ringe eller skrive."),
 }
 # The same reasons as a caseworker might first write them: about the citizen, not to them (the preview warns).
 THIRD_PERSON = {
@@ -82,6 +104,8 @@ def _prepared(*, by, citizen, unit, kind, start, weeks=12, scope=Scope.UNIT, cha
             "times": "Tirsdager kl. 10–12",
         },
         "written": {"channel": ChannelKind.WRITTEN, "address": f"{unit.name}, Postboks 4, 0130 Oslo"},
+        "meeting_grorud": {"channel": ChannelKind.MEETING, "unit": Unit.objects.filter(number="0328").first(),
+                           "place": "Møterom 1 ved siden av mottaket", "times": "Tirsdager kl. 10–12"},
     }[channel]
     services.decision_update(
         by=by,
@@ -112,6 +136,8 @@ def _prepared(*, by, citizen, unit, kind, start, weeks=12, scope=Scope.UNIT, cha
         channels=[channels],
         **{**assessments, **fields},
     )
+    services.decision_update(by=by, decision_id=decision.pk,
+                             alternative_assessments=_alternatives(decision, happened, warned))
     if notice == "not_possible":
         services.decision_notice_not_possible(
             by=by,
@@ -120,6 +146,23 @@ def _prepared(*, by, citizen, unit, kind, start, weeks=12, scope=Scope.UNIT, cha
             reason="Du truet med å komme tilbake samme dag; ansatte måtte beskyttes straks.",
         )
     return decision
+
+
+def _alternatives(decision, happened, warned) -> list[dict]:
+    """The eight alternatives as assessed for this case: the written warning is the one registered, if any."""
+    warning = next((w for w in incident_selectors.warnings_of(citizen_id=decision.citizen_id) if w.form == "written"),
+                   None) if warned else None
+    rows = []
+    for alternative, (outcome, reason) in ALTERNATIVES.items():
+        if alternative == LessIntrusiveMeasure.WRITTEN_WARNING and warning is None:
+            outcome, reason = (AlternativeOutcome.NOT_ENOUGH,
+                               "En skriftlig advarsel ville kommet for sent etter en så alvorlig trussel.")
+        row = {"alternative": alternative, "outcome": outcome, "reason": reason}
+        if outcome == AlternativeOutcome.TRIED:
+            row |= ({"warning_id": warning.pk} if alternative == LessIntrusiveMeasure.WRITTEN_WARNING
+                    else {"tried_on": happened - datetime.timedelta(days=28)})
+        rows.append(row)
+    return rows
 
 
 def _leader_of(unit):
@@ -298,6 +341,19 @@ def _refused_cases(caseworker, leader, people, office, contact_centre, today):
         channels=[{"channel": ChannelKind.PHONE, "person_name": "Kari Kontaktsenter", "phone": "21 07 40 05",
                    "times": "Hverdager 9–11", "unit": contact_centre}],
     )
+    # In force: the citizen's only channel is a meeting at NAV Grorud. A new case covering every office in Oslo
+    # (Grorud too) is ready, but signing it is refused, naming the case whose meeting it would shut (§4).
+    with _clock(today - days(7)):
+        _signed(by=leader, citizen=people[9], unit=office, kind=Kind.FYUS, start=today - days(7), weeks=8,
+                channel="meeting_grorud")
+    wider = _prepared(by=caseworker, citizen=people[9], unit=office, kind=Kind.FYUS, start=today + days(1), weeks=6,
+                      scope=Scope.MUNICIPALITY, notice="")
+    services.decision_notice_not_possible(
+        by=caseworker, decision_id=wider.pk, kind=NoticeImpossibleReason.ACUTE_DANGER,
+        reason="Du truet ansatte ved flere kontorer i Oslo samme uke, og faren var akutt.",
+    )
+    services.decision_update(by=caseworker, decision_id=wider.pk, responsible_leader=leader)
+    services.decision_mark_ready(by=caseworker, decision_id=wider.pk)
 
 
 def _load_due_for_reminders() -> int:

@@ -1,6 +1,7 @@
 """Forms parse input only; the rules live in the models' clean(), rules.py and the services."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,20 +9,25 @@ from hendelser.models import WarningForm as WarningKind
 from nav_sikkerhet.core.forms import PersonidentField
 from nav_sikkerhet.core.models import Language, Unit
 
-from . import rules
+from . import reasons, rules
 from .guidance import GUIDANCE
 from .models import (
     ASSESSMENT_FIELDS,
+    WARNING_ALTERNATIVES,
     ActingReason,
+    AlternativeAssessment,
     AlternativeChannel,
+    AlternativeOutcome,
     Decision,
     Fact,
     Ground,
     Kind,
+    LessIntrusiveMeasure,
     NoticeImpossibleReason,
     NoticeMethod,
     RegistrationKind,
     Scope,
+    ServiceComplaint,
     ShortDeadlineReason,
     StatementStatus,
     Status,
@@ -32,6 +38,19 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 4})
 # The letter quotes facts and reasons to the citizen as they are written.
 TO_CITIZEN = _("Written to the citizen, as the letter quotes it: use «du» («Du slo i skranken …»).")
+
+
+def mark_reasons(form, model=Decision, names: dict[str, str] | None = None) -> None:
+    """Mark the form's fields that are NAV's facts or reasoning, for the as-you-type hint (static/js/reason-hint.js).
+
+    ``names`` maps a form field to the model field it fills, where the two names differ. The hint only helps:
+    the model's clean() and the checklist decide.
+    """
+    kinds = reasons.REASONED_FIELDS.get(model._meta.label, {})
+    for name, field in form.fields.items():
+        kind = kinds.get((names or {}).get(name, name))
+        if kind:
+            field.widget.attrs.update({"data-reason": kind, "data-reason-label": str(field.label)})
 
 
 def _confirm_existing_field():
@@ -121,6 +140,7 @@ class FactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only the citizen's incidents in the deciding unit can stand behind a fact.
         self.fields["incident"].queryset = incidents
+        mark_reasons(self, Fact)
 
 
 class IncidentPickForm(forms.Form):
@@ -153,13 +173,95 @@ class WarningForm(forms.Form):
 class ChannelForm(forms.ModelForm):
     class Meta:
         model = AlternativeChannel
-        fields = ["channel", "person_name", "phone", "times", "address", "place", "unit", "note"]
-        widgets = {"address": forms.Textarea(attrs={"rows": 2}), "note": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {"phone": _("The person's direct number: NAV's general number is not accepted.")}
+        fields = ["channel", "person_name", "phone", "times", "unit", "place", "address", "note"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2}), "note": forms.Textarea(attrs={"rows": 2}),
+                   "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})}
+        help_texts = {
+            "phone": _("The person's direct number. NAV's general number (55 55 33 33) and the switchboard of a unit "
+                       "the decision covers are not accepted."),
+            "unit": _("A meeting at NAV: choose the unit, which the decision must not cover. The named person's unit "
+                      "for phone contact. Leave empty for a place outside NAV."),
+            "place": _("E.g. the meeting room, or the name of the place outside NAV."),
+            "address": _("Postal address for written contact, or the street address of a meeting place outside "
+                         "NAV."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("number")
+        self.fields["unit"].label = _("At NAV unit")
+
+
+class AlternativeAssessmentForm(forms.Form):
+    """How one less intrusive alternative was weighed (§3). Left without an assessment, the row is not saved and
+    the checklist names it; the rules are AlternativeAssessment.clean(), run here so errors land on the row."""
+
+    alternative = forms.ChoiceField(choices=LessIntrusiveMeasure.choices, widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        label=_("Assessment"), required=False, widget=forms.RadioSelect,
+        choices=AlternativeOutcome.choices,
+    )
+    tried_on = forms.DateField(label=_("Tried on"), widget=DATE, required=False)
+    warning = forms.TypedChoiceField(label=_("Or the registered warning"), coerce=int, required=False,
+                                     empty_value=None)
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                             help_text=TO_CITIZEN)
+
+    def __init__(self, *args, warnings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        alternative = self.initial.get("alternative") or self.data.get(self.add_prefix("alternative"))
+        self.label = LessIntrusiveMeasure(alternative).label if alternative in LessIntrusiveMeasure.values else ""
+        form = WARNING_ALTERNATIVES.get(alternative)
+        if form:
+            self.fields["warning"].choices = [("", "---------")] + [
+                (warning.pk, f"{warning.given_on:%d.%m.%Y} {warning.get_form_display()} ({warning.unit.name})")
+                for warning in warnings if warning.form == form
+            ]
+        else:
+            del self.fields["warning"]
+        self.fields["reason"].widget.attrs.update({"data-reason": reasons.REASON, "data-reason-label": self.label})
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("outcome"):
+            return data
+        row = AlternativeAssessment(**self.row())
+        try:
+            row.full_clean(exclude=["decision"])
+        except ValidationError as error:
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        return data
+
+    def row(self) -> dict:
+        """The row as the service takes it."""
+        data = self.cleaned_data
+        return {"alternative": data["alternative"], "outcome": data["outcome"], "tried_on": data.get("tried_on"),
+                "warning_id": data.get("warning"), "reason": data.get("reason", "")}
+
+
+class BaseAlternativeAssessmentFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        return [form.row() for form in self.forms if form.cleaned_data.get("outcome")]
+
+
+AlternativeAssessmentFormSet = forms.formset_factory(
+    AlternativeAssessmentForm, formset=BaseAlternativeAssessmentFormSet, extra=0,
+    min_num=len(LessIntrusiveMeasure.values), max_num=len(LessIntrusiveMeasure.values), validate_max=True,
+)
+
+
+def alternative_rows_initial(assessed) -> list[dict]:
+    """One row per alternative the guideline names, in its order, with what was assessed so far."""
+    by_alternative = {row.alternative: row for row in assessed}
+    initial = []
+    for alternative in LessIntrusiveMeasure.values:
+        row = by_alternative.get(alternative)
+        initial.append({"alternative": alternative} if row is None else {
+            "alternative": alternative, "outcome": row.outcome, "tried_on": row.tried_on, "warning": row.warning_id,
+            "reason": row.reason,
+        })
+    return initial
 
 
 FactFormSet = forms.formset_factory(FactForm, extra=1, can_delete=True)
@@ -197,12 +299,14 @@ class GroundsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = Kind.choices
+        mark_reasons(self)
 
 
 class AssessmentForm(forms.ModelForm):
+    # The less intrusive alternatives are assessed one by one (AlternativeAssessmentFormSet), not in free text.
     class Meta:
         model = Decision
-        fields = [*ASSESSMENT_FIELDS, "statement_assessment"]
+        fields = [*(name for name in ASSESSMENT_FIELDS if name != "alternatives"), "statement_assessment"]
         widgets = dict.fromkeys(fields, TEXT)
         help_texts = {name: GUIDANCE[name] for name in ASSESSMENT_FIELDS}
 
@@ -215,10 +319,11 @@ class AssessmentForm(forms.ModelForm):
         # Asked once the citizen has answered the notice: the letter says how what they said was weighed (§3–4).
         if self.instance.statement_status != StatementStatus.RECEIVED:
             del self.fields["statement_assessment"]
-        for name in ("risk_of_repetition", "clear_need", "alternatives", "proportionality", "extension_assessment",
+        for name in ("risk_of_repetition", "clear_need", "proportionality", "extension_assessment",
                      "statement_assessment"):
             if name in self.fields:
                 self.fields[name].help_text = f"{self.fields[name].help_text} {TO_CITIZEN}".strip()
+        mark_reasons(self)
 
 
 class ScopeForm(forms.ModelForm):
@@ -244,6 +349,10 @@ class PeriodForm(forms.ModelForm):
         widgets = {"valid_from": DATE, "valid_to": DATE, "duration_assessment": TEXT}
         help_texts = {"valid_to": GUIDANCE["period"], "duration_assessment": TO_CITIZEN}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_reasons(self)
+
 
 class NoticeSentForm(forms.Form):
     sent_on = forms.DateField(label=_("Sent on"), widget=DATE, initial=timezone.localdate)
@@ -260,12 +369,20 @@ class NoticeSentForm(forms.Form):
         label=_("Explain the shorter deadline"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_reasons(self, names={"short_deadline_reason": "notice_short_deadline_reason"})
+
 
 class NoticeNotPossibleForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Reason"), choices=[("", "---------"), *NoticeImpossibleReason.choices],
     )
     reason = forms.CharField(label=_("Why advance notice is not possible"), widget=TEXT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_reasons(self, names={"reason": "notice_not_possible_reason"})
 
 
 class StatementForm(forms.Form):
@@ -333,6 +450,10 @@ class LiftForm(forms.Form):
     lifted_on = forms.DateField(label=_("Lifted on"), widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(label=_("Reason"), widget=TEXT)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_reasons(self, names={"reason": "lift_reason"})
+
 
 class DropForm(forms.Form):
     reason = forms.CharField(label=_("Why the case is closed without a decision"), widget=TEXT)
@@ -362,3 +483,7 @@ class ComplaintForm(forms.Form):
 class ComplaintAnswerForm(forms.Form):
     answered_on = forms.DateField(label=_("Answered on"), widget=DATE, initial=timezone.localdate)
     answer_summary = forms.CharField(label=_("The written answer"), widget=TEXT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_reasons(self, ServiceComplaint)

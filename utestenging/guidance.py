@@ -31,7 +31,8 @@ GUIDANCE = {
     "alternatives": _(
         "§3: Alternative reactions must always be considered and, if possible, tried: asking the "
         "person to leave at once, an oral or written warning, two staff in meetings, regulated "
-        "appointments, change of caseworker, protective measures in the premises."
+        "appointments, change of caseworker, protective measures in the premises. For each one, say whether it "
+        "was tried (when, or which registered warning), would not be enough, or is not relevant, and why."
     ),
     "proportionality": _("§3: There must be proportionality between the acts committed and the reaction."),
     "other_measures": _("§4: Check whether the citizen has other security measures, and weigh them."),

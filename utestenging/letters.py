@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 
 from hendelser import selectors as incident_selectors
 from hendelser.models import WarningForm
+from nav_sikkerhet.core import phones
 from nav_sikkerhet.core.identity import IdentKind
 from nav_sikkerhet.core.models import HEAD_ROLES, Employer, Role, RoleAssignment, UnitType
 from nav_sikkerhet.core.pdf import FONT_FILES, PDF_VARIANT, FontsOnly, font_urls, html_to_pdfa  # noqa: F401
@@ -26,10 +27,13 @@ from . import rules
 from .models import (
     NAV_GENERAL_PHONE,
     ActingReason,
+    AlternativeAssessment,
     AlternativeChannel,
+    AlternativeOutcome,
     ChannelKind,
     Decision,
     Kind,
+    LessIntrusiveMeasure,
     Letter,
     LetterKind,
     NoticeStatus,
@@ -73,6 +77,8 @@ def letter_for_rendering(letter_id: int, *, lock: bool = False) -> Letter:
         )
         .prefetch_related(
             "decision__facts", "decision__covered_units",
+            Prefetch("decision__alternative_assessments",
+                     queryset=AlternativeAssessment.objects.select_related("warning")),
             Prefetch("decision__channels", queryset=AlternativeChannel.objects.select_related("unit")),
         )
         .get(pk=letter_id)
@@ -139,11 +145,12 @@ def _role_title(user, roles_by_user: dict[int, set[str]]) -> str:
     return str(Role(role).label) if role else ""
 
 
-def _person(user, title: str) -> Person | None:
-    """A staff member as the letter names them; only their own direct number, never NAV's general number."""
+def _person(user, title: str, blocked=(NAV_PHONE,)) -> Person | None:
+    """A staff member as the letter names them; only their own direct number, never NAV's general number nor a
+    number in ``blocked``."""
     if user is None:
         return None
-    phone = user.phone if rules.has_direct_phone(user) else ""
+    phone = phones.normalised(user.phone) if rules.has_direct_phone(user, blocked) else ""
     return Person(name=user.get_full_name() or user.username, title=title, phone=phone)
 
 
@@ -152,11 +159,22 @@ def unit_phone(unit) -> str:
     return unit.phone or NAV_PHONE
 
 
-def _channel_lines(channel) -> list[tuple[str, str]]:
-    """The concrete details of one alternative service channel, label first."""
+def phone_restricted(letter: Letter, kind: Kind) -> bool:
+    """Whether the letter speaks while a phone restriction applies: every letter of one but the lifting letter."""
+    return kind.phone and letter.kind != LetterKind.LIFTING
+
+
+def numbers_not_to_print(letter: Letter, kind: Kind, covered) -> list[str]:
+    """Numbers a letter never prints as somebody's line: NAV's general number, and while a phone restriction
+    applies any covered unit's switchboard, so the citizen is not told to call where the call is turned away."""
+    return rules.blocked_numbers(covered) if phone_restricted(letter, kind) else [NAV_PHONE]
+
+
+def _channel_lines(channel, blocked=()) -> list[tuple[str, str]]:
+    """The concrete details of one alternative service channel, label first (a blocked number left out)."""
     details = [
         (_("Contact person"), channel.person_name),
-        (_("Phone"), channel.phone),
+        (_("Phone"), "" if phones.is_one_of(channel.phone, blocked) else channel.phone),
         (_("When"), channel.times),
         (_("Address"), channel.address),
         (_("Meeting place"), channel.place),
@@ -164,6 +182,23 @@ def _channel_lines(channel) -> list[tuple[str, str]]:
         (_("Other details"), channel.note),
     ]
     return [(label, value) for label, value in details if value and value.strip()]
+
+
+def _alternatives(decision: Decision) -> list[tuple[str, str, str]]:
+    """Each less intrusive alternative as the letter explains it: what it was, how it was weighed, and why."""
+    order = {value: index for index, value in enumerate(LessIntrusiveMeasure.values)}
+    rows = sorted(decision.alternative_assessments.all(), key=lambda row: order.get(row.alternative, len(order)))
+    explained = []
+    for row in rows:
+        if row.outcome == AlternativeOutcome.TRIED and row.warning_id:
+            outcome = _("Tried: %(warning)s of %(date)s, and it was not enough") % {
+                "warning": _warning(row.warning.form).lower(), "date": _date(row.warning.given_on)}
+        elif row.outcome == AlternativeOutcome.TRIED:
+            outcome = _("Tried on %(date)s, and it was not enough") % {"date": _date(row.tried_on)}
+        else:
+            outcome = str(AlternativeOutcome(row.outcome).label)
+        explained.append((str(LessIntrusiveMeasure(row.alternative).label), outcome, row.reason))
+    return explained
 
 
 def _warning(form: str) -> str:
@@ -197,13 +232,16 @@ def context(letter: Letter) -> dict:
     decision: Decision = letter.decision
     citizen, unit = decision.citizen, decision.unit
     kind = Kind(decision.kind)
+    covered = list(decision.covered_units.all()) or [unit]
+    blocked = numbers_not_to_print(letter, kind, covered)
     phone = unit_phone(unit)
-    signer = _person(decision.signed_by, capfirst(_capacity(decision.signed_as)))
+    # The footer's number is the unit's switchboard or NAV's general number: left out while it may not be called.
+    phone = "" if phone_restricted(letter, kind) and phones.is_one_of(phone, blocked) else phone
+    signer = _person(decision.signed_by, capfirst(_capacity(decision.signed_as)), blocked)
     contact_user = decision.effective_contact or decision.signed_by or letter.created_by
     answered_by = letter.complaint.answered_by if letter.complaint else None
     roles = _roles_in(unit, [contact_user, letter.created_by, answered_by])
-    contact = _person(contact_user, _role_title(contact_user, roles))
-    covered = list(decision.covered_units.all()) or [unit]
+    contact = _person(contact_user, _role_title(contact_user, roles), blocked)
     ident = citizen.personident
     complaint = letter.complaint
     extends = decision.extends
@@ -256,13 +294,14 @@ def context(letter: Letter) -> dict:
         "risk_of_repetition": decision.risk_of_repetition,
         "clear_need": decision.clear_need,
         "alternatives": decision.alternatives,
+        "alternatives_assessed": _alternatives(decision),
         "proportionality": decision.proportionality,
         "duration_assessment": decision.duration_assessment,
         "extension_assessment": decision.extension_assessment,
         "extends_reference": extends.case_number if extends else "",
         "extends_from": _date(extends.valid_from) if extends else "",
         "extends_to": _date(extends.valid_to) if extends else "",
-        "channels": [(ChannelKind(c.channel).label, _channel_lines(c)) for c in decision.channels.all()],
+        "channels": [(ChannelKind(c.channel).label, _channel_lines(c, blocked)) for c in decision.channels.all()],
         "notice_sent": notice_sent,
         "notice_not_possible": not notice_sent and decision.notice_status == NoticeStatus.NOT_POSSIBLE,
         "notice_not_possible_reason": decision.notice_not_possible_reason,
@@ -276,14 +315,15 @@ def context(letter: Letter) -> dict:
         "signer": signer,
         "signer_reason": _acting_reason(decision),
         "contact": contact,
-        "sender": _person(letter.created_by, _role_title(letter.created_by, roles)),
+        "sender": _person(letter.created_by, _role_title(letter.created_by, roles), blocked),
         "lifted_on": _date(decision.lifted_on),
         "lift_reason": decision.lift_reason,
         "complaint_from": complaint.from_whom if complaint else "",
         "complaint_received_on": _date(complaint.received_on) if complaint else "",
         "complaint_summary": complaint.summary if complaint else "",
         "answer": complaint.answer_summary if complaint else "",
-        "answered_by": _person(complaint.answered_by, _role_title(complaint.answered_by, roles)) if complaint else None,
+        "answered_by": _person(complaint.answered_by, _role_title(complaint.answered_by, roles), blocked)
+        if complaint else None,
     }
 
 
@@ -352,6 +392,8 @@ def quoted_texts(decision: Decision) -> list[tuple[str, str]]:
     for name in ("risk_of_repetition", "clear_need", "alternatives", "proportionality", "duration_assessment",
                  "extension_assessment", "statement_assessment"):
         texts.append((str(Decision._meta.get_field(name).verbose_name), getattr(decision, name)))
+    texts += [(str(LessIntrusiveMeasure(row.alternative).label), row.reason)
+              for row in decision.alternative_assessments.all()]
     return texts
 
 

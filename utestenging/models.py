@@ -13,20 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from nav_sikkerhet.core import phones
 from nav_sikkerhet.core.models import Citizen, Employer, Language, Unit
+
+from . import reasons
 
 # NAV's general phone number (answered by NAV Kontaktsenter): never a contact person's direct number.
 NAV_GENERAL_PHONE = "55 55 33 33"
 
 
 def is_general_nav_number(phone: str) -> bool:
-    """Whether a phone number is NAV's general number, however it is spaced or prefixed (+47)."""
-    digits = "".join(c for c in phone if c.isdigit())
-    if digits.startswith("0047"):
-        digits = digits[4:]
-    elif digits.startswith("47") and len(digits) == 10:
-        digits = digits[2:]
-    return digits == NAV_GENERAL_PHONE.replace(" ", "")
+    """Whether a phone number is NAV's general number, in any spelling ("+47 (0) 55 55 33 33" included)."""
+    return phones.is_one_of(phone, [NAV_GENERAL_PHONE])
 
 
 # 12 weeks counted inclusive: the last day may be at most 83 days after the first (§5, §9.3).
@@ -163,7 +161,7 @@ ASSESSMENT_FIELDS = (
 )
 
 
-class Decision(models.Model):
+class Decision(reasons.RemembersLoadedValues, models.Model):
     """A decision to exclude a citizen from NAV premises and/or restrict their phone contact."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -396,6 +394,7 @@ class Decision(models.Model):
             and not (self.signed_at and timezone.localdate(self.signed_at) <= self.lifted_on <= self.valid_to)
         ):
             errors["lifted_on"] = _("The lifting date must lie between the signing date and the end of the period.")
+        errors = {**reasons.field_errors(self), **errors}
         if errors:
             raise ValidationError(errors)
 
@@ -444,7 +443,7 @@ class Decision(models.Model):
         return errors
 
 
-class Fact(models.Model):
+class Fact(reasons.RemembersLoadedValues, models.Model):
     """A concrete, dated incident the decision rests on (§3)."""
 
     decision = models.ForeignKey(Decision, models.CASCADE, related_name="facts")
@@ -470,18 +469,21 @@ class Fact(models.Model):
         return f"{self.occurred_on:%d.%m.%Y}"
 
     def clean(self):
+        errors = reasons.field_errors(self)
         if self.occurred_on and self.occurred_on > timezone.localdate():
-            raise ValidationError({"occurred_on": _("An incident cannot be dated in the future.")})
+            errors["occurred_on"] = _("An incident cannot be dated in the future.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ChannelKind(models.TextChoices):
     WRITTEN = "written", _("Written communication")
     PHONE = "phone", _("Phone with a named person")
     PROXY = "proxy", _("Through a proxy (fullmektig)")
-    MEETING = "meeting", _("Meetings at a place outside the office")
+    MEETING = "meeting", _("Meetings at a named NAV unit or at an address outside NAV")
 
 
-class AlternativeChannel(models.Model):
+class AlternativeChannel(reasons.RemembersLoadedValues, models.Model):
     """How the citizen keeps access to NAV's services during the measure (§5)."""
 
     decision = models.ForeignKey(Decision, models.CASCADE, related_name="channels")
@@ -499,12 +501,13 @@ class AlternativeChannel(models.Model):
     )
     history = HistoricalRecords()
 
-    # Which details each channel must state, so the letter gives the citizen something concrete.
+    # Which details each channel must state, so the letter gives the citizen something concrete. A meeting
+    # also needs where: a NAV unit chosen from the list, or the address of a place outside NAV.
     REQUIRED_DETAILS = {
         ChannelKind.WRITTEN: ["address"],
         ChannelKind.PHONE: ["person_name", "phone", "times"],
         ChannelKind.PROXY: ["person_name"],
-        ChannelKind.MEETING: ["place", "times"],
+        ChannelKind.MEETING: ["times"],
     }
 
     class Meta:
@@ -515,18 +518,113 @@ class AlternativeChannel(models.Model):
     def __str__(self):
         return self.get_channel_display()
 
+    def missing_details(self) -> list[str]:
+        """The fields this channel still lacks for the letter to say something concrete."""
+        required = self.REQUIRED_DETAILS.get(self.channel)
+        if required is None:
+            return ["channel"]
+        missing = [name for name in required if not str(getattr(self, name) or "").strip()]
+        if self.channel == ChannelKind.MEETING and not self.unit_id and not self.address.strip():
+            missing.append("address")
+        if self.channel == ChannelKind.PHONE and self.phone.strip() and phones.parse(self.phone) is None:
+            missing.append("phone")
+        return missing
+
     def clean(self):
-        required = self.REQUIRED_DETAILS.get(self.channel, [])
-        errors = {
-            name: _("Fill in this detail for the chosen channel.")
-            for name in required
-            if not str(getattr(self, name)).strip()
-        }
+        errors = {}
+        # A number typed before numbers were checked stays as it was until someone changes it: the checklist
+        # shows it, and a signed decision's record is never rewritten.
+        phone_written = getattr(self, "_loaded_values", {}).get("phone") != self.phone
+        if self.phone.strip() and phone_written:
+            if phones.parse(self.phone) is None:
+                errors["phone"] = _("Enter a valid phone number, e.g. 21 07 00 00 or +46 8 123 456 78.")
+            else:
+                self.phone = phones.normalised(self.phone)
         if self.phone and is_general_nav_number(self.phone):
             # The general number reaches the contact centre and every office's switchboard: not a direct line.
             errors["phone"] = _(
                 "NAV's general number is not a contact person's number: give the person's direct number."
             )
+        for name in self.missing_details():
+            if name == "phone" and self.phone.strip() and not phone_written:
+                continue  # an old number that does not parse: the checklist shows the channel as incomplete
+            if name == "address" and self.channel == ChannelKind.MEETING:
+                errors[name] = _("Choose the NAV unit where the meeting is held, or give the address of the place "
+                                 "outside NAV.")
+            elif name not in errors:
+                errors[name] = _("Fill in this detail for the chosen channel.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class LessIntrusiveMeasure(models.TextChoices):
+    """The less intrusive reactions the guideline names (§3), each assessed before a decision is made."""
+
+    ASKED_TO_LEAVE = "asked_to_leave", _("Asked to leave the premises at once")
+    ORAL_WARNING = "oral_warning", _("Oral warning")
+    WRITTEN_WARNING = "written_warning", _("Written warning")
+    TWO_STAFF = "two_staff", _("Two staff in every meeting")
+    REGULATED_APPOINTMENTS = "regulated_appointments", _("Appointments in regulated forms")
+    CHANGE_OF_CASEWORKER = "change_of_caseworker", _("Change of caseworker")
+    PROTECTIVE_MEASURES = "protective_measures", _("Protective measures in the premises")
+    PHONE_OR_DIGITAL_ONLY = "phone_or_digital_only", _("Contact by phone or digitally only")
+
+
+# The alternatives that are warnings: a row that says one was tried may point at the registered warning.
+WARNING_ALTERNATIVES = {LessIntrusiveMeasure.ORAL_WARNING: "oral", LessIntrusiveMeasure.WRITTEN_WARNING: "written"}
+
+
+class AlternativeOutcome(models.TextChoices):
+    TRIED = "tried", _("Tried, and it was not enough")
+    NOT_ENOUGH = "not_enough", _("Considered: it would not be enough")
+    NOT_RELEVANT = "not_relevant", _("Not relevant")
+
+
+class AlternativeAssessment(reasons.RemembersLoadedValues, models.Model):
+    """How one less intrusive alternative was weighed (§3): tried (when, or which registered warning), would not
+    be enough, or not relevant, and why.
+
+    What was tried is a date or a registered warning (hendelser); when measures such as two staff in every
+    meeting (TOAN) or digital-only contact (DIUS) are registered too, a reference to one sits beside ``warning``.
+    """
+
+    decision = models.ForeignKey(Decision, models.CASCADE, related_name="alternative_assessments")
+    alternative = models.CharField(_("alternative"), max_length=30, choices=LessIntrusiveMeasure.choices)
+    outcome = models.CharField(_("assessment"), max_length=20, choices=AlternativeOutcome.choices)
+    tried_on = models.DateField(_("tried on"), null=True, blank=True)
+    warning = models.ForeignKey(
+        "hendelser.CitizenWarning", models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("the registered warning"),
+    )
+    reason = models.TextField(_("why"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("less intrusive alternative")
+        verbose_name_plural = _("less intrusive alternatives")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "alternative"], name="one_assessment_per_alternative"),
+            models.CheckConstraint(
+                condition=models.Q(outcome="tried") | models.Q(tried_on__isnull=True, warning__isnull=True),
+                name="alternative_date_only_when_tried",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_alternative_display()}: {self.get_outcome_display()}"
+
+    def clean(self):
+        errors = reasons.field_errors(self)
+        if self.outcome == AlternativeOutcome.TRIED:
+            if self.tried_on is None and self.warning_id is None:
+                errors["tried_on"] = _("Give the date it was tried, or choose the registered warning.")
+            elif self.tried_on and self.tried_on > timezone.localdate():
+                errors["tried_on"] = _("The date cannot be in the future.")
+            if self.warning_id and self.alternative not in WARNING_ALTERNATIVES:
+                errors["warning"] = _("Only a warning can refer to a registered warning.")
+        elif self.tried_on or self.warning_id:
+            errors["tried_on"] = _("A date or warning belongs only to an alternative that was tried.")
         if errors:
             raise ValidationError(errors)
 
@@ -567,7 +665,7 @@ class Registration(models.Model):
             raise ValidationError({"done_on": _("The date cannot be in the future.")})
 
 
-class ServiceComplaint(models.Model):
+class ServiceComplaint(reasons.RemembersLoadedValues, models.Model):
     """A service complaint (serviceklage) about the decision and NAV's written answer (§6)."""
 
     decision = models.ForeignKey(Decision, models.CASCADE, related_name="complaints")
@@ -617,6 +715,7 @@ class ServiceComplaint(models.Model):
         if bool(self.representative_name.strip()) != bool(self.representative_address.strip()):
             field = "representative_address" if self.representative_name.strip() else "representative_name"
             errors[field] = _("A representative needs both a name and a postal address for the copy of the letter.")
+        errors = {**reasons.field_errors(self), **errors}
         if errors:
             raise ValidationError(errors)
 

@@ -9,18 +9,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nav_sikkerhet.core import access, workdays
+from nav_sikkerhet.core import access, phones, workdays
 from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Employer, Role, Unit, UnitType
 
+from . import reasons
 from .models import (
     ASSESSMENT_FIELDS,
     DECIDED_STATUSES,
     MAX_PERIOD_DAYS,
+    NAV_GENERAL_PHONE,
+    WARNING_ALTERNATIVES,
     ActingReason,
-    AlternativeChannel,
+    AlternativeAssessment,
+    AlternativeOutcome,
     ChannelKind,
+    Decision,
+    Fact,
     Kind,
+    LessIntrusiveMeasure,
     NoticeImpossibleReason,
     NoticeStatus,
     RegistrationKind,
@@ -29,7 +36,6 @@ from .models import (
     StatementStatus,
     Status,
     WrittenDelivery,
-    is_general_nav_number,
 )
 
 # How long an ended measure counts as "recent" when the leader is shown the citizen's other measures.
@@ -91,6 +97,8 @@ class ChecklistItem:
     key: str
     label: str
     done: bool
+    # What is wrong with a text that is written but is no reason yet (a placeholder, too short, a copy).
+    problem: str = ""
 
 
 def period_ok(decision, today: datetime.date) -> bool:
@@ -101,77 +109,83 @@ def period_ok(decision, today: datetime.date) -> bool:
 
 def channel_complete(channel) -> bool:
     """A channel states every detail its kind requires, so the letter gives the citizen something concrete."""
-    required = AlternativeChannel.REQUIRED_DETAILS.get(channel.channel)
-    return required is not None and all(str(getattr(channel, name) or "").strip() for name in required)
+    return not channel.missing_details()
+
+
+def text_problem(decision, name: str) -> str:
+    """Why one of the decision's reasoning texts is not yet a reason ("" when it is): empty, a placeholder, too
+    short, or a copy of another of its texts. Old rows are judged here, whatever clean() let through then."""
+    kind = reasons.REASONED_FIELDS[Decision._meta.label][name]
+    others = {reasons.label(Decision, other): text for other, text in reasons.written_texts(decision).items()
+              if other != name}
+    return reasons.problem(getattr(decision, name), kind, others)
+
+
+def _text_item(decision, key: str, label) -> ChecklistItem:
+    problem = text_problem(decision, key)
+    return ChecklistItem(key, label, not problem, problem if str(getattr(decision, key) or "").strip() else "")
+
+
+def facts_problem(facts: Sequence) -> str:
+    """The first fact that is not a concrete sentence, as the user is told ("" when all are)."""
+    kind = reasons.REASONED_FIELDS[Fact._meta.label]["description"]
+    for fact in facts:
+        problem = reasons.problem(fact.description, kind)
+        if problem:
+            return f"{fact.occurred_on:%d.%m.%Y}: {problem}"
+    return ""
 
 
 def checklist(
     decision, *, facts: Sequence, channels: Sequence, today: datetime.date, warnings: Sequence = (),
-    others: Sequence["Measure"] = (), contact=None, extended=None,
+    others: Sequence["Measure"] = (), contact=None, extended=None, alternatives: Sequence = (),
+    covered: Sequence[Unit] = (),
 ) -> list[ChecklistItem]:
     """What the guideline requires before a decision may be signed, item by item.
 
     ``others`` are the citizen's other measures in force during the period; ``contact`` the letter's contact person;
-    ``extended`` the decision an extension extends.
+    ``extended`` the decision an extension extends; ``alternatives`` the assessed less intrusive alternatives;
+    ``covered`` the units the decision covers.
     """
     kind = Kind(decision.kind)
-
-    def written(value: str) -> bool:
-        return bool(value and value.strip())
+    blocked = blocked_numbers(covered)
+    fact_problem = facts_problem(facts)
+    alternatives_problem = alternatives_missing(decision, alternatives, warnings)
 
     items = [
         ChecklistItem("grounds", _("Grounds chosen"), bool(decision.grounds)),
-        ChecklistItem("facts", _("At least one concrete, dated incident"), bool(facts)),
+        ChecklistItem("facts", _("At least one concrete, dated incident"), bool(facts) and not fact_problem,
+                      fact_problem),
         ChecklistItem(
             "warning",
             _("A serious incident, or an earlier warning before the last incident, or why none was given"),
             warning_requirement_met(decision, facts, warnings),
+            text_problem(decision, "no_warning_reason") if decision.no_warning_reason.strip() else "",
         ),
-        ChecklistItem(
-            "case_informed",
-            _("The case is sufficiently informed (assessed in writing)"),
-            written(decision.case_informed),
-        ),
-        ChecklistItem(
-            "risk_of_repetition", _("Risk of repetition (assessed in writing)"), written(decision.risk_of_repetition)
-        ),
-        ChecklistItem(
-            "clear_need", _("Clear need for the measure (assessed in writing)"), written(decision.clear_need)
-        ),
+        _text_item(decision, "case_informed", _("The case is sufficiently informed (assessed in writing)")),
+        _text_item(decision, "risk_of_repetition", _("Risk of repetition (assessed in writing)")),
+        _text_item(decision, "clear_need", _("Clear need for the measure (assessed in writing)")),
         ChecklistItem(
             "alternatives",
-            _("Less intrusive alternatives considered or tried, and why they are not enough"),
-            written(decision.alternatives),
+            _("Each less intrusive alternative assessed: tried, not enough or not relevant, and why"),
+            not alternatives_problem, alternatives_problem,
         ),
-        ChecklistItem(
-            "proportionality", _("Proportionality between the acts and the measure"), written(decision.proportionality)
-        ),
-        ChecklistItem(
-            "other_measures", _("Other security measures on the citizen checked"), written(decision.other_measures)
-        ),
-        ChecklistItem("whole_situation", _("The citizen's whole situation weighed"), written(decision.whole_situation)),
+        _text_item(decision, "proportionality", _("Proportionality between the acts and the measure")),
+        _text_item(decision, "other_measures", _("Other security measures on the citizen checked")),
+        _text_item(decision, "whole_situation", _("The citizen's whole situation weighed")),
     ]
     if kind.phone:
-        items.append(
-            ChecklistItem(
-                "other_units_views",
-                _("Views of other units the citizen deals with, or why they could not be gathered"),
-                written(decision.other_units_views),
-            )
-        )
+        items.append(_text_item(
+            decision, "other_units_views",
+            _("Views of other units the citizen deals with, or why they could not be gathered"),
+        ))
     if decision.extends_id:
-        items.append(
-            ChecklistItem(
-                "extension_assessment",
-                _("New assessment of whether the risk continues"),
-                written(decision.extension_assessment),
-            )
-        )
+        items.append(_text_item(decision, "extension_assessment", _("New assessment of whether the risk continues")))
     items += [
         ChecklistItem(
             "channels",
             _("At least one alternative service channel with concrete details"),
-            any(channel_complete(channel) for channel in channels),
+            any(channel_complete(channel) and not channel_problem(channel, blocked) for channel in channels),
         ),
         ChecklistItem(
             "channels_open",
@@ -180,33 +194,31 @@ def checklist(
         ),
         ChecklistItem(
             "contact_phone",
-            _("The contact person has a direct phone number (not NAV's general number)"),
-            has_direct_phone(contact),
+            _("The contact person has a direct phone number (not NAV's general number or a covered unit's "
+              "switchboard)"),
+            has_direct_phone(contact, blocked),
         ),
         ChecklistItem(
             "notice",
             _("Advance notice handled (sent and answered or deadline passed, or not possible with a reason)"),
             notice_handled(decision),
+            text_problem(decision, "notice_not_possible_reason")
+            if decision.notice_status == NoticeStatus.NOT_POSSIBLE and decision.notice_not_possible_reason.strip()
+            else "",
         ),
     ]
     items += [item for item in (notice_item(decision, facts), extension_item(decision, extended)) if item]
     if decision.statement_status == StatementStatus.RECEIVED:
-        items.append(
-            ChecklistItem(
-                "statement_assessment",
-                _("NAV's assessment of the citizen's statement (in writing)"),
-                written(decision.statement_assessment),
-            )
-        )
+        items.append(_text_item(
+            decision, "statement_assessment", _("NAV's assessment of the citizen's statement (in writing)"),
+        ))
     items += [
         ChecklistItem(
             "period",
             _("Period set, at most 12 weeks, starting today or later"),
             period_ok(decision, today),
         ),
-        ChecklistItem(
-            "duration_assessment", _("Why this length (assessed in writing)"), written(decision.duration_assessment)
-        ),
+        _text_item(decision, "duration_assessment", _("Why this length (assessed in writing)")),
         ChecklistItem("responsible_leader", _("Responsible leader chosen"), decision.responsible_leader_id is not None),
     ]
     return items
@@ -219,14 +231,19 @@ def missing(items: Iterable[ChecklistItem]) -> list[ChecklistItem]:
 def require_checklist_complete(items: Iterable[ChecklistItem]) -> None:
     gaps = missing(items)
     if gaps:
-        raise ValidationError(
-            [ValidationError(_("Missing: %(item)s") % {"item": item.label}, code=item.key) for item in gaps]
-        )
+        raise ValidationError([
+            ValidationError(
+                _("Missing: %(item)s (%(problem)s)") % {"item": item.label, "problem": item.problem}
+                if item.problem else _("Missing: %(item)s") % {"item": item.label},
+                code=item.key,
+            )
+            for item in gaps
+        ])
 
 
 def notice_handled(decision) -> bool:
     if decision.notice_status == NoticeStatus.NOT_POSSIBLE:
-        return bool(decision.notice_not_possible_kind and decision.notice_not_possible_reason.strip())
+        return bool(decision.notice_not_possible_kind) and not text_problem(decision, "notice_not_possible_reason")
     if decision.notice_status == NoticeStatus.SENT:
         return decision.statement_status in (StatementStatus.RECEIVED, StatementStatus.NONE_RECEIVED)
     return False
@@ -399,7 +416,7 @@ def warning_requirement_met(decision, facts: Sequence, warnings: Sequence) -> bo
     last = max(fact.occurred_on for fact in facts)
     if any(warning.given_on < last for warning in warnings):
         return True
-    return bool(decision.no_warning_reason.strip())
+    return not text_problem(decision, "no_warning_reason")
 
 
 # -- who decided (§4, §9.2) ---------------------------------------------------------------------------------
@@ -422,6 +439,19 @@ class Measure:
     unit_ids: frozenset[int]
 
 
+def as_measure(decision, covered_ids=None) -> Measure:
+    """A decision as the channel rules see it; ``covered_ids`` when its units are not yet saved."""
+    ids = covered_ids if covered_ids is not None else (unit.pk for unit in decision.covered_units.all())
+    return Measure(decision.case_number, decision.kind, frozenset({decision.unit_id, *ids}))
+
+
+def overlaps(one, other) -> bool:
+    """Whether two decisions' periods share a day (a decision without a period overlaps everything)."""
+    if not (one.valid_from and one.valid_to and other.valid_from and other.valid_to):
+        return True
+    return one.valid_from <= other.valid_to and other.valid_from <= one.valid_to
+
+
 @dataclass(frozen=True)
 class ChannelState:
     channel: object
@@ -429,10 +459,25 @@ class ChannelState:
     shut_by: str = ""
 
 
-def has_direct_phone(user) -> bool:
-    """The contact person named in the letter has a number of their own: NAV's general number is not one."""
+def blocked_numbers(covered: Iterable[Unit]) -> list[str]:
+    """Numbers that are nobody's direct line for the citizen: NAV's general number and the switchboards of the
+    units a decision covers (a phone restriction shuts them; a switchboard is no named person in any case)."""
+    return [NAV_GENERAL_PHONE, *(unit.phone for unit in covered if unit.phone)]
+
+
+def has_direct_phone(user, blocked: Iterable[str] = (NAV_GENERAL_PHONE,)) -> bool:
+    """The contact person named in the letter has a valid number of their own: not NAV's general number and not
+    the switchboard of a unit the decision covers, in any spelling."""
     phone = str(getattr(user, "phone", "") or "").strip()
-    return bool(phone) and not is_general_nav_number(phone)
+    return phones.parse(phone) is not None and not phones.is_one_of(phone, blocked)
+
+
+def channel_problem(channel, blocked: Iterable[str]) -> str:
+    """Why a channel's phone number is no direct line ("" when it is one, or the channel has no number)."""
+    if channel.phone and phones.is_one_of(channel.phone, blocked):
+        return str(_("%(number)s is NAV's general number or the switchboard of a unit the decision covers: give "
+                     "the person's direct number.") % {"number": channel.phone})
+    return ""
 
 
 def channel_states(decision, channels: Sequence, others: Sequence[Measure]) -> list[ChannelState]:
@@ -470,16 +515,143 @@ def _covered_ids(decision) -> set[int]:
     return set(ids) | {decision.unit_id}
 
 
-def require_channels_fit(decision, channels: Sequence) -> None:
-    """A channel may not run through premises the decision itself shuts (§5): no meeting in an excluded office."""
-    if not Kind(decision.kind).physical:
-        return
-    covered = _covered_ids(decision)
-    if any(c.channel == ChannelKind.MEETING and c.unit_id in covered for c in channels if c.unit_id):
+def require_channels_fit(decision, channels: Sequence, covered: Sequence[Unit]) -> None:
+    """A channel may not run through what the decision itself shuts (§5): no meeting in an excluded office, named
+    from the list or in the free text, and no phone number that is a covered unit's switchboard or NAV's general
+    number. ``covered`` are the units the decision covers with its scope as it will be saved."""
+    errors = []
+    blocked = blocked_numbers(covered)
+    for channel in channels:
+        if channel.channel == ChannelKind.MEETING and Kind(decision.kind).physical:
+            if channel.unit_id and channel.unit_id in {unit.pk for unit in covered}:
+                errors.append(ValidationError(
+                    _("A meeting cannot be held at %(unit)s: the decision excludes the citizen from it. Choose a "
+                      "unit the decision does not cover, or a place outside NAV.") % {"unit": channel.unit.name},
+                    code="meeting_excluded",
+                ))
+            named = excluded_office_named(" ".join((channel.place, channel.address, channel.note)), covered)
+            if named:
+                errors.append(ValidationError(
+                    _("The meeting place names %(unit)s, which the decision excludes the citizen from: give a place "
+                      "outside the units the decision covers.") % {"unit": named},
+                    code="meeting_excluded",
+                ))
+        problem = channel_problem(channel, blocked)
+        if problem:
+            errors.append(ValidationError(problem, code="blocked_number"))
+    if errors:
+        raise ValidationError({"channels": errors})
+
+
+def excluded_office_named(text: str, covered: Iterable[Unit]) -> str:
+    """The covered unit whose name or postal address the free text names, if any ("" otherwise)."""
+    said = f" {reasons.normal(text)} "
+    for unit in covered:
+        for name in (unit.name, unit.postal_address):
+            if reasons.normal(name) and f" {reasons.normal(name)} " in said:
+                return unit.name
+    return ""
+
+
+@dataclass(frozen=True)
+class MeasureChannels:
+    """Another signed or active measure of the citizen, its channels, and the measures in force beside it."""
+
+    decision: object
+    channels: Sequence
+    alongside: Sequence[Measure]
+
+
+def cases_left_without_channel(new: Measure, affected: Iterable[MeasureChannels]) -> list[str]:
+    """The other measures whose last open channel the new measure would shut, by case number."""
+    shut = []
+    for other in affected:
+        complete = [channel for channel in other.channels if channel_complete(channel)]
+        before = channel_states(other.decision, complete, other.alongside)
+        after = channel_states(other.decision, complete, [new, *other.alongside])
+        if any(state.open for state in before) and not any(state.open for state in after):
+            shut.append(other.decision.case_number)
+    return shut
+
+
+def require_other_measures_keep_a_channel(new: Measure, affected: Iterable[MeasureChannels]) -> None:
+    """Signing may not shut the last open channel of another of the citizen's measures (§4: decisions are
+    coordinated so the citizen always keeps an alternative channel), in either direction."""
+    shut = cases_left_without_channel(new, affected)
+    if shut:
         raise ValidationError(
-            {"channels": _("A meeting cannot be held at premises the citizen is excluded from: choose a place "
-                           "outside the units the decision covers.")}
+            _("Signing would shut the last open alternative channel of %(cases)s. Change this decision's scope, "
+              "kind or period, or replace that measure with one whose channel stays open, before signing.")
+            % {"cases": ", ".join(shut)},
+            code="shuts_other_channel",
         )
+
+
+def has_open_channel(decision, channels: Sequence, alongside: Sequence[Measure]) -> bool:
+    """Whether a signed measure still has a complete channel open beside the citizen's other measures."""
+    complete = [channel for channel in channels if channel_complete(channel)]
+    return any(state.open for state in channel_states(decision, complete, alongside))
+
+
+# -- less intrusive alternatives (§3) -----------------------------------------------------------------------
+
+
+def alternatives_missing(decision, alternatives: Sequence, warnings: Sequence) -> str:
+    """What is still missing in the assessment of the less intrusive alternatives ("" when complete): each one
+    the guideline names, assessed with a reason of its own, a tried one dated or pointing at the citizen's
+    registered warning of that form."""
+    assessed = {row.alternative: row for row in alternatives}
+    left = [LessIntrusiveMeasure(value).label for value in LessIntrusiveMeasure.values if value not in assessed]
+    if left:
+        return str(_("not yet assessed: %(list)s") % {"list": ", ".join(str(label) for label in left)})
+    kind = reasons.REASONED_FIELDS[AlternativeAssessment._meta.label]["reason"]
+    texts = {str(LessIntrusiveMeasure(row.alternative).label): row.reason for row in alternatives}
+    texts |= {reasons.label(Decision, name): text for name, text in reasons.written_texts(decision).items()}
+    warning_ids = {warning.pk: warning for warning in warnings}
+    for row in alternatives:
+        label = str(LessIntrusiveMeasure(row.alternative).label)
+        problem = reasons.problem(row.reason, kind, {other: text for other, text in texts.items() if other != label})
+        if not problem and row.outcome == AlternativeOutcome.TRIED:
+            problem = _tried_problem(row, warning_ids)
+        if problem:
+            return f"{label}: {problem}"
+    return ""
+
+
+def _tried_problem(row, warning_ids: dict) -> str:
+    if row.warning_id is None:
+        return "" if row.tried_on else str(_("give the date it was tried, or choose the registered warning"))
+    warning = warning_ids.get(row.warning_id)
+    if warning is None or warning.form != WARNING_ALTERNATIVES.get(row.alternative):
+        return str(_("choose one of the citizen's registered warnings of this form"))
+    return ""
+
+
+def require_alternatives_fit(decision, rows: Sequence, warnings: Sequence) -> None:
+    """The alternatives as they will be saved: a registered warning is the citizen's own, of the right form;
+    no alternative twice; no reason copied from another (each row's own fields are the model's clean())."""
+    errors = []
+    seen = set()
+    warning_ids = {warning.pk: warning for warning in warnings}
+    for row in rows:
+        label = LessIntrusiveMeasure(row.alternative).label
+        if row.alternative in seen:
+            errors.append(ValidationError(_("%(alternative)s is assessed twice.") % {"alternative": label}))
+        seen.add(row.alternative)
+        if row.warning_id and _tried_problem(row, warning_ids):
+            errors.append(ValidationError(
+                _("%(alternative)s: choose one of the citizen's registered warnings of this form.")
+                % {"alternative": label}
+            ))
+    for repeated, original in reasons.duplicates(
+        (str(LessIntrusiveMeasure(row.alternative).label), row.reason) for row in rows
+    ).items():
+        errors.append(ValidationError(
+            _("%(alternative)s: the same reason as «%(other)s»; each alternative needs its own reasoning.")
+            % {"alternative": repeated, "other": original}
+        ))
+    if errors:
+        raise ValidationError({"alternative_assessments": errors})
 
 
 # -- start of the period ------------------------------------------------------------------------------------

@@ -137,6 +137,7 @@ class LeaderOverview:
     unanswered_complaints: list[ServiceComplaint] = field(default_factory=list)
     # Signed, and the written decision not yet recorded as delivered: each with its ``delivery_due`` day (§6).
     undelivered: list[Decision] = field(default_factory=list)
+    channel_shut: list[Decision] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -199,6 +200,7 @@ def overview(
             )
             result.undelivered.append(decision)
     result.undelivered.sort(key=lambda decision: decision.delivery_due)
+    result.channel_shut = channel_shut(result.active)
     result.unanswered_complaints = list(
         ServiceComplaint.objects.filter(
             decision__in=filters.apply(visible_decisions(user)), answered_on__isnull=True
@@ -316,3 +318,31 @@ def reception_panel(user) -> dict | None:
     """The start-page link to the reception list, for each unit whose list the user may print."""
     units = reception_units(user)
     return {"units": units} if units else None
+
+
+def channel_shut(decisions: list[Decision]) -> list[Decision]:
+    """The signed or active decisions among these that leave the citizen no open alternative channel beside
+    their other measures: decided before signing checked both directions (§4), to be given a new channel.
+
+    Three queries however many decisions: every measure in force of their citizens, with units and channels.
+    """
+    if not decisions:
+        return []
+    measures = (
+        Decision.objects.filter(citizen_id__in={d.citizen_id for d in decisions}, status__in=IN_FORCE_STATUSES)
+        .only("pk", "citizen_id", "unit_id", "kind", "created_at", "valid_from", "valid_to")
+        .prefetch_related("covered_units", "channels")
+    )
+    by_citizen: dict[int, list[Decision]] = {}
+    for measure in measures:
+        by_citizen.setdefault(measure.citizen_id, []).append(measure)
+    shut = []
+    for decision in decisions:
+        own = next((m for m in by_citizen.get(decision.citizen_id, []) if m.pk == decision.pk), None)
+        if own is None:
+            continue
+        alongside = [rules.as_measure(other) for other in by_citizen[decision.citizen_id]
+                     if other.pk != own.pk and rules.overlaps(own, other)]
+        if not rules.has_open_channel(own, list(own.channels.all()), alongside):
+            shut.append(decision)
+    return shut

@@ -26,13 +26,14 @@ from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core import tasks as core_tasks
 from nav_sikkerhet.core.models import Citizen, RoleAssignment, Unit, User
 
-from . import letters, lookup, rules, workflow
+from . import letters, lookup, reasons, rules, workflow
 from .models import (
     ASSESSMENT_FIELDS,
     EDITABLE_STATUSES,
     IN_FORCE_STATUSES,
     MIN_NOTICE_DAYS,
     ActingReason,
+    AlternativeAssessment,
     AlternativeChannel,
     Breach,
     BreachChannel,
@@ -93,8 +94,13 @@ def _move(decision: Decision, target: str) -> None:
     decision.status = target
 
 
+def _covered_units(decision: Decision) -> list[Unit]:
+    """The units the decision covers with its scope as it is now set (saved or not)."""
+    return rules.covered_units(decision.scope, decision.unit, Unit.objects.filter(is_active=True))
+
+
 def _sync_covered_units(decision: Decision) -> None:
-    decision.covered_units.set(rules.covered_units(decision.scope, decision.unit, Unit.objects.filter(is_active=True)))
+    decision.covered_units.set(_covered_units(decision))
 
 
 def _require_editable(decision: Decision) -> None:
@@ -104,10 +110,15 @@ def _require_editable(decision: Decision) -> None:
         )
 
 
-def _replace(model, decision: Decision, rows: list[dict], by: User) -> None:
-    """Replace a decision's facts or channels with the given rows, each validated."""
+def _replace(model, decision: Decision, rows: list[dict], by: User, *, carried_over: bool = False) -> None:
+    """Replace a decision's facts, channels or assessed alternatives with the given rows, each validated.
+
+    ``carried_over``: rows copied from the decision an extension extends, whose texts the checklist judges.
+    """
     objects = [model(decision=decision, **row) for row in rows]
     for obj in objects:
+        if carried_over:
+            reasons.carried_over(obj)
         obj.full_clean(exclude=["decision"])
     # One by one, so the history's deletion rows name the acting user (a queryset delete records none).
     for old in model.objects.filter(decision=decision):
@@ -151,9 +162,10 @@ def decision_update(
     facts: list[dict] | None = None,
     new_warnings: list[dict] | None = None,
     channels: list[dict] | None = None,
+    alternative_assessments: list[dict] | None = None,
     **fields,
 ) -> Decision:
-    """Change a decision under preparation; facts and channels are replaced when given.
+    """Change a decision under preparation; facts, channels and assessed alternatives are replaced when given.
 
     ``new_warnings`` are warnings given earlier and not yet recorded: they become the citizen's warnings.
     """
@@ -173,14 +185,26 @@ def decision_update(
         rules.require_start_not_past(decision.valid_from, timezone.localdate())
     if decision.extends_id:
         rules.require_extension_period(decision, decision.extends)
-    if channels is not None:
-        rules.require_channels_fit(decision, [AlternativeChannel(**row) for row in channels])
+    # Scope, kind and channels are judged together, against the units covered once this change is saved: one
+    # request that widens the scope and adds a meeting must not put the meeting inside the excluded premises.
+    if channels is not None or {"scope", "kind"} & set(fields):
+        rows = (
+            [AlternativeChannel(decision=decision, **row) for row in channels] if channels is not None
+            else list(decision.channels.select_related("unit"))
+        )
+        rules.require_channels_fit(decision, rows, _covered_units(decision))
     if facts is not None:
         rules.require_incidents_fit(decision, [row["incident"] for row in facts if row.get("incident")])
+    if alternative_assessments is not None:
+        rules.require_alternatives_fit(
+            decision, [AlternativeAssessment(decision=decision, **row) for row in alternative_assessments],
+            incident_selectors.warnings_of(citizen_id=decision.citizen_id),
+        )
     _save(decision, by)
     if "scope" in fields:
         _sync_covered_units(decision)
-    for model, rows in ((Fact, facts), (AlternativeChannel, channels)):
+    for model, rows in ((Fact, facts), (AlternativeChannel, channels),
+                        (AlternativeAssessment, alternative_assessments)):
         if rows is not None:
             _replace(model, decision, rows, by)
     for row in new_warnings or []:
@@ -312,20 +336,43 @@ def decision_checklist(decision: Decision, today: datetime.date | None = None) -
         others=measures_alongside(decision),
         contact=decision.effective_contact,
         extended=decision.extends,
+        alternatives=list(decision.alternative_assessments.all()),
+        covered=[decision.unit, *decision.covered_units.all()],
     )
 
 
-def measures_alongside(decision: Decision) -> list[rules.Measure]:
-    """The citizen's other signed or active measures whose period overlaps this one's (all of them if unset)."""
+def _alongside(decision: Decision):
+    """The citizen's other signed or active decisions whose period overlaps this one's (all of them if unset)."""
     others = Decision.objects.filter(citizen_id=decision.citizen_id, status__in=IN_FORCE_STATUSES).exclude(
         pk=decision.pk
     )
     if decision.valid_from and decision.valid_to:
         others = others.filter(valid_from__lte=decision.valid_to, valid_to__gte=decision.valid_from)
+    return others.prefetch_related("covered_units")
+
+
+def measures_alongside(decision: Decision) -> list[rules.Measure]:
+    """The citizen's other signed or active measures whose period overlaps this one's, as the channel rules see
+    them."""
+    return [rules.as_measure(other) for other in _alongside(decision)]
+
+
+def _as_signed(decision: Decision) -> rules.Measure:
+    """The decision as it would be once signed: covering the units its scope covers on the signing day."""
+    return rules.as_measure(decision, [unit.pk for unit in _covered_units(decision)])
+
+
+def cases_shut_by_signing(decision: Decision) -> list[str]:
+    """The citizen's other measures whose last open channel signing this decision would shut (shown before)."""
+    return rules.cases_left_without_channel(_as_signed(decision), measures_affected(decision))
+
+
+def measures_affected(decision: Decision) -> list[rules.MeasureChannels]:
+    """The citizen's other signed or active measures beside this one, each with its channels and the measures in
+    force beside it: what signing this one must leave a channel open for."""
     return [
-        rules.Measure(other.case_number, other.kind,
-                      frozenset({other.unit_id, *(unit.pk for unit in other.covered_units.all())}))
-        for other in others.prefetch_related("covered_units")
+        rules.MeasureChannels(other, list(other.channels.select_related("unit")), measures_alongside(other))
+        for other in _alongside(decision)
     ]
 
 
@@ -408,6 +455,7 @@ def decision_sign(
     rules.require_may_sign(by, decision)
     workflow.check(decision.status, Status.SIGNED)
     rules.require_checklist_complete(decision_checklist(decision))
+    rules.require_other_measures_keep_a_channel(_as_signed(decision), measures_affected(decision))
     rules.require_other_measures_acknowledged(other_measures(decision), other_measures_acknowledged)
     window = settings.DECISION_EXTENSION_WINDOW_DAYS
     if decision.extends_id:
@@ -590,7 +638,7 @@ def decision_start_extension(*, by: User, decision_id: int) -> Decision:
         (AlternativeChannel, ["channel", "person_name", "phone", "times", "address", "place", "unit", "note"]),
     ):
         rows = [{f: getattr(obj, f) for f in fields} for obj in model.objects.filter(decision=old)]
-        _replace(model, new, rows, by)
+        _replace(model, new, rows, by, carried_over=True)
     _event(new, by, EventKind.CREATED, gettext_lazy("Extension of %(case)s"), case=old.case_number)
     _event(old, by, EventKind.EXTENSION_STARTED, new.case_number)
     return new

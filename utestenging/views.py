@@ -70,6 +70,7 @@ OVERVIEW_LISTS = {
     "missing_registrations": gettext_lazy("Missing registrations (Gosys, archive, ASYS, municipal system)"),
     "unanswered_complaints": gettext_lazy("Unanswered service complaints"),
     "undelivered": gettext_lazy("Written decisions not yet delivered"),
+    "channel_shut": gettext_lazy("In force with no open alternative channel"),
 }
 OVERVIEW_PAGE = "utestenging.overview"
 
@@ -318,7 +319,14 @@ def _step_forms(request, decision, step):
             "warnings": forms.WarningFormSet(data, prefix="warnings"),
         }
     if step == "vurderinger":
-        return {"form": forms.AssessmentForm(data, instance=decision)}
+        return {
+            "form": forms.AssessmentForm(data, instance=decision),
+            "alternatives": forms.AlternativeAssessmentFormSet(
+                data, initial=forms.alternative_rows_initial(decision.alternative_assessments.all()),
+                prefix="alternatives",
+                form_kwargs={"warnings": incident_selectors.warnings_of(citizen_id=decision.citizen_id)},
+            ),
+        }
     if step == "omfang":
         channel_fields = ["channel", "person_name", "phone", "times", "address", "place", "note"]
         channels = [{**{f: getattr(c, f) for f in channel_fields}, "unit": c.unit_id} for c in decision.channels.all()]
@@ -352,6 +360,8 @@ def edit(request, public_id, step):
         extra = {name: forms.formset_rows(bound[name]) for name in ("facts", "channels") if name in bound}
         if "warnings" in bound:
             extra["new_warnings"] = forms.formset_rows(bound["warnings"])
+        if "alternatives" in bound:
+            extra["alternative_assessments"] = bound["alternatives"].rows()
         if "pick" in bound:
             extra["facts"] += [{**rules.fact_from_incident(incident), "incident": incident}
                                for incident in bound["pick"].cleaned_data["add_incidents"]]
@@ -549,6 +559,7 @@ def sign(request, public_id):
             "channels": decision.channels.all(),
             "channel_states": (states := services.channel_states(decision)),
             "channels_open": any(state.open and rules.channel_complete(state.channel) for state in states),
+            "shuts_others": services.cases_shut_by_signing(decision),
             "covered_units": decision.covered_units.all(),
             "may_sign": rules.may_sign(request.user, decision),
             "not_to_citizen": rules.texts_not_to_citizen(letters.quoted_texts(decision)),

@@ -51,6 +51,19 @@ class ReadOnlyAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history's page for an old version saves ("reverts") on POST with only the view permission:
+        # here it may be looked at, never posted.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        raise PermissionDenied
+
+    def delete_model(self, request, obj):
+        raise PermissionDenied
+
 
 class ServiceErrorsMixin:
     """Turns a refused service call into a message instead of a server error."""

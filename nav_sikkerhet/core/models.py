@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import phones
 from .identity import IdentKind, validate_personident
 
 four_digits = RegexValidator(r"^\d{4}\Z", _("Enter exactly four digits."), code="four_digits")
@@ -170,6 +171,24 @@ class User(AbstractUser):
     def __str__(self):
         full = self.get_full_name()
         return f"{full} ({self.nav_ident})" if full else f"{self.username} ({self.nav_ident})"
+
+    def clean_fields(self, exclude=None):
+        # Letters name staff with this number: a valid one, in one spelling. Field-level, so a sign-in that
+        # refreshes only the name never trips over a number typed before numbers were checked.
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "phone" not in (exclude or ()) and "phone" not in errors and self.phone.strip():
+            if phones.parse(self.phone) is None:
+                errors["phone"] = [ValidationError(
+                    _("Enter a valid phone number, e.g. 21 07 00 00 or +46 8 123 456 78."), code="phone"
+                )]
+            else:
+                self.phone = phones.normalised(self.phone)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Role(models.TextChoices):

@@ -31,10 +31,11 @@ from utestenging.models import (
 )
 
 from ..factories import CitizenFactory, UnitFactory
+from ..utestenging.factories import alternative_rows
 from ..utestenging.letter_builders import pdf_text
 from .conftest import dangling_aria_references, login, url
 
-ASSESSMENT_TEXT = "Vurdert skriftlig i nettlesertest."
+ASSESSMENT_TEXT = "Vurdert skriftlig og konkret i nettlesertesten."
 
 
 def nb(text) -> str:
@@ -114,18 +115,19 @@ def prepare_ready_case(*, by, leader, unit, citizen) -> Decision:
         by=by,
         decision_id=decision.pk,
         grounds=[Ground.THREATS],
-        case_informed=ASSESSMENT_TEXT,
-        risk_of_repetition=ASSESSMENT_TEXT,
-        clear_need=ASSESSMENT_TEXT,
-        alternatives=ASSESSMENT_TEXT,
-        proportionality=ASSESSMENT_TEXT,
-        other_measures=ASSESSMENT_TEXT,
-        whole_situation=ASSESSMENT_TEXT,
+        # Each assessment its own text: a copy of another is no reasoning (reasons.py).
+        case_informed=f"{ASSESSMENT_TEXT} (1)",
+        risk_of_repetition=f"{ASSESSMENT_TEXT} (2)",
+        clear_need=f"{ASSESSMENT_TEXT} (3)",
+        alternative_assessments=alternative_rows(),
+        proportionality=f"{ASSESSMENT_TEXT} (4)",
+        other_measures=f"{ASSESSMENT_TEXT} (5)",
+        whole_situation=f"{ASSESSMENT_TEXT} (6)",
         scope=Scope.MUNICIPALITY,
         responsible_leader=leader,
         valid_from=today,
         valid_to=today + datetime.timedelta(days=MAX_PERIOD_DAYS - 1),
-        duration_assessment="Tolv uker er nødvendig.",
+        duration_assessment="Tolv uker er nødvendig etter en så alvorlig trussel.",
         facts=[{"occurred_on": today - datetime.timedelta(days=3), "description": "Du truet en ansatt i mottaket.",
                 "serious": True}],
         channels=[
@@ -179,6 +181,9 @@ def test_leader_prepares_sends_and_signs_a_decision(page, live_server, grunerlok
     assert textareas.count() >= 7
     for index in range(textareas.count()):
         textareas.nth(index).fill(f"{ASSESSMENT_TEXT} ({index + 1})")
+    # Each less intrusive alternative the guideline names, weighed one by one (its reason filled above).
+    for index in range(8):
+        page.locator(f"input[name=alternatives-{index}-outcome][value=not_enough]").check()
     submit(page, page.locator("button[name=save_next]"))
 
     # Step 3: scope, responsible leader, one phone channel.

@@ -16,7 +16,7 @@ from nav_sikkerhet.core.models import Role
 from utestenging.models import Breach, BreachChannel, Decision, Kind, Status
 
 from ..factories import CitizenFactory, UnitFactory
-from ..utestenging.factories import DecisionFactory, signed_decision
+from ..utestenging.factories import CHANNEL_PHONE, DecisionFactory, signed_decision
 from ..utestenging.lookup_helpers import measure
 from .conftest import dangling_aria_references, login, url
 
@@ -63,7 +63,7 @@ def test_reception_reads_what_a_measure_at_another_unit_means_here(page, live_se
         units="0328 NAV Grorud",
     ))
     # Its alternative channel and contact person, for a person whose business is with Grorud.
-    expect(answer).to_contain_text("22 33 44 55")
+    expect(answer).to_contain_text(CHANNEL_PHONE)
     expect(answer).to_contain_text("Geir Grorud")
     expect(answer).to_contain_text(elsewhere.valid_to.strftime("%d.%m.%Y"))
     expect(answer.get_by_role("link", name=tr(language, "Register breach"))).to_have_count(0)

@@ -18,14 +18,17 @@ from utestenging import services
 from utestenging.models import ChannelKind, Ground, Kind, LetterKind, LetterStatus, Scope, WrittenDelivery
 
 from ..factories import CitizenFactory, UnitFactory
+from ..utestenging.factories import alternative_rows
 from ..utestenging.letter_builders import PHRASES, d, pdf_text
 from .conftest import login, url
 
 DAY = datetime.timedelta(days=1)
 FACT = "Bruker truet en veileder i mottaket med kniv."
-RISK = "Bruker har gjentatt truslene på telefon."
+RISK = "Bruker har gjentatt truslene på telefon flere ganger."
 PROPORTIONALITY = "Alvorlige trusler veier tyngre enn ulempen ved skriftlig kontakt."
-ALTERNATIVES = "Skriftlig advarsel og «to i samtale» er prøvd."
+# One of the less intrusive alternatives as the letter explains it.
+ALTERNATIVE_ROWS = alternative_rows()
+ALTERNATIVE_REASON = ALTERNATIVE_ROWS[0]["reason"]
 CHANNEL_PERSON, CHANNEL_PHONE, CHANNEL_TIMES = "Lene Leder", "55 55 77 88", "Torsdager kl. 9–11"
 
 
@@ -52,10 +55,13 @@ def ready_case(*, leader, unit, language: str):
     decision = services.decision_create(by=leader, citizen=citizen, unit=unit, kind=Kind.FYUS)
     services.decision_update(
         by=leader, decision_id=decision.pk, grounds=[Ground.THREATS], letter_language=language,
-        case_informed="Beskrevet av to ansatte.", risk_of_repetition=RISK, clear_need="Ansatte er utrygge.",
-        alternatives=ALTERNATIVES, proportionality=PROPORTIONALITY, other_measures="Ingen andre tiltak.",
-        whole_situation="Ytelser behandles skriftlig.", scope=Scope.MUNICIPALITY, responsible_leader=leader,
-        valid_from=today, valid_to=today + 55 * DAY, duration_assessment="Åtte uker.",
+        case_informed="Hendelsen er beskrevet av to ansatte i mottaket.", risk_of_repetition=RISK,
+        clear_need="Ansatte er utrygge når bruker kommer til kontoret.",
+        alternative_assessments=ALTERNATIVE_ROWS, proportionality=PROPORTIONALITY,
+        other_measures="Vi har sjekket at bruker ikke har andre tiltak.",
+        whole_situation="Ytelsene behandles skriftlig, så rettighetene ivaretas.", scope=Scope.MUNICIPALITY,
+        responsible_leader=leader, valid_from=today, valid_to=today + 55 * DAY,
+        duration_assessment="Åtte uker gir tid til å se om truslene opphører.",
         facts=[{"occurred_on": today - 4 * DAY, "description": FACT, "serious": True}],
         channels=[{"channel": ChannelKind.PHONE, "person_name": CHANNEL_PERSON, "phone": CHANNEL_PHONE,
                    "times": CHANNEL_TIMES}],
@@ -103,7 +109,7 @@ def test_leader_signs_and_downloads_the_decision_letter_in_the_citizens_language
         "0315 NAV Grünerløkka", "0328 NAV Grorud", p["covers_physical"],                   # units and channels
         p["period"].format(start=d(decision.valid_from), end=d(decision.valid_to)),        # the period
         d(timezone.localdate() - 4 * DAY), FACT,                                           # the facts
-        RISK, PROPORTIONALITY, ALTERNATIVES,                                               # the reasons
+        RISK, PROPORTIONALITY, ALTERNATIVE_REASON,                                         # the reasons
         CHANNEL_PERSON, CHANNEL_PHONE, CHANNEL_TIMES,                                      # alternative channel
         p["leave"], p["police"],                                                           # if they come anyway
         p["no_appeal"], p["service_complaint"],                                            # no appeal; nav.no

@@ -13,12 +13,15 @@ from factory.django import DjangoModelFactory
 from hendelser.models import CitizenWarning, WarningForm
 from nav_sikkerhet.core.models import Employer
 from utestenging.models import (
+    AlternativeAssessment,
     AlternativeChannel,
+    AlternativeOutcome,
     ChannelKind,
     Decision,
     Fact,
     Ground,
     Kind,
+    LessIntrusiveMeasure,
     NoticeImpossibleReason,
     NoticeStatus,
     Registration,
@@ -29,19 +32,31 @@ from utestenging.models import (
 
 from ..factories import CitizenFactory, UnitFactory, UserFactory
 
-# Every written assessment a complete checklist needs, with a plausible text.
+# Every written assessment a complete checklist needs, with a plausible text: each a real sentence of its own.
 ASSESSMENTS = {
     "case_informed": "Hendelsene er beskrevet av to ansatte og vekter.",
     "risk_of_repetition": "Du har gjentatt truslene på telefon etter hendelsen.",
     "clear_need": "Ansatte føler seg utrygge når du kommer; vekter må tilkalles.",
-    "alternatives": "Du har fått muntlig og skriftlig advarsel uten virkning.",
     "proportionality": "Truslene dine veier tyngre enn ulempen for deg med skriftlig kontakt.",
-    "other_measures": "Ingen andre sikkerhetstiltak registrert.",
+    "other_measures": "Vi har sjekket, og du har ingen andre sikkerhetstiltak registrert.",
     "whole_situation": "Du får ytelser behandlet skriftlig og kan ringe kontaktpersonen din.",
     "duration_assessment": "Fire uker gir deg tid til å vise at truslene opphører.",
 }
-PHONE_ASSESSMENT = {"other_units_views": "NAV Grünerløkka har ingen innvendinger."}
-EXTENSION_ASSESSMENT = {"extension_assessment": "Ny trussel 3. mars viser at risikoen består."}
+PHONE_ASSESSMENT = {"other_units_views": "NAV Grünerløkka er spurt og har ingen innvendinger mot tiltaket."}
+EXTENSION_ASSESSMENT = {"extension_assessment": "Ny trussel 3. mars viser at risikoen for gjentakelse består."}
+# A direct line that is no unit's switchboard and not NAV's general number.
+CHANNEL_PHONE = "41 23 45 67"
+# Each less intrusive alternative the guideline names, assessed with a reason of its own (§3).
+ALTERNATIVE_REASONS = {
+    LessIntrusiveMeasure.ASKED_TO_LEAVE: "Du ble bedt om å gå, men kom tilbake samme dag og truet igjen.",
+    LessIntrusiveMeasure.ORAL_WARNING: "Du fikk muntlig advarsel i mottaket, og truslene fortsatte etterpå.",
+    LessIntrusiveMeasure.WRITTEN_WARNING: "En skriftlig advarsel ville komme for sent når truslene er så alvorlige.",
+    LessIntrusiveMeasure.TWO_STAFF: "To ansatte i samtalen hindrer ikke trusler i mottaket før samtalen.",
+    LessIntrusiveMeasure.REGULATED_APPOINTMENTS: "Du truet ansatte selv om du hadde avtalt time på forhånd.",
+    LessIntrusiveMeasure.CHANGE_OF_CASEWORKER: "Truslene gjaldt alle ansatte i mottaket, ikke én saksbehandler.",
+    LessIntrusiveMeasure.PROTECTIVE_MEASURES: "Kontoret har allerede vekter og alarm, og truslene skjedde likevel.",
+    LessIntrusiveMeasure.PHONE_OR_DIGITAL_ONLY: "Kontakt bare på telefon og digitalt er nettopp det tiltaket gir deg.",
+}
 
 
 class DecisionFactory(DjangoModelFactory):
@@ -88,8 +103,45 @@ class ChannelFactory(DjangoModelFactory):
     decision = factory.SubFactory(DecisionFactory)
     channel = ChannelKind.PHONE
     person_name = "Kari Leder"
-    phone = "22 33 44 55"
+    phone = CHANNEL_PHONE
     times = "Tirsdager 10–12"
+
+
+class AlternativeAssessmentFactory(DjangoModelFactory):
+    class Meta:
+        model = AlternativeAssessment
+
+    decision = factory.SubFactory(DecisionFactory)
+    alternative = LessIntrusiveMeasure.TWO_STAFF
+    outcome = AlternativeOutcome.NOT_ENOUGH
+    reason = factory.LazyAttribute(lambda o: ALTERNATIVE_REASONS[o.alternative])
+
+
+def assess_alternatives(decision) -> list[AlternativeAssessment]:
+    """Every alternative assessed: asked to leave and the oral warning tried (dated), the rest weighed."""
+    tried_on = timezone.localdate() - datetime.timedelta(days=20)
+    return [
+        AlternativeAssessmentFactory(
+            decision=decision, alternative=alternative,
+            outcome=AlternativeOutcome.TRIED if alternative in TRIED_ALTERNATIVES else AlternativeOutcome.NOT_ENOUGH,
+            tried_on=tried_on if alternative in TRIED_ALTERNATIVES else None,
+        )
+        for alternative in LessIntrusiveMeasure.values
+    ]
+
+
+TRIED_ALTERNATIVES = {LessIntrusiveMeasure.ASKED_TO_LEAVE, LessIntrusiveMeasure.ORAL_WARNING}
+
+
+def alternative_rows() -> list[dict]:
+    """The same assessment as rows for decision_update (alternative_assessments=...)."""
+    tried_on = timezone.localdate() - datetime.timedelta(days=20)
+    return [
+        {"alternative": alternative, "reason": ALTERNATIVE_REASONS[alternative],
+         "outcome": AlternativeOutcome.TRIED if alternative in TRIED_ALTERNATIVES else AlternativeOutcome.NOT_ENOUGH,
+         "tried_on": tried_on if alternative in TRIED_ALTERNATIVES else None}
+        for alternative in LessIntrusiveMeasure.values
+    ]
 
 
 class RegistrationFactory(DjangoModelFactory):
@@ -147,6 +199,7 @@ def complete_decision(*, status: str = Status.READY, kind: str = Kind.FYUS, **kw
     # A threat serious enough on its own (§3): no earlier warning needed.
     FactFactory(decision=decision, serious=True)
     ChannelFactory(decision=decision)
+    assess_alternatives(decision)
     return decision
 
 

@@ -201,6 +201,8 @@ def _details(decision, *, covered) -> None:
     ChannelFactory(decision=decision, channel=ChannelKind.WRITTEN, person_name="", phone="", times="",
                    address=CHANNEL_ADDRESS)
     decision.covered_units.set(covered)
+    # Built as a decision from before the alternatives were assessed one by one: its free text is what shows.
+    decision.alternative_assessments.all().delete()
 
 
 def case_for(kind: LetterKind, *, unit, leader, language: str, measure: str = Kind.FYUS, covered=None):

@@ -269,7 +269,7 @@ def test_letter_loads_nothing_but_its_fonts():
 
 def test_rendering_takes_a_fixed_number_of_queries(unit, leader, django_assert_max_num_queries):
     _decision, letter = case_for(LetterKind.DECISION, unit=unit, leader=leader, language="nb")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         letters.render_html(letters.letter_for_rendering(letter.pk))
 
 

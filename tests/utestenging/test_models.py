@@ -185,14 +185,15 @@ CHANNEL_FIELDS = ["person_name", "phone", "times", "address", "place"]
         (ChannelKind.WRITTEN, {"address"}),
         (ChannelKind.PHONE, {"person_name", "phone", "times"}),
         (ChannelKind.PROXY, {"person_name"}),
-        (ChannelKind.MEETING, {"place", "times"}),
+        (ChannelKind.MEETING, {"address", "times"}),
     ],
 )
 def test_each_channel_requires_its_own_details(channel, required):
     empty = AlternativeChannel(channel=channel, **dict.fromkeys(CHANNEL_FIELDS, "  "))
     assert set(_errors(empty)) == required
-    assert _errors(empty)[sorted(required)[0]] == [gettext("Fill in this detail for the chosen channel.")]
+    assert _errors(empty)[sorted(required)[-1]] == [gettext("Fill in this detail for the chosen channel.")]
     filled = AlternativeChannel(channel=channel, **dict.fromkeys(required, "Utfylt"))
+    filled.phone = "41 23 45 67" if "phone" in required else ""
     assert _errors(filled) == {}
 
 
@@ -229,12 +230,12 @@ def test_a_complaint_answer_needs_the_written_answer():
     assert _errors(_complaint(answered_on=START + DAY, answer_summary=" ")) == {
         "answer_summary": [gettext("Describe the written answer that was sent.")]
     }
-    assert _errors(_complaint(answered_on=START + DAY, answer_summary="Svar sendt i posten.")) == {}
+    assert _errors(_complaint(answered_on=START + DAY, answer_summary="Vi har vurdert klagen og svart i posten.")) == {}
 
 
 @freeze_time("2025-03-20 12:00")
 def test_a_complaint_cannot_be_answered_before_it_was_received():
-    assert _errors(_complaint(answered_on=START - DAY, answer_summary="Svar.")) == {
+    assert _errors(_complaint(answered_on=START - DAY, answer_summary="Vi har vurdert klagen og svart i posten.")) == {
         "answered_on": [gettext("The answer cannot be dated before the complaint was received.")]
     }
 
@@ -245,17 +246,17 @@ def test_complaint_dates_cannot_be_in_the_future():
     assert _errors(ServiceComplaint(received_on=future, from_whom="Bruker", summary="Klage")) == {
         "received_on": [gettext("The date cannot be in the future.")]
     }
-    assert _errors(_complaint(answered_on=future, answer_summary="Svar.")) == {
+    assert _errors(_complaint(answered_on=future, answer_summary="Vi har vurdert klagen og svart i posten.")) == {
         "answered_on": [gettext("The date cannot be in the future.")]
     }
 
 
 def test_a_fact_cannot_be_dated_in_the_future():
     today = timezone.localdate()
-    assert _errors(Fact(occurred_on=today + DAY, description="x")) == {
+    assert _errors(Fact(occurred_on=today + DAY, description="Du truet en ansatt.")) == {
         "occurred_on": [gettext("An incident cannot be dated in the future.")]
     }
-    assert _errors(Fact(occurred_on=today, description="x")) == {}
+    assert _errors(Fact(occurred_on=today, description="Du truet en ansatt.")) == {}
 
 
 # -- the database's own guards ---------------------------------------------------------------------

@@ -37,7 +37,14 @@ from utestenging.models import (
 )
 
 from ..factories import UnitFactory
-from .factories import ChannelFactory, ComplaintFactory, WarningFactory, complete_decision, signed_decision
+from .factories import (
+    CHANNEL_PHONE,
+    ChannelFactory,
+    ComplaintFactory,
+    WarningFactory,
+    complete_decision,
+    signed_decision,
+)
 from .letter_builders import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -77,13 +84,20 @@ def test_unclear_notice_cannot_be_sent_without_grounds_facts_and_period(draft, c
     assert {"grounds", "facts", "period"} <= _codes(error.value)
 
 
-@pytest.mark.parametrize("field", ["alternatives", "duration_assessment", "proportionality"])
+@pytest.mark.parametrize("field", ["duration_assessment", "proportionality"])
 def test_less_intrusive_measures_and_length_not_assessed_blocks_signing(ready, leader, field):
     setattr(ready, field, "")
     ready.save()
     with pytest.raises(ValidationError) as error:
         services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="handed_over")
     assert field in _codes(error.value)
+
+
+def test_less_intrusive_measures_not_assessed_one_by_one_blocks_signing(ready, leader):
+    ready.alternative_assessments.filter(alternative="change_of_caseworker").delete()
+    with pytest.raises(ValidationError) as error:
+        services.decision_sign(by=leader, decision_id=ready.pk, written_delivery="handed_over")
+    assert "alternatives" in _codes(error.value)
 
 
 def test_three_months_instead_of_twelve_weeks_is_refused(ready, caseworker, today):
@@ -118,7 +132,7 @@ def test_complaint_from_a_representative_never_answered_stays_visible_until_answ
     with pytest.raises(ValidationError):
         services.complaint_answer(by=leader, complaint_id=complaint.pk, answered_on=today, answer_summary="")
     services.complaint_answer(by=leader, complaint_id=complaint.pk, answered_on=today,
-                              answer_summary="Skriftlig svar sendt: beslutningen opprettholdes.")
+                              answer_summary="Skriftlig svar: klagen er vurdert, beslutningen står.")
     assert complaint not in selectors.overview(user=leader).unanswered_complaints
 
 
@@ -170,8 +184,8 @@ def test_section_5_navs_general_number_is_never_a_contact_persons_number_in_a_ch
         services.decision_update(by=caseworker, decision_id=ready.pk, channels=[
             {"channel": ChannelKind.PHONE, "person_name": "Kari Leder", "phone": number, "times": "Tirsdager 10–12"},
         ])
-    assert "phone" in error.value.message_dict
-    assert ready.channels.get().phone == "22 33 44 55"
+    assert "channels" in error.value.message_dict
+    assert ready.channels.get().phone == CHANNEL_PHONE
 
 
 def test_section_5_navs_general_number_is_never_a_contact_persons_number_in_the_letter(ready, leader):
@@ -194,7 +208,8 @@ def test_section_5_an_exclusion_cannot_offer_a_meeting_in_the_excluded_premises(
         ])
     assert "channels" in error.value.message_dict
     services.decision_update(by=caseworker, decision_id=ready.pk, channels=[
-        {"channel": ChannelKind.MEETING, "place": "Biblioteket, Grünerløkka", "times": "Mandager 9"},
+        {"channel": ChannelKind.MEETING, "place": "Biblioteket, Grünerløkka", "address": "Schleppegrells gate 1",
+         "times": "Mandager 9"},
     ])
 
 
@@ -280,7 +295,8 @@ def test_section_4_notice_not_possible_takes_a_reason_from_the_list_and_an_expla
                                               reason="Det passet ikke.")
     assert "notice_not_possible_kind" in error.value.message_dict
     services.decision_notice_not_possible(by=caseworker, decision_id=prepared.pk,
-                                          kind=NoticeImpossibleReason.ACUTE_DANGER, reason="Truet med kniv i går.")
+                                          kind=NoticeImpossibleReason.ACUTE_DANGER,
+                                          reason="Du truet en ansatt med kniv i går.")
     prepared.refresh_from_db()
     assert prepared.notice_not_possible_kind == NoticeImpossibleReason.ACUTE_DANGER
 
@@ -377,7 +393,8 @@ def test_complaint_from_a_representative_is_answered_to_them_with_a_copy_to_the_
         summary="Klager på vegne av bruker.", representative_name="Advokat Hansen",
         representative_address="Storgata 1\n0155 Oslo",
     )
-    services.complaint_answer(by=leader, complaint_id=complaint.pk, answered_on=today, answer_summary="Opprettholdt.")
+    services.complaint_answer(by=leader, complaint_id=complaint.pk, answered_on=today,
+                              answer_summary="Vi har vurdert klagen, og beslutningen opprettholdes.")
     html = _render(active, kind=LetterKind.COMPLAINT_ANSWER, complaint=complaint, by=leader)
     address = html.split('class="address">')[1].split("</div>")[0]
     assert "Advokat Hansen" in address and "Storgata 1" in address and active.citizen.name not in address

@@ -12,11 +12,13 @@ from django.utils.translation import gettext
 from nav_sikkerhet.core.models import Unit, UnitType
 from utestenging import rules
 from utestenging.models import (
+    AlternativeAssessment,
     AlternativeChannel,
     ChannelKind,
     Decision,
     Fact,
     Kind,
+    LessIntrusiveMeasure,
     NoticeImpossibleReason,
     NoticeStatus,
     Scope,
@@ -24,7 +26,7 @@ from utestenging.models import (
     Status,
 )
 
-from .factories import complete_fields
+from .factories import alternative_rows, complete_fields
 
 TODAY = datetime.date(2025, 3, 10)
 DAY = datetime.timedelta(days=1)
@@ -52,13 +54,19 @@ def _decision(kind=Kind.FYUS, **fields) -> Decision:
     return Decision(**{**complete_fields(kind, today=TODAY), "responsible_leader_id": 1, **fields})
 
 
-FACTS = [Fact(occurred_on=TODAY - 10 * DAY, description="Du truet saksbehandleren.", serious=True)]
-CONTACT = SimpleNamespace(phone="22 33 44 55")
+FACTS = [Fact(occurred_on=TODAY - 10 * DAY, description="Du truet saksbehandleren i mottaket.", serious=True)]
+CONTACT = SimpleNamespace(phone="41 23 45 67")
 CHANNELS = [AlternativeChannel(channel=ChannelKind.PROXY, person_name="Advokat Hansen")]
+ALTERNATIVES = [
+    AlternativeAssessment(alternative=row["alternative"], outcome=row["outcome"], tried_on=row["tried_on"],
+                          reason=row["reason"])
+    for row in alternative_rows()
+]
 
 
-def _checklist(decision, facts=FACTS, channels=CHANNELS, today=TODAY):
-    return rules.checklist(decision, facts=facts, channels=channels, today=today, contact=CONTACT)
+def _checklist(decision, facts=FACTS, channels=CHANNELS, today=TODAY, alternatives=ALTERNATIVES):
+    return rules.checklist(decision, facts=facts, channels=channels, today=today, contact=CONTACT,
+                           alternatives=alternatives)
 
 
 def _keys(items):
@@ -161,7 +169,7 @@ def test_checklist_for_an_extension_asks_for_a_new_assessment_of_the_risk():
     decision = _decision(extends_id=99)
     assert _keys(_checklist(decision)) == [*COMMON_ITEMS, "extension_assessment", *TAIL_ITEMS]
     assert _missing(decision) == ["extension_assessment"]
-    decision.extension_assessment = "Risikoen består."
+    decision.extension_assessment = "Ny trussel i mars viser at risikoen består."
     assert _missing(decision) == []
 
 
@@ -174,16 +182,23 @@ def test_bare_draft_misses_everything_but_nothing_else():
     decision = Decision(kind=Kind.FYUS)
     # Without facts or channels the warning and open-channel items wait for them; the contact has a number.
     expected = [key for key in COMMON_ITEMS + TAIL_ITEMS if key not in ("warning", "channels_open", "contact_phone")]
-    assert _missing(decision, facts=[], channels=[]) == expected
+    assert _missing(decision, facts=[], channels=[], alternatives=[]) == expected
 
 
 @pytest.mark.parametrize(
     "field",
-    ["case_informed", "risk_of_repetition", "clear_need", "alternatives", "proportionality", "other_measures",
+    ["case_informed", "risk_of_repetition", "clear_need", "proportionality", "other_measures",
      "whole_situation", "duration_assessment"],
 )
 def test_checklist_counts_a_blank_written_assessment_as_missing(field):
     assert _missing(_decision(**{field: "  \n "})) == [field]
+
+
+def test_checklist_counts_alternatives_not_yet_assessed_as_missing_and_names_them():
+    items = _checklist(_decision(), alternatives=ALTERNATIVES[:-1])
+    (item,) = rules.missing(items)
+    assert item.key == "alternatives"
+    assert str(LessIntrusiveMeasure.PHONE_OR_DIGITAL_ONLY.label) in item.problem
 
 
 def test_checklist_needs_at_least_one_fact():
@@ -221,17 +236,20 @@ def test_checklist_needs_a_responsible_leader():
 
 
 def test_require_checklist_complete_lists_every_missing_item_in_bokmal():
-    items = _checklist(_decision(grounds=[], alternatives=""), channels=[])
     with translation.override("nb"):
+        items = _checklist(_decision(grounds=[]), channels=[], alternatives=[])
         with pytest.raises(ValidationError) as info:
             rules.require_checklist_complete(items)
+        not_assessed = gettext("not yet assessed: %(list)s") % {
+            "list": ", ".join(str(LessIntrusiveMeasure(value).label) for value in LessIntrusiveMeasure.values)}
         expected = [
-            gettext("Missing: %(item)s") % {"item": gettext(label)}
-            for label in (
-                "Grounds chosen",
-                "Less intrusive alternatives considered or tried, and why they are not enough",
-                "At least one alternative service channel with concrete details",
-            )
+            gettext("Missing: %(item)s") % {"item": gettext("Grounds chosen")},
+            gettext("Missing: %(item)s (%(problem)s)") % {
+                "item": gettext("Each less intrusive alternative assessed: tried, not enough or not relevant, and why"),
+                "problem": not_assessed,
+            },
+            gettext("Missing: %(item)s") % {
+                "item": gettext("At least one alternative service channel with concrete details")},
         ]
     assert _codes(info.value) == ["grounds", "alternatives", "channels"]
     assert info.value.messages == expected
@@ -249,7 +267,7 @@ def test_require_checklist_complete_passes_a_complete_checklist():
     ("notice_status", "statement_status", "reason", "handled"),
     [
         (NoticeStatus.NOT_HANDLED, "", "", False),
-        (NoticeStatus.NOT_POSSIBLE, "", "Ukjent adresse.", True),
+        (NoticeStatus.NOT_POSSIBLE, "", "Du har ingen kjent adresse eller telefon.", True),
         (NoticeStatus.NOT_POSSIBLE, "", "   ", False),
         (NoticeStatus.SENT, StatementStatus.AWAITING, "", False),
         (NoticeStatus.SENT, StatementStatus.RECEIVED, "", True),

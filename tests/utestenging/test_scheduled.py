@@ -153,7 +153,8 @@ def test_an_extension_still_in_draft_does_not_stop_the_reminders(ending, casewor
 
 def test_a_lifted_decision_gets_no_expiry_reminders(ending, leader, mailoutbox):
     with freeze_time(local(END - 25 * DAY)):
-        services.decision_lift(by=leader, decision_id=ending.pk, lifted_on=END - 25 * DAY, reason="Bruker beklaget.")
+        services.decision_lift(by=leader, decision_id=ending.pk, lifted_on=END - 25 * DAY,
+            reason="Bruker beklaget og fikk ny veileder.")
     for offset in (21, 7, 0):
         sweep(END - offset * DAY)
     assert mailoutbox == []
@@ -327,14 +328,16 @@ def test_an_answered_complaint_is_not_reminded_and_an_open_reminder_closes(endin
     answered_in_time = ComplaintFactory(decision=ending, received_on=complaint.received_on, registered_by=caseworker)
     with freeze_time(local(complaint.received_on + 10 * DAY)):
         services.complaint_answer(by=leader, complaint_id=answered_in_time.pk,
-                                  answered_on=complaint.received_on + 10 * DAY, answer_summary="Svar sendt i brev.")
+                                  answered_on=complaint.received_on + 10 * DAY,
+                                      answer_summary="Klagen er vurdert og besvart skriftlig.")
     sweep(complaint.received_on + 14 * DAY)
     reminder = Reminder.objects.get(kind=COMPLAINT)
     assert reminder.key.split(":")[1] == str(complaint.pk)  # only the one still unanswered
 
     with freeze_time(local(complaint.received_on + 15 * DAY)):
         services.complaint_answer(by=leader, complaint_id=complaint.pk,
-                                  answered_on=complaint.received_on + 15 * DAY, answer_summary="Svar sendt i brev.")
+                                  answered_on=complaint.received_on + 15 * DAY,
+                                      answer_summary="Klagen er vurdert og besvart skriftlig.")
     sweep(complaint.received_on + 15 * DAY, 7)
     reminder.refresh_from_db()
     assert reminder.done_at is not None

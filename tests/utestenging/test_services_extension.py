@@ -11,7 +11,7 @@ from hendelser.models import WarningForm
 from utestenging import services
 from utestenging.models import Decision, EventKind, Status
 
-from .factories import ASSESSMENTS, EXTENSION_ASSESSMENT, WarningFactory, signed_decision
+from .factories import ASSESSMENTS, EXTENSION_ASSESSMENT, WarningFactory, alternative_rows, signed_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -72,11 +72,13 @@ def test_extension_is_prepared_and_signed_and_takes_over_when_the_old_one_expire
     new = _extend(active, caseworker)
     services.decision_update(
         by=caseworker, decision_id=new.pk, valid_to=new.valid_from + 27 * DAY,
-        **dict.fromkeys(ASSESSMENTS, "Vurdert på nytt."),
+        # Each assessment made anew, in words of its own.
+        **{field: f"Vurdert på nytt for forlengelsen: {text}" for field, text in ASSESSMENTS.items()},
         **EXTENSION_ASSESSMENT,
+        alternative_assessments=alternative_rows(),
     )
     services.decision_notice_not_possible(by=caseworker, decision_id=new.pk, kind="other",
-                                          reason="Bruker nekter å motta post.")
+                                          reason="Bruker nekter å motta post fra NAV.")
     services.decision_mark_ready(by=caseworker, decision_id=new.pk)
     services.decision_sign(by=leader, decision_id=new.pk, written_delivery="post", other_measures_acknowledged=True)
     new.refresh_from_db()

@@ -86,7 +86,8 @@ def test_signing_an_extension_archives_an_extension_letter(leader, caseworker, c
 
 def test_lifting_archives_a_lifting_letter(active, leader, today, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.decision_lift(by=leader, decision_id=active.pk, lifted_on=today, reason="Bruker har beklaget.")
+        services.decision_lift(by=leader, decision_id=active.pk, lifted_on=today,
+            reason="Bruker beklaget og fikk ny veileder.")
     letter = active.letters.get()
     assert (letter.kind, letter.status, letter.created_by) == (LetterKind.LIFTING, LetterStatus.READY, leader)
 
@@ -120,7 +121,7 @@ def test_answering_a_complaint_archives_the_written_answer(active, leader, casew
     complaint = ComplaintFactory(decision=active, registered_by=caseworker, received_on=today - 2 * DAY)
     with django_capture_on_commit_callbacks(execute=True):
         services.complaint_answer(by=leader, complaint_id=complaint.pk, answered_on=today,
-                                  answer_summary="Beslutningen står ved lag.")
+                                  answer_summary="Vi har vurdert klagen, og beslutningen står ved lag.")
     letter = complaint.letters.get()
     assert (letter.kind, letter.decision, letter.status) == (LetterKind.COMPLAINT_ANSWER, active, LetterStatus.READY)
 

@@ -109,7 +109,7 @@ def test_leader_of_another_unit_may_not_sign(ready, other_leader):
 # -- the checklist ---------------------------------------------------------------------------------
 
 ASSESSMENT_FIELDS = [
-    "case_informed", "risk_of_repetition", "clear_need", "alternatives", "proportionality", "other_measures",
+    "case_informed", "risk_of_repetition", "clear_need", "proportionality", "other_measures",
     "whole_situation", "duration_assessment",
 ]
 
@@ -282,7 +282,8 @@ def test_after_signing_the_decision_can_be_lifted_or_extended_but_not_edited(rea
     assert info.value.code == "locked"
     with freeze_time(ready.valid_to - 7 * DAY):  # an extension is assessed near the end (§5)
         extension = services.decision_start_extension(by=caseworker, decision_id=ready.pk)
-        lifted = services.decision_lift(by=leader, decision_id=ready.pk, lifted_on=timezone.localdate(), reason="Ro")
+        lifted = services.decision_lift(by=leader, decision_id=ready.pk, lifted_on=timezone.localdate(),
+                                        reason="Bruker har beklaget og fått ny saksbehandler.")
     assert (extension.extends_id, lifted.status) == (ready.pk, Status.LIFTED)
 
 

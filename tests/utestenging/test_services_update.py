@@ -33,7 +33,7 @@ def test_caseworker_saves_assessments_facts_warnings_and_channels(draft, casewor
         by=caseworker,
         decision_id=draft.pk,
         grounds=[Ground.THREATS],
-        risk_of_repetition="Truslene er gjentatt tre ganger.",
+        risk_of_repetition="Truslene er gjentatt tre ganger siden mars.",
         valid_from=today,
         valid_to=today + 27 * DAY,
         facts=[{"occurred_on": today - 3 * DAY, "description": "Truet vekter med kniv."}],
@@ -42,7 +42,7 @@ def test_caseworker_saves_assessments_facts_warnings_and_channels(draft, casewor
     )
     decision.refresh_from_db()
     assert decision.grounds == [Ground.THREATS]
-    assert decision.risk_of_repetition == "Truslene er gjentatt tre ganger."
+    assert decision.risk_of_repetition == "Truslene er gjentatt tre ganger siden mars."
     assert (decision.valid_from, decision.valid_to) == (today, today + 27 * DAY)
     assert [f.description for f in decision.facts.all()] == ["Truet vekter med kniv."]
     assert [w.form for w in decision.citizen.warnings.all()] == [WarningForm.WRITTEN]
@@ -55,9 +55,9 @@ def test_rows_given_replace_the_old_ones_and_rows_not_given_are_kept(draft, case
     FactFactory(decision=draft, description="Gammel hendelse")
     ChannelFactory(decision=draft)
     services.decision_update(
-        by=caseworker, decision_id=draft.pk, facts=[{"occurred_on": today, "description": "Ny hendelse"}]
+        by=caseworker, decision_id=draft.pk, facts=[{"occurred_on": today, "description": "Ny hendelse i mottaket"}]
     )
-    assert [f.description for f in draft.facts.all()] == ["Ny hendelse"]
+    assert [f.description for f in draft.facts.all()] == ["Ny hendelse i mottaket"]
     assert draft.channels.count() == 1
     services.decision_update(by=caseworker, decision_id=draft.pk, channels=[])
     assert not draft.channels.exists()
@@ -69,8 +69,8 @@ def test_an_invalid_row_saves_nothing(draft, caseworker, today):
         services.decision_update(
             by=caseworker,
             decision_id=draft.pk,
-            case_informed="Endret",
-            facts=[{"occurred_on": today + DAY, "description": "I morgen"}],
+            case_informed="Endret etter en ny samtale med vekterne.",
+            facts=[{"occurred_on": today + DAY, "description": "Det skjer i morgen."}],
         )
     assert "occurred_on" in info.value.message_dict
     draft.refresh_from_db()
@@ -81,7 +81,8 @@ def test_an_invalid_row_saves_nothing(draft, caseworker, today):
 def test_a_channel_without_its_details_is_refused(draft, caseworker):
     with pytest.raises(ValidationError) as info:
         services.decision_update(by=caseworker, decision_id=draft.pk, channels=[{"channel": ChannelKind.MEETING}])
-    assert set(info.value.message_dict) == {"place", "times"}
+    # A meeting needs when, and where: a NAV unit from the list or an address outside NAV.
+    assert set(info.value.message_dict) == {"address", "times"}
     assert not draft.channels.exists()
 
 
@@ -224,7 +225,7 @@ def test_an_extension_must_start_the_day_after_the_extended_decision(active, uni
 def test_replaced_rows_are_recorded_as_deleted_by_the_acting_user(draft, caseworker, today):
     old = FactFactory(decision=draft, description="Gammel hendelse")
     services.decision_update(
-        by=caseworker, decision_id=draft.pk, facts=[{"occurred_on": today, "description": "Ny hendelse"}]
+        by=caseworker, decision_id=draft.pk, facts=[{"occurred_on": today, "description": "Ny hendelse i mottaket"}]
     )
     deleted = old.history.model.objects.get(id=old.pk, history_type="-")
     assert deleted.history_user == caseworker

@@ -109,8 +109,10 @@ def _queries(client, url) -> int:
     return len(queries)
 
 
-OVERVIEW_MAX_QUERIES = 13  # with the filter's leaders, the breaches and when the leader last looked
-START_PAGE_MAX_QUERIES = 18  # every app adds a panel; what matters is that rows add none
+# With the filter's leaders, the breaches, when the leader last looked, and the three that find measures in force
+# left without an open channel.
+OVERVIEW_MAX_QUERIES = 16
+START_PAGE_MAX_QUERIES = 21  # every app adds a panel; what matters is that rows add none
 
 
 @pytest.mark.parametrize(
@@ -314,7 +316,7 @@ def test_scope_step_saves_channels_and_the_responsible_leader(client, caseworker
         **_management("channels", 2),
         "channels-0-channel": ChannelKind.MEETING, "channels-0-place": "Politistasjonen, Sentrum",
         "channels-0-times": "Etter avtale", "channels-0-person_name": "", "channels-0-phone": "",
-        "channels-0-address": "", "channels-0-note": "",
+        "channels-0-address": "Grønlandsleiret 44, 0190 Oslo", "channels-0-note": "",
         "channels-1-channel": "", "channels-1-place": "", "channels-1-times": "",
         "save": "",
     })
@@ -363,11 +365,11 @@ def test_a_signed_decision_cannot_be_opened_for_editing(client, leader, active):
 
 
 def test_sign_page_lists_what_is_missing_in_bokmal(client, leader, ready):
-    Decision.objects.filter(pk=ready.pk).update(alternatives="")
+    Decision.objects.filter(pk=ready.pk).update(proportionality="")
     client.force_login(leader)
     response = client.post(_url("sign", ready), {"written_delivery": "handed_over"})
     assert response.status_code == 200
-    item = _nb("Less intrusive alternatives considered or tried, and why they are not enough")
+    item = _nb("Proportionality between the acts and the measure")
     assert response.context["form"].non_field_errors() == [_nb("Missing: %(item)s", item=item)]
     ready.refresh_from_db()
     assert ready.status == Status.READY

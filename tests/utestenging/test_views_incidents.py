@@ -73,13 +73,13 @@ def test_facts_are_picked_from_the_citizens_incidents_and_the_page_links_them(cl
     client.post(url, {
         "kind": draft.kind, "grounds": ["threats"],
         "facts-TOTAL_FORMS": "1", "facts-INITIAL_FORMS": "1", "facts-MIN_NUM_FORMS": "0", "facts-MAX_NUM_FORMS": "1000",
-        "facts-0-occurred_on": fact.occurred_on.isoformat(), "facts-0-description": "Omskrevet til bruker.",
+        "facts-0-occurred_on": fact.occurred_on.isoformat(), "facts-0-description": "Omskrevet til du-form.",
         "facts-0-incident": incident.pk,
         "warnings-TOTAL_FORMS": "1", "warnings-INITIAL_FORMS": "0", "warnings-MIN_NUM_FORMS": "0",
         "warnings-MAX_NUM_FORMS": "1000", "save": "1",
     })
     [fact] = Fact.objects.filter(decision=draft)
-    assert (fact.incident, fact.description) == (incident, "Omskrevet til bruker.")
+    assert (fact.incident, fact.description) == (incident, "Omskrevet til du-form.")
 
 
 def test_an_incident_about_someone_else_cannot_be_a_fact(caseworker, draft, unit):
