@@ -16,12 +16,12 @@ from utestenging import rules, services
 from utestenging.models import ChannelKind, Decision, Ground, Kind, NoticeMethod, NoticeStatus, Status
 
 from ..factories import CitizenFactory
+from ..utestenging.factories import ASSESSMENTS
 from .conftest import login
 
 pytestmark = pytest.mark.browser
 
 DAY = datetime.timedelta(days=1)
-TEXT = "Du truet en ansatt i mottaket, og vi vurderer at det kan skje igjen."
 
 
 def nb_gettext(message: str) -> str:
@@ -46,8 +46,7 @@ def _prepared(*, by, leader, unit) -> Decision:
     decision = services.decision_create(by=by, citizen=CitizenFactory(), unit=unit, kind=Kind.FYUS)
     services.decision_update(
         by=by, decision_id=decision.pk, grounds=[Ground.THREATS], responsible_leader=leader,
-        case_informed=TEXT, risk_of_repetition=TEXT, clear_need=TEXT, alternatives=TEXT, proportionality=TEXT,
-        other_measures=TEXT, whole_situation=TEXT, duration_assessment=TEXT,
+        alternatives="Advarsel og to ansatte i samtalene er prøvd, men truslene fortsatte likevel.", **ASSESSMENTS,
         valid_from=today + 21 * DAY, valid_to=today + 48 * DAY,
         facts=[{"occurred_on": today - 3 * DAY, "description": "Du truet en ansatt i mottaket.", "serious": True}],
         channels=[{"channel": ChannelKind.WRITTEN, "address": "NAV Grünerløkka, Postboks 4, 0130 Oslo"}],

@@ -34,7 +34,7 @@ from utestenging.models import (
     WrittenDelivery,
 )
 
-from ..factories import UnitFactory
+from ..factories import UnitFactory, staff_member
 from .factories import (
     ALTERNATIVE_REASONS,
     ChannelFactory,
@@ -63,6 +63,13 @@ def _no_letter(decision) -> None:
 def _nb(message, **args) -> str:
     with translation.override("nb"):
         return gettext(message) % args if args else gettext(message)
+
+
+@pytest.fixture
+def active(unit, citizen, caseworker, leader, today):
+    """A decision in force since ten days and ending in 18: in its last 21 days, when an extension is assessed."""
+    return signed_decision(unit=unit, citizen=citizen, created_by=caseworker, signed_by=leader,
+                           valid_from=today - 10 * DAY)
 
 
 @pytest.fixture
@@ -107,12 +114,16 @@ def test_guideline_4_the_later_decision_signs_once_it_leaves_the_earlier_channel
 ):
     earlier = signed_decision(unit=unit, citizen=citizen, created_by=caseworker, signed_by=leader, days=60)
     _meeting_at(earlier, grorud)
-    later = complete_decision(unit=unit, citizen=citizen, created_by=caseworker, responsible_leader=leader)
+    # Another office's decision (the unit's own would be an extension, not a later decision), covering only itself.
+    alna = UnitFactory(number="0330", name="NAV Alna", municipality_number="0301", municipality_name="Oslo")
+    alna_leader = staff_member(Role.ENHETSLEDER, alna)
+    later = complete_decision(unit=alna, citizen=citizen, created_by=staff_member(Role.SAKSBEHANDLER, alna),
+                              responsible_leader=alna_leader)
 
-    decision = _sign(later, leader, other_measures_acknowledged=True)
+    decision = _sign(later, alna_leader, other_measures_acknowledged=True)
 
     assert decision.status == Status.ACTIVE
-    assert set(decision.covered_units.all()) == {unit}
+    assert set(decision.covered_units.all()) == {alna}
 
 
 def test_guideline_4_an_earlier_phone_restriction_shuts_a_new_decisions_phone_channel(
@@ -190,7 +201,8 @@ def test_guideline_5_a_meeting_names_a_nav_unit_from_the_list_or_an_address_outs
 def test_guideline_4_an_extension_is_refused_when_another_measure_has_shut_its_only_channel(
     unit, citizen, caseworker, leader, today,
 ):
-    old = signed_decision(unit=unit, citizen=citizen, created_by=caseworker, signed_by=leader, days=28)
+    old = signed_decision(unit=unit, citizen=citizen, created_by=caseworker, signed_by=leader,
+                          valid_from=today - 10 * DAY, days=28)
     extension = services.decision_start_extension(by=caseworker, decision_id=old.pk)
     # A phone restriction from the same unit through the extension's period shuts its carried-over phone line.
     signed_decision(unit=unit, citizen=citizen, created_by=caseworker, signed_by=leader, kind=Kind.TFUS,

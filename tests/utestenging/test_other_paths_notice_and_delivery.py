@@ -99,7 +99,8 @@ def test_section_4_a_notice_letter_alone_keeps_notice_not_possible_out(prepared,
     Letter.objects.create(decision=prepared, kind=LetterKind.NOTICE, language="nb", created_by=caseworker)
     with pytest.raises(ValidationError) as error:
         services.decision_notice_not_possible(by=caseworker, decision_id=prepared.pk,
-                                              kind=NoticeImpossibleReason.ACUTE_DANGER, reason="Truet med kniv.")
+                                              kind=NoticeImpossibleReason.ACUTE_DANGER,
+                                          reason="Han truet en saksbehandler med kniv i mottaket.")
     assert error.value.code == "notice_stands"
 
 
@@ -163,7 +164,8 @@ def test_section_4_a_change_after_the_notice_needs_a_new_notice_before_signing(
             "reworded_fact": {"facts": [{**facts[0], "description": "Du slo en ansatt."}]},
             "period": {"valid_to": prepared.valid_to + DAY},
             "ground": {"grounds": ["threats", "violence"]},
-            "kind": {"kind": "FTUS", "grounds": ["threats"], "other_units_views": "Ingen andre enheter berørt."},
+            "kind": {"kind": "FTUS", "grounds": ["threats"],
+                     "other_units_views": "Ingen andre enheter blir berørt av dette tiltaket."},
             "scope": {"scope": "municipality"},
         }[change]
         if change == "scope":
@@ -370,7 +372,8 @@ def test_section_6_in_person_notice_needs_no_postal_address(homeless, caseworker
 
 def test_section_6_a_decision_by_post_needs_a_postal_address(homeless, caseworker, leader, today):
     services.decision_notice_not_possible(by=caseworker, decision_id=homeless.pk,
-                                          kind=NoticeImpossibleReason.ACUTE_DANGER, reason="Truet med kniv.")
+                                          kind=NoticeImpossibleReason.ACUTE_DANGER,
+                                          reason="Han truet en saksbehandler med kniv i mottaket.")
     Decision.objects.filter(pk=homeless.pk).update(status=Status.READY)
     with pytest.raises(ValidationError) as error:
         _sign(homeless, leader, written_delivery=WrittenDelivery.POST)

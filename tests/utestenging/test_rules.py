@@ -503,7 +503,7 @@ def test_beyond_notice_names_each_change_the_citizen_was_not_heard_on():
 
 def test_beyond_notice_ignores_case_spacing_and_punctuation_in_a_fact():
     noticed = _noticed(_decision())
-    same = [Fact(occurred_on=FACTS[0].occurred_on, description="  du TRUET saksbehandleren ")]
+    same = [Fact(occurred_on=FACTS[0].occurred_on, description="  du TRUET saksbehandleren,  i MOTTAKET ")]
     assert rules.beyond_notice(noticed, _noticed(_decision(), facts=same)) == []
 
 
