@@ -5,6 +5,43 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+# The audit and sign-in logs stay append-only, except for the retention run, which marks its own transaction
+# (SET LOCAL nav_sikkerhet.retention = 'on', core.services.retention_run) to delete lines past their period and
+# unlink a deleted citizen.
+TRIGGER = """
+CREATE OR REPLACE FUNCTION core_{table}_append_only() RETURNS trigger AS $$
+BEGIN
+    IF current_setting('nav_sikkerhet.retention', true) = 'on' THEN
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+        END IF;
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION '{message}';
+END;
+$$ LANGUAGE plpgsql;
+"""
+LOGS = {"auditlogentry": "The audit log is append-only", "signinlogentry": "The sign-in log is append-only"}
+OLD = """
+CREATE OR REPLACE FUNCTION core_{table}_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '{message}';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def retention_may_delete(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for table, message in LOGS.items():
+            schema_editor.execute(TRIGGER.format(table=table, message=message))
+
+
+def append_only_again(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for table, message in LOGS.items():
+            schema_editor.execute(OLD.format(table=table, message=message))
+
 
 class Migration(migrations.Migration):
 
@@ -32,4 +69,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['content_type', 'object_id', 'until'], name='core_retent_content_19dcdc_idx')],
             },
         ),
+        migrations.RunPython(retention_may_delete, append_only_again),
     ]
