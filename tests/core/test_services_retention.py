@@ -170,13 +170,6 @@ def test_nothing_goes_before_its_period_and_an_unarchived_letter_waits(cases):
 
 
 @pytest.mark.django_db
-def test_staff_health_data_has_the_shortest_period_of_the_records():
-    records = {key: kind.days for key, kind in retention.KINDS.items()
-               if key not in {"sessions", "history_copies", "media_files", "citizens", "reminders"}}
-    assert min(records, key=records.get) == "staff_follow_up"
-
-
-@pytest.mark.django_db
 def test_the_command_lists_what_would_go_on_a_dry_run_and_changes_nothing(cases):
     out = io.StringIO()
     with freeze_time(timezone.now() + (LONGEST + 5) * DAY):

@@ -10,8 +10,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Only list what would go, per kind.")
+        parser.add_argument("--markdown", action="store_true",
+                            help="Print the schedule and record of processing for docs/retention.md; change nothing.")
 
-    def handle(self, *args, dry_run=False, **options):
+    def handle(self, *args, dry_run=False, markdown=False, **options):
+        if markdown:
+            self.stdout.write(retention.markdown())
+            return
         counts = services.retention_run(dry_run=dry_run)
         for kind in retention.schedule():
             self.stdout.write(f"{kind.key}={counts[kind.key]} days={kind.days}")
