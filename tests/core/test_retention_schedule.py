@@ -71,7 +71,8 @@ def test_the_leader_holds_a_decision_from_its_page_with_a_reason_and_an_end(clie
     assert response.status_code == 302
     hold = RetentionHold.objects.get()
     assert (hold.record, hold.until, hold.placed_by) == (ended, until, leader)
-    assert until.strftime("%d.%m.%Y") in client.get(reverse("utestenging:detail", args=[ended.public_id])).content.decode()
+    page = client.get(reverse("utestenging:detail", args=[ended.public_id])).content.decode()
+    assert until.strftime("%d.%m.%Y") in page
 
 
 @pytest.mark.django_db
