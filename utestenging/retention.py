@@ -28,7 +28,7 @@ ENDED_STATUSES = (Status.EXPIRED, Status.LIFTED, Status.DROPPED)
 DECISION_PERSONAL = [f.name for f in Decision._meta.fields if isinstance(f, models.TextField)] + [
     "representative_name",
 ]
-COMPLAINT_PERSONAL = ["summary", "representative_name", "representative_address", "answer_summary"]
+COMPLAINT_PERSONAL = ["from_whom", "summary", "representative_name", "representative_address", "answer_summary"]
 
 
 def decisions_due(cutoff: datetime.datetime):

@@ -47,7 +47,7 @@ def cases(unit, leader, staff_with_role):
         )
         RegistrationFactory(decision=decision, kind=RegistrationKind.ARCHIVE, reference="2026/777", done_by=leader)
         ComplaintFactory(decision=decision, registered_by=caseworker, answered_on=today - 20 * DAY,
-                         answered_by=leader, summary=f"Klage fra {citizen.name}")
+                         answered_by=leader, summary=f"Klage fra {citizen.name}", from_whom=citizen.name)
         name = default_storage.save(f"letters/{decision.public_id}/vedtak.pdf",
                                     ContentFile(f"%PDF {citizen.name} {citizen.personident} {address}".encode()))
         Letter.objects.create(decision=decision, kind=LetterKind.DECISION, language="nb", file=name,
