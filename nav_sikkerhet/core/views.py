@@ -36,7 +36,9 @@ def access_report(request):
             date_to=form.cleaned_data["date_to"],
             request=request,
         )
-    return render(request, "core/access_report.html", {"form": form, "report": report})
+    return render(request, "core/access_report.html", {
+        "form": form, "report": report, "may_see_retention_plan": access.may_see_retention_plan(request.user),
+    })
 
 
 EXPORT_CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json; charset=utf-8"}

@@ -113,6 +113,7 @@ def test_the_privacy_officer_sees_the_next_30_days_of_removals_and_nobody_else(c
     client.force_login(leader)
     assert client.get(url).status_code == 404
     client.force_login(officer)
+    assert url in client.get(reverse("core:access_report")).content.decode()
     response = client.get(url)  # the decision ended 33 days ago: due in about two years
     assert response.status_code == 200
     assert ended.case_number not in response.content.decode()
