@@ -224,7 +224,8 @@ def test_a_warning_needs_a_known_person(client, unit, leader):
 
 
 def test_follow_up_and_close(client, unit, leader):
-    incident = IncidentFactory(unit=unit, status=Status.MEASURES_DECIDED)
+    # Verbal abuse: closed without a review meeting or a police decision (threats need both: test_services_close).
+    incident = IncidentFactory(unit=unit, status=Status.MEASURES_DECIDED, category=Category.VERBAL)
     incident.measures.create(kind=MeasureKind.NONE, decided_on=timezone.localdate(), description="Enkeltstående",
                              decided_by=leader)
     person = ExposedPersonFactory(incident=incident)
