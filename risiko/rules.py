@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -140,16 +141,34 @@ def require_may_approve(user, analysis) -> None:
         raise PermissionDenied(_("Only the unit's leader or acting leader may approve the analysis."))
 
 
+def staff_of(unit, users) -> set[int]:
+    """Of these users, the ids of those who work in the unit (hold a role there) and can log in: one query."""
+    ids = {user.pk for user in users if user and user.is_active}
+    if not ids:
+        return set()
+    return set(type(next(u for u in users if u)).objects.filter(pk__in=ids, role_assignments__unit=unit)
+               .values_list("pk", flat=True))
+
+
 def responsible_fits(responsible, unit) -> bool:
     """A measure's responsible person works in the analysis' unit (holds a role there) and can log in."""
-    return bool(responsible and responsible.is_active
-                and responsible.role_assignments.filter(unit=unit).exists())
+    return bool(responsible) and responsible.pk in staff_of(unit, [responsible])
 
 
 def require_responsible_fits(responsible, unit) -> None:
     if not responsible_fits(responsible, unit):
         raise ValidationError({"responsible": _("Choose a responsible person who works in %(unit)s.")
                                % {"unit": unit.name}})
+
+
+def require_room_for_events(count: int) -> None:
+    """An analysis holds at most ROS_MAX_EVENTS events: beyond that it is no longer read (nor printed) whole."""
+    if count > settings.ROS_MAX_EVENTS:
+        raise ValidationError(
+            {"events": _("An analysis holds at most %(max)d unwanted events (this one would have %(count)d). "
+                         "Split it, or merge events that are alike.") % {"max": settings.ROS_MAX_EVENTS,
+                                                                         "count": count}},
+            code="too_many_events")
 
 
 def require_approvable(*, events: int) -> None:
