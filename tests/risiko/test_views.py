@@ -285,3 +285,18 @@ def test_the_page_and_the_report_read_an_analysis_in_a_fixed_number_of_queries(c
     assert _queries(lambda: client.get(_detail(small))) == _queries(lambda: client.get(_detail(large)))
     assert _queries(lambda: report(small)) == _queries(lambda: report(large))
     assert "Rutine 1" in report(large) and "Spytte" in report(large)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'{"title": "A", "title": "B"}', "Filen oppgir nøkkelen «title» to ganger i samme objekt."),
+    (b'{"title": "A", "events": [{"barriers": "\\ud800"}]}', "Ved events › 1 › barriers: teksten inneholder"),
+    (b"[" * 50_000 + b"]" * 50_000, "Filen er nøstet for dypt"),
+])
+def test_a_file_the_database_cannot_hold_gets_a_form_error_naming_the_place(client, hms, unit, content, message):
+    client.force_login(hms)
+    upload = io.BytesIO(content)
+    upload.name = "ros.json"
+    response = client.post(reverse("risiko:import"), {"unit": unit.pk, "file": upload})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"][0].startswith(message)
+    assert not Analysis.objects.exists()
