@@ -1,5 +1,6 @@
 """Rules that need the acting user or other objects, and the matrix arithmetic. No database writes here."""
 
+import calendar
 import datetime
 
 from django.conf import settings
@@ -171,7 +172,20 @@ def require_room_for_events(count: int) -> None:
             code="too_many_events")
 
 
-def require_approvable(*, events: int) -> None:
-    """An analysis is approved with at least one event (its review date is the model's own rule)."""
+def months_later(day: datetime.date, months: int) -> datetime.date:
+    """The same day so many months later (the month's last day where it is shorter)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def require_approvable(*, events: int, next_review_on: datetime.date | None, today: datetime.date) -> None:
+    """An analysis is approved with at least one event, and its next review at most ROS_REVIEW_MAX_MONTHS away
+    (that a review date is set is the model's own rule)."""
     if not events:
         raise ValidationError({"events": _("Add at least one unwanted event before approving.")})
+    latest = months_later(today, settings.ROS_REVIEW_MAX_MONTHS)
+    if next_review_on and next_review_on > latest:
+        raise ValidationError({"next_review_on": _(
+            "The next review must be at most %(months)d months away (by %(date)s) before the analysis is approved."
+        ) % {"months": settings.ROS_REVIEW_MAX_MONTHS, "date": latest.strftime("%d.%m.%Y")}})

@@ -166,7 +166,8 @@ def analysis_approve(*, by: User, analysis_id: int) -> Analysis:
     analysis = _locked(analysis_id)
     rules.require_may_approve(by, analysis)
     workflow.check(analysis.status, AnalysisStatus.APPROVED)
-    rules.require_approvable(events=analysis.events.count())
+    rules.require_approvable(events=analysis.events.count(), next_review_on=analysis.next_review_on,
+                             today=timezone.localdate())
     earlier = Analysis.objects.select_for_update().filter(unit=analysis.unit, status=AnalysisStatus.APPROVED)
     for old in earlier.exclude(pk=analysis.pk):
         workflow.check(old.status, AnalysisStatus.SUPERSEDED)
