@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import retention
 
-from .models import CitizenWarning, ExposedPerson, Incident, Measure, Status
+from .models import CitizenWarning, ExposedPerson, Incident, Measure, Proposal, Status
 
 INCIDENT_PERSONAL = ["description", "weapon", "witnesses", "lessons_learned"]
 
@@ -31,12 +31,13 @@ def incidents_anonymise(queryset) -> int:
     # write a new historical copy of what is being removed.
     ExposedPerson.objects.filter(incident_id__in=ids).delete()
     Measure.objects.filter(incident_id__in=ids).update(description="")
+    Proposal.objects.filter(incident_id__in=ids).update(description="", outcome_reason="")
     CitizenWarning.objects.filter(incident_id__in=ids).update(citizen=None, note="")
     count = Incident.objects.filter(pk__in=ids).update(
         citizen=None, anonymised_at=timezone.now(), **dict.fromkeys(INCIDENT_PERSONAL, "")
     )
     retention.delete_history(Incident, id__in=ids)
-    for model in (ExposedPerson, Measure, CitizenWarning):
+    for model in (ExposedPerson, Measure, CitizenWarning, Proposal):
         retention.delete_history(model, incident_id__in=ids)
     return count
 
