@@ -160,6 +160,7 @@ class Incident(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
     created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -177,7 +178,9 @@ class Incident(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(perpetrator="citizen", citizen__isnull=False)
-                | (~models.Q(perpetrator="citizen") & models.Q(citizen__isnull=True)),
+                | (~models.Q(perpetrator="citizen") & models.Q(citizen__isnull=True))
+                # Anonymised (core.retention): the person is gone, that it was a known person stays.
+                | models.Q(anonymised_at__isnull=False, citizen__isnull=True),
                 name="incident_citizen_only_when_known",
             ),
             models.CheckConstraint(condition=models.Q(injury__gte=1, injury__lte=5), name="incident_injury_1_to_5"),
@@ -335,7 +338,9 @@ class CitizenWarning(models.Model):
     Warnings belong to the citizen: a decision shows the citizen's warnings from here.
     """
 
-    citizen = models.ForeignKey(Citizen, models.PROTECT, related_name="warnings", verbose_name=_("citizen"))
+    # Empty only once the retention period has passed (core.retention): the warning is then anonymised.
+    citizen = models.ForeignKey(Citizen, models.PROTECT, null=True, blank=True, related_name="warnings",
+                                verbose_name=_("citizen"))
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="warnings", verbose_name=_("unit"))
     given_on = models.DateField(_("date"))
     form = models.CharField(_("form"), max_length=10, choices=WarningForm.choices)

@@ -295,7 +295,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # means a decision turns active or expired within the first hour of its day, and failed e-mails are retried.
 CELERY_BEAT_SCHEDULE = {
     "sweep-hourly": {"task": "nav_sikkerhet.core.tasks.run_daily_sweep", "schedule": crontab(minute=5)},
+    # Nightly, when nobody works: anonymise and delete what the retention schedule says has been kept long enough.
+    "retention-nightly": {"task": "nav_sikkerhet.core.tasks.apply_retention", "schedule": crontab(hour=2, minute=35)},
 }
+# The retention schedule (docs/retention.md): days each kind of record is kept, counted from its own event.
+# The defaults, with the reason for each, are in the kinds' registry (nav_sikkerhet/core/retention.py and each
+# app's retention.py); override one here or by RETENTION_DAYS='{"signin_log": 180}' in the environment.
+RETENTION_DAYS = env.json("RETENTION_DAYS", default={})
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 EMAIL_BACKEND = env.str(

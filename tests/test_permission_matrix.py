@@ -58,6 +58,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "core:access_report": only(INNSYN_ROLES),
     "core:citizen_export": only(INNSYN_ROLES),
     "core:reminder_done": expect(405, superuser=405),  # POST only; a stranger's reminder answers 404
+    # Retention: the privacy officer's upcoming removals; a hold placed by the unit's leader or the privacy officer.
+    "core:retention_upcoming": only({Role.PERSONVERN.value}),
+    "core:retention_hold": only(LEADERS | {Role.PERSONVERN.value}),
     "utestenging:overview": only(DECISION_VIEWERS),
     "utestenging:create": only(DECISION_PREPARERS),
     "utestenging:detail": only(DECISION_VIEWERS),
@@ -145,6 +148,8 @@ def url_kwargs(name: str, objects: dict) -> dict:
     """The arguments each URL needs, from objects made in the actor's unit."""
     if name == "core:reminder_done":
         return {"reminder_id": 1}
+    if name == "core:retention_hold":
+        return {"model_name": "decision", "public_id": objects["decision"].public_id}
     if name == "mottak:person":
         return {"public_id": objects["decision"].citizen.public_id}
     if name in ("mottak:breach", "mottak:breach_done", "mottak:breach_incident"):

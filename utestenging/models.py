@@ -167,7 +167,9 @@ class Decision(reasons.RemembersLoadedValues, models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind of measure"), max_length=4, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    citizen = models.ForeignKey(Citizen, models.PROTECT, related_name="decisions", verbose_name=_("citizen"))
+    # Empty only once the retention period has passed and the decision is anonymised (core.retention).
+    citizen = models.ForeignKey(Citizen, models.PROTECT, null=True, blank=True, related_name="decisions",
+                                verbose_name=_("citizen"))
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="decisions", verbose_name=_("deciding unit"))
     scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, default=Scope.UNIT)
     covered_units = models.ManyToManyField(
@@ -289,6 +291,7 @@ class Decision(reasons.RemembersLoadedValues, models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     history = HistoricalRecords(m2m_fields=[covered_units])
 
     class Meta:
@@ -318,6 +321,10 @@ class Decision(reasons.RemembersLoadedValues, models.Model):
                     & models.Q(valid_to__isnull=False)
                 ),
                 name="decision_signed_has_signature_and_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(citizen__isnull=False) | models.Q(anonymised_at__isnull=False),
+                name="decision_citizen_unless_anonymised",
             ),
         ]
 

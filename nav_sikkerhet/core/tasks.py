@@ -16,6 +16,12 @@ def run_daily_sweep() -> dict:
     return vars(scheduling.run_sweep())
 
 
+@shared_task(acks_late=True)
+def apply_retention() -> dict:
+    """The nightly retention run; idempotent, so a run twice (or redelivered) removes nothing more."""
+    return services.retention_run()
+
+
 @shared_task(
     bind=True, acks_late=True, autoretry_for=(smtplib.SMTPException, OSError, SoftTimeLimitExceeded), retry_backoff=30,
     retry_backoff_max=REMINDER_RETRY_BACKOFF_MAX, retry_jitter=True, max_retries=10,
