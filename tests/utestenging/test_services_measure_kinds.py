@@ -35,7 +35,7 @@ def _prepare(*, kind, unit, citizen, caseworker, leader, today, days=28):
         by=caseworker, decision_id=decision.pk, grounds=["threats"], responsible_leader=leader,
         valid_from=today, valid_to=today + (days - 1) * DAY,
         digital_channels=[DigitalChannel.CHAT] if kind == Kind.DIUS else [],
-        **{name: text for name, text in ASSESSMENTS.items()},
+        **ASSESSMENTS,
         channels=[{"channel": "written", "address": "Postboks 1, 0101 Oslo"}] if kind == Kind.DIUS else None,
     )
     return services.decision_mark_ready(by=caseworker, decision_id=decision.pk)
