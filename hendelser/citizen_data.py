@@ -29,6 +29,7 @@ def _labels() -> dict[str, str]:
         given_on=label(CitizenWarning, "given_on"),
         form=label(CitizenWarning, "form"),
         note=label(CitizenWarning, "note"),
+        given_by=label(CitizenWarning, "given_by"),
     )
     return labels
 
@@ -69,7 +70,8 @@ def incidents_section(citizen: Citizen, scope: InnsynScope) -> Section:
     warnings = warnings.order_by("given_on", "pk")
     if warnings:
         items.append({
-            "warnings": [{"given_on": w.given_on, "form": w.get_form_display(), "note": w.note} for w in warnings]
+            "warnings": [{"given_on": w.given_on, "form": w.get_form_display(), "given_by": w.given_by, "note": w.note}
+                         for w in warnings]
         })
     return Section(_("Incidents and warnings"), items, _labels())
 

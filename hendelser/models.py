@@ -304,6 +304,8 @@ class CitizenWarning(models.Model):
     given_on = models.DateField(_("date"))
     form = models.CharField(_("form"), max_length=10, choices=WarningForm.choices)
     note = models.TextField(_("note"), blank=True)
+    # Who warned the citizen, by name: often not the one who registers it (a guard, a colleague at the desk).
+    given_by = models.CharField(_("given by"), max_length=200, blank=True)
     incident = models.ForeignKey(
         Incident, models.PROTECT, null=True, blank=True, related_name="warnings", verbose_name=_("incident")
     )
@@ -323,8 +325,13 @@ class CitizenWarning(models.Model):
         return f"{self.given_on:%d.%m.%Y} {self.get_form_display()}"
 
     def clean(self):
+        errors = {}
         if self.given_on and self.given_on > timezone.localdate():
-            raise ValidationError({"given_on": _("A warning cannot be dated in the future.")})
+            errors["given_on"] = _("A warning cannot be dated in the future.")
+        if self.form == WarningForm.ORAL and not self.given_by.strip():
+            errors["given_by"] = _("Say who gave the oral warning.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Measure(models.Model):

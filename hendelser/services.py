@@ -242,11 +242,14 @@ def warning_register(
     form: str,
     note: str = "",
     incident: Incident | None = None,
+    given_by: str = "",
 ) -> CitizenWarning:
-    """Record that the citizen was warned that repeated incidents may lead to exclusion (guideline §3)."""
+    """Record that the citizen was warned that repeated incidents may lead to exclusion (guideline §3).
+
+    ``given_by`` names who warned them; the one registering it if left empty."""
     rules.require_may_record_warning(by, unit)
     warning = CitizenWarning(citizen=citizen, unit=unit, given_on=given_on, form=form, note=note, incident=incident,
-                             registered_by=by)
+                             given_by=given_by.strip() or by.get_full_name() or by.username, registered_by=by)
     _save(warning, by)
     return warning
 

@@ -169,6 +169,8 @@ class WarningForm(forms.Form):
     given_on = forms.DateField(label=_("Date"), widget=DATE)
     # Starts blank: a preselected form would make the empty extra row count as filled in and fail on its date.
     form = forms.ChoiceField(label=_("Form"), choices=[("", "---------"), *WarningKind.choices])
+    given_by = forms.CharField(label=_("Given by"), max_length=200, required=False,
+                               help_text=_("Who warned the citizen. Left empty: you."))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 

@@ -164,3 +164,21 @@ def test_an_exclusion_cites_the_earlier_measure_and_warning_it_tried(unit, citiz
     rows[[r["alternative"] for r in rows].index(LessIntrusiveMeasure.TWO_STAFF)]["measure_id"] = stranger.pk
     with pytest.raises(ValidationError):
         services.decision_update(by=caseworker, decision_id=draft.pk, alternative_assessments=rows)
+
+
+def test_an_oral_warning_is_recorded_with_who_gave_it_and_when(unit, citizen, caseworker, today):
+    from hendelser import selectors as incident_selectors
+    from hendelser.models import CitizenWarning
+
+    draft = services.decision_create(by=caseworker, citizen=citizen, unit=unit, kind=Kind.FYUS)
+    services.decision_update(by=caseworker, decision_id=draft.pk, new_warnings=[
+        {"given_on": today - 5 * DAY, "form": "oral", "given_by": "Vekter Ola Hansen", "note": ""},
+        {"given_on": today - 2 * DAY, "form": "oral", "note": ""},
+    ])
+    recorded = [(w.given_on, w.form, w.given_by, w.registered_by)
+                for w in incident_selectors.warnings_of(citizen_id=citizen.pk)]
+    assert recorded == [(today - 5 * DAY, "oral", "Vekter Ola Hansen", caseworker),
+                        (today - 2 * DAY, "oral", caseworker.get_full_name() or caseworker.username, caseworker)]
+    with pytest.raises(ValidationError) as error:
+        CitizenWarning(citizen=citizen, unit=unit, given_on=today, form="oral", registered_by=caseworker).clean()
+    assert set(error.value.message_dict) == {"given_by"}
