@@ -182,3 +182,11 @@ def test_an_oral_warning_is_recorded_with_who_gave_it_and_when(unit, citizen, ca
     with pytest.raises(ValidationError) as error:
         CitizenWarning(citizen=citizen, unit=unit, given_on=today, form="oral", registered_by=caseworker).clean()
     assert set(error.value.message_dict) == {"given_by"}
+
+
+def test_the_decision_letter_for_two_staff_says_what_was_decided_and_nothing_about_exclusion(unit, citizen, leader):
+    decision = measure(unit=unit, citizen=citizen, signed_by=leader, kind=Kind.TOAN)
+    letter = decision.letters.create(kind=LetterKind.DECISION, language="en", created_by=leader)
+    html = letters.render_html(letter)
+    assert "NAV has decided on two staff in every meeting with you" in html
+    assert "You may not come to the premises" not in html and "If you call anyway" not in html
