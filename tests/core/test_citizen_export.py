@@ -7,11 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from hendelser.models import CitizenWarning
 from nav_sikkerhet.core import access, citizen_data, services
 from nav_sikkerhet.core.models import AuditLogEntry, Role
 from tests.factories import UserFactory, assign_role
 from tests.utestenging.factories import FactFactory, signed_decision
 from tests.utestenging.letter_builders import pdf_text
+from utestenging.models import AlternativeAssessment, DigitalChannel, Kind
 
 pytestmark = pytest.mark.django_db
 
@@ -131,9 +133,6 @@ def test_start_page_and_access_report_link_to_the_export(client, leader):
 
 
 def test_json_export_holds_every_kind_of_measure_and_what_the_exclusion_cites(client, leader, citizen, unit):
-    from hendelser.models import CitizenWarning
-    from utestenging.models import AlternativeAssessment, DigitalChannel, Kind
-
     toan = signed_decision(signed_by=leader, unit=unit, citizen=citizen, kind=Kind.TOAN)
     signed_decision(signed_by=leader, unit=unit, citizen=citizen, kind=Kind.DIUS,
                     digital_channels=[DigitalChannel.CHAT])

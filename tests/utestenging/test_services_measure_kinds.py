@@ -4,9 +4,11 @@ import datetime
 import json
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from hendelser import selectors as incident_selectors
+from hendelser.models import CitizenWarning
 from nav_sikkerhet.core import services as core_services
 from utestenging import letters, lookup, services
 from utestenging.models import (
@@ -18,7 +20,14 @@ from utestenging.models import (
     Status,
 )
 
-from .factories import ASSESSMENTS, FactFactory, complete_decision, signed_decision
+from .factories import (
+    ASSESSMENTS,
+    FactFactory,
+    WarningFactory,
+    alternative_rows,
+    complete_decision,
+    signed_decision,
+)
 from .lookup_helpers import measure
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +78,6 @@ def test_no_advance_notice_is_needed_but_the_period_is_the_kinds(kind, unit, cit
 
 
 def test_a_caseworker_may_not_decide_two_staff(unit, citizen, caseworker, leader, today):
-    from django.core.exceptions import PermissionDenied
-
     decision = _prepare(kind=Kind.TOAN, unit=unit, citizen=citizen, caseworker=caseworker, leader=leader,
                         today=today)
     with pytest.raises(PermissionDenied):
@@ -140,8 +147,6 @@ def test_the_look_up_shows_every_kind_with_what_to_do_and_the_closed_channels(cl
 
 
 def test_an_exclusion_cites_the_earlier_measure_and_warning_it_tried(unit, citizen, caseworker, leader, today):
-    from .factories import WarningFactory, alternative_rows
-
     toan = measure(unit=unit, citizen=citizen, signed_by=leader, kind=Kind.TOAN, valid_from=today - 40 * DAY)
     services.decision_refresh_status(decision_id=toan.pk, today=today)
     draft = complete_decision(unit=unit, citizen=citizen, created_by=caseworker, responsible_leader=leader,
@@ -167,9 +172,6 @@ def test_an_exclusion_cites_the_earlier_measure_and_warning_it_tried(unit, citiz
 
 
 def test_an_oral_warning_is_recorded_with_who_gave_it_and_when(unit, citizen, caseworker, today):
-    from hendelser import selectors as incident_selectors
-    from hendelser.models import CitizenWarning
-
     draft = services.decision_create(by=caseworker, citizen=citizen, unit=unit, kind=Kind.FYUS)
     services.decision_update(by=caseworker, decision_id=draft.pk, new_warnings=[
         {"given_on": today - 5 * DAY, "form": "oral", "given_by": "Vekter Ola Hansen", "note": ""},
