@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hendelser', '0004_monthly_counts'),
+        ('hendelser', '0005_h21i_follow_through'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
