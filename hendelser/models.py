@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from nav_sikkerhet.core.models import Citizen, Unit
+from nav_sikkerhet.core.models import Citizen, Language, Unit
 
 # Clocks on the desk's PC and the server may differ a little; a minute or two is not "the future".
 CLOCK_SLACK = datetime.timedelta(minutes=5)
@@ -345,6 +345,8 @@ class CitizenWarning(models.Model):
     given_on = models.DateField(_("date"))
     form = models.CharField(_("form"), max_length=10, choices=WarningForm.choices)
     note = models.TextField(_("note"), blank=True)
+    # Who warned the citizen, by name: often not the one who registers it (a guard, a colleague at the desk).
+    given_by = models.CharField(_("given by"), max_length=200, blank=True)
     incident = models.ForeignKey(
         Incident, models.PROTECT, null=True, blank=True, related_name="warnings", verbose_name=_("incident")
     )
@@ -364,8 +366,54 @@ class CitizenWarning(models.Model):
         return f"{self.given_on:%d.%m.%Y} {self.get_form_display()}"
 
     def clean(self):
+        errors = {}
         if self.given_on and self.given_on > timezone.localdate():
-            raise ValidationError({"given_on": _("A warning cannot be dated in the future.")})
+            errors["given_on"] = _("A warning cannot be dated in the future.")
+        if self.form == WarningForm.ORAL and not self.given_by.strip():
+            errors["given_by"] = _("Say who gave the oral warning.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class WarningLetterStatus(models.TextChoices):
+    PENDING = "pending", _("Being produced")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class WarningLetter(models.Model):
+    """The letter a written warning produces (§3): rendered once to PDF/A and archived with its SHA-256."""
+
+    warning = models.OneToOneField(CitizenWarning, models.PROTECT, related_name="letter", verbose_name=_("warning"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    status = models.CharField(_("status"), max_length=10, choices=WarningLetterStatus.choices,
+                              default=WarningLetterStatus.PENDING)
+    file = models.FileField(_("file"), max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    generated_at = models.DateTimeField(_("produced"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("warning letter")
+        verbose_name_plural = _("warning letters")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="ready") | (~models.Q(file="") & ~models.Q(sha256="")),
+                name="warning_letter_ready_has_file_and_hash",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"ADV-{self.created_at:%Y}-{self.pk or 0:05d}"
 
 
 class Measure(models.Model):
