@@ -76,6 +76,7 @@ class Row:
     cells: list[Figure | None]  # None: not known (a rate without a headcount)
     total: Figure | None = None
     change: float | None = None
+    previous: Figure | None = None  # what the change compares with
     shares: list[float | None] | None = None  # per cent of the column (or, in the cross table, of the row)
     unit_id: int | None = None
 
@@ -218,7 +219,9 @@ def statistics_page(*, user, params, today: datetime.date | None = None) -> Stat
     if page.partial_year and year_from < year_to:
         # The same period of the previous year, for a year not yet over.
         ytd_end = _same_day_last_year(today) + datetime.timedelta(days=1)
-        ytd_period = f"{year_to - 1}-01-01..{ytd_end.isoformat()}"
+        # On the last day of the year that is all of last year: the same cell as the year, rounded the same.
+        ytd_period = (str(year_to - 1) if ytd_end == datetime.date(year_to, 1, 1)
+                      else f"{year_to - 1}-01-01..{ytd_end.isoformat()}")
         ytd = {name: fold(ids, datetime.date(year_to - 1, 1, 1), ytd_end, False) for name, ids in groups.items()}
 
     def fig(kind, key, period_, what, source=None):
@@ -241,7 +244,7 @@ def statistics_page(*, user, params, today: datetime.date | None = None) -> Stat
                 row.shares = [_share(cell, year_totals[year]) for cell, year in zip(cells, years, strict=True)]
             if len(years) > 1:
                 before = fig(kind, (code,), ytd_period, what, ytd) if ytd is not None else cells[-2]
-                row.change = _change(cells[-1], before)
+                row.change, row.previous = _change(cells[-1], before), before
             result.rows.append(row)
         return result
 
@@ -257,6 +260,7 @@ def statistics_page(*, user, params, today: datetime.date | None = None) -> Stat
             previous = publish.figure(ytd["own"]["total"].get((), 0), ytd["other"]["total"].get((), 0),
                                       ytd_period, "total")
         quarters.rows[index].change = _change(quarters.rows[index].total, previous)
+        quarters.rows[index].previous = previous
     quarters.chart_items = [
         (f"{row.label} {quarters.columns[q]}", value) for row in quarters.rows for q, value in enumerate(row.cells)
     ]
@@ -336,7 +340,7 @@ def _unit_types(publish, figures, ytd, unit_info, years, period, ytd_period) -> 
         row = Row(label=str(label), cells=cells, total=total)
         if len(years) > 1:
             before = figure(ytd, lambda pk: (pk,), ytd_period) if ytd is not None else cells[-2]
-            row.change = _change(cells[-1], before)
+            row.change, row.previous = _change(cells[-1], before), before
         result.rows.append(row)
     return result
 
@@ -355,7 +359,7 @@ def _units(publish, figures, ytd, unit_info, years, period, ytd_period) -> Table
         if len(years) > 1:
             before = (publish.unit_figure(pk, ytd[group]["unit"].get((pk,), 0), ytd_period) if ytd is not None
                       else cells[-2])
-            row.change = _change(cells[-1], before)
+            row.change, row.previous = _change(cells[-1], before), before
         result.rows.append(row)
     # The chart shows the units with most incidents the last year; the table has them all.
     result.chart_items = sorted(((row.label, row.cells[-1]) for row in result.rows),
