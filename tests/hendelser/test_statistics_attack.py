@@ -31,7 +31,10 @@ pytestmark = pytest.mark.django_db
 # unknowns of its own (it is still rounded as a cell of its own).
 TODAY = datetime.date(2026, 12, 31)
 YEARS = [2025, 2026]
-CATEGORIES, CHANNELS = list(Category.values), list(Channel.values)
+# The data use some categories and channels; the attacker is told that the others are empty everywhere, which only
+# helps her (and keeps her equations small enough to solve in a moment).
+CATEGORIES, CHANNELS = list(Category.values)[:4], list(Channel.values)[:5]
+ALSO = list(Category.values)[5:6]
 EMPLOYERS = list(Employer.values)
 
 
@@ -52,8 +55,8 @@ def world(staff_with_role, settings):
             municipal = rng.random() < .4 and unit.unit_type == UnitType.NAV_KONTOR
             incidents.append(Incident(
                 unit=unit, occurred_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(10))),
-                category=rng.choice(CATEGORIES[:4]), channel=rng.choice(CHANNELS[:5]),
-                other_categories=[CATEGORIES[5]] if rng.random() < .2 else [], description="Trussel",
+                category=rng.choice(CATEGORIES), channel=rng.choice(CHANNELS),
+                other_categories=ALSO if rng.random() < .2 else [], description="Trussel",
                 perpetrator="unknown", registered_by=registrant, exposed_state=0 if municipal else 1,
                 exposed_municipal=1 if municipal else 0,
             ))
@@ -78,7 +81,7 @@ class Unknowns:
                 self._add(("K", unit, year, cat, ch))
             for employer in EMPLOYERS:
                 self._add(("E", unit, year, employer))
-            for cat in CATEGORIES:
+            for cat in ALSO:
                 self._add(("A", unit, year, cat))
         self.truth = np.zeros(len(self.index))
         for i in incidents:
@@ -131,7 +134,7 @@ def _figures_of_page(page, unknowns: Unknowns, scope: list[int], unit_info: dict
             if table.key == "cross":
                 code, year = category_code[row.label], years[-1]
                 found += [(unknowns.select("K", scope, [year], category=code, channel=channel), cell)
-                          for channel, cell in zip(CHANNELS, row.cells, strict=True)]
+                          for channel, cell in zip(Channel.values, row.cells, strict=True)]
                 found.append((unknowns.select("K", scope, [year], category=code), row.total))
                 continue
             family, units, fixed = {
@@ -166,6 +169,9 @@ def _read_everything(world):
                                           params=QueryDict(f"{query}&year_from={first}&year_to={last}"))
         assert not page.form.errors
         for sums, figure in _figures_of_page(page, unknowns, scope, unit_info):
+            if not sums:  # a category or channel the data do not use, or a unit type not chosen
+                assert figure.value == 0
+                continue
             # One sum shown in several places is always shown the same (asking again tells nothing new).
             assert figures.setdefault(sums, figure) == figure, "one cell shown two ways"
     return unknowns, figures
@@ -249,7 +255,7 @@ def test_the_attacker_recovers_no_count_of_another_unit(world):
     assert sum(figure.approx for figure in figures.values()) > 300
 
     targets = _targets(unknowns, world["own"].pk, figures)
-    assert len(targets) > 500
+    assert len(targets) > 400
     assert not [t for t in _linear_attack(matrix, low, high, targets, size) if unknowns.truth[list(t)].sum()]
     lo, hi = _bounds_attack(matrix, low, high, size)
     assert (lo <= unknowns.truth).all() and (unknowns.truth <= hi).all()
