@@ -211,7 +211,7 @@ def by_category_and_channel(*, unit_ids: Iterable[int], start: datetime.date, en
 
 def also_involved(*, unit_ids: Iterable[int], start: datetime.date, end: datetime.date) -> dict:
     """Incidents per (year, category) where the category was chosen as one of the other categories."""
-    rows = (_incidents_between(unit_ids, start, end).values("year")
+    rows = (_incidents_between(unit_ids, start, end).exclude(other_categories=[]).values("year")
             .annotate(**{code: Count("pk", filter=Q(other_categories__contains=[code])) for code in Category.values})
             .order_by())
     return {(row["year"], code): row[code] for row in rows for code in Category.values if row[code]}
