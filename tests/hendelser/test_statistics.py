@@ -207,3 +207,14 @@ def test_the_asys_notes_channel_shares_from_loaded_data(unit, hms):
     # Digital, e-mail and SMS together: the note's 24 %.
     digital = sum(threats.shares[list(Channel.values).index(c)] for c in (Channel.DIGITAL, Channel.EMAIL, Channel.SMS))
     assert digital == 24.0
+
+
+def test_the_admin_keeps_headcounts_and_refuses_a_second_for_the_same_year(client, superuser, unit):
+    client.force_login(superuser)
+    add = reverse("admin:hendelser_headcount_add")
+    assert client.get(add).status_code == 200
+    response = client.post(add, {"unit": unit.pk, "year": 2026, "employees": 40})
+    assert response.status_code == 302 and Headcount.objects.get(unit=unit, year=2026).employees == 40
+    again = client.post(add, {"unit": unit.pk, "year": 2026, "employees": 41})
+    assert again.status_code == 200 and again.context["adminform"].form.errors
+    assert client.get(reverse("admin:hendelser_headcount_changelist"), {"q": unit.number}).status_code == 200
