@@ -130,11 +130,6 @@ def require_reviewable(incidents: Sequence, unit: Unit) -> None:
 # -- statistics ------------------------------------------------------------------------------------------------
 
 
-def needs_suppression(selected_unit_ids: Iterable[int], own_unit_ids: Iterable[int]) -> bool:
-    """Figures that include any unit where the user does not see the incidents are shown rounded."""
-    return not set(selected_unit_ids) <= set(own_unit_ids)
-
-
 def cell_identity(unit_ids: Iterable[int], period: str, what: str) -> str:
     """What a count counts, independent of the table or filter it appears in: the units, the period and the kind."""
     return f"{','.join(str(pk) for pk in sorted(set(unit_ids)))}|{period}|{what}"

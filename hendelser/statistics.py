@@ -116,10 +116,6 @@ class StatisticsPage:
     partial_year: bool = False
     base: int = rules.ROUNDING_BASE
 
-    @property
-    def suppressed(self) -> bool:
-        return self.rounded
-
 
 def _change(current: Figure | None, previous: Figure | None) -> float | None:
     if current is None or previous is None or not previous.value:

@@ -72,11 +72,6 @@ def test_a_review_meeting_marks_unreviewed_incidents_of_its_own_unit():
     rules.require_reviewable([_Incident()], OFFICE)
 
 
-def test_rounding_is_needed_only_beyond_the_users_own_units():
-    assert not rules.needs_suppression({1, 2}, {1, 2, 3})
-    assert rules.needs_suppression({1, 4}, {1, 2, 3})
-
-
 @pytest.mark.parametrize("value", [0, 5, 10, 35])
 def test_multiples_of_the_base_are_shown_as_they_are(value):
     assert rules.round_count(value, "any") == value
