@@ -218,3 +218,14 @@ def test_the_admin_keeps_headcounts_and_refuses_a_second_for_the_same_year(clien
     again = client.post(add, {"unit": unit.pk, "year": 2026, "employees": 41})
     assert again.status_code == 200 and again.context["adminform"].form.errors
     assert client.get(reverse("admin:hendelser_headcount_changelist"), {"q": unit.number}).status_code == 200
+
+
+def test_the_statistics_page_reads_a_fixed_number_of_queries(client, leader, incidents, django_assert_max_num_queries):
+    # Own and other units are counted apart (stored months, this month live, last year's same period, the
+    # category × channel and "also involved" counts): a fixed number of queries, however many units.
+    for number in ("0401", "0402", "0403", "0404", "0405"):
+        IncidentFactory(unit=UnitFactory(number=number), occurred_at=_at(datetime.date(2026, 5, 5)))
+    counts.rebuild()
+    client.force_login(leader)
+    with django_assert_max_num_queries(32):
+        assert client.get(reverse("hendelser:statistics"), {"region": "", "year_from": 2025}).status_code == 200
