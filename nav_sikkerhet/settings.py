@@ -116,6 +116,11 @@ RATELIMIT_USE_CACHE = "ratelimit"
 # Look-ups and name searches per staff member, and API calls per key ("count/period", period s, m, h or d).
 LOOKUP_RATE = env.str("LOOKUP_RATE", default="30/m")
 API_RATE = env.str("API_RATE", default="600/m")
+# The most unwanted events one ROS analysis holds: the report lists 37, and the import, page and PDF are measured
+# at this size (bench/ros.py).
+ROS_MAX_EVENTS = env.int("ROS_MAX_EVENTS", default=300)
+# An analysis is approved only with its next review at most this many months away.
+ROS_REVIEW_MAX_MONTHS = env.int("ROS_REVIEW_MAX_MONTHS", default=12)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
