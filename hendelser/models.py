@@ -632,3 +632,33 @@ class MonthlyCount(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.month:%Y-%m}: {self.total}"
+
+
+class Headcount(models.Model):
+    """How many work at a unit in a year, kept by the administrator, for incidents per 100 employees."""
+
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+", verbose_name=_("unit"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    employees = models.PositiveIntegerField(_("employees"), help_text=_("Staff working at the unit that year."))
+
+    class Meta:
+        verbose_name = _("headcount")
+        verbose_name_plural = _("headcounts")
+        ordering = ["unit__number", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_headcount_per_unit_and_year"),
+            models.CheckConstraint(condition=models.Q(employees__gt=0), name="headcount_positive"),
+            models.CheckConstraint(condition=models.Q(year__gte=2000), name="headcount_year_from_2000"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.year}: {self.employees}"
+
+    def clean(self):
+        errors = {}
+        if self.employees is not None and self.employees < 1:
+            errors["employees"] = _("A unit with a headcount has at least one employee.")
+        if self.year is not None and not 2000 <= self.year <= timezone.localdate().year + 1:
+            errors["year"] = _("Choose a year from 2000 up to next year.")
+        if errors:
+            raise ValidationError(errors)

@@ -339,3 +339,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# The key that decides which way each statistics count beyond the user's own units is rounded
+# (hendelser/rules.py). Empty: derived from SECRET_KEY. Keep it stable: a new key rounds every cell afresh,
+# and the old and new roundings of one cell together narrow it down.
+STATISTICS_ROUNDING_KEY = env.str("STATISTICS_ROUNDING_KEY", default="")
