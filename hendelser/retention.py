@@ -12,9 +12,21 @@ from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import retention
 
-from .models import CitizenWarning, ExposedPerson, Incident, Measure, Proposal, Status
+from .models import CitizenWarning, ExposedPerson, Incident, Measure, Proposal, Status, WarningLetter
 
-INCIDENT_PERSONAL = ["description", "weapon", "witnesses", "lessons_learned"]
+# The police reference and the reason not to report point at one person's case; whether and when it was
+# reported, and the outcome, are what the follow-up figures read and stay.
+INCIDENT_PERSONAL = [
+    "description", "weapon", "witnesses", "lessons_learned", "police_reference", "police_not_reported_reason",
+]
+
+
+def _delete_warning_letters(warning_ids: list[int]) -> None:
+    """A warning letter names the citizen in full: the row and its PDF go with the warning."""
+    letters = WarningLetter.objects.filter(warning_id__in=warning_ids)
+    names = list(letters.exclude(file="").values_list("file", flat=True))
+    letters.delete()
+    retention.delete_files(names)
 
 
 def incidents_due(cutoff: datetime.datetime):
@@ -32,6 +44,7 @@ def incidents_anonymise(queryset) -> int:
     ExposedPerson.objects.filter(incident_id__in=ids).delete()
     Measure.objects.filter(incident_id__in=ids).update(description="")
     Proposal.objects.filter(incident_id__in=ids).update(description="", outcome_reason="")
+    _delete_warning_letters(list(CitizenWarning.objects.filter(incident_id__in=ids).values_list("pk", flat=True)))
     CitizenWarning.objects.filter(incident_id__in=ids).update(citizen=None, note="")
     count = Incident.objects.filter(pk__in=ids).update(
         citizen=None, anonymised_at=timezone.now(), **dict.fromkeys(INCIDENT_PERSONAL, "")
@@ -66,6 +79,7 @@ def warnings_due(cutoff: datetime.datetime):
 
 def warnings_anonymise(queryset) -> int:
     ids = list(queryset.values_list("pk", flat=True))
+    _delete_warning_letters(ids)
     count = CitizenWarning.objects.filter(pk__in=ids).update(citizen=None, note="")
     retention.delete_history(CitizenWarning, id__in=ids)
     return count
@@ -97,6 +111,7 @@ def register() -> None:
         default_days=2 * 365,
         why=_("A warning can be the ground for a measure for as long as a measure's own record is kept."),
         purpose=("Warning a citizen before a measure (guideline § 3)."), persons=("Citizens"),
-        data=("Identity number, name, date, form of the warning, note"), recipients=("None"),
+        data=("Identity number, name, date, form of the warning, note, the written warning's letter"),
+        recipients=("None"),
         due=warnings_due, apply=warnings_anonymise,
     ))

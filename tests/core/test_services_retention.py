@@ -17,7 +17,7 @@ from freezegun import freeze_time
 
 from hendelser import counts
 from hendelser import selectors as incident_selectors
-from hendelser.models import CitizenWarning, Incident, Perpetrator, WarningForm
+from hendelser.models import CitizenWarning, Incident, Perpetrator, WarningForm, WarningLetter, WarningLetterStatus
 from hendelser.models import Status as IncidentStatus
 from hendelser.statistics import statistics_page
 from nav_sikkerhet.core import retention, services
@@ -59,8 +59,14 @@ def cases(unit, leader, staff_with_role):
                              follow_up_note="Sykmeldt to uker, henvist til BHT")
         Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.CLOSED, closed_at=timezone.now() - DAY,
                                                        lessons_learned="Alarm testes ukentlig.")
-        CitizenWarning.objects.create(citizen=citizen, unit=unit, given_on=today - 40 * DAY, form=WarningForm.ORAL,
-                                      note=f"Advart {citizen.name}", incident=incident, registered_by=caseworker)
+        warning = CitizenWarning.objects.create(
+            citizen=citizen, unit=unit, given_on=today - 40 * DAY, form=WarningForm.WRITTEN,
+            note=f"Advart {citizen.name}", incident=incident, registered_by=caseworker)
+        letter_name = default_storage.save(f"warnings/{warning.pk}/advarsel.pdf",
+                                           ContentFile(f"%PDF {citizen.name} {citizen.personident}".encode()))
+        WarningLetter.objects.create(warning=warning, language="nb", status=WarningLetterStatus.READY,
+                                     file=letter_name, sha256="0" * 64, created_by=caseworker)
+        Incident.objects.filter(pk=incident.pk).update(police_reference=f"POL-{citizen.personident[-5:]}")
         services.audit_log_record(actor=caseworker, citizen=citizen, action="decision.view", message="Vist vedtak")
         people.append((citizen, decision, incident))
     _, held_decision, held_incident = people[1]
@@ -142,6 +148,10 @@ def test_past_every_period_the_expired_case_is_gone_everywhere_the_held_one_stay
     assert gone_incident.citizen is None and gone_incident.description == "" and not gone_incident.exposed.exists()
     held_incident.refresh_from_db()
     assert held_incident.citizen == held and held_incident.exposed.count() == 1
+    assert _tables_holding(f"POL-{gone.personident[-5:]}") == []
+    assert held_incident.police_reference == f"POL-{held.personident[-5:]}"
+    assert not WarningLetter.objects.filter(warning__incident=gone_incident).exists()
+    assert WarningLetter.objects.filter(warning__citizen=held).exists()
 
 
 @pytest.mark.django_db
