@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nav_sikkerhet.core import access
+from nav_sikkerhet.core import access, throttle
 from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.forms import add_errors
 from nav_sikkerhet.core.models import Citizen
@@ -124,6 +124,11 @@ def create(request):
     form = forms.RegisterForm(request.POST or None, units=units, initial=initial, known_person=draft_citizen)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # A typed person is resolved only now that every other field is valid, and counts as a look-up.
+        typed = data["perpetrator"] == Perpetrator.CITIZEN and (data.get("personident") or data.get("person_name"))
+        if typed and (throttled := throttle.lookup_hit(request)):
+            context = {"form": form, "token": token if draft else "", "draft_citizen": draft_citizen}
+            return throttle.throttled_response(request, throttled, "hendelser/create.html", context)
         try:
             with transaction.atomic():
                 incident = services.incident_register(
@@ -144,6 +149,10 @@ def create(request):
         except PermissionDenied as error:
             form.add_error("unit", str(error))
         else:
+            if typed and incident.citizen_id:
+                selectors.audit_incident_display(
+                    user=request.user, incident=incident, request=request, action="incident.person_identified"
+                )
             if token:
                 prefill.discard(request.session, token)
             messages.success(
@@ -224,7 +233,7 @@ def edit(request, public_id):
         else:
             messages.success(request, _("Saved."))
             return redirect(_detail(incident))
-    selectors.audit_incident_display(user=request.user, incident=incident, request=request, action="incident.edit")
+    # The edit page does not show who did it (nor their number), so it writes no audit line.
     return render(
         request,
         "hendelser/edit.html",

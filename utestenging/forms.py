@@ -70,11 +70,11 @@ class NewDecisionForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=None, label=_("Deciding unit"), empty_label=None)
     kind = _kind_field()
     personident = PersonidentField()
+    # Asked of everyone, so the form never tells whether the number is registered here (no existence oracle).
     name = forms.CharField(
         label=_("Name"),
         max_length=200,
-        required=False,
-        help_text=_("Only needed if the citizen is not yet registered here."),
+        help_text=_("As in the population register. A citizen already registered here keeps the registered details."),
     )
     address = forms.CharField(label=_("Postal address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
