@@ -56,7 +56,8 @@ def test_privacy_officer_still_gets_the_complete_export(client, staff_with_role,
 
 @pytest.mark.parametrize("fmt", ["json", "pdf"])
 def test_an_incident_with_several_categories_exports(client, leader, unit, citizen, fmt):
-    IncidentFactory(unit=unit, citizen=citizen, perpetrator=Perpetrator.CITIZEN, other_categories=[Category.VERBAL, Category.HATE_SPEECH])
+    IncidentFactory(unit=unit, citizen=citizen, perpetrator=Perpetrator.CITIZEN,
+                    other_categories=[Category.VERBAL, Category.HATE_SPEECH])
     client.force_login(leader)
     with translation.override("nb"):
         response = _export(client, citizen, fmt)

@@ -184,7 +184,8 @@ def test_successful_form_action_writes_no_audit_line(client, leader, ready):
 def test_detail_page_shows_the_checklist_and_the_timeline(client, leader, caseworker, citizen, unit):
     client.force_login(caseworker)
     client.post(reverse("utestenging:create"), {
-        "unit": unit.pk, "kind": Kind.FYUS, "personident": citizen.personident, "name": citizen.name, "preferred_language": "nb",
+        "unit": unit.pk, "kind": Kind.FYUS, "personident": citizen.personident, "name": citizen.name,
+        "preferred_language": "nb",
     })
     decision = Decision.objects.get()
     client.force_login(leader)
@@ -240,7 +241,8 @@ def test_create_answers_a_missing_name_alike_for_registered_and_unknown_numbers(
             "unit": unit.pk, "kind": Kind.FYUS, "personident": number, "name": " ", "preferred_language": "nb",
         })
         assert response.status_code == 200
-        answers.append((response.context["form"].errors, response.context.get("citizen"), response.content.count(b"<")))
+        page = response.content.count(b"<")
+        answers.append((response.context["form"].errors, response.context.get("citizen"), page))
     assert answers[0] == answers[1]
     assert not Decision.objects.exists()
     assert not AuditLogEntry.objects.filter(personident=citizen.personident).exists()
