@@ -251,7 +251,8 @@ def test_create_answers_a_missing_name_alike_for_registered_and_unknown_numbers(
 def test_create_offers_only_units_where_the_user_may_prepare(client, caseworker, unit, other_unit, citizen):
     client.force_login(caseworker)
     response = client.post(reverse("utestenging:create"), {
-        "unit": other_unit.pk, "kind": Kind.FYUS, "personident": citizen.personident, "name": citizen.name, "preferred_language": "nb",
+        "unit": other_unit.pk, "kind": Kind.FYUS, "personident": citizen.personident, "name": citizen.name,
+        "preferred_language": "nb",
     })
     assert response.status_code == 200
     assert "unit" in response.context["form"].errors
