@@ -26,7 +26,7 @@ def _header() -> list[str]:
     ]
 
 
-def _rows(incidents):
+def _rows(incidents, health_unit_ids: frozenset[int]):
     yes, no = _("Yes"), _("No")
     for incident in incidents.iterator(chunk_size=1000):
         yield [
@@ -38,7 +38,8 @@ def _rows(incidents):
             ", ".join(incident.other_category_labels()),
             incident.get_perpetrator_display(),
             incident.injury,
-            yes if incident.sick_leave else no,
+            # Health data (rules.may_see_health_data): blank outside the units where the user may read it.
+            (yes if incident.sick_leave else no) if incident.unit_id in health_unit_ids else "",
             yes if incident.police_reported else no,
             incident.exposed_state,
             incident.exposed_municipal,
@@ -55,13 +56,13 @@ def _safe(value):
     return value
 
 
-def export(incidents, kind: str) -> tuple[bytes, str]:
-    """The incidents as a file of the given kind, and its content type."""
+def export(incidents, kind: str, *, health_unit_ids: frozenset[int] = frozenset()) -> tuple[bytes, str]:
+    """The incidents as a file of the given kind, and its content type; sick leave only for ``health_unit_ids``."""
     if kind == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(_("Incidents"))
         sheet.append(_header())
-        for row in _rows(incidents):
+        for row in _rows(incidents, health_unit_ids):
             sheet.append([_safe(value) for value in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
@@ -70,6 +71,6 @@ def export(incidents, kind: str) -> tuple[bytes, str]:
     # Semicolons and a byte-order mark: what Excel in Norway opens without asking.
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(_header())
-    for row in _rows(incidents):
+    for row in _rows(incidents, health_unit_ids):
         writer.writerow([_safe(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), FORMATS["csv"]

@@ -78,7 +78,7 @@ def export(request):
     kind = request.GET.get("format", "csv")
     if kind not in exports.FORMATS:
         raise Http404
-    content, content_type = exports.export(incidents, kind)
+    content, content_type = exports.export(incidents, kind, health_unit_ids=rules.health_unit_ids(request.user))
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="hendelser-{timezone.localdate():%Y-%m-%d}.{kind}"'
     return response
@@ -178,16 +178,25 @@ def detail(request, public_id):
     user = request.user
     may_review = rules.may_review(user, incident.unit)
     measures = list(selectors.measures_of(incident))
+    health_units = rules.health_unit_ids(user)
+    exposed = [
+        (person, rules.may_see_health_data(user, incident, exposed=person, unit_ids=health_units))
+        for person in selectors.exposed_of(incident)
+    ]
     return render(
         request,
         "hendelser/detail.html",
         {
             "incident": incident,
-            "exposed": selectors.exposed_of(incident),
+            "exposed": exposed,
+            "health_hidden": any(not shown for _person, shown in exposed),
+            "may_see_sick_leave": rules.may_see_health_data(user, incident, unit_ids=health_units)
+            or any(shown and person.user_id == user.pk for person, shown in exposed),
             "measures": measures,
             "may_review": may_review,
             "may_edit": rules.may_edit(user, incident),
             "may_see_follow_up": rules.may_see_follow_up(user, incident),
+            "follow_up_columns": rules.may_see_follow_up(user, incident) or any(shown for _person, shown in exposed),
             "decision_links": _decision_links(user, incident, measures),
             "Status": Status,
         },
