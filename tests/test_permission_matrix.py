@@ -229,7 +229,7 @@ def unit_objects(db):
     active.covered_units.add(unit)
     breach = Breach.objects.create(decision=active, occurred_at=timezone.now(), channel="in_person",
                                    description="Kom likevel", asked_to_leave=True, police_called=False,
-                                   registered_by=creator)
+                                   registered_by=creator, unit=unit)
     from hendelser.models import ExposedPerson, Incident
 
     incident = Incident.objects.create(unit=unit, occurred_at=timezone.now(), channel="phone", category="threat",

@@ -859,6 +859,10 @@ class Breach(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
+    # Whose desk or phone it was: with the decision's unit, the only unit that may read the receipt.
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("registering unit")
+    )
     created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 

@@ -341,6 +341,27 @@ def may_register_breach(user, decision) -> bool:
     )
 
 
+def breach_unit(user, decision):
+    """The unit a breach is registered from: a covered unit where the user looks up measures, else the deciding
+    unit (those who prepare decisions there)."""
+    covered = (
+        access.units_with_perm(user, Perm.LOOKUP_MEASURES)
+        .filter(pk__in=decision.covered_units.values("pk"))
+        .order_by("number")
+        .first()
+    )
+    return covered or decision.unit
+
+
+def may_read_breach(user, breach) -> bool:
+    """A breach receipt: the registering unit's desk, the deciding unit's preparers, and who registered it."""
+    if user is None or not user.is_authenticated:
+        return False
+    if breach.registered_by_id == user.pk or access.has_unit_perm(user, Perm.PREPARE_DECISION, breach.decision.unit):
+        return True
+    return breach.unit is not None and access.has_unit_perm(user, Perm.LOOKUP_MEASURES, breach.unit)
+
+
 def require_may_register_breach(user, decision) -> None:
     if not may_register_breach(user, decision):
         raise PermissionDenied(_("You may not register a breach of this decision."))

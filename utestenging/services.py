@@ -831,6 +831,7 @@ def breach_register(
         asked_to_leave=asked_to_leave,
         police_called=police_called,
         registered_by=by,
+        unit=rules.breach_unit(by, decision),
     )
     breach.full_clean()
     rules.require_breach_in_period(decision, timezone.localdate(occurred_at))
