@@ -62,6 +62,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "core:reminder_done": expect(405, superuser=405),  # POST only; a stranger's reminder answers 404
     "utestenging:overview": only(DECISION_VIEWERS),
     "utestenging:create": only(DECISION_PREPARERS),
+    "utestenging:risk_check": only(INCIDENT_REGISTRARS),  # everyone who meets citizens, before a meeting
     "utestenging:detail": only(DECISION_VIEWERS),
     "utestenging:edit": only(DECISION_PREPARERS),
     "utestenging:notice": only(DECISION_PREPARERS),
@@ -128,8 +129,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:api-root": expect(404, anonymous=404, superuser=404),  # django-ninja's base path, needed to reverse it
     "api:sikkerhetstiltak": expect(405, anonymous=405, superuser=405),
 }
+# The risk check is about a person, like the look-up's person page: not tied to one unit's object.
 OBJECT_URLS = sorted(name for name in MATRIX if name.startswith("utestenging:")
-                     and name not in ("utestenging:overview", "utestenging:create")) + ["mottak:breach",
+                     and name not in ("utestenging:overview", "utestenging:create", "utestenging:risk_check")) + [
+                         "mottak:breach",
                                                                                       "mottak:breach_done"]
 INCIDENT_OBJECT_URLS = ["hendelser:review", "hendelser:detail", "hendelser:edit", "hendelser:measure",
                         "hendelser:close", "hendelser:follow_up", "hendelser:reopen"]
@@ -143,7 +146,7 @@ def url_kwargs(name: str, objects: dict) -> dict:
     """The arguments each URL needs, from objects made in the actor's unit."""
     if name == "core:reminder_done":
         return {"reminder_id": 1}
-    if name == "mottak:person":
+    if name in ("mottak:person", "utestenging:risk_check"):
         return {"public_id": objects["decision"].citizen.public_id}
     if name in ("mottak:breach", "mottak:breach_done", "mottak:breach_incident"):
         return {"public_id": objects["active" if name == "mottak:breach" else "breach"].public_id}

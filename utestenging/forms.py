@@ -18,6 +18,8 @@ from .models import (
     AlternativeAssessment,
     AlternativeChannel,
     AlternativeOutcome,
+    ContactKind,
+    ContactPlace,
     Decision,
     Fact,
     Ground,
@@ -487,3 +489,29 @@ class ComplaintAnswerForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         mark_reasons(self, ServiceComplaint)
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class RiskCheckForm(forms.Form):
+    """Before a planned meeting or home visit: what the staff member knows; the app adds what it knows."""
+
+    unit = forms.ModelChoiceField(queryset=None, label=_("Your unit"), empty_label=None)
+    planned_on = forms.DateField(label=_("Planned date"), widget=DATE)
+    kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices, widget=forms.RadioSelect)
+    place = forms.ChoiceField(label=_("Place"), choices=ContactPlace.choices, widget=forms.RadioSelect)
+    companions = forms.IntegerField(label=_("Colleagues coming along"), min_value=0, max_value=10, initial=0)
+    alarm_available = forms.TypedChoiceField(
+        label=_("Is an alarm available where you meet?"), choices=YES_NO, widget=forms.RadioSelect,
+        coerce=lambda value: value == "yes",
+    )
+    police_informed = forms.TypedChoiceField(
+        label=_("Are the police informed?"), choices=YES_NO, widget=forms.RadioSelect,
+        coerce=lambda value: value == "yes", initial="no",
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["planned_on"].initial = timezone.localdate()
