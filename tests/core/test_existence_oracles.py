@@ -45,7 +45,7 @@ def _new_incident(client, unit, number, **extra):
 
 def test_every_identity_path_counts_against_one_throttle(client, head, unit, citizen, settings):
     decision = signed_decision(signed_by=head, unit=unit, citizen=citizen)
-    settings.LOOKUP_RATE = "2/m"
+    settings.LOOKUP_RATE = "2/d"  # a day's window: no new window opens while the test runs
     client.force_login(head)
     assert [_look_up(client, citizen).status_code for _ in range(2)] == [200, 200]
     refused = {
@@ -54,6 +54,11 @@ def test_every_identity_path_counts_against_one_throttle(client, head, unit, cit
         "incident": _new_incident(client, unit, citizen.personident, person_name=citizen.name),
         "breach": client.get(reverse("mottak:breach", args=[decision.public_id])),
         "reception": _look_up(client, citizen),
+        "access report": client.post(reverse("core:access_report"), {
+            "personident": citizen.personident, "date_from": "2020-01-01", "date_to": "2030-01-01"}),
+        "innsyn export": client.post(reverse("core:citizen_export"), {
+            "personident": citizen.personident, "format": "json", "requested_by": "Brukeren",
+            "requested_on": "2026-01-05", "reference": "2026/1"}),
     }
     assert {path: response.status_code for path, response in refused.items()} == dict.fromkeys(refused, 429)
     # Nothing beyond what was typed: the incident form keeps the name its user typed, the others show none.
