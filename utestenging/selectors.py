@@ -1,5 +1,6 @@
 """Reads of decisions with access control: what a user may not see answers 404."""
 
+import calendar
 import datetime
 from dataclasses import dataclass, field
 
@@ -352,14 +353,10 @@ def channel_shut(decisions: list[Decision]) -> list[Decision]:
 
 
 def _months_ago(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` earlier, or that month's last day."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
-    for candidate in (day.day, 30, 29, 28):  # the same day of the month, or the month's last
-        try:
-            return datetime.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def risk_check_incidents(*, user, citizen_id: int, today: datetime.date | None = None) -> list:

@@ -1,10 +1,11 @@
 """The risk check's recommendation, as a pure rule: no database."""
 
 import dataclasses
+import datetime
 
 import pytest
 
-from utestenging import rules
+from utestenging import rules, selectors
 from utestenging.models import ContactKind, ContactPlace, Recommendation
 
 CALM = rules.RiskFacts(
@@ -38,3 +39,11 @@ def test_companions_do_not_lower_the_recommendation():
     """Two staff is the recommendation whether or not a colleague is already planned: it says what is needed."""
     facts = dataclasses.replace(CALM, incidents=1, companions=3)
     assert rules.risk_recommendation(facts)[0] == Recommendation.TWO_STAFF
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (datetime.date(2026, 12, 7), datetime.date(2024, 12, 7)),
+    (datetime.date(2028, 2, 29), datetime.date(2026, 2, 28)),  # no 29 February two years before
+])
+def test_24_months_back_is_the_same_day_or_the_months_last(day, expected):
+    assert selectors._months_ago(day, rules.RISK_CHECK_MONTHS) == expected
