@@ -116,6 +116,11 @@ RATELIMIT_USE_CACHE = "ratelimit"
 # Look-ups and name searches per staff member, and API calls per key ("count/period", period s, m, h or d).
 LOOKUP_RATE = env.str("LOOKUP_RATE", default="30/m")
 API_RATE = env.str("API_RATE", default="600/m")
+# The most unwanted events one ROS analysis holds: the report lists 37, and the import, page and PDF are measured
+# at this size (bench/ros.py).
+ROS_MAX_EVENTS = env.int("ROS_MAX_EVENTS", default=300)
+# An analysis is approved only with its next review at most this many months away.
+ROS_REVIEW_MAX_MONTHS = env.int("ROS_REVIEW_MAX_MONTHS", default=12)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -215,6 +220,8 @@ DECISION_POST_WORKING_DAYS = env.int("DECISION_POST_WORKING_DAYS", default=3)
 DECISION_ORAL_FOLLOW_UP_WORKING_DAYS = env.int("DECISION_ORAL_FOLLOW_UP_WORKING_DAYS", default=3)
 # An extension is started and signed only in this many last days of the decision it extends.
 DECISION_EXTENSION_WINDOW_DAYS = env.int("DECISION_EXTENSION_WINDOW_DAYS", default=21)
+# Incidents (hendelser): a review's proposal with no outcome after this many days shows on the leader's start page.
+INCIDENT_PROPOSAL_OVERDUE_DAYS = env.int("INCIDENT_PROPOSAL_OVERDUE_DAYS", default=14)
 # Reasons, not placeholders (utestenging/reasons.py): the fewest words each kind of text needs when a letter
 # prints it as NAV's facts or reasoning, and texts that are never a reason, however they are spelled or punctuated.
 REASON_MIN_WORDS = {"assessment": 6, "reason": 6, "fact": 4, "answer": 6}
