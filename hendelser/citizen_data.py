@@ -51,7 +51,8 @@ def incidents_section(citizen: Citizen, scope: InnsynScope) -> Section:
             "unit": str(incident.unit),
             "channel": incident.get_channel_display(),
             "category": incident.get_category_display(),
-            "other_categories": incident.other_category_labels(),
+            # Lazy labels made plain here, so neither the JSON nor the PDF ever meets a proxy object.
+            "other_categories": [str(name) for name in incident.other_category_labels()],
             "description": incident.description,
             "injury": incident.get_injury_display(),
             "police_reported": incident.police_reported,

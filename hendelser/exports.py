@@ -48,8 +48,14 @@ def _local(moment: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(moment).replace(tzinfo=None)
 
 
-def columns() -> list[Column]:
-    """Every column of the export, in order. Leave a column out here to leave it out of both file kinds."""
+def columns(*, health_unit_ids: frozenset[int]) -> list[Column]:
+    """Every column of the export, in order. Leave a column out here to leave it out of both file kinds.
+
+    Sick leave is staff health data (``rules.may_see_health_data``): blank outside ``health_unit_ids``.
+    """
+    def sick_leave(incident):
+        return _yes_no(incident.sick_leave) if incident.unit_id in health_unit_ids else ""
+
     return [
         Column("reference", lambda: _("Reference"), lambda i: i.reference, 14),
         Column("occurred_at", lambda: _("Date and time"), lambda i: _local(i.occurred_at), 17),
@@ -61,7 +67,7 @@ def columns() -> list[Column]:
                lambda i: ", ".join(str(label) for label in i.other_category_labels()), 28),
         Column("perpetrator", lambda: _("Who did it"), lambda i: str(i.get_perpetrator_display()), 18),
         Column("injury", lambda: _("Injury (1–5)"), lambda i: i.injury, 10),
-        Column("sick_leave", lambda: _("Sick leave"), lambda i: _yes_no(i.sick_leave), 10),
+        Column("sick_leave", lambda: _("Sick leave"), sick_leave, 10),
         Column("police_reported", lambda: _("Reported to the police"), lambda i: _yes_no(i.police_reported), 12),
         Column("exposed_state", lambda: _("Exposed state employees"), lambda i: i.exposed_state, 12),
         Column("exposed_municipal", lambda: _("Exposed municipal employees"), lambda i: i.exposed_municipal, 12),
@@ -136,8 +142,10 @@ def _csv(incidents, chosen: list[Column]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def export(incidents, kind: str, *, chosen: list[Column] | None = None) -> tuple[bytes, str]:
-    """The incidents as a file of the given kind, and its content type."""
-    chosen = columns() if chosen is None else chosen
+def export(
+    incidents, kind: str, *, health_unit_ids: frozenset[int], chosen: list[Column] | None = None
+) -> tuple[bytes, str]:
+    """The incidents as a file of the given kind, and its content type; sick leave only for ``health_unit_ids``."""
+    chosen = columns(health_unit_ids=health_unit_ids) if chosen is None else chosen
     content = _xlsx(incidents, chosen) if kind == "xlsx" else _csv(incidents, chosen)
     return content, FORMATS[kind]

@@ -66,6 +66,10 @@ class PerpetratorFields(forms.Form):
         typed = cleaned.get("personident") or named or self.known_person is not None
         if cleaned.get("perpetrator") == Perpetrator.CITIZEN and not typed:
             self.add_error("personident", _("Give the person's identity number, or their name and date of birth."))
+        # The name is asked with every number, so the form never tells whether the number is registered here.
+        if (cleaned.get("perpetrator") == Perpetrator.CITIZEN and cleaned.get("personident")
+                and not cleaned.get("person_name", "").strip()):
+            self.add_error("person_name", _("Give the person's name with the identity number."))
         # What was typed about a person is never dropped in silence: either they are known, or nothing is typed.
         anything_typed = any(
             cleaned.get(name) or self.data.get(self.add_prefix(name), "").strip()

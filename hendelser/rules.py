@@ -55,8 +55,23 @@ def may_edit(user, incident) -> bool:
 
 
 def may_see_follow_up(user, incident) -> bool:
-    """How exposed staff are followed up (sick leave, BHT) is health data: those who follow up, and the safety rep."""
+    """Whether each exposed person's follow-up is done or open: everyone who views the unit's incidents."""
     return access.has_unit_perm(user, Perm.VIEW_INCIDENTS, incident.unit)
+
+
+def health_unit_ids(user) -> frozenset[int]:
+    """The units whose exposed staff's health data the user may read (head, acting head and HMS: the reviewers)."""
+    return access.unit_ids_with_perm(user, Perm.REVIEW_INCIDENTS)
+
+
+def may_see_health_data(user, incident, *, exposed=None, unit_ids: frozenset[int] | None = None) -> bool:
+    """Sick leave, BHT and debrief are health data, on need-to-know: the unit's head, acting head and HMS adviser,
+    and the exposed person (their own follow-up, and the incident's sick leave). Not the safety rep or region."""
+    if user is None or not user.is_authenticated:
+        return False
+    if exposed is not None and exposed.user_id == user.pk:
+        return True
+    return incident.unit_id in (health_unit_ids(user) if unit_ids is None else unit_ids)
 
 
 def may_record_warning(user, unit: Unit) -> bool:

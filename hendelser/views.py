@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nav_sikkerhet.core import access
+from nav_sikkerhet.core import access, throttle
 from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.forms import add_errors
 from nav_sikkerhet.core.models import Citizen
@@ -78,7 +78,7 @@ def export(request):
     kind = request.GET.get("format", "csv")
     if kind not in exports.FORMATS:
         raise Http404
-    content, content_type = exports.export(incidents, kind)
+    content, content_type = exports.export(incidents, kind, health_unit_ids=rules.health_unit_ids(request.user))
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="hendelser-{timezone.localdate():%Y-%m-%d}.{kind}"'
     return response
@@ -133,6 +133,11 @@ def create(request):
     form = forms.RegisterForm(request.POST or None, units=units, initial=initial, known_person=draft_citizen)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # A typed person is resolved only now that every other field is valid, and counts as a look-up.
+        typed = data["perpetrator"] == Perpetrator.CITIZEN and (data.get("personident") or data.get("person_name"))
+        if typed and (throttled := throttle.lookup_hit(request)):
+            context = {"form": form, "token": token if draft else "", "draft_citizen": draft_citizen}
+            return throttle.throttled_response(request, throttled, "hendelser/create.html", context)
         try:
             with transaction.atomic():
                 incident = services.incident_register(
@@ -154,6 +159,10 @@ def create(request):
         except PermissionDenied as error:
             form.add_error("unit", str(error))
         else:
+            if typed and incident.citizen_id:
+                selectors.audit_incident_display(
+                    user=request.user, incident=incident, request=request, action="incident.person_identified"
+                )
             if token:
                 prefill.discard(request.session, token)
             messages.success(
@@ -179,17 +188,26 @@ def detail(request, public_id):
     user = request.user
     may_review = rules.may_review(user, incident.unit)
     measures = list(selectors.measures_of(incident))
+    health_units = rules.health_unit_ids(user)
+    exposed = [
+        (person, rules.may_see_health_data(user, incident, exposed=person, unit_ids=health_units))
+        for person in selectors.exposed_of(incident)
+    ]
     proposals = selectors.proposals_of(incident)
     return render(
         request,
         "hendelser/detail.html",
         {
             "incident": incident,
-            "exposed": selectors.exposed_of(incident),
+            "exposed": exposed,
+            "health_hidden": any(not shown for _person, shown in exposed),
+            "may_see_sick_leave": rules.may_see_health_data(user, incident, unit_ids=health_units)
+            or any(shown and person.user_id == user.pk for person, shown in exposed),
             "measures": measures,
             "may_review": may_review,
             "may_edit": rules.may_edit(user, incident),
             "may_see_follow_up": rules.may_see_follow_up(user, incident),
+            "follow_up_columns": rules.may_see_follow_up(user, incident) or any(shown for _person, shown in exposed),
             "decision_links": _decision_links(user, incident, proposals),
             "proposals": proposals,
             "may_conclude": rules.may_conclude_proposal(user, incident.unit),
@@ -240,7 +258,7 @@ def edit(request, public_id):
         else:
             messages.success(request, _("Saved."))
             return redirect(_detail(incident))
-    selectors.audit_incident_display(user=request.user, incident=incident, request=request, action="incident.edit")
+    # The edit page does not show who did it (nor their number), so it writes no audit line.
     return render(
         request,
         "hendelser/edit.html",

@@ -35,6 +35,8 @@ INCIDENT_VIEWERS = LEADERS | {Role.HMS.value, Role.VERNEOMBUD.value, Role.SIKKER
 INCIDENT_REVIEWERS = LEADERS | {Role.HMS.value}
 ROS_VIEWERS = LEADERS | {Role.HMS.value, Role.VERNEOMBUD.value, Role.SIKKERHETSANSVARLIG.value}
 ROS_MAINTAINERS = LEADERS | {Role.HMS.value, Role.VERNEOMBUD.value}
+# Exposed staff's sick leave, BHT and debrief: the unit's head, acting head and HMS (and the person themself).
+HEALTH_READERS = LEADERS | {Role.HMS.value}
 # Right of access: the leaders for their own units, the privacy officer for every unit.
 INNSYN_ROLES = LEADERS | {Role.PERSONVERN.value}
 
@@ -63,6 +65,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "core:retention_hold": only(LEADERS | {Role.PERSONVERN.value}),
     "utestenging:overview": only(DECISION_VIEWERS),
     "utestenging:create": only(DECISION_PREPARERS),
+    "utestenging:risk_check": only(INCIDENT_REGISTRARS),  # everyone who meets citizens, before a meeting
     "utestenging:detail": only(DECISION_VIEWERS),
     "utestenging:edit": only(DECISION_PREPARERS),
     "utestenging:notice": only(DECISION_PREPARERS),
@@ -132,8 +135,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:api-root": expect(404, anonymous=404, superuser=404),  # django-ninja's base path, needed to reverse it
     "api:sikkerhetstiltak": expect(405, anonymous=405, superuser=405),
 }
+# The risk check is about a person, like the look-up's person page: not tied to one unit's object.
 OBJECT_URLS = sorted(name for name in MATRIX if name.startswith("utestenging:")
-                     and name not in ("utestenging:overview", "utestenging:create")) + ["mottak:breach",
+                     and name not in ("utestenging:overview", "utestenging:create", "utestenging:risk_check")) + [
+                         "mottak:breach",
                                                                                       "mottak:breach_done"]
 INCIDENT_OBJECT_URLS = ["hendelser:review", "hendelser:detail", "hendelser:edit", "hendelser:measure",
                         "hendelser:close", "hendelser:follow_up", "hendelser:reopen", "hendelser:propose",
@@ -150,7 +155,7 @@ def url_kwargs(name: str, objects: dict) -> dict:
         return {"reminder_id": 1}
     if name == "core:retention_hold":
         return {"model_name": "decision", "public_id": objects["decision"].public_id}
-    if name == "mottak:person":
+    if name in ("mottak:person", "utestenging:risk_check"):
         return {"public_id": objects["decision"].citizen.public_id}
     if name in ("mottak:breach", "mottak:breach_done", "mottak:breach_incident"):
         return {"public_id": objects["active" if name == "mottak:breach" else "breach"].public_id}
@@ -238,7 +243,7 @@ def unit_objects(db):
     active.covered_units.add(unit)
     breach = Breach.objects.create(decision=active, occurred_at=timezone.now(), channel="in_person",
                                    description="Kom likevel", asked_to_leave=True, police_called=False,
-                                   registered_by=creator)
+                                   registered_by=creator, unit=unit)
     from hendelser.models import ExposedPerson, Incident
 
     incident = Incident.objects.create(unit=unit, occurred_at=timezone.now(), channel="phone", category="threat",
@@ -342,3 +347,50 @@ def test_admin_only_for_staff_accounts(actor_client, actor):
     assert response.status_code == ADMIN_EXPECT[actor]
     if response.status_code == 302:
         assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.parametrize("actor", [ANONYMOUS, Role.ENHETSLEDER.value])
+def test_head_is_answered_wherever_get_is(actor_client, unit_objects, actor):
+    """HEAD gets GET's status and headers, without the body, on every URL (healthz included)."""
+    client = actor_client(actor)
+    differ = {}
+    for name in sorted(MATRIX):
+        url = reverse(name, kwargs=url_kwargs(name, unit_objects))
+        get, head = client.get(url), client.head(url)
+        body = b"".join(head.streaming_content) if head.streaming else head.content
+        if get.streaming:
+            b"".join(get.streaming_content)
+        if (head.status_code, head.get("Content-Type")) != (get.status_code, get.get("Content-Type")) or body:
+            differ[name] = (get.status_code, head.status_code)
+    assert differ == {}
+
+
+def test_head_writes_its_audit_line_as_head(actor_client, unit_objects):
+    from nav_sikkerhet.core.models import AuditLogEntry
+
+    client = actor_client(Role.ENHETSLEDER.value)
+    response = client.head(reverse("hendelser:detail", kwargs=url_kwargs("hendelser:detail", unit_objects)))
+    assert response.status_code == 200 and response.content == b""
+    [line] = AuditLogEntry.objects.all()
+    assert (line.action, line.request_method) == ("incident.view", "HEAD")
+
+
+@pytest.mark.parametrize("actor", [a for a in ACTORS if a != ANONYMOUS])
+def test_exposed_staff_health_data_only_on_need_to_know(actor_client, unit_objects, actor):
+    from django.utils import translation
+
+    from hendelser.models import Bht
+
+    exposed = unit_objects["exposed"]
+    exposed.bht = Bht.REFERRED
+    exposed.save()
+    url = reverse("hendelser:detail", kwargs=url_kwargs("hendelser:detail", unit_objects))
+    response = actor_client(actor).get(url)
+    if MATRIX["hendelser:detail"][actor] != 200:
+        assert response.status_code == 404
+        return
+    shown = [health for _person, health in response.context["exposed"]]
+    assert shown == [actor in HEALTH_READERS | {SUPERUSER}], actor
+    with translation.override("nb"):  # the page's language
+        label = str(Bht.REFERRED.label)
+    assert (label in response.content.decode()) == (actor in HEALTH_READERS | {SUPERUSER})

@@ -135,6 +135,20 @@ class NotUTF8(Exception):
     pass
 
 
+class DuplicateKey(Exception):
+    pass
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    # json.loads keeps the last of two equal keys; which one a client meant is not ours to guess.
+    data = {}
+    for key, value in pairs:
+        if key in data:
+            raise DuplicateKey(key)
+        data[key] = value
+    return data
+
+
 class StrictJSONParser(Parser):
     """UTF-8 JSON sent as application/json, at most API_MAX_BODY_BYTES; anything else is refused by name."""
 
@@ -147,7 +161,7 @@ class StrictJSONParser(Parser):
             text = request.body.decode("utf-8")
         except UnicodeDecodeError as error:
             raise NotUTF8 from error
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
 
 
 # -- authentication ----------------------------------------------------------------------------------------
@@ -325,6 +339,10 @@ def _http_error(request, exc: HttpError):
                             _("Send the body as application/json in UTF-8."))
         if isinstance(cause, PayloadTooLarge | RequestDataTooBig):
             return _payload_too_large(request)
+        if isinstance(cause, DuplicateKey):
+            errors = [{"field": str(cause.args[0])[:100],
+                       "message": _("The request body names the same key more than once.")}]
+            return _problem(request, 400, _("Invalid request"), errors[0]["message"], errors)
         if isinstance(cause, NotUTF8):
             errors = [{"field": "body", "message": _("The request body is not valid UTF-8.")}]
             return _problem(request, 400, _("Invalid request"), errors[0]["message"], errors)

@@ -19,6 +19,8 @@ from .models import (
     AlternativeAssessment,
     AlternativeChannel,
     AlternativeOutcome,
+    ContactKind,
+    ContactPlace,
     Decision,
     DigitalChannel,
     Fact,
@@ -72,11 +74,11 @@ class NewDecisionForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=None, label=_("Deciding unit"), empty_label=None)
     kind = _kind_field()
     personident = PersonidentField()
+    # Asked of everyone, so the form never tells whether the number is registered here (no existence oracle).
     name = forms.CharField(
         label=_("Name"),
         max_length=200,
-        required=False,
-        help_text=_("Only needed if the citizen is not yet registered here."),
+        help_text=_("As in the population register. A citizen already registered here keeps the registered details."),
     )
     address = forms.CharField(label=_("Postal address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
@@ -508,3 +510,29 @@ class ComplaintAnswerForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         mark_reasons(self, ServiceComplaint)
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class RiskCheckForm(forms.Form):
+    """Before a planned meeting or home visit: what the staff member knows; the app adds what it knows."""
+
+    unit = forms.ModelChoiceField(queryset=None, label=_("Your unit"), empty_label=None)
+    planned_on = forms.DateField(label=_("Planned date"), widget=DATE)
+    kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices, widget=forms.RadioSelect)
+    place = forms.ChoiceField(label=_("Place"), choices=ContactPlace.choices, widget=forms.RadioSelect)
+    companions = forms.IntegerField(label=_("Colleagues coming along"), min_value=0, max_value=10, initial=0)
+    alarm_available = forms.TypedChoiceField(
+        label=_("Is an alarm available where you meet?"), choices=YES_NO, widget=forms.RadioSelect,
+        coerce=lambda value: value == "yes",
+    )
+    police_informed = forms.TypedChoiceField(
+        label=_("Are the police informed?"), choices=YES_NO, widget=forms.RadioSelect,
+        coerce=lambda value: value == "yes", initial="no",
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["planned_on"].initial = timezone.localdate()

@@ -348,10 +348,10 @@ def decision_for_breach(*, user, public_id) -> Decision:
 
 def breach_for_user(*, user, public_id) -> Breach:
     try:
-        breach = Breach.objects.select_related("decision__unit", "registered_by").get(public_id=public_id)
+        breach = Breach.objects.select_related("decision__unit", "registered_by", "unit").get(public_id=public_id)
     except (Breach.DoesNotExist, ValueError) as error:
         raise Http404 from error
-    if not rules.may_register_breach(user, breach.decision):
+    if not rules.may_read_breach(user, breach):
         raise Http404
     return breach
 

@@ -95,6 +95,9 @@ def _default_channel(user) -> str:
 @require_http_methods(["GET", "POST"])
 def breach(request, public_id):
     decision = lookup.decision_for_breach(user=request.user, public_id=public_id)
+    # The form names the person, so it counts against the same throttle as every other look-up.
+    if throttled := throttle.lookup_hit(request):
+        return _throttled_page(request, throttled)
     form = BreachForm(request.POST or None, channel=_default_channel(request.user))
     if request.method == "POST" and form.is_valid():
         try:

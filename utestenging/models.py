@@ -975,6 +975,10 @@ class Breach(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
+    # Whose desk or phone it was: with the decision's unit, the only unit that may read the receipt.
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("registering unit")
+    )
     created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 
@@ -990,3 +994,74 @@ class Breach(models.Model):
         # A few minutes of slack for clocks that differ between the desk's PC and the server.
         if self.occurred_at and self.occurred_at > timezone.now() + datetime.timedelta(minutes=5):
             raise ValidationError({"occurred_at": _("A breach cannot be registered in the future.")})
+
+
+# -- risk check before a meeting or home visit -------------------------------------------------------------
+
+
+class ContactKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    HOME_VISIT = "home_visit", _("Home visit")
+
+
+class ContactPlace(models.TextChoices):
+    OFFICE = "office", _("At the NAV office")
+    HOME = "home", _("At the citizen's home")
+    ELSEWHERE = "elsewhere", _("Somewhere else")
+
+
+class Recommendation(models.TextChoices):
+    """From least to most: the order is the rule's (rules.risk_recommendation takes the highest that applies)."""
+
+    GO_AHEAD = "go_ahead", _("Go ahead as planned")
+    TWO_STAFF = "two_staff", _("Two staff")
+    MEET_AT_OFFICE = "meet_at_office", _("Meet at the office")
+    WITH_POLICE = "with_police", _("Only with the police")
+    POSTPONE = "postpone", _("Postpone")
+
+
+class RiskCheck(models.Model):
+    """A staff member's structured check before a planned meeting or home visit, kept with the citizen.
+
+    What the app knew (measures in force, incidents the staff member may see) is stored as counted then,
+    beside the answers and the recommendation, so a later reader sees what the check rested on.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    citizen = models.ForeignKey(Citizen, models.PROTECT, related_name="risk_checks", verbose_name=_("citizen"))
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("unit"))
+    planned_on = models.DateField(_("planned on"))
+    kind = models.CharField(_("kind of contact"), max_length=20, choices=ContactKind.choices)
+    place = models.CharField(_("place"), max_length=20, choices=ContactPlace.choices)
+    companions = models.PositiveSmallIntegerField(_("colleagues coming along"), default=0)
+    alarm_available = models.BooleanField(_("alarm available"))
+    police_informed = models.BooleanField(_("police informed"))
+    measures_in_force = models.PositiveSmallIntegerField(_("measures in force"))
+    incidents_24_months = models.PositiveSmallIntegerField(_("incidents in the last 24 months"))
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices)
+    reasons = models.JSONField(_("reasons"), default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                   verbose_name=_("checked by"))
+    created_at = models.DateTimeField(_("checked at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("risk check")
+        verbose_name_plural = _("risk checks")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(companions__lte=10), name="risk_check_companions_at_most_10"),
+        ]
+
+    def __str__(self):
+        return f"{self.planned_on:%d.%m.%Y} {self.get_kind_display()}"
+
+    def clean(self):
+        errors = {}
+        if self.planned_on and self.planned_on < timezone.localdate():
+            errors["planned_on"] = _("A risk check is made before the meeting: the date cannot be in the past.")
+        if self.companions is not None and self.companions > 10:
+            errors["companions"] = _("At most 10 colleagues.")
+        if self.kind == ContactKind.HOME_VISIT and self.place == ContactPlace.OFFICE:
+            errors["place"] = _("A home visit is not at the office: choose the citizen's home or somewhere else.")
+        if errors:
+            raise ValidationError(errors)

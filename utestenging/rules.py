@@ -25,12 +25,14 @@ from .models import (
     AlternativeAssessment,
     AlternativeOutcome,
     ChannelKind,
+    ContactPlace,
     Decision,
     Fact,
     Kind,
     LessIntrusiveMeasure,
     NoticeImpossibleReason,
     NoticeStatus,
+    Recommendation,
     RegistrationKind,
     Scope,
     SignedAs,
@@ -357,6 +359,27 @@ def may_register_breach(user, decision) -> bool:
         .filter(pk__in=decision.covered_units.values("pk"))
         .exists()
     )
+
+
+def breach_unit(user, decision):
+    """The unit a breach is registered from: a covered unit where the user looks up measures, else the deciding
+    unit (those who prepare decisions there)."""
+    covered = (
+        access.units_with_perm(user, Perm.LOOKUP_MEASURES)
+        .filter(pk__in=decision.covered_units.values("pk"))
+        .order_by("number")
+        .first()
+    )
+    return covered or decision.unit
+
+
+def may_read_breach(user, breach) -> bool:
+    """A breach receipt: the registering unit's desk, the deciding unit's preparers, and who registered it."""
+    if user is None or not user.is_authenticated:
+        return False
+    if breach.registered_by_id == user.pk or access.has_unit_perm(user, Perm.PREPARE_DECISION, breach.decision.unit):
+        return True
+    return breach.unit is not None and access.has_unit_perm(user, Perm.LOOKUP_MEASURES, breach.unit)
 
 
 def require_may_register_breach(user, decision) -> None:
@@ -1009,3 +1032,61 @@ def require_employer_known(employer: str, unit) -> None:
             % {"unit": unit.name},
             code="employer_unknown",
         )
+
+
+# -- risk check before a meeting or home visit -------------------------------------------------------------
+
+# The serious categories of the ASYS scale: a threat or a physical attack calls for meeting at the office.
+SERIOUS_INCIDENT_CATEGORIES = frozenset({"threat", "assault"})
+RISK_CHECK_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class RiskFacts:
+    """What the app knows and what the staff member answered, for the pure rule below."""
+
+    measures_in_force: int
+    exclusion_in_force: bool
+    incidents: int
+    serious_incidents: int
+    kind: str
+    place: str
+    companions: int
+    alarm_available: bool
+    police_informed: bool
+
+
+RISK_REASONS = {
+    "exclusion": _("A measure in force keeps the person from the premises: meet only with the police, or postpone."),
+    "measures": _("Security measures are in force: never meet the person alone."),
+    "incidents": _("Incidents with the person in the last 24 months: never meet the person alone."),
+    "serious": _("A threat or physical attack in the last 24 months: meet at the office, not elsewhere."),
+    "no_alarm": _("No alarm is available away from the office: meet at the office."),
+    "none": _("Nothing registered calls for more than the usual routines."),
+}
+
+
+def risk_recommendation(facts: RiskFacts) -> tuple[str, list[str]]:
+    """The recommendation (the highest level any reason calls for) and the keys of RISK_REASONS behind it."""
+    order = list(Recommendation.values)
+    found: list[tuple[str, str]] = []
+    if facts.exclusion_in_force:
+        found.append(("exclusion", Recommendation.WITH_POLICE if facts.police_informed else Recommendation.POSTPONE))
+    if facts.measures_in_force:
+        found.append(("measures", Recommendation.TWO_STAFF))
+    if facts.incidents:
+        found.append(("incidents", Recommendation.TWO_STAFF))
+    away = facts.place != ContactPlace.OFFICE
+    if facts.serious_incidents and away:
+        found.append(("serious", Recommendation.MEET_AT_OFFICE))
+    if away and not facts.alarm_available and (facts.incidents or facts.measures_in_force):
+        found.append(("no_alarm", Recommendation.MEET_AT_OFFICE))
+    if not found:
+        return Recommendation.GO_AHEAD, ["none"]
+    level = max((rec for _key, rec in found), key=order.index)
+    return level, [key for key, _rec in found]
+
+
+def may_run_risk_check(user, unit: Unit) -> bool:
+    """Everyone who meets citizens and registers incidents in the unit may check before meeting one."""
+    return access.has_unit_perm(user, Perm.REGISTER_INCIDENT, unit)

@@ -1,5 +1,6 @@
 """Reads of decisions with access control: what a user may not see answers 404."""
 
+import calendar
 import datetime
 from dataclasses import dataclass, field
 
@@ -357,3 +358,50 @@ def channel_shut(decisions: list[Decision]) -> list[Decision]:
         if not rules.has_open_channel(own, list(own.channels.all()), alongside):
             shut.append(decision)
     return shut
+
+
+# -- risk check before a meeting or home visit -------------------------------------------------------------
+
+
+def _months_ago(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` earlier, or that month's last day."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def risk_check_incidents(*, user, citizen_id: int, today: datetime.date | None = None) -> list:
+    """The person's incidents of the last 24 months that the user may see anyway (their units', their own):
+    the check never counts another unit's incidents, which the look-up does not show either."""
+    from hendelser.selectors import visible_incidents
+
+    since = _months_ago(today or timezone.localdate(), rules.RISK_CHECK_MONTHS)
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    return list(
+        visible_incidents(user).filter(citizen_id=citizen_id, occurred_at__gte=start)
+        .select_related("unit").order_by("-occurred_at", "-pk")
+    )
+
+
+def risk_check_units(user) -> QuerySet[Unit]:
+    """The units a user may run a risk check for; 404 for a user with none."""
+    units = access.units_with_perm(user, Perm.REGISTER_INCIDENT).filter(is_active=True).order_by("number")
+    if not units.exists():
+        raise Http404
+    return units
+
+
+def risk_checks_of(*, user, citizen) -> QuerySet:
+    """Earlier checks about the citizen made in the user's units, newest first."""
+    from .models import RiskCheck
+
+    units = access.units_with_perm(user, Perm.REGISTER_INCIDENT)
+    return RiskCheck.objects.filter(citizen=citizen, unit__in=units).select_related("unit", "created_by")
+
+
+def audit_risk_check(*, user, citizen, request=None) -> None:
+    """The risk-check page shows the person's measures and incidents: one audit line."""
+    audit_log_record(
+        actor=user, citizen=citizen, action="risk_check.view",
+        message=_("Risk check before a meeting or home visit shown"), request=request,
+    )

@@ -9,7 +9,7 @@ import hashlib
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -51,6 +51,7 @@ from .models import (
     NoticeStatus,
     Registration,
     RegistrationKind,
+    RiskCheck,
     ServiceComplaint,
     SignedAs,
     StatementStatus,
@@ -844,6 +845,7 @@ def breach_register(
         asked_to_leave=asked_to_leave,
         police_called=police_called,
         registered_by=by,
+        unit=rules.breach_unit(by, decision),
     )
     breach.full_clean()
     rules.require_breach_in_period(decision, timezone.localdate(occurred_at))
@@ -891,3 +893,46 @@ def remind_leaders(*, kind: str, decision: Decision, due_on: datetime.date, obje
         if created:
             created_reminders.append(reminder)
     return created_reminders
+
+
+# -- risk check before a meeting or home visit -------------------------------------------------------------
+
+
+def risk_check_facts(*, by: User, citizen_id: int, kind: str, place: str, companions: int, alarm_available: bool,
+                     police_informed: bool) -> rules.RiskFacts:
+    """What the app knows about the person (as the user may see it) with the answers, for the rule."""
+    from . import selectors
+
+    measures = lookup.measures_in_force(citizen_id=citizen_id)
+    incidents = selectors.risk_check_incidents(user=by, citizen_id=citizen_id)
+    serious = [
+        i for i in incidents
+        if {i.category, *i.other_categories} & rules.SERIOUS_INCIDENT_CATEGORIES or i.injury >= 2
+    ]
+    return rules.RiskFacts(
+        measures_in_force=len(measures), exclusion_in_force=any(m.physical for m in measures),
+        incidents=len(incidents), serious_incidents=len(serious), kind=kind, place=place, companions=companions,
+        alarm_available=alarm_available, police_informed=police_informed,
+    )
+
+
+@transaction.atomic
+def risk_check_record(
+    *, by: User, citizen_id: int, unit: Unit, planned_on: datetime.date, kind: str, place: str, companions: int,
+    alarm_available: bool, police_informed: bool,
+) -> RiskCheck:
+    """Run the check before a planned meeting or home visit, and keep it with the citizen."""
+    if not rules.may_run_risk_check(by, unit):
+        raise PermissionDenied(_("You may not run risk checks in this unit."))
+    facts = risk_check_facts(by=by, citizen_id=citizen_id, kind=kind, place=place, companions=companions,
+                             alarm_available=alarm_available, police_informed=police_informed)
+    recommendation, reasons_found = rules.risk_recommendation(facts)
+    check = RiskCheck(
+        citizen_id=citizen_id, unit=unit, planned_on=planned_on, kind=kind, place=place, companions=companions,
+        alarm_available=alarm_available, police_informed=police_informed,
+        measures_in_force=facts.measures_in_force, incidents_24_months=facts.incidents,
+        recommendation=recommendation, reasons=reasons_found, created_by=by,
+    )
+    check.full_clean()
+    check.save()
+    return check

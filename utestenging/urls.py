@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import risk_views, views
 
 app_name = "utestenging"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("ny/", views.create, name="create"),
+    path("risikosjekk/<uuid:public_id>/", risk_views.risk_check, name="risk_check"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/rediger/<slug:step>/", views.edit, name="edit"),
     path("<uuid:public_id>/forhandsvarsel/", views.notice, name="notice"),

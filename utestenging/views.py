@@ -179,6 +179,9 @@ def _create_from_incident(request, incident):
 
 def _create_for_citizen(request, citizen, units):
     """A new case about a citizen found by name and date of birth: their existing cases show above the form."""
+    if throttled := throttle.lookup_hit(request):
+        context = {"form": forms.NewDecisionForm(units=units), "name_form": NameLookupForm(prefix="navn")}
+        return throttle.throttled_response(request, throttled, "utestenging/create.html", context)
     existing = selectors.existing_cases(user=request.user, citizen_id=citizen.pk)
     form = forms.NewDecisionForCitizenForm(
         request.POST or None, units=units, initial={"confirm_existing": str(citizen.public_id) if existing else ""}
@@ -240,6 +243,9 @@ def create(request):
                 birth_date=name_form.cleaned_data["birth_date"], request=request,
             )
     elif request.method == "POST" and form.is_valid():
+        # The person is resolved only now that every other field is valid, and counts as a look-up.
+        if throttled := throttle.lookup_hit(request):
+            return throttle.throttled_response(request, throttled, "utestenging/create.html", context)
         data = form.cleaned_data
         try:
             with transaction.atomic():
@@ -255,10 +261,6 @@ def create(request):
                     )
                     return render(request, "utestenging/create.html", context)
                 if citizen is None:
-                    if not data["name"].strip():
-                        raise ValidationError(
-                            {"name": _("The citizen is not registered here: fill in the name and postal address.")}
-                        )
                     citizen = core_services.citizen_create(
                         by=request.user,
                         personident=data["personident"],

@@ -123,8 +123,12 @@ def sections_for(citizen: Citizen, scope: InnsynScope) -> list[Section]:
 
 
 def holds_anything(sections: list[Section]) -> bool:
-    """Whether anything beyond the registered details is in the sections (the details are shared by all units)."""
-    return any(section.items for section in sections[1:])
+    """Whether the apps' sections hold a case, incident, measure or warning about the person.
+
+    Neither the registered details (shared by all units) nor the audit log counts: a look-up by the
+    asker's own unit is no reason to hand out the person's name, number and address.
+    """
+    return any(section.items for section in sections[1:-1])
 
 
 def scope_label(scope: InnsynScope) -> str:

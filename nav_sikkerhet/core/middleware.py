@@ -115,6 +115,21 @@ def _method_not_allowed(request, allowed) -> HttpResponse:
     return response
 
 
+def _head_as_get(request, get_response) -> HttpResponse:
+    """HEAD is GET without the body (RFC 9110 §9.3.2): wherever GET is answered, HEAD is, with the same status
+    and headers. The view runs as for GET, so its audit line is written too; ``REQUEST_METHOD`` still says
+    HEAD, and the audit line records that (services._audit_line)."""
+    request.method = "GET"
+    response = get_response(request)
+    if response.streaming:
+        response.streaming_content = []
+    else:
+        length = response.headers.get("Content-Length") or str(len(response.content))
+        response.content = b""
+        response["Content-Length"] = length
+    return response
+
+
 class MethodMiddleware:
     """Any method no view handles (PUT, DELETE, OPTIONS, TRACE …) answers 405 before a view, so before any audit
     line. Under the API its router answers 405 itself (before authentication), naming the path's own methods,
@@ -124,6 +139,11 @@ class MethodMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method == "HEAD":
+            return _head_as_get(request, self._dispatch)
+        return self._dispatch(request)
+
+    def _dispatch(self, request):
         api = request.path.startswith(settings.API_PATH_PREFIX)
         foreign = request.method not in ALLOWED_METHODS
         # The API's router knows each operation's own methods (its Allow header names exactly those).

@@ -177,7 +177,8 @@ def _audit_line(*, actor, actor_ident, citizen, event, action, message, message_
         action=action,
         message=text[:500],
         request_path=request.path[:500] if request is not None else "",
-        request_method=request.method if request is not None else "",
+        # The method the client sent: a HEAD is answered as GET (core.middleware) but logged as HEAD.
+        request_method=request.META.get("REQUEST_METHOD", request.method) if request is not None else "",
     )
     entry.save()
     transaction.on_commit(lambda: audit.emit(entry))

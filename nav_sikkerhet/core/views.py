@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, citizen_data, selectors, services
+from . import access, citizen_data, selectors, services, throttle
 from .forms import AccessReportForm, CitizenExportForm, RetentionHoldForm, add_errors
 from .health import check_redis
 from .models import Reminder
@@ -29,6 +29,8 @@ def access_report(request):
     report = None
     form = AccessReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if throttled := throttle.lookup_hit(request):
+            return throttle.throttled_response(request, throttled, "core/access_report.html", {"form": form})
         report = selectors.access_report(
             user=request.user,
             personident=form.cleaned_data["personident"],
@@ -52,6 +54,8 @@ def citizen_export(request):
         raise Http404
     form = CitizenExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if throttled := throttle.lookup_hit(request):
+            return throttle.throttled_response(request, throttled, "core/citizen_export.html", {"form": form})
         data = form.cleaned_data
         access_request = citizen_data.AccessRequest(
             requested_by=data["requested_by"], requested_on=data["requested_on"], reference=data["reference"]

@@ -156,6 +156,7 @@ def test_leader_prepares_sends_and_signs_a_decision(page, live_server, grunerlok
     expect(page).to_have_url(url(live_server, "utestenging:create"))
     expect(page.locator("select[name=unit]")).to_have_value(str(grunerlokka.pk))
     page.locator("input[name=personident]").fill(citizen.personident)
+    page.locator("input[name=name]").fill(citizen.name)  # asked with every number: no existence oracle
     page.locator(f"input[name=kind][value={Kind.FYUS}]").check()
     submit(page, page.locator("#main form button[name=create]"))
 

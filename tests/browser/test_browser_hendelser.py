@@ -60,6 +60,7 @@ def test_threat_by_phone_is_registered_reviewed_and_leads_to_a_draft_decision(as
     page.locator("textarea[name=description]").fill("Innringer sa at han skulle oppsøke meg hjemme.")
     page.locator("input[name=perpetrator][value=citizen]").check()
     page.locator("input[name=personident]").fill(person.personident)
+    page.locator("input[name=person_name]").fill(person.name)  # asked with every number: no existence oracle
     page.locator("input[name=my_employer][value=municipal]").check()
     _submit(page)
     incident = Incident.objects.get(citizen=person)

@@ -32,9 +32,9 @@ def test_ordinary_text_is_left_alone(text):
 def test_an_incident_with_other_categories_exports_in_both_formats(unit):
     IncidentFactory(unit=unit, category=Category.THREAT, other_categories=[Category.VERBAL, Category.HARASSMENT])
     incidents = Incident.objects.all()
-    content, _ = exports.export(incidents, "csv")
+    content, _ = exports.export(incidents, "csv", health_unit_ids=frozenset({unit.pk}))
     assert str(Category.VERBAL.label) in content.decode("utf-8-sig")
-    content, _ = exports.export(incidents, "xlsx")
+    content, _ = exports.export(incidents, "xlsx", health_unit_ids=frozenset({unit.pk}))
     sheet = load_workbook(io.BytesIO(content)).active
     assert str(Category.HARASSMENT.label) in sheet.cell(row=2, column=6).value
 
@@ -43,7 +43,7 @@ def test_xlsx_has_real_dates_widths_a_frozen_header_a_filter_and_quoted_text(uni
     moment = timezone.make_aware(datetime.datetime(2026, 3, 4, 9, 30))
     IncidentFactory(unit=unit, occurred_at=moment, asys_reference=" =CMD()")
     IncidentFactory(unit=unit, occurred_at=moment, municipal_reference="\x01@SUM(A1)")
-    content, _ = exports.export(Incident.objects.order_by("pk"), "xlsx")
+    content, _ = exports.export(Incident.objects.order_by("pk"), "xlsx", health_unit_ids=frozenset({unit.pk}))
     sheet = load_workbook(io.BytesIO(content)).active
 
     assert sheet.freeze_panes == "A2"
@@ -61,6 +61,6 @@ def test_xlsx_has_real_dates_widths_a_frozen_header_a_filter_and_quoted_text(uni
 def test_csv_neutralises_and_writes_norwegian_dates(unit):
     moment = timezone.make_aware(datetime.datetime(2026, 3, 4, 9, 30))
     IncidentFactory(unit=unit, occurred_at=moment, asys_reference="\t=CMD()")
-    content, _ = exports.export(Incident.objects.all(), "csv")
+    content, _ = exports.export(Incident.objects.all(), "csv", health_unit_ids=frozenset({unit.pk}))
     line = content.decode("utf-8-sig").splitlines()[1]
     assert "04.03.2026 09:30" in line and "'\t=CMD()" in line

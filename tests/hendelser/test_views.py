@@ -92,7 +92,8 @@ def test_a_known_person_is_found_by_identity_number_and_the_detail_page_is_audit
     citizen = CitizenFactory()
     client.force_login(caseworker)
     client.post(reverse("hendelser:create"),
-                _registration(unit, perpetrator=Perpetrator.CITIZEN, personident=citizen.personident))
+                _registration(unit, perpetrator=Perpetrator.CITIZEN, personident=citizen.personident,
+                              person_name=citizen.name))
     incident = Incident.objects.get()
     assert incident.citizen == citizen
 

@@ -184,7 +184,8 @@ def test_successful_form_action_writes_no_audit_line(client, leader, ready):
 def test_detail_page_shows_the_checklist_and_the_timeline(client, leader, caseworker, citizen, unit):
     client.force_login(caseworker)
     client.post(reverse("utestenging:create"), {
-        "unit": unit.pk, "kind": Kind.FYUS, "personident": citizen.personident, "preferred_language": "nb",
+        "unit": unit.pk, "kind": Kind.FYUS, "personident": citizen.personident, "name": citizen.name,
+        "preferred_language": "nb",
     })
     decision = Decision.objects.get()
     client.force_login(leader)
@@ -218,33 +219,40 @@ def test_create_registers_a_new_citizen_and_opens_the_first_step(client, casewor
     )
 
 
-def test_create_reuses_a_registered_citizen_without_asking_for_the_name(client, caseworker, unit, citizen):
+def test_create_reuses_a_registered_citizen_and_keeps_their_details(client, caseworker, unit, citizen):
     client.force_login(caseworker)
     response = client.post(reverse("utestenging:create"), {
-        "unit": unit.pk, "kind": Kind.FYUS, "personident": citizen.personident, "preferred_language": "nb",
+        "unit": unit.pk, "kind": Kind.FYUS, "personident": citizen.personident, "name": "Et annet navn",
+        "preferred_language": "nb",
     })
     assert response.status_code == 302
     assert Decision.objects.get().citizen == citizen
-    assert Citizen.objects.count() == 1
+    assert Citizen.objects.get().name == citizen.name
 
 
-def test_create_refuses_a_new_citizen_without_a_name(client, caseworker, unit, new_personident):
+def test_create_answers_a_missing_name_alike_for_registered_and_unknown_numbers(
+    client, caseworker, unit, citizen, new_personident
+):
+    """No existence oracle: the name is asked of everyone, before the number is resolved."""
     client.force_login(caseworker)
-    response = client.post(reverse("utestenging:create"), {
-        "unit": unit.pk, "kind": Kind.FYUS, "personident": new_personident, "name": " ", "preferred_language": "nb",
-    })
-    assert response.status_code == 200
-    assert response.context["form"].errors["name"] == [
-        _nb("The citizen is not registered here: fill in the name and postal address.")
-    ]
-    assert not Citizen.objects.filter(personident=new_personident).exists()
+    answers = []
+    for number in (citizen.personident, new_personident):
+        response = client.post(reverse("utestenging:create"), {
+            "unit": unit.pk, "kind": Kind.FYUS, "personident": number, "name": " ", "preferred_language": "nb",
+        })
+        assert response.status_code == 200
+        page = response.content.count(b"<")
+        answers.append((response.context["form"].errors, response.context.get("citizen"), page))
+    assert answers[0] == answers[1]
     assert not Decision.objects.exists()
+    assert not AuditLogEntry.objects.filter(personident=citizen.personident).exists()
 
 
 def test_create_offers_only_units_where_the_user_may_prepare(client, caseworker, unit, other_unit, citizen):
     client.force_login(caseworker)
     response = client.post(reverse("utestenging:create"), {
-        "unit": other_unit.pk, "kind": Kind.FYUS, "personident": citizen.personident, "preferred_language": "nb",
+        "unit": other_unit.pk, "kind": Kind.FYUS, "personident": citizen.personident, "name": citizen.name,
+        "preferred_language": "nb",
     })
     assert response.status_code == 200
     assert "unit" in response.context["form"].errors

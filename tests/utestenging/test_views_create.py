@@ -36,7 +36,7 @@ def _by_name(client, name, birth_date=BIRTH):
 
 def _by_ident(client, unit, citizen, **extra):
     return client.post(CREATE, {"unit": unit.pk, "kind": Kind.FYUS, "personident": citizen.personident,
-                                "preferred_language": "nb", **extra})
+                                "name": citizen.name, "preferred_language": "nb", **extra})
 
 
 def _person_url(citizen):
