@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -90,3 +91,33 @@ def reminder_done(request, reminder_id):
     except Reminder.DoesNotExist as error:
         raise Http404 from error
     return redirect("core:start")
+
+
+# Seconds a client is asked to wait when the database connection was lost: a failover takes about this long.
+DATABASE_RETRY_AFTER = 5
+
+
+def server_error(request):
+    """The 500 page, except when the database connection was lost: then 503 "try again" with Retry-After.
+
+    Services write in one transaction, so a request whose connection died wrote nothing; asking again is safe.
+    """
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.template import loader
+    from django.views.defaults import server_error as default_server_error
+
+    error = sys.exc_info()[1]
+    if not isinstance(error, OperationalError | InterfaceError):
+        return default_server_error(request)
+    if request.path.startswith(settings.API_PATH_PREFIX):
+        response = JsonResponse(
+            {"type": "https://nav-sikkerhet/problems/try-again", "title": "Service unavailable", "status": 503,
+             "detail": "The database connection was lost. Nothing was saved; try again.", "errors": []},
+            status=503, content_type="application/problem+json",
+        )
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
