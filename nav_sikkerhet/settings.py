@@ -309,12 +309,15 @@ EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"
     if DEVELOPMENT
-    else "django.core.mail.backends.smtp.EmailBackend",
+    else "nav_sikkerhet.core.mail.EmailBackend",
 )
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 # Seconds each SMTP operation may take: a mail server that accepts and never answers must not hold a worker.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Seconds to wait for the reply once the message itself is sent: the server may have taken it already, and
+# giving up would send it twice (RFC 5321 suggests ten minutes; core/mail.py).
+EMAIL_DATA_REPLY_TIMEOUT = env.int("EMAIL_DATA_REPLY_TIMEOUT", default=600)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="nav-sikkerhet@nav.no")
 
 # The audit log's CEF lines go to their own logger so operations can ship them over syslog;
