@@ -323,6 +323,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="nav-sikkerhet@nav.no
 # The audit log's CEF lines go to their own logger so operations can ship them over syslog;
 # no other logger may carry an identity number.
 AUDIT_CEF_SYSTEM = env.str("AUDIT_CEF_SYSTEM", default="nav-sikkerhet")
+# Metrics of several processes (gunicorn's, Celery's prefork children) meet in files here; any process that
+# counts something (manage.py too) needs the directory to exist.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 # Application logs: JSON lines on stdout (python-json-logger) with the request id (core/logcontext.py);
 # LOG_FORMAT=plain gives the old one-line text for a developer's terminal.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEVELOPMENT else "json")
