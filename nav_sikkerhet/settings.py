@@ -282,6 +282,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Stopping (SIGTERM, remapped to Celery's cold shutdown by REMAP_SIGTERM=SIGQUIT in the image): the tasks in hand
+# get this many seconds to finish; those still running are then put back in the queue (late acknowledgement) for
+# another worker, well before the platform's SIGKILL (terminationGracePeriodSeconds: 60 in .nais/worker.yaml).
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env.float("CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT", default=45.0)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request must not hang on a broker that is down: fail fast, the next sweep picks the work up.
