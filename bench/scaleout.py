@@ -1,0 +1,218 @@
+"""More than one of everything, on loopback (`python bench/scaleout.py`): 2 web processes, 2 workers, 1 beat, and
+a second beat started by mistake, against one PostgreSQL and one Redis.
+
+A bounded load of reception look-ups and incident registrations, each staff member signed in on one web process
+and sent alternately to both (sessions in the database, throttle counters in Redis). The sweep runs every few
+seconds (SWEEP_INTERVAL_SECONDS) from both beats. Afterwards it checks: no errors, every registration stored
+once, every reminder e-mail written once (Message-ID) and recorded as sent; one user's look-ups over the limit
+refused across both processes. Prints the figures, for docs/operations.md.
+
+BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_scaleout, made anew) and BENCH_REDIS_URL
+(default Redis database 1, emptied) choose the services.
+"""
+
+import concurrent.futures
+import email
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+BIN = Path(sys.executable).parent
+
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_scaleout")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
+MAIL_DIR = Path(tempfile.mkdtemp(prefix="scaleout-mail-"))
+ENV = {
+    **os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "ENVIRONMENT": "development",
+    "DEBUG": "false", "ALLOW_TEST_IDENTS": "true", "LOOKUP_RATE": "30/m", "SWEEP_INTERVAL_SECONDS": "3",
+    "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(MAIL_DIR),
+    "DJANGO_SETTINGS_MODULE": "nav_sikkerhet.settings", "PYTHONPATH": str(PROJECT), "LOG_LEVEL": "WARNING",
+}
+os.environ.update(ENV)
+
+WEB_PORTS = (8761, 8762)
+STAFF = 6  # reception staff, each signed in once
+LOOKUPS_EACH = 20  # within the 30 a minute allowed
+REGISTRATIONS_EACH = 5
+THROTTLE_TRIES = 36  # one more staff member, over the limit of 30 a minute
+PASSWORD = "scaleout-demo-passord"
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def fresh_database():
+    import psycopg
+    from django.conf import settings
+
+    name = settings.DATABASES["default"]["NAME"]
+    with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=PROJECT, env=ENV, check=True)
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def people():
+    from nav_sikkerhet.core.models import Role
+    from tests.factories import CitizenFactory, UnitFactory, UserFactory, assign_role
+
+    unit = UnitFactory(number="0315", name="NAV Grünerløkka")
+    for role, name in ((Role.ENHETSLEDER, "leder"), (Role.STEDFORTREDER, "stedfortreder")):
+        assign_role(UserFactory(username=name, email=f"{name}@nav.no"), unit, role)
+    staff = []
+    for n in range(STAFF + 1):
+        user = UserFactory(username=f"mottak{n}", email=f"mottak{n}@nav.no")
+        user.set_password(PASSWORD)
+        user.save()
+        assign_role(user, unit, Role.MOTTAK)
+        staff.append(user.username)
+    citizens = [c.personident for c in CitizenFactory.create_batch(20)]
+    return unit.pk, staff, citizens
+
+
+def start(processes, name, args):
+    out = open(MAIL_DIR.parent / f"scaleout-{name}.log", "w")  # noqa: SIM115 - open while the process runs
+    processes[name] = subprocess.Popen(args, cwd=PROJECT, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+
+
+def sign_in(port, username):
+    import requests
+
+    session = requests.Session()
+    page = session.get(f"http://127.0.0.1:{port}/logg-inn/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    answer = session.post(f"http://127.0.0.1:{port}/logg-inn/", timeout=30, allow_redirects=False,
+                          data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+                          headers={"Referer": f"http://127.0.0.1:{port}/logg-inn/"})
+    assert answer.status_code == 302, f"sign-in {username}: {answer.status_code}"
+    return session
+
+
+def csrf(session):
+    return session.cookies.get("csrftoken")
+
+
+def look_up(session, port, personident):
+    url = f"http://127.0.0.1:{port}/mottak/"
+    return session.post(url, data={"search": "ident", "personident": personident, "csrfmiddlewaretoken": csrf(session)},
+                        headers={"Referer": url}, timeout=60).status_code
+
+
+def register(session, port, unit_id, marker):
+    import datetime
+
+    url = f"http://127.0.0.1:{port}/hendelser/ny/"
+    when = (datetime.datetime.now() - datetime.timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M")
+    data = {"occurred_at": when, "unit": unit_id, "channel": "phone", "category": "threat",
+            "description": f"Innringer truet ansatt på telefon ({marker}).", "perpetrator": "unknown", "injury": "1",
+            "sick_leave": "no", "exposed_me": "on", "my_employer": "state", "csrfmiddlewaretoken": csrf(session)}
+    return session.post(url, data=data, headers={"Referer": url}, timeout=60, allow_redirects=False).status_code
+
+
+def staff_member_load(username, index, unit_id, citizens):
+    """One staff member: signed in on one process, then alternately on both."""
+    session = sign_in(WEB_PORTS[index % 2], username)
+    statuses, markers = [], []
+    for n in range(LOOKUPS_EACH):
+        statuses.append(("lookup", look_up(session, WEB_PORTS[n % 2], citizens[(index + n) % len(citizens)])))
+        if n % (LOOKUPS_EACH // REGISTRATIONS_EACH) == 0:
+            marker = f"{username}-{n}"
+            markers.append(marker)
+            statuses.append(("register", register(session, WEB_PORTS[(n + 1) % 2], unit_id, marker)))
+    return statuses, markers
+
+
+def main():
+    import django
+
+    django.setup()
+    log("fresh database and Redis")
+    fresh_database()
+    unit_id, staff, citizens = people()
+    processes = {}
+    try:
+        for n, port in enumerate(WEB_PORTS):
+            start(processes, f"web{n}", [str(BIN / "gunicorn"), "nav_sikkerhet.wsgi:application", "--bind",
+                                         f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "gthread",
+                                         "--threads", "4"])
+        for n in range(2):
+            start(processes, f"worker{n}", [str(BIN / "celery"), "-A", "nav_sikkerhet", "worker", "-c", "2", "-n",
+                                            f"scaleout{n}@%h", "-l", "warning"])
+        for n in range(2):  # the second one started by mistake
+            start(processes, f"beat{n}", [str(BIN / "celery"), "-A", "nav_sikkerhet", "beat", "-l", "warning",
+                                          "--schedule", str(MAIL_DIR.parent / f"scaleout-beat{n}")])
+        import requests
+
+        for port in WEB_PORTS:
+            for _ in range(300):
+                try:
+                    if requests.get(f"http://127.0.0.1:{port}/internal/isready", timeout=2).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                time.sleep(0.5)
+        log(f"load: {STAFF} staff, {LOOKUPS_EACH} look-ups and {REGISTRATIONS_EACH} registrations each")
+        started = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(STAFF) as pool:
+            results = list(pool.map(staff_member_load, staff[:STAFF], range(STAFF), [unit_id] * STAFF,
+                                    [citizens] * STAFF))
+        seconds = time.monotonic() - started
+        statuses = [s for result, _ in results for s in result]
+        markers = [m for _, result in results for m in result]
+        # Throttle across processes: one staff member, alternating, over the limit.
+        session = sign_in(WEB_PORTS[0], staff[STAFF])
+        throttle = [look_up(session, WEB_PORTS[n % 2], citizens[0]) for n in range(THROTTLE_TRIES)]
+
+        log("waiting for the workers and a few more sweeps")
+        from nav_sikkerhet.core.models import Reminder
+
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and Reminder.objects.filter(sent_at__isnull=True).exists():
+            time.sleep(1)
+        time.sleep(10)  # several more sweeps from both beats
+    finally:
+        for process in processes.values():
+            process.send_signal(signal.SIGTERM)
+        for process in processes.values():
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    from hendelser.models import Incident
+    from nav_sikkerhet.core.models import Reminder
+
+    errors = [s for s in statuses if not ((s[0] == "lookup" and s[1] == 200) or (s[0] == "register" and s[1] == 302))]
+    stored = {m: Incident.objects.filter(description__contains=f"({m})").count() for m in markers}
+    message_ids = [email.message_from_bytes(path.read_bytes())["Message-ID"] for path in MAIL_DIR.iterdir()]
+    reminders = Reminder.objects.count()
+    unsent = Reminder.objects.filter(sent_at__isnull=True).count()
+    duplicates = len(message_ids) - len(set(message_ids))
+    figures = {
+        "requests": len(statuses), "seconds": round(seconds, 1), "per_second": round(len(statuses) / seconds, 1),
+        "errors": len(errors), "registrations": len(markers), "stored_once": sum(1 for n in stored.values() if n == 1),
+        "reminders": reminders, "emails": len(message_ids), "duplicate_emails": duplicates, "unsent": unsent,
+        "throttle_allowed": throttle.count(200), "throttle_refused": throttle.count(429),
+    }
+    log(f"figures: {figures}")
+    ok = (not errors and figures["stored_once"] == len(markers) and duplicates == 0 and unsent == 0
+          and len(message_ids) == reminders and figures["throttle_allowed"] == 30)
+    shutil.rmtree(MAIL_DIR, ignore_errors=True)
+    log("PASS" if ok else f"FAIL {errors[:5]}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
