@@ -48,7 +48,8 @@ RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /app a
 ENV MEDIA_ROOT=/app/media \
     PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus \
     XDG_CACHE_HOME=/tmp/.cache \
-    HOME=/tmp
+    HOME=/tmp \
+    REMAP_SIGTERM=SIGQUIT
 USER 10001:10001
 
 EXPOSE 8000
