@@ -61,9 +61,12 @@ def fresh_database():
 
     name = settings.DATABASES["default"]["NAME"]
     with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=PROJECT, env=ENV, check=True)
+    # An earlier run's rows out, the schema kept (migrating anew takes minutes on a busy machine).
+    subprocess.run([sys.executable, "manage.py", "flush", "--noinput", "-v", "0"], cwd=PROJECT, env=ENV, check=True)
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
@@ -96,9 +99,9 @@ def sign_in(port, username):
     import requests
 
     session = requests.Session()
-    page = session.get(f"http://127.0.0.1:{port}/logg-inn/", timeout=30)
+    page = session.get(f"http://127.0.0.1:{port}/logg-inn/", timeout=120)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    answer = session.post(f"http://127.0.0.1:{port}/logg-inn/", timeout=30, allow_redirects=False,
+    answer = session.post(f"http://127.0.0.1:{port}/logg-inn/", timeout=120, allow_redirects=False,
                           data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
                           headers={"Referer": f"http://127.0.0.1:{port}/logg-inn/"})
     assert answer.status_code == 302, f"sign-in {username}: {answer.status_code}"
@@ -112,7 +115,7 @@ def csrf(session):
 def look_up(session, port, personident):
     url = f"http://127.0.0.1:{port}/mottak/"
     return session.post(url, data={"search": "ident", "personident": personident, "csrfmiddlewaretoken": csrf(session)},
-                        headers={"Referer": url}, timeout=60).status_code
+                        headers={"Referer": url}, timeout=120).status_code
 
 
 def register(session, port, unit_id, marker):
@@ -123,7 +126,15 @@ def register(session, port, unit_id, marker):
     data = {"occurred_at": when, "unit": unit_id, "channel": "phone", "category": "threat",
             "description": f"Innringer truet ansatt på telefon ({marker}).", "perpetrator": "unknown", "injury": "1",
             "sick_leave": "no", "exposed_me": "on", "my_employer": "state", "csrfmiddlewaretoken": csrf(session)}
-    return session.post(url, data=data, headers={"Referer": url}, timeout=60, allow_redirects=False).status_code
+    return session.post(url, data=data, headers={"Referer": url}, timeout=120, allow_redirects=False).status_code
+
+
+def attempt(call, *args):
+    """The status, or the exception's name (a timeout, a reset connection): an error either way."""
+    try:
+        return call(*args)
+    except Exception as error:  # noqa: BLE001 - counted, not raised
+        return type(error).__name__
 
 
 def staff_member_load(username, index, unit_id, citizens):
@@ -131,11 +142,12 @@ def staff_member_load(username, index, unit_id, citizens):
     session = sign_in(WEB_PORTS[index % 2], username)
     statuses, markers = [], []
     for n in range(LOOKUPS_EACH):
-        statuses.append(("lookup", look_up(session, WEB_PORTS[n % 2], citizens[(index + n) % len(citizens)])))
+        personident = citizens[(index + n) % len(citizens)]
+        statuses.append(("lookup", attempt(look_up, session, WEB_PORTS[n % 2], personident)))
         if n % (LOOKUPS_EACH // REGISTRATIONS_EACH) == 0:
             marker = f"{username}-{n}"
             markers.append(marker)
-            statuses.append(("register", register(session, WEB_PORTS[(n + 1) % 2], unit_id, marker)))
+            statuses.append(("register", attempt(register, session, WEB_PORTS[(n + 1) % 2], unit_id, marker)))
     return statuses, markers
 
 
@@ -183,6 +195,8 @@ def main():
                 except requests.RequestException:
                     pass
                 time.sleep(0.5)
+        for port in WEB_PORTS:  # first requests load templates and catalogues: not part of the load
+            requests.get(f"http://127.0.0.1:{port}/logg-inn/", timeout=300)
         log(f"load: {STAFF} staff, {LOOKUPS_EACH} look-ups and {REGISTRATIONS_EACH} registrations each")
         started = time.monotonic()
         stop, terminated = threading.Event(), []
