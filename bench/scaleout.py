@@ -34,11 +34,15 @@ BIN = Path(sys.executable).parent
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_scaleout")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
-MAIL_DIR = Path(tempfile.mkdtemp(prefix="scaleout-mail-"))
+MAIL_DIR = Path(tempfile.mkdtemp(prefix="scaleout-"))
+# The reminders go through the production SMTP backend to a mail server on loopback (tests/smtp_stub.py).
+from tests.smtp_stub import SlowSMTPServer  # noqa: E402
+
+SMTP = SlowSMTPServer()
 ENV = {
     **os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "ENVIRONMENT": "development",
-    "DEBUG": "false", "ALLOW_TEST_IDENTS": "true", "LOOKUP_RATE": "30/m", "SWEEP_INTERVAL_SECONDS": "3",
-    "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(MAIL_DIR),
+    "DEBUG": "false", "ALLOW_TEST_IDENTS": "true", "LOOKUP_RATE": "30/h", "SWEEP_INTERVAL_SECONDS": "3",
+    "EMAIL_BACKEND": "nav_sikkerhet.core.mail.EmailBackend", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(SMTP.port),
     "DJANGO_SETTINGS_MODULE": "nav_sikkerhet.settings", "PYTHONPATH": str(PROJECT), "LOG_LEVEL": "WARNING",
 }
 os.environ.update(ENV)
@@ -178,7 +182,7 @@ def main():
         for n, port in enumerate(WEB_PORTS):
             start(processes, f"web{n}", [str(BIN / "gunicorn"), "nav_sikkerhet.wsgi:application", "--bind",
                                          f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "gthread",
-                                         "--threads", "4"])
+                                         "--threads", "4", "--timeout", "300"])
         for n in range(2):
             start(processes, f"worker{n}", [str(BIN / "celery"), "-A", "nav_sikkerhet", "worker", "-c", "2", "-n",
                                             f"scaleout{n}@%h", "-l", "warning"])
@@ -242,7 +246,7 @@ def main():
     errors = [s for s in statuses if s[1] != 503
               and not ((s[0] == "lookup" and s[1] == 200) or (s[0] == "register" and s[1] == 302))]
     stored = {m: Incident.objects.filter(description__contains=f"({m})").count() for m in markers}
-    message_ids = [email.message_from_bytes(path.read_bytes())["Message-ID"] for path in MAIL_DIR.iterdir()]
+    message_ids = [email.message_from_bytes(body)["Message-ID"] for body in SMTP.messages]
     reminders = Reminder.objects.count()
     unsent = Reminder.objects.filter(sent_at__isnull=True).count()
     duplicates = len(message_ids) - len(set(message_ids))
