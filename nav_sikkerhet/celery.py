@@ -10,6 +10,9 @@ app = Celery("nav_sikkerhet")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# The request id's signal handlers (the web app loads them with its middleware; the worker needs them too).
+from nav_sikkerhet.core import logcontext  # noqa: E402, F401
+
 
 @signals.worker_init.connect
 def _serve_metrics(**_kwargs):

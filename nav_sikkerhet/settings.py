@@ -282,6 +282,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker logs through LOGGING (JSON lines with the request id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Stopping (SIGTERM, remapped to Celery's cold shutdown by REMAP_SIGTERM=SIGQUIT in the image): the tasks in hand
 # get this many seconds to finish; those still running are then put back in the queue (late acknowledgement) for
 # another worker, well before the platform's SIGKILL (terminationGracePeriodSeconds: 60 in .nais/worker.yaml).
