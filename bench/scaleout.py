@@ -44,6 +44,7 @@ ENV = {
     "DEBUG": "false", "ALLOW_TEST_IDENTS": "true", "LOOKUP_RATE": "30/h", "SWEEP_INTERVAL_SECONDS": "3",
     "EMAIL_BACKEND": "nav_sikkerhet.core.mail.EmailBackend", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(SMTP.port),
     "DJANGO_SETTINGS_MODULE": "nav_sikkerhet.settings", "PYTHONPATH": str(PROJECT), "LOG_LEVEL": "WARNING",
+    "PROMETHEUS_MULTIPROC_DIR": str(MAIL_DIR / "metrics"), "GUNICORN_WORKER_TMP_DIR": str(MAIL_DIR),
 }
 os.environ.update(ENV)
 
@@ -180,9 +181,9 @@ def main():
     processes = {}
     try:
         for n, port in enumerate(WEB_PORTS):
-            start(processes, f"web{n}", [str(BIN / "gunicorn"), "nav_sikkerhet.wsgi:application", "--bind",
-                                         f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "gthread",
-                                         "--threads", "4", "--timeout", "300"])
+            start(processes, f"web{n}", [str(BIN / "gunicorn"), "-c", "nav_sikkerhet/gunicorn_conf.py", "--bind",
+                                         f"127.0.0.1:{port}", "--workers", "1", "--timeout", "300",
+                                         "nav_sikkerhet.wsgi:application"])
         for n in range(2):
             start(processes, f"worker{n}", [str(BIN / "celery"), "-A", "nav_sikkerhet", "worker", "-c", "2", "-n",
                                             f"scaleout{n}@%h", "-l", "warning"])

@@ -11,6 +11,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # SIGTERM: stop accepting, let requests in flight finish for up to this long (NAIS waits 30 s before SIGKILL).
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
 timeout = 60
+# Idle keep-alive connections stay open longer than the proxy in front keeps them (NAIS's ingress: 60 s): else the
+# proxy may send a request on a connection gunicorn is closing, and the client sees the connection reset.
+keepalive = 75
 # The root filesystem is read-only: heartbeat files in /tmp (an emptyDir on NAIS).
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/tmp")  # noqa: S108 - the one writable place
 accesslog = None
