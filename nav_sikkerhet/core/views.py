@@ -97,6 +97,27 @@ def reminder_done(request, reminder_id):
 DATABASE_RETRY_AFTER = 5
 
 
+def _connection_lost(error) -> bool:
+    """The error, or one it was raised from (the session's save: SessionInterrupted), is a lost connection."""
+    from django.db import InterfaceError, OperationalError
+
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, OperationalError | InterfaceError):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def bad_request(request, exception):
+    """The 400 page, except for a session whose save lost the database connection: 503 "try again"."""
+    from django.views.defaults import bad_request as default_bad_request
+
+    if _connection_lost(exception):
+        return _try_again(request)
+    return default_bad_request(request, exception)
+
+
 def server_error(request):
     """The 500 page, except when the database connection was lost: then 503 "try again" with Retry-After.
 
@@ -104,13 +125,16 @@ def server_error(request):
     """
     import sys
 
-    from django.db import InterfaceError, OperationalError
-    from django.template import loader
     from django.views.defaults import server_error as default_server_error
 
-    error = sys.exc_info()[1]
-    if not isinstance(error, OperationalError | InterfaceError):
+    if not _connection_lost(sys.exc_info()[1]):
         return default_server_error(request)
+    return _try_again(request)
+
+
+def _try_again(request):
+    from django.template import loader
+
     if request.path.startswith(settings.API_PATH_PREFIX):
         response = JsonResponse(
             {"type": "https://nav-sikkerhet/problems/try-again", "title": "Service unavailable", "status": 503,

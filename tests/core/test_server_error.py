@@ -16,6 +16,19 @@ def closed_connection(request):
     raise InterfaceError("connection already closed")
 
 
+def session_lost(request):
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.exceptions import SessionInterrupted
+
+    try:
+        try:
+            raise OperationalError("terminating connection due to administrator command")
+        except OperationalError as error:
+            raise UpdateError from error
+    except UpdateError as error:
+        raise SessionInterrupted("The request's session was deleted before the request completed.") from error
+
+
 def broken(request):
     raise ValueError("a bug")
 
@@ -26,8 +39,9 @@ def fine(request):
 
 urlpatterns = [
     path("lost/", lost_connection), path("closed/", closed_connection), path("api/v1/lost/", lost_connection),
-    path("bug/", broken), path("ok/", fine),
+    path("bug/", broken), path("ok/", fine), path("session/", session_lost),
 ]
+handler400 = "nav_sikkerhet.core.views.bad_request"
 handler500 = "nav_sikkerhet.core.views.server_error"
 
 
@@ -39,7 +53,7 @@ def web(client, settings):
     return client
 
 
-@pytest.mark.parametrize("url", ["/lost/", "/closed/"])
+@pytest.mark.parametrize("url", ["/lost/", "/closed/", "/session/"])
 def test_lost_connection_is_a_try_again_page(web, url):
     response = web.get(url)
     assert response.status_code == 503
