@@ -5,7 +5,7 @@ and 1,000,000 incidents over ten years, each with one exposed staff member, gene
 database is reused; ``--refill`` starts over). Then, in one run and for each scenario:
 
 1. the statistics page's server time (p50/p95), in-process through Django's test client (middleware, the
-   ORM, the suppression and the rendering of charts and tables included, no network);
+   ORM, the rounding and the rendering of charts and tables included, no network);
 2. the same figures computed by the raw SQL GROUP BY queries alone (what the database must do anyway),
    and the ratio of the page's time to that floor, measured side by side.
 

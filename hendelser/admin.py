@@ -7,7 +7,7 @@ from django.contrib import admin
 from nav_sikkerhet.core.admin import CitizenAuditMixin, ReadOnlyAdminMixin
 from nav_sikkerhet.core.admin_history import HistoryAdmin
 
-from .models import Category, CitizenWarning, ExposedPerson, Incident, Measure, Proposal, ReviewMeeting
+from .models import Category, CitizenWarning, ExposedPerson, Headcount, Incident, Measure, Proposal, ReviewMeeting
 
 REFERENCE = re.compile(r"^\s*HEN-\d{4}-0*(\d+)\s*$", re.IGNORECASE)
 
@@ -70,3 +70,13 @@ class ReviewMeetingAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["held_on", "unit", "created_by"]
     list_filter = ["unit"]
     list_select_related = ["unit", "created_by"]
+
+
+@admin.register(Headcount)
+class HeadcountAdmin(admin.ModelAdmin):
+    """Headcounts are reference data for the statistics (incidents per 100 employees), kept here by the admin."""
+
+    list_display = ["unit", "year", "employees"]
+    list_filter = ["year", "unit__region"]
+    search_fields = ["unit__number", "unit__name"]
+    autocomplete_fields = ["unit"]

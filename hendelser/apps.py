@@ -9,8 +9,9 @@ class HendelserConfig(AppConfig):
     def ready(self):
         from nav_sikkerhet.core import startpage
 
-        from . import citizen_data, scheduled, selectors
+        from . import citizen_data, retention, scheduled, selectors
 
         startpage.register("hendelser/_start_panel.html", selectors.start_panel)
         scheduled.register()
         citizen_data.register()
+        retention.register()

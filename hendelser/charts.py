@@ -15,7 +15,8 @@ VALUE_SPACE = 48
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: int | None  # None: hidden (fewer than three)
+    value: int | float
+    approx: bool  # rounded: part of it comes from units beyond the user's own
     y: int
     width: int
 
@@ -37,12 +38,13 @@ class Chart:
     bar_height: int = BAR_HEIGHT
 
 
-def bar_chart(items: list[tuple[str, int | None]]) -> Chart:
-    largest = max([value for _label, value in items if value] or [1])
+def bar_chart(items: list[tuple[str, int | float, bool]]) -> Chart:
+    """Bars for (label, value, rounded) items."""
+    largest = max([value for _label, value, _approx in items if value] or [1])
     room = WIDTH - LABEL_WIDTH - VALUE_SPACE
     bars = [
-        Bar(label=label, value=value, y=index * (BAR_HEIGHT + GAP),
+        Bar(label=label, value=value, approx=approx, y=index * (BAR_HEIGHT + GAP),
             width=round(room * value / largest) if value else 0)
-        for index, (label, value) in enumerate(items)
+        for index, (label, value, approx) in enumerate(items)
     ]
     return Chart(bars=bars, height=max(len(bars) * (BAR_HEIGHT + GAP), BAR_HEIGHT))

@@ -11,7 +11,7 @@ from nav_sikkerhet.core.access import InnsynScope
 from nav_sikkerhet.core.citizen_data import Section, label
 from nav_sikkerhet.core.models import Citizen
 
-from .models import CitizenWarning, Incident, Measure
+from .models import CitizenWarning, Incident, Measure, WarningLetter
 
 INCIDENT_FIELDS = ["occurred_at", "unit", "channel", "category", "other_categories", "description", "injury",
                    "police_reported", "police_reported_on", "status", "lessons_learned"]
@@ -29,6 +29,8 @@ def _labels() -> dict[str, str]:
         given_on=label(CitizenWarning, "given_on"),
         form=label(CitizenWarning, "form"),
         note=label(CitizenWarning, "note"),
+        given_by=label(CitizenWarning, "given_by"),
+        letter_sha256=label(WarningLetter, "sha256"),
     )
     return labels
 
@@ -66,10 +68,12 @@ def incidents_section(citizen: Citizen, scope: InnsynScope) -> Section:
     warnings = CitizenWarning.objects.filter(citizen=citizen)
     if not scope.complete:
         warnings = warnings.filter(unit_id__in=scope.unit_ids)
-    warnings = warnings.order_by("given_on", "pk")
+    warnings = warnings.select_related("letter").order_by("given_on", "pk")
     if warnings:
         items.append({
-            "warnings": [{"given_on": w.given_on, "form": w.get_form_display(), "note": w.note} for w in warnings]
+            "warnings": [{"given_on": w.given_on, "form": w.get_form_display(), "given_by": w.given_by, "note": w.note,
+                          "letter_sha256": getattr(getattr(w, "letter", None), "sha256", "")}
+                         for w in warnings]
         })
     return Section(_("Incidents and warnings"), items, _labels())
 

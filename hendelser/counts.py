@@ -195,3 +195,23 @@ def rebuild() -> int:
         batch_size=5000, ignore_conflicts=True,
     )
     return len(changed) + len(fresh)
+
+
+def _incidents_between(unit_ids: Iterable[int], start: datetime.date, end: datetime.date):
+    return Incident.objects.filter(unit_id__in=list(unit_ids), occurred_at__gte=_start_of(start),
+                                   occurred_at__lt=_start_of(end)).annotate(year=ExtractYear("occurred_at"))
+
+
+def by_category_and_channel(*, unit_ids: Iterable[int], start: datetime.date, end: datetime.date) -> dict:
+    """Incidents per (year, main category, channel), counted live (the stored months keep each dimension apart)."""
+    rows = (_incidents_between(unit_ids, start, end).values("year", "category", "channel")
+            .annotate(n=Count("pk")).order_by())
+    return {(row["year"], row["category"], row["channel"]): row["n"] for row in rows}
+
+
+def also_involved(*, unit_ids: Iterable[int], start: datetime.date, end: datetime.date) -> dict:
+    """Incidents per (year, category) where the category was chosen as one of the other categories."""
+    rows = (_incidents_between(unit_ids, start, end).exclude(other_categories=[]).values("year")
+            .annotate(**{code: Count("pk", filter=Q(other_categories__contains=[code])) for code in Category.values})
+            .order_by())
+    return {(row["year"], code): row[code] for row in rows for code in Category.values if row[code]}

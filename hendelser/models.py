@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from nav_sikkerhet.core.models import Citizen, Unit
+from nav_sikkerhet.core.models import Citizen, Language, Unit
 
 # Clocks on the desk's PC and the server may differ a little; a minute or two is not "the future".
 CLOCK_SLACK = datetime.timedelta(minutes=5)
@@ -160,6 +160,7 @@ class Incident(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
     created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -177,7 +178,9 @@ class Incident(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(perpetrator="citizen", citizen__isnull=False)
-                | (~models.Q(perpetrator="citizen") & models.Q(citizen__isnull=True)),
+                | (~models.Q(perpetrator="citizen") & models.Q(citizen__isnull=True))
+                # Anonymised (core.retention): the person is gone, that it was a known person stays.
+                | models.Q(anonymised_at__isnull=False, citizen__isnull=True),
                 name="incident_citizen_only_when_known",
             ),
             models.CheckConstraint(condition=models.Q(injury__gte=1, injury__lte=5), name="incident_injury_1_to_5"),
@@ -335,11 +338,15 @@ class CitizenWarning(models.Model):
     Warnings belong to the citizen: a decision shows the citizen's warnings from here.
     """
 
-    citizen = models.ForeignKey(Citizen, models.PROTECT, related_name="warnings", verbose_name=_("citizen"))
+    # Empty only once the retention period has passed (core.retention): the warning is then anonymised.
+    citizen = models.ForeignKey(Citizen, models.PROTECT, null=True, blank=True, related_name="warnings",
+                                verbose_name=_("citizen"))
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="warnings", verbose_name=_("unit"))
     given_on = models.DateField(_("date"))
     form = models.CharField(_("form"), max_length=10, choices=WarningForm.choices)
     note = models.TextField(_("note"), blank=True)
+    # Who warned the citizen, by name: often not the one who registers it (a guard, a colleague at the desk).
+    given_by = models.CharField(_("given by"), max_length=200, blank=True)
     incident = models.ForeignKey(
         Incident, models.PROTECT, null=True, blank=True, related_name="warnings", verbose_name=_("incident")
     )
@@ -359,8 +366,54 @@ class CitizenWarning(models.Model):
         return f"{self.given_on:%d.%m.%Y} {self.get_form_display()}"
 
     def clean(self):
+        errors = {}
         if self.given_on and self.given_on > timezone.localdate():
-            raise ValidationError({"given_on": _("A warning cannot be dated in the future.")})
+            errors["given_on"] = _("A warning cannot be dated in the future.")
+        if self.form == WarningForm.ORAL and not self.given_by.strip():
+            errors["given_by"] = _("Say who gave the oral warning.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class WarningLetterStatus(models.TextChoices):
+    PENDING = "pending", _("Being produced")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class WarningLetter(models.Model):
+    """The letter a written warning produces (§3): rendered once to PDF/A and archived with its SHA-256."""
+
+    warning = models.OneToOneField(CitizenWarning, models.PROTECT, related_name="letter", verbose_name=_("warning"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    status = models.CharField(_("status"), max_length=10, choices=WarningLetterStatus.choices,
+                              default=WarningLetterStatus.PENDING)
+    file = models.FileField(_("file"), max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    generated_at = models.DateTimeField(_("produced"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("warning letter")
+        verbose_name_plural = _("warning letters")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="ready") | (~models.Q(file="") & ~models.Q(sha256="")),
+                name="warning_letter_ready_has_file_and_hash",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"ADV-{self.created_at:%Y}-{self.pk or 0:05d}"
 
 
 class Measure(models.Model):
@@ -579,3 +632,33 @@ class MonthlyCount(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.month:%Y-%m}: {self.total}"
+
+
+class Headcount(models.Model):
+    """How many work at a unit in a year, kept by the administrator, for incidents per 100 employees."""
+
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+", verbose_name=_("unit"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    employees = models.PositiveIntegerField(_("employees"), help_text=_("Staff working at the unit that year."))
+
+    class Meta:
+        verbose_name = _("headcount")
+        verbose_name_plural = _("headcounts")
+        ordering = ["unit__number", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_headcount_per_unit_and_year"),
+            models.CheckConstraint(condition=models.Q(employees__gt=0), name="headcount_positive"),
+            models.CheckConstraint(condition=models.Q(year__gte=2000), name="headcount_year_from_2000"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.year}: {self.employees}"
+
+    def clean(self):
+        errors = {}
+        if self.employees is not None and self.employees < 1:
+            errors["employees"] = _("A unit with a headcount has at least one employee.")
+        if self.year is not None and not 2000 <= self.year <= timezone.localdate().year + 1:
+            errors["year"] = _("Choose a year from 2000 up to next year.")
+        if errors:
+            raise ValidationError(errors)

@@ -3,8 +3,10 @@
 import datetime
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import access
@@ -23,8 +25,8 @@ from .models import (
     Status,
 )
 
-# Aggregates that reach beyond the user's own units hide cells below this count (small-cell suppression).
-MIN_CELL = 3
+# Counts of incidents in units beyond the user's own are shown rounded to a multiple of this.
+ROUNDING_BASE = 5
 
 
 def may_register(user, unit: Unit) -> bool:
@@ -229,21 +231,22 @@ def require_breach_fits(breach, incident) -> None:
 # -- statistics ------------------------------------------------------------------------------------------------
 
 
-def needs_suppression(selected_unit_ids: Iterable[int], own_unit_ids: Iterable[int]) -> bool:
-    """Figures that include any unit where the user does not see the incidents are shown with small cells hidden."""
-    return not set(selected_unit_ids) <= set(own_unit_ids)
+def cell_identity(unit_ids: Iterable[int], period: str, what: str) -> str:
+    """What a count counts, independent of the table or filter it appears in: the units, the period and the kind."""
+    return f"{','.join(str(pk) for pk in sorted(set(unit_ids)))}|{period}|{what}"
 
 
-def suppress(values: Sequence[int], *, min_cell: int = MIN_CELL) -> list[int | None]:
-    """Hide counts of 1 to min_cell-1 (None), and one more cell where a single hidden one could be
-    worked out from the total (complementary suppression). Zeros are shown: they reveal nobody."""
-    hidden = [0 < value < min_cell for value in values]
-    if sum(hidden) == 1:
-        candidates = [i for i, value in enumerate(values) if not hidden[i] and value > 0]
-        if candidates:
-            hidden[min(candidates, key=lambda i: values[i])] = True
-    return [None if hide else value for value, hide in zip(values, hidden, strict=True)]
+def round_count(value: int, identity: str, *, base: int = ROUNDING_BASE) -> int:
+    """Round a count to a neighbouring multiple of ``base``, up with probability (remainder / base).
 
-
-def suppress_total(total: int, *, min_cell: int = MIN_CELL) -> int | None:
-    return None if 0 < total < min_cell else total
+    The draw comes from a keyed hash of the cell's identity, so the same cell reached through another table,
+    filter or visit rounds the same way (asking again tells nothing new); the expected value is the true one.
+    Multiples of ``base`` (zero included) are shown as they are.
+    """
+    remainder = value % base
+    if not remainder:
+        return value
+    digest = salted_hmac("hendelser.statistics.rounding", identity,
+                         secret=settings.STATISTICS_ROUNDING_KEY or None, algorithm="sha256").digest()
+    draw = int.from_bytes(digest[:8], "big") / 2**64
+    return value - remainder + (base if draw < remainder / base else 0)

@@ -1,8 +1,12 @@
 """Every state change of an incident. Keyword-only arguments, the acting user, one transaction each."""
 
 import datetime
+import hashlib
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -16,6 +20,7 @@ from nav_sikkerhet.core.models import Citizen, Role, Unit, User
 from nav_sikkerhet.core.selectors import search_by_name
 
 from . import counts, rules, workflow
+from . import letters as warning_letters
 from .models import (
     WARNING_MEASURES,
     CitizenWarning,
@@ -29,7 +34,11 @@ from .models import (
     ReviewMeeting,
     Status,
     WarningForm,
+    WarningLetter,
+    WarningLetterStatus,
 )
+
+logger = logging.getLogger(__name__)
 
 REGISTERED_REMINDER_KIND = "incident.registered"
 WEEKLY_REMINDER_KIND = "incident.weekly_unreviewed"
@@ -264,13 +273,55 @@ def warning_register(
     form: str,
     note: str = "",
     incident: Incident | None = None,
+    given_by: str = "",
 ) -> CitizenWarning:
-    """Record that the citizen was warned that repeated incidents may lead to exclusion (guideline §3)."""
+    """Record that the citizen was warned that repeated incidents may lead to exclusion (guideline §3).
+
+    ``given_by`` names who warned them; the one registering it if left empty."""
     rules.require_may_record_warning(by, unit)
     warning = CitizenWarning(citizen=citizen, unit=unit, given_on=given_on, form=form, note=note, incident=incident,
-                             registered_by=by)
+                             given_by=given_by.strip() or by.get_full_name() or by.username, registered_by=by)
     _save(warning, by)
+    if form == WarningForm.WRITTEN:
+        letter = WarningLetter(warning=warning, language=citizen.preferred_language, created_by=by)
+        letter.full_clean()
+        letter.save()
+        _warning_letter_enqueue(letter.pk)
     return warning
+
+
+def _warning_letter_enqueue(letter_id: int) -> None:
+    from . import tasks  # tasks imports this module
+
+    # robust: a broker that is down leaves the letter pending for the sweep or a retry, never an error page.
+    transaction.on_commit(lambda: tasks.generate_warning_letter.delay(letter_id), robust=True)
+
+
+def warning_letter_generate(*, letter_id: int) -> WarningLetter:
+    """Render a pending or failed warning letter to PDF/A and store it once, with its SHA-256.
+
+    Idempotent: a ready letter is returned untouched, so the archived file never changes.
+    """
+    with transaction.atomic():
+        letter = warning_letters.letter_for_rendering(letter_id, lock=True)
+        if letter.status == WarningLetterStatus.READY:
+            return letter
+        letter.attempts += 1
+        try:
+            pdf = warning_letters.render_pdf(letter)
+            digest = hashlib.sha256(pdf).hexdigest()
+            # The citizen's public id, never the identity number; the hash makes every stored name new.
+            path = f"letters/warnings/{letter.warning.citizen.public_id}/{letter.pk}-{digest[:16]}.pdf"
+            name = default_storage.save(path, ContentFile(pdf))
+        except Exception as error:  # noqa: BLE001 - whatever broke, the letter shows as failed with a retry
+            logger.exception("Warning letter %s could not be produced", letter.pk)
+            letter.status, letter.error = WarningLetterStatus.FAILED, type(error).__name__
+        else:
+            letter.status, letter.sha256, letter.error = WarningLetterStatus.READY, digest, ""
+            letter.file.name, letter.generated_at = name, timezone.now()
+        letter.full_clean(exclude=["warning", "created_by"])
+        letter.save()
+    return letter
 
 
 @transaction.atomic

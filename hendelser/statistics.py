@@ -1,8 +1,9 @@
 """The figures NAV follows (ASYS note, figures 1–7): incidents per year and quarter, by category, by channel,
 by unit and unit type, and state vs municipal staff, with the change from the previous year.
 
-Counts only, never a person: no audit line. Figures that reach beyond the units where the user sees the
-incidents hide small cells (rules.suppress).
+Counts only, never a person: no audit line. The part of a figure that comes from units where the user does not
+see the incidents is rounded (rules.round_count), the same way wherever that part is shown; the user's own units
+count exactly. Shares, rates and changes are worked out from the figures as shown.
 """
 
 import datetime
@@ -20,7 +21,7 @@ from nav_sikkerhet.core.forms import LongSelect
 from nav_sikkerhet.core.models import Unit, UnitType
 
 from . import charts, counts, rules
-from .models import Category, Channel, Employer
+from .models import Category, Channel, Employer, Headcount
 
 # By default the current year and the one before: enough for the change in percent.
 DEFAULT_YEARS = 2
@@ -58,16 +59,34 @@ class StatisticsForm(forms.Form):
         return cleaned
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A figure as shown: exact, or rounded (``approx``) because part of it comes from other units."""
+
+    value: int | float
+    approx: bool = False
+
+    def __str__(self) -> str:
+        return f"≈ {self.value}" if self.approx else str(self.value)
+
+
 @dataclass
 class Row:
     label: str
-    values: list[int | None]
-    total: int | None
+    cells: list[Figure | None]  # None: not known (a rate without a headcount)
+    total: Figure | None = None
     change: float | None = None
+    previous: Figure | None = None  # what the change compares with
+    shares: list[float | None] | None = None  # per cent of the column (or, in the cross table, of the row)
+    unit_id: int | None = None
 
     @property
-    def hidden_any(self) -> bool:
-        return any(v is None for v in self.values)
+    def values(self) -> list:
+        return [None if cell is None else cell.value for cell in self.cells]
+
+    @property
+    def pairs(self) -> list[tuple[Figure, float | None]]:
+        return list(zip(self.cells, self.shares or [None] * len(self.cells), strict=True))
 
 
 @dataclass
@@ -76,29 +95,36 @@ class Table:
     title: str
     columns: list[str]
     rows: list[Row] = field(default_factory=list)
-    # What the chart shows; by default each row's last year.
-    chart_items: list[tuple[str, int | None]] = field(default_factory=list)
+    # What the chart shows, and which year(s) it is; by default each row's last year.
+    chart_items: list[tuple[str, Figure]] = field(default_factory=list)
     chart_title: str = ""
+    has_total: bool = True
 
     @property
     def chart(self) -> charts.Chart:
-        return charts.bar_chart(self.chart_items or [(row.label, row.values[-1]) for row in self.rows])
+        items = self.chart_items or [(row.label, row.cells[-1]) for row in self.rows]
+        return charts.bar_chart([(label, figure.value, figure.approx) for label, figure in items if figure])
 
 
 @dataclass
 class StatisticsPage:
     form: StatisticsForm
     years: list[int]
-    suppressed: bool
-    total: int | None = 0
+    rounded: bool
+    total: Figure | None = None
     tables: list[Table] = field(default_factory=list)
     partial_year: bool = False
+    base: int = rules.ROUNDING_BASE
 
 
-def _change(current: int | None, previous: int | None) -> float | None:
-    if current is None or previous is None or previous == 0:
+def _change(current: Figure | None, previous: Figure | None) -> float | None:
+    if current is None or previous is None or not previous.value:
         return None
-    return round(100 * (current - previous) / previous, 1)
+    return round(100 * (current.value - previous.value) / previous.value, 1)
+
+
+def _share(part: Figure, whole: Figure) -> float | None:
+    return round(100 * part.value / whole.value, 1) if whole.value else None
 
 
 def _same_day_last_year(day: datetime.date) -> datetime.date:
@@ -108,9 +134,10 @@ def _same_day_last_year(day: datetime.date) -> datetime.date:
 
 def _fold(counted: counts.Counted, *, by_year: bool) -> dict:
     """Add counted rows up into the page's figures, keyed (year, key), or (key,) for the same period last year."""
-    figures = {name: defaultdict(int) for name in ("quarter", "category", "channel", "unit", "employer")}
+    figures = {name: defaultdict(int) for name in ("total", "quarter", "category", "channel", "unit", "employer")}
     for row in counted.units:
         year = (row.year,) if by_year else ()
+        figures["total"][year] += row.total
         figures["quarter"][(*year, row.quarter)] += row.total
         figures["unit"][(*year, row.unit_id)] += row.total
         figures["employer"][(*year, Employer.STATE)] += row.exposed_state
@@ -120,6 +147,28 @@ def _fold(counted: counts.Counted, *, by_year: bool) -> dict:
     return figures
 
 
+class Publisher:
+    """Turns counts split into the user's own units and the others into figures as shown."""
+
+    def __init__(self, own_ids: list[int], other_ids: list[int]):
+        self.own_ids, self.other_ids = own_ids, other_ids
+
+    def figure(self, own: int, other: int, period: str, what: str, *, other_ids: list[int] | None = None) -> Figure:
+        other_ids = self.other_ids if other_ids is None else other_ids
+        if not other_ids:
+            return Figure(own + other)
+        return Figure(own + rules.round_count(other, rules.cell_identity(other_ids, period, what)), approx=True)
+
+    def unit_figure(self, unit_id: int, value: int, period: str) -> Figure:
+        if unit_id in self.own_ids:
+            return Figure(value)
+        return Figure(rules.round_count(value, rules.cell_identity([unit_id], period, "total")), approx=True)
+
+
+def _period(years: list[int]) -> str:
+    return str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+
+
 def statistics_page(*, user, params, today: datetime.date | None = None) -> StatisticsPage:
     """The statistics for leaders, HMS and the regional security officer; 404 for anyone else."""
     own_unit_ids = set(access.units_with_perm(user, Perm.VIEW_INCIDENTS).values_list("pk", flat=True))
@@ -127,12 +176,20 @@ def statistics_page(*, user, params, today: datetime.date | None = None) -> Stat
         raise Http404
     today = today or timezone.localdate()
     regions = list(Unit.objects.order_by("region").values_list("region", flat=True).distinct())
-    form = StatisticsForm(params or None, regions=regions, units=Unit.objects.order_by("number"))
-    if params and not form.is_valid():
-        return StatisticsPage(form=form, years=[], suppressed=True, total=None)
-    data = form.cleaned_data if params else {}
+    units_choice = Unit.objects.order_by("number")
+    if params:
+        form = StatisticsForm(params, regions=regions, units=units_choice)
+        if not form.is_valid():
+            return StatisticsPage(form=form, years=[], rounded=True)
+        data = form.cleaned_data
+    else:
+        # Someone who sees the incidents of one unit only starts on that unit, with exact figures.
+        data = {"unit": Unit.objects.get(pk=next(iter(own_unit_ids)))} if len(own_unit_ids) == 1 else {}
+        form = StatisticsForm(regions=regions, units=units_choice,
+                              initial={"unit": data["unit"].number} if data else None)
     year_from, year_to = data.get("years") or (today.year - DEFAULT_YEARS + 1, today.year)
     years = list(range(year_from, year_to + 1))
+    period = _period(years)
 
     units = Unit.objects.all()
     if data.get("region"):
@@ -140,82 +197,184 @@ def statistics_page(*, user, params, today: datetime.date | None = None) -> Stat
     if data.get("unit"):
         units = units.filter(pk=data["unit"].pk)
     unit_info = {u.pk: u for u in units.only("pk", "number", "name", "unit_type", "region")}
-    suppressed = rules.needs_suppression(unit_info, own_unit_ids)
+    own_ids = sorted(pk for pk in unit_info if pk in own_unit_ids)
+    other_ids = sorted(pk for pk in unit_info if pk not in own_unit_ids)
+    publish = Publisher(own_ids, other_ids)
+    groups = {"own": own_ids, "other": other_ids}
+    page = StatisticsPage(form=form, years=years, rounded=bool(other_ids), partial_year=year_to == today.year)
+    start, end = datetime.date(year_from, 1, 1), datetime.date(year_to + 1, 1, 1)
 
-    unit_ids = list(unit_info) if data.get("region") or data.get("unit") else None
-    page = StatisticsPage(form=form, years=years, suppressed=suppressed, partial_year=year_to == today.year)
-    figures = _fold(counts.between(unit_ids=unit_ids, start=datetime.date(year_from, 1, 1),
-                                   end=datetime.date(year_to + 1, 1, 1), today=today), by_year=True)
+    def fold(ids, first, until, by_year):
+        if not ids:
+            return _fold(counts.Counted(), by_year=by_year)
+        return _fold(counts.between(unit_ids=ids, start=first, end=until, today=today), by_year=by_year)
+
+    figures = {name: fold(ids, start, end, True) for name, ids in groups.items()}
     ytd = None
+    ytd_period = ""
     if page.partial_year and year_from < year_to:
         # The same period of the previous year, for a year not yet over.
-        ytd = _fold(counts.between(unit_ids=unit_ids, start=datetime.date(year_to - 1, 1, 1),
-                                   end=_same_day_last_year(today) + datetime.timedelta(days=1), today=today),
-                    by_year=False)
-    by_quarter, by_category, by_channel = figures["quarter"], figures["category"], figures["channel"]
-    by_unit, by_employer = figures["unit"], figures["employer"]
+        ytd_end = _same_day_last_year(today) + datetime.timedelta(days=1)
+        # On the last day of the year that is all of last year: the same cell as the year, rounded the same.
+        ytd_period = (str(year_to - 1) if ytd_end == datetime.date(year_to, 1, 1)
+                      else f"{year_to - 1}-01-01..{ytd_end.isoformat()}")
+        ytd = {name: fold(ids, datetime.date(year_to - 1, 1, 1), ytd_end, False) for name, ids in groups.items()}
 
-    def table(key, title, labels: dict, counts: dict, ytd: dict | None) -> Table:
-        result = Table(key=key, title=str(title), columns=[str(y) for y in years])
-        raw_rows = []
+    def fig(kind, key, period_, what, source=None):
+        source = source or figures
+        return publish.figure(source["own"][kind].get(key, 0), source["other"][kind].get(key, 0), period_, what)
+
+    year_totals = {year: fig("total", (year,), str(year), "total") for year in years}
+
+    def table(key, title, labels: dict, kind: str, *, shares=False) -> Table:
+        result = Table(key=key, title=str(title), columns=[str(y) for y in years],
+                       chart_title=f"{title}, {years[-1]}")
         for code, label in labels.items():
-            values = [counts.get((year, code), 0) for year in years]
-            raw_rows.append((label, values, (ytd or {}).get((code,)) if ytd is not None else None))
-        # Suppress along each year (column), so a hidden cell cannot be worked out from the column's total.
-        columns = list(zip(*[values for _l, values, _p in raw_rows], strict=True)) if raw_rows else []
-        shown_columns = [rules.suppress(list(col)) if suppressed else list(col) for col in columns]
-        for index, (label, values, previous) in enumerate(raw_rows):
-            shown = [col[index] for col in shown_columns]
-            total = sum(values)
-            row = Row(label=str(label), values=shown, total=rules.suppress_total(total) if suppressed else total)
+            what = f"{kind}:{code}"
+            cells = [fig(kind, (year, code), str(year), what) for year in years]
+            own_sum = sum(figures["own"][kind].get((year, code), 0) for year in years)
+            other_sum = sum(figures["other"][kind].get((year, code), 0) for year in years)
+            row = Row(label=str(label), cells=cells,
+                      total=cells[0] if len(years) == 1 else publish.figure(own_sum, other_sum, period, what))
+            if shares:
+                row.shares = [_share(cell, year_totals[year]) for cell, year in zip(cells, years, strict=True)]
             if len(years) > 1:
-                current = shown[-1]
-                before = previous if page.partial_year else shown[-2]
-                if suppressed and before is not None:
-                    before = rules.suppress_total(before)
-                row.change = _change(current, before)
+                before = fig(kind, (code,), ytd_period, what, ytd) if ytd is not None else cells[-2]
+                row.change, row.previous = _change(cells[-1], before), before
             result.rows.append(row)
         return result
 
     quarters = Table(key="quarter", title=str(_("Incidents per year and quarter")),
-                     columns=[_("Q1"), _("Q2"), _("Q3"), _("Q4")])
+                     columns=[_("Q1"), _("Q2"), _("Q3"), _("Q4")],
+                     chart_title=str(_("Incidents per quarter, %(years)s") % {"years": period}))
     for year in years:
-        values = [by_quarter.get((year, q), 0) for q in range(1, 5)]
-        shown = rules.suppress(values) if suppressed else values
-        total = sum(values)
-        quarters.rows.append(Row(label=str(year), values=shown,
-                                 total=rules.suppress_total(total) if suppressed else total))
+        cells = [fig("quarter", (year, q), f"{year}Q{q}", "total") for q in range(1, 5)]
+        quarters.rows.append(Row(label=str(year), cells=cells, total=year_totals[year]))
     for index in range(1, len(quarters.rows)):
         previous = quarters.rows[index - 1].total
         if page.partial_year and index == len(quarters.rows) - 1 and ytd is not None:
-            previous = sum(ytd["quarter"].values())
-            previous = rules.suppress_total(previous) if suppressed else previous
+            previous = publish.figure(ytd["own"]["total"].get((), 0), ytd["other"]["total"].get((), 0),
+                                      ytd_period, "total")
         quarters.rows[index].change = _change(quarters.rows[index].total, previous)
+        quarters.rows[index].previous = previous
     quarters.chart_items = [
-        (f"{row.label} {quarters.columns[q]}", value) for row in quarters.rows for q, value in enumerate(row.values)
+        (f"{row.label} {quarters.columns[q]}", value) for row in quarters.rows for q, value in enumerate(row.cells)
     ]
     page.tables.append(quarters)
-    page.tables.append(table("category", _("By category (ASYS)"), dict(Category.choices), by_category,
-                             ytd and ytd["category"]))
-    page.tables.append(table("channel", _("Where or how it happened"), dict(Channel.choices), by_channel,
-                             ytd and ytd["channel"]))
-    types = defaultdict(int)
-    type_ytd = defaultdict(int)
-    for (year, unit_id), n in by_unit.items():
-        types[(year, unit_info[unit_id].unit_type if unit_id in unit_info else UnitType.OTHER)] += n
-    for (unit_id,), n in (ytd["unit"] if ytd else {}).items():
-        type_ytd[(unit_info[unit_id].unit_type if unit_id in unit_info else UnitType.OTHER,)] += n
-    page.tables.append(table("unit_type", _("By unit type"), dict(UnitType.choices), types,
-                             dict(type_ytd) if ytd else None))
+    page.tables.append(table("category", _("By category (ASYS)"), dict(Category.choices), "category", shares=True))
+    page.tables.append(_also_involved(publish, groups, start, end, years))
+    page.tables.append(table("channel", _("Where or how it happened"), dict(Channel.choices), "channel",
+                             shares=True))
+    page.tables.append(_cross(publish, groups, start, end, year_to))
+    page.tables.append(_unit_types(publish, figures, ytd, unit_info, years, period, ytd_period))
     page.tables.append(table("employer", _("Exposed staff: state and municipal employees"), dict(Employer.choices),
-                             by_employer, ytd and ytd["employer"]))
-    seen_units = sorted({unit_id for (_year, unit_id) in by_unit}, key=lambda pk: unit_info[pk].number)
-    units_table = table("unit", _("By unit"), {pk: str(unit_info[pk]) for pk in seen_units}, by_unit,
-                        ytd and ytd["unit"])
-    # The chart shows the units with most incidents the last year; the table has them all.
-    units_table.chart_items = sorted(((row.label, row.values[-1]) for row in units_table.rows),
-                                     key=lambda item: -(item[1] or 0))[:UNIT_CHART_LIMIT]
+                             "employer"))
+    units_table = _units(publish, figures, ytd, unit_info, years, period, ytd_period)
     page.tables.append(units_table)
-    total = sum(by_quarter.values())
-    page.total = rules.suppress_total(total) if suppressed else total
+    rates = _rates(units_table, unit_info, years)
+    if rates.rows:
+        page.tables.append(rates)
+    own_total = sum(figures["own"]["total"].values())
+    other_total = sum(figures["other"]["total"].values())
+    page.total = year_totals[years[0]] if len(years) == 1 else publish.figure(own_total, other_total, period, "total")
     return page
+
+
+def _also_involved(publish: Publisher, groups: dict, start, end, years: list[int]) -> Table:
+    """Incidents where a category was chosen beside the main one, per year: counted as «also involved»."""
+    found = {name: counts.also_involved(unit_ids=ids, start=start, end=end) if ids else {}
+             for name, ids in groups.items()}
+    title = _("Also involved: chosen as another category")
+    result = Table(key="also", title=str(title), columns=[str(y) for y in years], has_total=False,
+                   chart_title=f"{title}, {years[-1]}")
+    for code, label in Category.choices:
+        cells = [publish.figure(found["own"].get((year, code), 0), found["other"].get((year, code), 0), str(year),
+                                f"also:{code}") for year in years]
+        result.rows.append(Row(label=str(label), cells=cells))
+    return result
+
+
+def _cross(publish: Publisher, groups: dict, start, end, year: int) -> Table:
+    """Category × channel in one year, each cell with its share of the category (the note's «43 % by phone»)."""
+    found = {name: counts.by_category_and_channel(unit_ids=ids, start=datetime.date(year, 1, 1), end=end)
+             if ids else {} for name, ids in groups.items()}
+    title = _("Category by where or how it happened, %(year)d") % {"year": year}
+    result = Table(key="cross", title=str(title), columns=[str(label) for label in Channel.labels])
+    for code, label in Category.choices:
+        cells = [publish.figure(found["own"].get((year, code, channel), 0),
+                                found["other"].get((year, code, channel), 0), str(year), f"cross:{code}:{channel}")
+                 for channel in Channel.values]
+        total = publish.figure(sum(n for (y, c, _ch), n in found["own"].items() if (y, c) == (year, code)),
+                               sum(n for (y, c, _ch), n in found["other"].items() if (y, c) == (year, code)),
+                               str(year), f"category:{code}")
+        result.rows.append(Row(label=str(label), cells=cells, total=total,
+                               shares=[_share(cell, total) for cell in cells]))
+    threats = result.rows[list(Category.values).index(Category.THREAT)]
+    result.chart_items = list(zip(result.columns, threats.cells, strict=True))
+    result.chart_title = str(_("Threats by where or how, %(year)d") % {"year": year})
+    return result
+
+
+def _unit_types(publish, figures, ytd, unit_info, years, period, ytd_period) -> Table:
+    title = _("By unit type")
+    result = Table(key="unit_type", title=str(title), columns=[str(y) for y in years],
+                   chart_title=f"{title}, {years[-1]}")
+    for code, label in UnitType.choices:
+        ids = [pk for pk, unit in unit_info.items() if unit.unit_type == code]
+        own = [pk for pk in ids if pk in publish.own_ids]
+        other = [pk for pk in ids if pk not in publish.own_ids]
+
+        def figure(source, key_of, period_, own=own, other=other):
+            return publish.figure(sum(source["own"]["unit"].get(key_of(pk), 0) for pk in own),
+                                  sum(source["other"]["unit"].get(key_of(pk), 0) for pk in other),
+                                  period_, "total", other_ids=other)
+
+        cells = [figure(figures, lambda pk, y=year: (y, pk), str(year)) for year in years]
+        total = cells[0] if len(years) == 1 else figure(
+            {g: {"unit": {(pk,): sum(figures[g]["unit"].get((y, pk), 0) for y in years) for pk in ids}}
+             for g in ("own", "other")}, lambda pk: (pk,), period)
+        row = Row(label=str(label), cells=cells, total=total)
+        if len(years) > 1:
+            before = figure(ytd, lambda pk: (pk,), ytd_period) if ytd is not None else cells[-2]
+            row.change, row.previous = _change(cells[-1], before), before
+        result.rows.append(row)
+    return result
+
+
+def _units(publish, figures, ytd, unit_info, years, period, ytd_period) -> Table:
+    title = _("By unit")
+    result = Table(key="unit", title=str(title), columns=[str(y) for y in years],
+                   chart_title=str(_("Units with most incidents, %(year)d") % {"year": years[-1]}))
+    seen = {pk for group in ("own", "other") for (_year, pk) in figures[group]["unit"]}
+    for pk in sorted(seen, key=lambda pk: unit_info[pk].number):
+        group = "own" if pk in publish.own_ids else "other"
+        values = [figures[group]["unit"].get((year, pk), 0) for year in years]
+        cells = [publish.unit_figure(pk, value, str(year)) for value, year in zip(values, years, strict=True)]
+        row = Row(label=str(unit_info[pk]), cells=cells, unit_id=pk,
+                  total=cells[0] if len(years) == 1 else publish.unit_figure(pk, sum(values), period))
+        if len(years) > 1:
+            before = (publish.unit_figure(pk, ytd[group]["unit"].get((pk,), 0), ytd_period) if ytd is not None
+                      else cells[-2])
+            row.change, row.previous = _change(cells[-1], before), before
+        result.rows.append(row)
+    # The chart shows the units with most incidents the last year; the table has them all.
+    result.chart_items = sorted(((row.label, row.cells[-1]) for row in result.rows),
+                                key=lambda item: -item[1].value)[:UNIT_CHART_LIMIT]
+    return result
+
+
+def _rates(units_table: Table, unit_info: dict, years: list[int]) -> Table:
+    """Incidents per 100 employees, for the units whose headcount the administrator has entered for the year."""
+    heads = {(h.unit_id, h.year): h.employees
+             for h in Headcount.objects.filter(unit_id__in=list(unit_info), year__in=years)}
+    title = _("Incidents per 100 employees")
+    result = Table(key="rate", title=str(title), columns=[str(y) for y in years], has_total=False,
+                   chart_title=f"{title}, {years[-1]}")
+    for row in units_table.rows:
+        if not any((row.unit_id, year) in heads for year in years):
+            continue
+        cells = [Figure(round(100 * cell.value / heads[(row.unit_id, year)], 1), cell.approx)
+                 if (row.unit_id, year) in heads else None
+                 for cell, year in zip(row.cells, years, strict=True)]
+        result.rows.append(Row(label=row.label, cells=cells, unit_id=row.unit_id))
+    return result

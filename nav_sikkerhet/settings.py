@@ -130,6 +130,11 @@ RATELIMIT_USE_CACHE = "ratelimit"
 # Look-ups and name searches per staff member, and API calls per key ("count/period", period s, m, h or d).
 LOOKUP_RATE = env.str("LOOKUP_RATE", default="30/m")
 API_RATE = env.str("API_RATE", default="600/m")
+# The most unwanted events one ROS analysis holds: the report lists 37, and the import, page and PDF are measured
+# at this size (bench/ros.py).
+ROS_MAX_EVENTS = env.int("ROS_MAX_EVENTS", default=300)
+# An analysis is approved only with its next review at most this many months away.
+ROS_REVIEW_MAX_MONTHS = env.int("ROS_REVIEW_MAX_MONTHS", default=12)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -315,7 +320,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "nav_sikkerhet.core.tasks.run_daily_sweep",
         "schedule": SWEEP_INTERVAL_SECONDS or crontab(minute=5),
     },
+    # Nightly, when nobody works: anonymise and delete what the retention schedule says has been kept long enough.
+    "retention-nightly": {"task": "nav_sikkerhet.core.tasks.apply_retention", "schedule": crontab(hour=2, minute=35)},
 }
+# The retention schedule (docs/retention.md): days each kind of record is kept, counted from its own event.
+# The defaults, with the reason for each, are in the kinds' registry (nav_sikkerhet/core/retention.py and each
+# app's retention.py); override one here or by RETENTION_DAYS='{"signin_log": 180}' in the environment.
+RETENTION_DAYS = env.json("RETENTION_DAYS", default={})
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 EMAIL_BACKEND = env.str(
@@ -388,3 +399,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# The key that decides which way each statistics count beyond the user's own units is rounded
+# (hendelser/rules.py). Empty: derived from SECRET_KEY. Keep it stable: a new key rounds every cell afresh,
+# and the old and new roundings of one cell together narrow it down.
+STATISTICS_ROUNDING_KEY = env.str("STATISTICS_ROUNDING_KEY", default="")

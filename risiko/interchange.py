@@ -5,11 +5,13 @@ one message naming the event and the field. Writing gives each event's zone befo
 """
 
 import csv
+import datetime
 import io
 import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from nav_sikkerhet.core.models import User
@@ -41,14 +43,77 @@ class Parsed:
     events: list[tuple[dict, list[dict]]] = field(default_factory=list)
 
 
+# Deeper than any ROS file goes (analysis → events → event → measures → measure → value is 5).
+MAX_DEPTH = 20
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    # Two values for one key: json keeps the last silently, so what the user meant is unknown.
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
 def load(content: bytes | str):
-    """The file's JSON, or a ValidationError saying why it cannot be read."""
+    """The file's JSON, or a ValidationError saying why it cannot be read and where."""
     if len(content) > MAX_FILE_BYTES:
         raise ValidationError(_("The file is too large (at most 2 MB)."), code="too_large")
     try:
-        return json.loads(content)
+        data = json.loads(content, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as error:
+        raise ValidationError(_("The file gives the key «%(key)s» twice in the same object.")
+                              % {"key": _printable(error.key)}, code="duplicate_key") from error
+    except RecursionError as error:
+        raise ValidationError(_("The file is nested too deeply to be a ROS analysis."), code="depth") from error
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValidationError(_("The file is not valid JSON: %(error)s") % {"error": error}, code="json") from error
+    _check_values(data, [], 0)
+    return data
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\0")[:60]
+
+
+def _place(path: list) -> str:
+    return " › ".join(str(step) for step in path) or "/"
+
+
+def _check_values(value, path: list, depth: int) -> None:
+    """Refuse what the database cannot store or no analysis needs: deep nesting, NUL and lone surrogates."""
+    if depth > MAX_DEPTH:
+        raise ValidationError(_("The file is nested too deeply to be a ROS analysis (at %(place)s).")
+                              % {"place": _place(path[:MAX_DEPTH])}, code="depth")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, path + [_printable(key)])
+            _check_values(item, path + [_printable(key)], depth + 1)
+    elif isinstance(value, list):
+        for number, item in enumerate(value, start=1):
+            _check_values(item, path + [number], depth + 1)
+    elif isinstance(value, str):
+        _check_text(value, path)
+
+
+def _check_text(text: str, path: list) -> None:
+    if "\x00" in text:
+        raise ValidationError(_("At %(place)s: the text holds a NUL character, which is not allowed.")
+                              % {"place": _place(path)}, code="nul")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValidationError(_("At %(place)s: the text holds an invalid character (a lone surrogate, %(code)s).")
+                              % {"place": _place(path), "code": f"\\u{ord(text[error.start]):04x}"},
+                              code="surrogate") from error
 
 
 def _event_error(number: int, name, message: str, label: str | None = None) -> ValidationError:
@@ -67,8 +132,27 @@ def _level(value):
     return value
 
 
+def _date(value, error) -> datetime.date | None:
+    """A date written as YYYY-MM-DD, or None for none; anything else raises error(message)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise error(_("give a date as YYYY-MM-DD (not «%(value)s»).") % {"value": _printable(str(value))})
+
+
+def _field_error(label: str):
+    def error(message: str) -> ValidationError:
+        return ValidationError(_("%(field)s: %(message)s") % {"field": capfirst(label), "message": message},
+                               code="date")
+    return error
+
+
 def parse(data) -> Parsed:
-    """Check the file's shape; the values are checked by the models when the analysis is saved."""
+    """Check the file's shape and types in memory; the values are checked by the models' rules before saving."""
     if not isinstance(data, dict):
         raise ValidationError(_("The file must hold one analysis (a JSON object)."), code="shape")
     title = data.get("title")
@@ -79,13 +163,14 @@ def parse(data) -> Parsed:
         if isinstance(data.get(key), str):
             parsed.fields[key] = data[key]
     for key in ("analysis_date", "next_review_on"):
-        if data.get(key):
-            parsed.fields[key] = data[key]
+        when = _date(data.get(key), _field_error(str(Analysis._meta.get_field(key).verbose_name)))
+        if when:
+            parsed.fields[key] = when
     if data.get("owner"):
         owner = User.objects.filter(nav_ident=str(data["owner"]), is_active=True).first()
         if owner is None:
             raise ValidationError(_("Owner: no active staff member has the NAV ident «%(ident)s».")
-                                  % {"ident": data["owner"]}, code="owner")
+                                  % {"ident": _printable(str(data["owner"]))}, code="owner")
         parsed.fields["owner"] = owner
     causes = data.get("causes") or []
     if not isinstance(causes, list):
@@ -98,15 +183,31 @@ def parse(data) -> Parsed:
     events = data.get("events")
     if not isinstance(events, list) or not events:
         raise ValidationError(_("The file has no events («events»)."), code="events")
+    rules.require_room_for_events(len(events))
     for number, raw in enumerate(events, start=1):
         parsed.events.append(_parse_event(number, raw))
+    _resolve_responsibles(parsed)
     return parsed
+
+
+def _resolve_responsibles(parsed: Parsed) -> None:
+    """Each measure's NAV ident becomes the staff member, all in one query."""
+    idents = {m["responsible"] for _fields, measures in parsed.events for m in measures}
+    staff = {user.nav_ident: user for user in User.objects.filter(nav_ident__in=idents, is_active=True)}
+    for number, (fields, measures) in enumerate(parsed.events, start=1):
+        for measure in measures:
+            responsible = staff.get(measure["responsible"])
+            if responsible is None:
+                raise _event_error(number, fields.get("title"),
+                                   _("no active staff member has the NAV ident «%(ident)s».")
+                                   % {"ident": _printable(measure["responsible"])}, _("responsible"))
+            measure["responsible"] = responsible
 
 
 def _parse_event(number: int, raw) -> tuple[dict, list[dict]]:
     if not isinstance(raw, dict):
         raise _event_error(number, None, _("must be an object."))
-    name = raw.get("event")
+    name = raw.get("event") if isinstance(raw.get("event"), str) else None
     fields = {}
     for key, name_here in EVENT_KEYS.items():
         value = raw.get(key)
@@ -126,15 +227,16 @@ def _parse_event(number: int, raw) -> tuple[dict, list[dict]]:
     for measure in measures:
         if not isinstance(measure, dict):
             raise _event_error(number, name, _("each measure must be an object."))
-        ident = str(measure.get("responsible") or "")
-        responsible = User.objects.filter(nav_ident=ident, is_active=True).first()
-        if responsible is None:
-            raise _event_error(number, name, _("no active staff member has the NAV ident «%(ident)s».")
-                               % {"ident": ident}, _("responsible"))
+
+        def date_error(message, label):
+            return _event_error(number, name, message, label)
+
         parsed_measures.append({
-            "kind": measure.get("kind") or "", "description": str(measure.get("description") or ""),
-            "responsible": responsible, "due_on": measure.get("due_on"), "status": measure.get("status") or "planned",
-            "done_on": measure.get("done_on") or None,
+            "kind": str(measure.get("kind") or ""), "description": str(measure.get("description") or ""),
+            "responsible": str(measure.get("responsible") or ""),
+            "due_on": _date(measure.get("due_on"), lambda message: date_error(message, _("due date"))),
+            "status": str(measure.get("status") or "planned"),
+            "done_on": _date(measure.get("done_on"), lambda message: date_error(message, _("done on"))),
         })
     return fields, parsed_measures
 
@@ -160,14 +262,16 @@ def check_rule(rule, *args, obj, where: dict, number: int) -> None:
         raise _named(error, obj, where, number) from error
 
 
-def checked(obj, by, *, where: dict, number: int | None = None) -> None:
-    """Save obj after its model's rules; an error names the event (or cause) and the field."""
+def validated(obj, *, where: dict, number: int | None = None, exclude: tuple[str, ...] = ()) -> None:
+    """Check obj by its model's rules in memory (no query); an error names the event (or cause) and the field.
+
+    The foreign keys in ``exclude`` are set from the file's own rows or resolved already, and the check
+    constraints repeat clean()'s rules: validating them here would cost a query per row.
+    """
     try:
-        obj.full_clean()
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         raise _named(error, obj, where, number) from error
-    obj._history_user = by
-    obj.save()
 
 
 # -- export ------------------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Rules that need the acting user or other objects, and the matrix arithmetic. No database writes here."""
 
+import calendar
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -140,10 +142,18 @@ def require_may_approve(user, analysis) -> None:
         raise PermissionDenied(_("Only the unit's leader or acting leader may approve the analysis."))
 
 
+def staff_of(unit, users) -> set[int]:
+    """Of these users, the ids of those who work in the unit (hold a role there) and can log in: one query."""
+    ids = {user.pk for user in users if user and user.is_active}
+    if not ids:
+        return set()
+    return set(type(next(u for u in users if u)).objects.filter(pk__in=ids, role_assignments__unit=unit)
+               .values_list("pk", flat=True))
+
+
 def responsible_fits(responsible, unit) -> bool:
     """A measure's responsible person works in the analysis' unit (holds a role there) and can log in."""
-    return bool(responsible and responsible.is_active
-                and responsible.role_assignments.filter(unit=unit).exists())
+    return bool(responsible) and responsible.pk in staff_of(unit, [responsible])
 
 
 def require_responsible_fits(responsible, unit) -> None:
@@ -152,7 +162,30 @@ def require_responsible_fits(responsible, unit) -> None:
                                % {"unit": unit.name}})
 
 
-def require_approvable(*, events: int) -> None:
-    """An analysis is approved with at least one event (its review date is the model's own rule)."""
+def require_room_for_events(count: int) -> None:
+    """An analysis holds at most ROS_MAX_EVENTS events: beyond that it is no longer read (nor printed) whole."""
+    if count > settings.ROS_MAX_EVENTS:
+        raise ValidationError(
+            {"events": _("An analysis holds at most %(max)d unwanted events (this one would have %(count)d). "
+                         "Split it, or merge events that are alike.") % {"max": settings.ROS_MAX_EVENTS,
+                                                                         "count": count}},
+            code="too_many_events")
+
+
+def months_later(day: datetime.date, months: int) -> datetime.date:
+    """The same day so many months later (the month's last day where it is shorter)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def require_approvable(*, events: int, next_review_on: datetime.date | None, today: datetime.date) -> None:
+    """An analysis is approved with at least one event, and its next review at most ROS_REVIEW_MAX_MONTHS away
+    (that a review date is set is the model's own rule)."""
     if not events:
         raise ValidationError({"events": _("Add at least one unwanted event before approving.")})
+    latest = months_later(today, settings.ROS_REVIEW_MAX_MONTHS)
+    if next_review_on and next_review_on > latest:
+        raise ValidationError({"next_review_on": _(
+            "The next review must be at most %(months)d months away (by %(date)s) before the analysis is approved."
+        ) % {"months": settings.ROS_REVIEW_MAX_MONTHS, "date": latest.strftime("%d.%m.%Y")}})

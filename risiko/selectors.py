@@ -113,6 +113,11 @@ class AnalysisPage:
     zone_counts: dict = field(default_factory=dict)
     as_in_template: int = 0
 
+    @property
+    def rows_by_zone(self) -> list[tuple[str, list[EventRow]]]:
+        """The events red first, then yellow and green: the report's sections."""
+        return [(code, [row for row in self.rows if row.zone == code]) for code in Zone.values]
+
 
 def matrix_version_number(matrix_row) -> int:
     """The version's number: how many saved versions of the definition there are up to it."""

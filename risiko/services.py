@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core import services as core_services
@@ -165,7 +166,8 @@ def analysis_approve(*, by: User, analysis_id: int) -> Analysis:
     analysis = _locked(analysis_id)
     rules.require_may_approve(by, analysis)
     workflow.check(analysis.status, AnalysisStatus.APPROVED)
-    rules.require_approvable(events=analysis.events.count())
+    rules.require_approvable(events=analysis.events.count(), next_review_on=analysis.next_review_on,
+                             today=timezone.localdate())
     earlier = Analysis.objects.select_for_update().filter(unit=analysis.unit, status=AnalysisStatus.APPROVED)
     for old in earlier.exclude(pk=analysis.pk):
         workflow.check(old.status, AnalysisStatus.SUPERSEDED)
@@ -204,6 +206,7 @@ def event_add(*, by: User, analysis_id: int, **fields) -> Event:
     unknown = set(fields) - EVENT_FIELDS
     if unknown:
         raise ValueError(f"Not an event field: {sorted(unknown)}")
+    rules.require_room_for_events(analysis.events.count() + 1)
     last = analysis.events.order_by("-position").values_list("position", flat=True).first() or 0
     event = Event(analysis=analysis, position=last + 1, **fields)
     _save(event, by)
@@ -293,17 +296,28 @@ def analysis_import(*, by: User | None, data, unit: Unit | None, as_template: bo
     fields = dict(parsed.fields)
     fields.setdefault("analysis_date", timezone.localdate())
     analysis = _new_analysis(by=by, unit=None if as_template else unit, is_template=as_template, **fields)
-    for position, cause in enumerate(parsed.causes, start=1):
-        interchange.checked(Cause(analysis=analysis, position=position, **cause), by, where=cause)
-    for position, (event_fields, measures) in enumerate(parsed.events, start=1):
+    # Every row is checked in memory first, then written in bulk (history included): one insert per table.
+    causes = [Cause(analysis=analysis, position=position, **cause)
+              for position, cause in enumerate(parsed.causes, start=1)]
+    for cause in causes:
+        interchange.validated(cause, where={"description": cause.description}, exclude=("analysis",))
+    events, measures = [], []
+    fitting = rules.staff_of(analysis.unit, [m["responsible"] for _e, ms in parsed.events for m in ms]) \
+        if analysis.unit is not None else set()
+    for position, (event_fields, measure_rows) in enumerate(parsed.events, start=1):
         event = Event(analysis=analysis, position=position, **event_fields)
-        interchange.checked(event, by, where=event_fields, number=position)
-        for measure_fields in measures:
+        interchange.validated(event, where=event_fields, number=position, exclude=("analysis",))
+        events.append(event)
+        for measure_fields in measure_rows:
             measure = Measure(event=event, **measure_fields)
-            if analysis.unit is not None:
-                interchange.check_rule(rules.require_responsible_fits, measure_fields["responsible"], analysis.unit,
+            if analysis.unit is not None and measure.responsible.pk not in fitting:
+                interchange.check_rule(rules.require_responsible_fits, measure.responsible, analysis.unit,
                                        obj=measure, where=event_fields, number=position)
-            interchange.checked(measure, by, where=event_fields, number=position)
+            interchange.validated(measure, where=event_fields, number=position, exclude=("event", "responsible"))
+            measures.append(measure)
+    Cause.objects.bulk_create(causes)
+    bulk_create_with_history(events, Event, default_user=by)
+    bulk_create_with_history(measures, Measure, default_user=by)
     return analysis
 
 

@@ -94,6 +94,7 @@ def detail(request, analysis_id):
         "may_approve": rules.may_approve(user, analysis),
         "may_revise": rules.may_revise(user, analysis),
         "may_use_template": analysis.is_template and bool(selectors.manage_units(user)),
+        "is_draft": analysis.status == AnalysisStatus.DRAFT, "with_incidents": not analysis.is_template,
         "cause_form": forms.CauseForm() if rules.may_edit(user, analysis) else None,
         "Status": AnalysisStatus, "MeasureStatus": MeasureStatus, "Zone": Zone,
     })

@@ -8,6 +8,18 @@ from .celery_utils import celery_config
 from .factories import CitizenFactory, UnitFactory, UserFactory, staff_member
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _urlconf_loaded_before_any_frozen_clock():
+    """Import every URL module once, outside freezegun.
+
+    A module imported for the first time under a frozen clock binds `datetime.date` to freezegun's FakeDate, and the
+    API's pydantic schemas cannot be built from that; the order of test files must not decide whether they pass.
+    """
+    from django.urls import get_resolver
+
+    assert get_resolver().url_patterns
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

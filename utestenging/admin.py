@@ -45,7 +45,8 @@ class ChannelInline(ReadOnlyInline):
 
 class AlternativeAssessmentInline(ReadOnlyInline):
     model = AlternativeAssessment
-    fields = ["alternative", "outcome", "tried_on", "warning", "reason"]
+    fk_name = "decision"
+    fields = ["alternative", "outcome", "tried_on", "warning", "measure", "reason"]
 
 
 class RegistrationInline(ReadOnlyInline):

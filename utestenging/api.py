@@ -34,18 +34,16 @@ from nav_sikkerhet.core.identity import MESSAGES, parse_personident
 from nav_sikkerhet.core.models import ApiKey, ApiScope
 
 from . import lookup
+from .models import KIND_RULES
 
 logger = logging.getLogger(__name__)
 
 SCOPE = ApiScope.SIKKERHETSTILTAK_READ
 PROBLEM_TYPE = "https://nav-sikkerhet/problems/"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-# PDL's descriptions of the type codes (bokmål, as PDL sends them), whatever language the caller uses.
-BESKRIVELSE = {
-    "FYUS": "Fysisk utestengelse",
-    "TFUS": "Telefonisk utestengelse",
-    "FTUS": "Fysisk/telefonisk utestengelse",
-}
+# PDL's descriptions of the type codes (bokmål, as PDL sends them), whatever language the caller uses. Measures
+# PDL has no code for stay internal and are never sent.
+BESKRIVELSE = {rules.pdl_code: rules.pdl_description for rules in KIND_RULES.values() if rules.pdl_code}
 # Eleven ASCII digits: \d would let fullwidth or Arabic-Indic digits through. Stated in the schema too.
 PERSONIDENT_PATTERN = r"^[0-9]{11}$"
 _ELEVEN_DIGITS = re.compile(PERSONIDENT_PATTERN)
@@ -92,8 +90,9 @@ class Kontaktperson(Schema):
 class Sikkerhetstiltak(Schema):
     """One measure in force, as PDL's Sikkerhetstiltak."""
 
-    tiltakstype: Literal["FYUS", "TFUS", "FTUS"] = Field(
-        description="FYUS physical exclusion, TFUS phone restriction, FTUS both."
+    tiltakstype: Literal["FYUS", "TFUS", "FTUS", "TOAN", "DIUS"] = Field(
+        description="FYUS physical exclusion, TFUS phone restriction, FTUS both, TOAN two staff in every meeting, "
+        "DIUS digital restriction. Measures PDL has no code for are not sent."
     )
     beskrivelse: str = Field(description="PDL's description of the type code, e.g. «Fysisk utestengelse».")
     kontaktperson: Kontaktperson | None = Field(
@@ -352,8 +351,8 @@ def _unexpected(request, exc):
 
 def _pdl_shape(measure: lookup.Measure) -> dict:
     return {
-        "tiltakstype": measure.kind,
-        "beskrivelse": BESKRIVELSE[measure.kind],
+        "tiltakstype": measure.pdl_code,
+        "beskrivelse": BESKRIVELSE[measure.pdl_code],
         "kontaktperson": (
             {"personident": measure.contact.nav_ident, "enhet": measure.unit.number} if measure.contact else None
         ),
@@ -391,4 +390,4 @@ def sikkerhetstiltak(request, payload: SikkerhetstiltakRequest):
         message_args={"system": api_key.system},
         request=request,
     )
-    return {"personident": citizen.personident, "sikkerhetstiltak": [_pdl_shape(m) for m in measures]}
+    return {"personident": citizen.personident, "sikkerhetstiltak": [_pdl_shape(m) for m in measures if m.pdl_code]}

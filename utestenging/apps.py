@@ -9,10 +9,11 @@ class UtestengingConfig(AppConfig):
     def ready(self):
         from nav_sikkerhet.core import startpage
 
-        from . import citizen_data, lookup, scheduled, selectors
+        from . import citizen_data, lookup, retention, scheduled, selectors
 
         startpage.register("utestenging/_start_panel.html", selectors.start_panel)
         startpage.register("utestenging/_reception_panel.html", selectors.reception_panel)
         scheduled.register()
         lookup.register()
         citizen_data.register()
+        retention.register()

@@ -9,6 +9,7 @@ from nav_sikkerhet.core.citizen_data import Section, label, person
 from nav_sikkerhet.core.models import Citizen
 
 from .models import (
+    AlternativeAssessment,
     AlternativeChannel,
     Breach,
     ChannelKind,
@@ -43,6 +44,14 @@ def _labels() -> dict[str, str]:
         unit=label(Decision, "unit"),
         assessments=_("assessments"),
         topic=_("topic"),
+        digital_channels=label(Decision, "digital_channels"),
+        alternatives_assessed=str(AlternativeAssessment._meta.verbose_name_plural),
+        alternative=label(AlternativeAssessment, "alternative"),
+        outcome=label(AlternativeAssessment, "outcome"),
+        tried_on=label(AlternativeAssessment, "tried_on"),
+        warning=label(AlternativeAssessment, "warning"),
+        measure=label(AlternativeAssessment, "measure"),
+        why=label(AlternativeAssessment, "reason"),
         text=_("assessment"),
         extensions=_("extensions"),
         facts=str(Fact._meta.verbose_name_plural),
@@ -101,7 +110,19 @@ def _decision(decision: Decision) -> dict:
             for name in ASSESSMENTS
             if getattr(decision, name).strip()
         ],
+        "digital_channels": decision.get_digital_channel_labels(),
         "facts": [{"occurred_on": f.occurred_on, "description": f.description} for f in decision.facts.all()],
+        "alternatives_assessed": [
+            {
+                "alternative": a.get_alternative_display(),
+                "outcome": a.get_outcome_display(),
+                "tried_on": a.tried_on,
+                "warning": f"{a.warning.get_form_display()} {a.warning.given_on:%d.%m.%Y}" if a.warning_id else "",
+                "measure": f"{a.measure.case_number} {a.measure.get_kind_display()}" if a.measure_id else "",
+                "why": a.reason,
+            }
+            for a in decision.alternative_assessments.all()
+        ],
         "alternative_channels": [
             {
                 "channel": ChannelKind(c.channel).label,
@@ -190,7 +211,8 @@ def decisions_section(citizen: Citizen, scope: InnsynScope) -> Section:
         decisions
         .select_related("unit", "signed_by", "extends")
         .prefetch_related(
-            "covered_units", "facts", "channels", "extensions", "registrations__done_by",
+            "covered_units", "facts", "channels", "extensions", "alternative_assessments__warning",
+            "alternative_assessments__measure", "registrations__done_by",
             "complaints__answered_by", "breaches__registered_by", "letters",
         )
         .order_by("created_at", "pk")

@@ -19,6 +19,7 @@ from .models import (
     AlternativeOutcome,
     ChannelKind,
     Decision,
+    DigitalChannel,
     Ground,
     Kind,
     LessIntrusiveMeasure,
@@ -136,8 +137,9 @@ def _prepared(*, by, citizen, unit, kind, start, weeks=12, scope=Scope.UNIT, cha
         channels=[channels],
         **{**assessments, **fields},
     )
-    services.decision_update(by=by, decision_id=decision.pk,
-                             alternative_assessments=_alternatives(decision, happened, warned))
+    if Kind(kind).exclusion:
+        services.decision_update(by=by, decision_id=decision.pk,
+                                 alternative_assessments=_alternatives(decision, happened, warned))
     if notice == "not_possible":
         services.decision_notice_not_possible(
             by=by,
@@ -291,7 +293,38 @@ def _load_lifecycle() -> int:
     )
     services.decision_start_extension(by=contact_leader, decision_id=phone.pk)
     _refused_cases(caseworker, leader, people, office, contact_centre, today)
+    _load_ladder(leader, caseworker, office, list(Citizen.objects.order_by("pk")[12:17]), today)
     return Decision.objects.count()
+
+
+LADDER_KINDS = [Kind.TOAN, Kind.DIUS, Kind.REGULATED_APPOINTMENTS, Kind.CHANGE_OF_CASEWORKER,
+                Kind.PROTECTIVE_MEASURES]
+
+
+def _load_ladder(leader, caseworker, office, people, today):
+    """One measure of each kind below exclusion, in force; the first citizen was warned in writing before their
+    two staff in every meeting, and now has a draft exclusion whose assessment cites both (§3)."""
+    days = datetime.timedelta
+    measures = {}
+    with _clock(today - days(30)):
+        for citizen, kind in zip(people, LADDER_KINDS, strict=False):
+            closed = [DigitalChannel.CHAT, DigitalChannel.WRITE_TO_US]
+            digital = {"digital_channels": closed} if kind == Kind.DIUS else {}
+            measures[kind] = _signed(by=leader, citizen=citizen, unit=office, kind=kind, start=today - days(30),
+                                     notice="", warned=kind == Kind.TOAN,
+                                     channel="written" if kind == Kind.DIUS else "phone", **digital)
+    toan = measures.get(Kind.TOAN)
+    if toan is None:
+        return
+    exclusion = _prepared(by=caseworker, citizen=toan.citizen, unit=office, kind=Kind.FYUS, start=today + days(1),
+                          weeks=8, warned=False)
+    rows = _alternatives(exclusion, today, warned=True)
+    for row in rows:
+        if row["alternative"] == LessIntrusiveMeasure.TWO_STAFF:
+            row.pop("tried_on", None)
+            row["measure_id"] = toan.pk
+    services.decision_update(by=caseworker, decision_id=exclusion.pk, alternative_assessments=rows,
+                             responsible_leader=leader)
 
 
 def _statement_case(caseworker, leader, citizen, office, today):

@@ -13,12 +13,14 @@ from . import reasons, rules
 from .guidance import GUIDANCE
 from .models import (
     ASSESSMENT_FIELDS,
+    MEASURE_ALTERNATIVES,
     WARNING_ALTERNATIVES,
     ActingReason,
     AlternativeAssessment,
     AlternativeChannel,
     AlternativeOutcome,
     Decision,
+    DigitalChannel,
     Fact,
     Ground,
     Kind,
@@ -167,6 +169,8 @@ class WarningForm(forms.Form):
     given_on = forms.DateField(label=_("Date"), widget=DATE)
     # Starts blank: a preselected form would make the empty extra row count as filled in and fail on its date.
     form = forms.ChoiceField(label=_("Form"), choices=[("", "---------"), *WarningKind.choices])
+    given_by = forms.CharField(label=_("Given by"), max_length=200, required=False,
+                               help_text=_("Who warned the citizen. Left empty: you."))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
@@ -204,10 +208,12 @@ class AlternativeAssessmentForm(forms.Form):
     tried_on = forms.DateField(label=_("Tried on"), widget=DATE, required=False)
     warning = forms.TypedChoiceField(label=_("Or the registered warning"), coerce=int, required=False,
                                      empty_value=None)
+    measure = forms.TypedChoiceField(label=_("Or the registered measure"), coerce=int, required=False,
+                                     empty_value=None)
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                              help_text=TO_CITIZEN)
 
-    def __init__(self, *args, warnings=(), **kwargs):
+    def __init__(self, *args, warnings=(), measures=(), **kwargs):
         super().__init__(*args, **kwargs)
         alternative = self.initial.get("alternative") or self.data.get(self.add_prefix("alternative"))
         self.label = LessIntrusiveMeasure(alternative).label if alternative in LessIntrusiveMeasure.values else ""
@@ -219,6 +225,15 @@ class AlternativeAssessmentForm(forms.Form):
             ]
         else:
             del self.fields["warning"]
+        measure_kind = MEASURE_ALTERNATIVES.get(alternative)
+        if measure_kind:
+            self.fields["measure"].choices = [("", "---------")] + [
+                (m.pk, f"{m.case_number} {m.get_kind_display()} {m.valid_from:%d.%m.%Y}–{m.valid_to:%d.%m.%Y} "
+                       f"({m.unit.name})")
+                for m in measures if m.kind == measure_kind
+            ]
+        else:
+            del self.fields["measure"]
         self.fields["reason"].widget.attrs.update({"data-reason": reasons.REASON, "data-reason-label": self.label})
 
     def clean(self):
@@ -237,7 +252,7 @@ class AlternativeAssessmentForm(forms.Form):
         """The row as the service takes it."""
         data = self.cleaned_data
         return {"alternative": data["alternative"], "outcome": data["outcome"], "tried_on": data.get("tried_on"),
-                "warning_id": data.get("warning"), "reason": data.get("reason", "")}
+                "warning_id": data.get("warning"), "measure_id": data.get("measure"), "reason": data.get("reason", "")}
 
 
 class BaseAlternativeAssessmentFormSet(forms.BaseFormSet):
@@ -259,7 +274,7 @@ def alternative_rows_initial(assessed) -> list[dict]:
         row = by_alternative.get(alternative)
         initial.append({"alternative": alternative} if row is None else {
             "alternative": alternative, "outcome": row.outcome, "tried_on": row.tried_on, "warning": row.warning_id,
-            "reason": row.reason,
+            "measure": row.measure_id, "reason": row.reason,
         })
     return initial
 
@@ -284,9 +299,15 @@ class GroundsForm(forms.ModelForm):
         label=_("Grounds"), choices=Ground.choices, widget=forms.CheckboxSelectMultiple, help_text=GUIDANCE["grounds"]
     )
 
+    digital_channels = forms.MultipleChoiceField(
+        label=_("Digital channels closed"), choices=DigitalChannel.choices, widget=forms.CheckboxSelectMultiple,
+        required=False, help_text=_("Only for a digital restriction: the channels it closes. Keep one channel open "
+                                    "for the citizen below, as for an exclusion."),
+    )
+
     class Meta:
         model = Decision
-        fields = ["kind", "grounds", "no_warning_reason"]
+        fields = ["kind", "grounds", "digital_channels", "no_warning_reason"]
         widgets = {"kind": forms.RadioSelect, "no_warning_reason": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "kind": GUIDANCE["kind"],

@@ -190,7 +190,10 @@ def _alternatives(decision: Decision) -> list[tuple[str, str, str]]:
     rows = sorted(decision.alternative_assessments.all(), key=lambda row: order.get(row.alternative, len(order)))
     explained = []
     for row in rows:
-        if row.outcome == AlternativeOutcome.TRIED and row.warning_id:
+        if row.outcome == AlternativeOutcome.TRIED and row.measure_id:
+            outcome = _("Tried: %(measure)s from %(date)s, and it was not enough") % {
+                "measure": _measure(Kind(row.measure.kind)), "date": _date(row.measure.valid_from)}
+        elif row.outcome == AlternativeOutcome.TRIED and row.warning_id:
             outcome = _("Tried: %(warning)s of %(date)s, and it was not enough") % {
                 "warning": _warning(row.warning.form).lower(), "date": _date(row.warning.given_on)}
         elif row.outcome == AlternativeOutcome.TRIED:
@@ -210,6 +213,11 @@ def _measure(kind: Kind) -> str:
         Kind.FYUS: _("exclusion from NAV's premises"),
         Kind.TFUS: _("restriction of phone contact with NAV"),
         Kind.FTUS: _("exclusion from NAV's premises and restriction of phone contact with NAV"),
+        Kind.TOAN: _("two staff in every meeting with you"),
+        Kind.DIUS: _("restriction of digital contact with NAV"),
+        Kind.REGULATED_APPOINTMENTS: _("meetings with you only at booked appointments"),
+        Kind.CHANGE_OF_CASEWORKER: _("a change of your caseworker"),
+        Kind.PROTECTIVE_MEASURES: _("protective measures when you visit NAV's premises"),
     }[kind]
 
 

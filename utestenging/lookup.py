@@ -32,7 +32,7 @@ from nav_sikkerhet.core.selectors import search_by_name  # noqa: F401 - the look
 from nav_sikkerhet.core.services import audit_log_record
 
 from . import rules
-from .models import AlternativeChannel, Breach, ChannelKind, Decision, Kind
+from .models import KIND_RULES, AlternativeChannel, Breach, ChannelKind, Decision, DigitalChannel, Kind
 
 BREACH_REMINDER_KIND = "decision.breach"
 
@@ -89,6 +89,8 @@ class Measure:
     channels: list[ChannelRef] = field(default_factory=list)
     # Set for the look-up page: whether a covered unit is one where the user looks up measures.
     covers_user: bool = False
+    # A digital restriction's closed channels (DigitalChannel values).
+    digital_channels: list[str] = field(default_factory=list)
 
     @property
     def kind_enum(self) -> Kind:
@@ -97,6 +99,21 @@ class Measure:
     @property
     def kind_label(self) -> str:
         return self.kind_enum.label
+
+    @property
+    def instructions(self) -> list[str]:
+        """What the desk or the phone does when the person comes or calls (both, for exclusion with phone)."""
+        kind = self.kind_enum
+        return [kind.rules.instruction, *([KIND_RULES[Kind.TFUS].instruction] if kind == Kind.FTUS else [])]
+
+    @property
+    def pdl_code(self) -> str:
+        """PDL's type code, or empty for a measure that stays internal."""
+        return self.kind_enum.rules.pdl_code
+
+    @property
+    def digital_channel_labels(self) -> list[str]:
+        return [DigitalChannel(c).label for c in self.digital_channels if c in DigitalChannel.values]
 
     @property
     def physical(self) -> bool:
@@ -114,7 +131,7 @@ class Measure:
 _CONTACT_FIELDS = ("nav_ident", "first_name", "last_name", "phone")
 _CHANNEL_FIELDS = ("channel", "person_name", "phone", "times", "address", "place", "note")
 _DECISION_FIELDS = ("pk", "public_id", "created_at", "kind", "valid_from", "valid_to", "unit_id", "unit__number",
-                    "unit__name")
+                    "unit__name", "digital_channels")
 
 
 class _JSONArray(Func):
@@ -216,6 +233,7 @@ def measures_in_force(*, citizen_id: int, today: datetime.date | None = None) ->
                 ) if contact else None,
                 covered_units=[UnitRef(*unit) for unit in units],
                 channels=[ChannelRef(*(value or "" for value in channel[1:])) for channel in channels],
+                digital_channels=_json(row["digital_channels"]) or [],
             )
         )
     return measures
@@ -285,6 +303,11 @@ class LookupAnswer:
     @property
     def phone_here(self) -> bool:
         return any(m.phone for m in self.here)
+
+    @property
+    def instructions_here(self) -> list[str]:
+        """What to do, once per kind of instruction, for the measures that apply here."""
+        return list(dict.fromkeys(str(text) for m in self.here for text in m.instructions))
 
     @property
     def alert(self) -> bool:

@@ -5,6 +5,7 @@ It is a decision, never a "vedtak": an administrative decision without appeal ri
 
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,11 +33,16 @@ MAX_PERIOD_DAYS = 84
 
 
 class Kind(models.TextChoices):
-    """PDL's type codes for Sikkerhetstiltak."""
+    """Every security measure on the ladder (§3): PDL's type codes where PDL has one, else an internal name."""
 
     FYUS = "FYUS", _("Physical exclusion")
     TFUS = "TFUS", _("Phone restriction")
     FTUS = "FTUS", _("Physical exclusion and phone restriction")
+    TOAN = "TOAN", _("Two staff in every meeting")
+    DIUS = "DIUS", _("Digital restriction")
+    REGULATED_APPOINTMENTS = "regulated_appointments", _("Appointments only in regulated forms")
+    CHANGE_OF_CASEWORKER = "change_of_caseworker", _("Change of caseworker")
+    PROTECTIVE_MEASURES = "protective_measures", _("Protective measures in the premises")
 
     @property
     def physical(self) -> bool:
@@ -45,6 +51,71 @@ class Kind(models.TextChoices):
     @property
     def phone(self) -> bool:
         return self in (Kind.TFUS, Kind.FTUS)
+
+    @property
+    def rules(self) -> "KindRules":
+        return KIND_RULES[self]
+
+    @property
+    def exclusion(self) -> bool:
+        """An exclusion or phone restriction (§3–9): the top of the ladder, with notice, warning and alternatives."""
+        return self.rules.exclusion
+
+
+@dataclass(frozen=True)
+class KindRules:
+    """What differs between kinds of measure; everything else (workflow, signing, history) is shared."""
+
+    # PDL's code and description (bokmål, as PDL sends them); empty for measures PDL has no code for.
+    pdl_code: str
+    pdl_description: str
+    # The longest period, counted inclusive; ``max_from_guideline`` False marks a proposal still to be confirmed.
+    max_days: int
+    max_from_guideline: bool
+    # Exclusions need advance notice, a warning or serious incident, and the less intrusive alternatives assessed.
+    exclusion: bool
+    # The citizen keeps a working alternative channel (§5): exclusions, and a digital restriction likewise.
+    needs_channel: bool
+    # What reception and the contact centre do when the person comes or calls.
+    instruction: str
+
+
+_EXCLUSION_DESK = _("Ask the person to leave the premises. If they refuse, call the police.")
+_RESTRICTION_PHONE = _("End the call politely and refer the person to the alternative channel.")
+KIND_RULES: dict[str, KindRules] = {
+    Kind.FYUS: KindRules("FYUS", "Fysisk utestengelse", 84, True, True, True, _EXCLUSION_DESK),
+    Kind.TFUS: KindRules("TFUS", "Telefonisk utestengelse", 84, True, True, True, _RESTRICTION_PHONE),
+    Kind.FTUS: KindRules("FTUS", "Fysisk/telefonisk utestengelse", 84, True, True, True, _EXCLUSION_DESK),
+    Kind.TOAN: KindRules(
+        "TOAN", "To ansatte i samtale", 182, False, False, False,
+        _("Meet the person only with two staff present; no drop-in. Book a room and a second colleague first."),
+    ),
+    Kind.DIUS: KindRules(
+        "DIUS", "Digital utestengelse", 84, False, False, True,
+        _("Do not answer the person in the closed digital channels; refer them to the alternative channel."),
+    ),
+    Kind.REGULATED_APPOINTMENTS: KindRules(
+        "", "", 182, False, False, False,
+        _("Meet the person only at a booked appointment; no drop-in. Refer them to their contact person."),
+    ),
+    Kind.CHANGE_OF_CASEWORKER: KindRules(
+        "", "", 364, False, False, False,
+        _("The person has a new caseworker: put them through to the contact person, not the former caseworker."),
+    ),
+    Kind.PROTECTIVE_MEASURES: KindRules(
+        "", "", 182, False, False, False,
+        _("Meet the person only in the secured meeting room, with the alarm within reach."),
+    ),
+}
+
+
+class DigitalChannel(models.TextChoices):
+    """NAV's digital channels a digital restriction (DIUS) may close."""
+
+    CHAT = "chat", _("Chat with NAV")
+    WRITE_TO_US = "write_to_us", _("«Write to us» messages")
+    ACTIVITY_PLAN = "activity_plan", _("Dialogue in the activity plan")
+    DIGITAL_MAILBOX_REPLIES = "mailbox_replies", _("Replies to letters in the digital mailbox")
 
 
 class Status(models.TextChoices):
@@ -165,9 +236,13 @@ class Decision(reasons.RemembersLoadedValues, models.Model):
     """A decision to exclude a citizen from NAV premises and/or restrict their phone contact."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(_("kind of measure"), max_length=4, choices=Kind.choices)
+    kind = models.CharField(_("kind of measure"), max_length=30, choices=Kind.choices)
+    # Only for a digital restriction (DIUS): which digital channels it closes.
+    digital_channels = models.JSONField(_("digital channels closed"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    citizen = models.ForeignKey(Citizen, models.PROTECT, related_name="decisions", verbose_name=_("citizen"))
+    # Empty only once the retention period has passed and the decision is anonymised (core.retention).
+    citizen = models.ForeignKey(Citizen, models.PROTECT, null=True, blank=True, related_name="decisions",
+                                verbose_name=_("citizen"))
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="decisions", verbose_name=_("deciding unit"))
     scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, default=Scope.UNIT)
     covered_units = models.ManyToManyField(
@@ -289,6 +364,7 @@ class Decision(reasons.RemembersLoadedValues, models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     history = HistoricalRecords(m2m_fields=[covered_units])
 
     class Meta:
@@ -319,6 +395,10 @@ class Decision(reasons.RemembersLoadedValues, models.Model):
                 ),
                 name="decision_signed_has_signature_and_period",
             ),
+            models.CheckConstraint(
+                condition=models.Q(citizen__isnull=False) | models.Q(anonymised_at__isnull=False),
+                name="decision_citizen_unless_anonymised",
+            ),
         ]
 
     def __str__(self):
@@ -331,6 +411,9 @@ class Decision(reasons.RemembersLoadedValues, models.Model):
     @property
     def kind_enum(self) -> Kind:
         return Kind(self.kind)
+
+    def get_digital_channel_labels(self) -> list[str]:
+        return [DigitalChannel(c).label for c in self.digital_channels if c in DigitalChannel.values]
 
     def ground_labels(self) -> list[str]:
         return [Ground(g).label for g in self.grounds if g in Ground.values]
@@ -360,19 +443,25 @@ class Decision(reasons.RemembersLoadedValues, models.Model):
         if self.valid_from and self.valid_to:
             if self.valid_to < self.valid_from:
                 errors["valid_to"] = _("The end date cannot be before the start date.")
-            elif (self.valid_to - self.valid_from).days >= MAX_PERIOD_DAYS:
-                errors["valid_to"] = _(
-                    "The period may be at most 12 weeks: the last day can be no later than %(last)s."
-                ) % {"last": (self.valid_from + datetime.timedelta(days=MAX_PERIOD_DAYS - 1)).strftime("%d.%m.%Y")}
+            elif (self.valid_to - self.valid_from).days >= self.max_days:
+                last = (self.valid_from + datetime.timedelta(days=self.max_days - 1)).strftime("%d.%m.%Y")
+                errors["valid_to"] = (
+                    _("The period may be at most 12 weeks: the last day can be no later than %(last)s.")
+                    % {"last": last}
+                    if self.max_days == MAX_PERIOD_DAYS
+                    else _("The period may be at most %(weeks)s weeks: the last day can be no later than %(last)s.")
+                    % {"weeks": self.max_days // 7, "last": last}
+                )
         if self.signed_at and self.valid_from and self.valid_from < timezone.localdate(self.signed_at):
             errors["valid_from"] = _("A decision cannot start before the day it is signed.")
         allowed = (
             PHONE_GROUNDS
             if self.kind == Kind.TFUS
-            else (PHYSICAL_GROUNDS | PHONE_GROUNDS if self.kind == Kind.FTUS else PHYSICAL_GROUNDS)
+            else (PHYSICAL_GROUNDS if self.kind == Kind.FYUS else PHYSICAL_GROUNDS | PHONE_GROUNDS)
         )
         if not isinstance(self.grounds, list) or any(g not in allowed for g in self.grounds):
             errors["grounds"] = _("Choose only grounds that fit the kind of measure.")
+        errors.update(self._digital_channel_errors())
         errors.update(self._notice_errors())
         if self.notice_sent_on and self.notice_produced_on and self.notice_sent_on < self.notice_produced_on:
             errors["notice_sent_on"] = _(
@@ -397,6 +486,19 @@ class Decision(reasons.RemembersLoadedValues, models.Model):
         errors = {**reasons.field_errors(self), **errors}
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def max_days(self) -> int:
+        return KIND_RULES[self.kind].max_days if self.kind in KIND_RULES else MAX_PERIOD_DAYS
+
+    def _digital_channel_errors(self) -> dict:
+        """A digital restriction names the channels it closes; no other kind closes any."""
+        channels = self.digital_channels
+        if not isinstance(channels, list) or any(c not in DigitalChannel.values for c in channels):
+            return {"digital_channels": _("Choose only NAV's digital channels from the list.")}
+        if channels and self.kind != Kind.DIUS:
+            return {"digital_channels": _("Only a digital restriction closes digital channels.")}
+        return {}
 
     def _notice_errors(self) -> dict:
         """A notice stands once sent (§4): a real deadline after the day it was sent, and never "not possible"."""
@@ -572,6 +674,13 @@ class LessIntrusiveMeasure(models.TextChoices):
 
 # The alternatives that are warnings: a row that says one was tried may point at the registered warning.
 WARNING_ALTERNATIVES = {LessIntrusiveMeasure.ORAL_WARNING: "oral", LessIntrusiveMeasure.WRITTEN_WARNING: "written"}
+# The alternatives that are measures of their own: a row that says one was tried may point at the decided measure.
+MEASURE_ALTERNATIVES = {
+    LessIntrusiveMeasure.TWO_STAFF: Kind.TOAN,
+    LessIntrusiveMeasure.REGULATED_APPOINTMENTS: Kind.REGULATED_APPOINTMENTS,
+    LessIntrusiveMeasure.CHANGE_OF_CASEWORKER: Kind.CHANGE_OF_CASEWORKER,
+    LessIntrusiveMeasure.PROTECTIVE_MEASURES: Kind.PROTECTIVE_MEASURES,
+}
 
 
 class AlternativeOutcome(models.TextChoices):
@@ -584,8 +693,8 @@ class AlternativeAssessment(reasons.RemembersLoadedValues, models.Model):
     """How one less intrusive alternative was weighed (§3): tried (when, or which registered warning), would not
     be enough, or not relevant, and why.
 
-    What was tried is a date or a registered warning (hendelser); when measures such as two staff in every
-    meeting (TOAN) or digital-only contact (DIUS) are registered too, a reference to one sits beside ``warning``.
+    What was tried is a date, a registered warning (hendelser), or the citizen's decided measure of that kind
+    (two staff in every meeting, regulated appointments, change of caseworker, protective measures).
     """
 
     decision = models.ForeignKey(Decision, models.CASCADE, related_name="alternative_assessments")
@@ -595,6 +704,10 @@ class AlternativeAssessment(reasons.RemembersLoadedValues, models.Model):
     warning = models.ForeignKey(
         "hendelser.CitizenWarning", models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("the registered warning"),
+    )
+    measure = models.ForeignKey(
+        Decision, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("the registered measure"),
     )
     reason = models.TextField(_("why"))
     history = HistoricalRecords()
@@ -606,7 +719,8 @@ class AlternativeAssessment(reasons.RemembersLoadedValues, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["decision", "alternative"], name="one_assessment_per_alternative"),
             models.CheckConstraint(
-                condition=models.Q(outcome="tried") | models.Q(tried_on__isnull=True, warning__isnull=True),
+                condition=models.Q(outcome="tried")
+                | models.Q(tried_on__isnull=True, warning__isnull=True, measure__isnull=True),
                 name="alternative_date_only_when_tried",
             ),
         ]
@@ -617,13 +731,15 @@ class AlternativeAssessment(reasons.RemembersLoadedValues, models.Model):
     def clean(self):
         errors = reasons.field_errors(self)
         if self.outcome == AlternativeOutcome.TRIED:
-            if self.tried_on is None and self.warning_id is None:
+            if self.tried_on is None and self.warning_id is None and self.measure_id is None:
                 errors["tried_on"] = _("Give the date it was tried, or choose the registered warning.")
             elif self.tried_on and self.tried_on > timezone.localdate():
                 errors["tried_on"] = _("The date cannot be in the future.")
             if self.warning_id and self.alternative not in WARNING_ALTERNATIVES:
                 errors["warning"] = _("Only a warning can refer to a registered warning.")
-        elif self.tried_on or self.warning_id:
+            if self.measure_id and self.alternative not in MEASURE_ALTERNATIVES:
+                errors["measure"] = _("Only a measure on the ladder can refer to a registered measure.")
+        elif self.tried_on or self.warning_id or self.measure_id:
             errors["tried_on"] = _("A date or warning belongs only to an alternative that was tried.")
         if errors:
             raise ValidationError(errors)

@@ -31,8 +31,9 @@ RECENTLY_EXPIRED_DAYS = 30
 
 
 def visible_decisions(user) -> QuerySet[Decision]:
-    """Decisions of the units where the user may view decisions."""
-    return Decision.objects.filter(unit__in=access.units_with_perm(user, Perm.VIEW_DECISIONS))
+    """Decisions of the units where the user may view decisions; not those anonymised (core.retention)."""
+    return Decision.objects.filter(unit__in=access.units_with_perm(user, Perm.VIEW_DECISIONS),
+                                   anonymised_at__isnull=True)
 
 
 def decision_for_visible(*, user, public_id) -> Decision:

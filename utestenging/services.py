@@ -29,6 +29,7 @@ from nav_sikkerhet.core.models import Citizen, RoleAssignment, Unit, User
 from . import letters, lookup, reasons, rules, workflow
 from .models import (
     ASSESSMENT_FIELDS,
+    DECIDED_STATUSES,
     EDITABLE_STATUSES,
     IN_FORCE_STATUSES,
     MIN_NOTICE_DAYS,
@@ -41,6 +42,7 @@ from .models import (
     DecisionEvent,
     EventKind,
     Fact,
+    Kind,
     Letter,
     LetterKind,
     LetterStatus,
@@ -64,7 +66,7 @@ COMPLAINT_REMINDER_KIND = "decision.complaint_unanswered"
 EDITABLE_FIELDS = frozenset({
     "kind", "scope", "responsible_leader", "contact_person", "grounds", *ASSESSMENT_FIELDS, "duration_assessment",
     "valid_from", "valid_to", "letter_language", "statement_assessment", "no_warning_reason",
-    "representative_name", "representative_address", "postal_address",
+    "representative_name", "representative_address", "postal_address", "digital_channels",
 })
 
 
@@ -198,7 +200,7 @@ def decision_update(
     if alternative_assessments is not None:
         rules.require_alternatives_fit(
             decision, [AlternativeAssessment(decision=decision, **row) for row in alternative_assessments],
-            incident_selectors.warnings_of(citizen_id=decision.citizen_id),
+            incident_selectors.warnings_of(citizen_id=decision.citizen_id), ladder_measures_of(decision.citizen_id),
         )
     _save(decision, by)
     if "scope" in fields:
@@ -338,6 +340,17 @@ def decision_checklist(decision: Decision, today: datetime.date | None = None) -
         extended=decision.extends,
         alternatives=list(decision.alternative_assessments.all()),
         covered=[decision.unit, *decision.covered_units.all()],
+        measures=ladder_measures_of(decision.citizen_id),
+    )
+
+
+def ladder_measures_of(citizen_id: int) -> list[Decision]:
+    """The citizen's decided less intrusive measures (in force or ended), which an exclusion's assessment of the
+    alternatives may cite as tried."""
+    kinds = [kind for kind in Kind if not kind.exclusion]
+    return list(
+        Decision.objects.filter(citizen_id=citizen_id, kind__in=kinds, status__in=DECIDED_STATUSES)
+        .select_related("unit").order_by("valid_from", "pk")
     )
 
 

@@ -33,6 +33,7 @@ from .lookup_forms import NameLookupForm
 from .models import (
     EDITABLE_STATUSES,
     Decision,
+    Kind,
     LetterStatus,
     RegistrationKind,
     ServiceComplaint,
@@ -290,6 +291,7 @@ def detail(request, public_id):
             "decision": decision,
             "facts": decision.facts.select_related("incident"),
             "warnings": incident_selectors.warnings_of(citizen_id=decision.citizen_id),
+            "ladder_measures": [m for m in services.ladder_measures_of(decision.citizen_id) if m.pk != decision.pk],
             "channels": decision.channels.all(),
             "covered_units": decision.covered_units.all(),
             "checklist": services.decision_checklist(decision),
@@ -331,7 +333,8 @@ def _step_forms(request, decision, step):
             "alternatives": forms.AlternativeAssessmentFormSet(
                 data, initial=forms.alternative_rows_initial(decision.alternative_assessments.all()),
                 prefix="alternatives",
-                form_kwargs={"warnings": incident_selectors.warnings_of(citizen_id=decision.citizen_id)},
+                form_kwargs={"warnings": incident_selectors.warnings_of(citizen_id=decision.citizen_id),
+                             "measures": services.ladder_measures_of(decision.citizen_id)},
             ),
         }
     if step == "omfang":
@@ -542,7 +545,7 @@ def _form_action(request, public_id, *, allowed, form_class, template, action, c
         except PermissionDenied as error:
             return _refused(request, decision, error)
         else:
-            messages.success(request, success)
+            messages.success(request, success(decision) if callable(success) else success)
             return redirect(_detail(decision))
     context = {"decision": decision, "form": form, "guidance": GUIDANCE}
     context.update(extra(decision) if extra else {})
@@ -563,6 +566,7 @@ def sign(request, public_id):
             "others": services.other_measures(decision),
             "facts": decision.facts.select_related("incident"),
             "warnings": incident_selectors.warnings_of(citizen_id=decision.citizen_id),
+            "ladder_measures": [m for m in services.ladder_measures_of(decision.citizen_id) if m.pk != decision.pk],
             "channels": decision.channels.all(),
             "channel_states": (states := services.channel_states(decision)),
             "channels_open": any(state.open and rules.channel_complete(state.channel) for state in states),
@@ -639,7 +643,8 @@ def lift(request, public_id):
         template="utestenging/action_form.html",
         action="decision.lift",
         call=call,
-        success=_("The decision is lifted."),
+        success=lambda d: _("The decision is lifted.") if Kind(d.kind).exclusion
+        else _("The measure «%(kind)s» is lifted.") % {"kind": d.get_kind_display()},
         extra=lambda d: {"title": _("Lift decision"), "submit": _("Lift decision")},
     )
 

@@ -272,3 +272,12 @@ def is_unit_leader(user, unit: Unit) -> bool:
     if not (user and user.is_authenticated and user.is_active) or unit is None:
         return False
     return RoleAssignment.objects.filter(user=user, unit=unit, role__in=list(LEADER_ROLES)).exists()
+
+
+def may_place_retention_hold(user, unit: Unit) -> bool:
+    """The unit's leader, or the privacy officer, may keep a case past its retention period."""
+    return is_unit_leader(user, unit) or has_perm_anywhere(user, Perm.ANSWER_ACCESS_REQUESTS)
+
+
+def may_see_retention_plan(user) -> bool:
+    return has_perm_anywhere(user, Perm.ANSWER_ACCESS_REQUESTS)

@@ -5,9 +5,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from . import access, services, signin
+from . import access, retention, services, signin
 from .admin_history import HistoryAdmin
-from .models import ApiKey, ApiScope, AuditLogEntry, Citizen, RoleAssignment, SignInLogEntry, Unit, User
+from .models import (
+    ApiKey,
+    ApiScope,
+    AuditLogEntry,
+    Citizen,
+    RetentionHold,
+    RoleAssignment,
+    SignInLogEntry,
+    Unit,
+    User,
+)
 
 
 class CitizenAuditMixin:
@@ -325,3 +335,21 @@ class ApiKeyAdmin(ServiceErrorsMixin, admin.ModelAdmin):
         for api_key_id in queryset.values_list("pk", flat=True):
             self._call_service(request, services.api_key_revoke, by=request.user, api_key_id=api_key_id)
         self.message_user(request, _("The selected API keys are revoked."), level=messages.SUCCESS)
+
+
+@admin.register(RetentionHold)
+class RetentionHoldAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The holds, placed from the decision's or incident's page, under the retention schedule (read-only:
+    the schedule is set in settings)."""
+
+    change_list_template = "admin/core/retentionhold/change_list.html"
+    list_display = ["record_label", "until", "placed_by", "placed_at"]
+    list_filter = ["content_type"]
+
+    @admin.display(description=_("record"))
+    def record_label(self, obj):
+        return str(obj.record) if obj.record is not None else "–"
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "schedule": retention.schedule()}
+        return super().changelist_view(request, extra_context=extra_context)

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Units, citizens and staff")
 
     def ready(self):
-        from . import checks, selectors, startpage  # noqa: F401 – checks registers the system checks
+        from . import checks, retention, selectors, startpage  # noqa: F401 – checks and retention register
 
         startpage.register("core/_reminders_panel.html", selectors.reminders_panel)
 

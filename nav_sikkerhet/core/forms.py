@@ -73,3 +73,11 @@ class CitizenExportForm(forms.Form):
         if requested_on > timezone.localdate():
             raise ValidationError(_("The request cannot have been received in the future."), code="future")
         return requested_on
+
+
+class RetentionHoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        help_text=_("E.g. the complaint is with the Ombudsman, or the police are investigating."),
+    )
+    until = forms.DateField(label=_("Held until"), widget=forms.DateInput(attrs={"type": "date"}))

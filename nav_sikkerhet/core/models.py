@@ -1,8 +1,11 @@
 """Shared core: units (enheter), citizens (brukere), staff, role assignments and the audit log."""
 
+import datetime
 import uuid
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -448,3 +451,35 @@ class PageSeen(models.Model):
 
     def __str__(self):
         return f"{self.page} {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class RetentionHold(models.Model):
+    """A decision or incident kept past its retention period: under complaint, with the Ombudsman or the police."""
+
+    content_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+", verbose_name=_("kind"))
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    record = GenericForeignKey("content_type", "object_id")
+    reason = models.TextField(_("reason"))
+    until = models.DateField(_("held until"))
+    placed_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("placed by"))
+    placed_at = models.DateTimeField(_("placed"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("retention hold")
+        verbose_name_plural = _("retention holds")
+        ordering = ["-placed_at"]
+        indexes = [models.Index(fields=["content_type", "object_id", "until"])]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.object_id} – {self.until:%d.%m.%Y}"
+
+    def clean(self):
+        errors = {}
+        if not (self.reason or "").strip():
+            errors["reason"] = _("Give the reason for the hold (complaint, Ombudsman, police).")
+        if self.until and self.until <= timezone.localdate():
+            errors["until"] = _("The hold must end after today.")
+        elif self.until and self.until > timezone.localdate() + datetime.timedelta(days=3 * 366):
+            errors["until"] = _("A hold may last at most three years; renew it if it is still needed.")
+        if errors:
+            raise ValidationError(errors)

@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Greatest
-from django.utils import translation
+from django.http import Http404
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from . import access, citizen_data, rules, startpage
+from . import access, citizen_data, retention, rules, startpage
 from .models import AuditLogEntry, Citizen, Reminder, Role, RoleAssignment, User
 from .services import audit_log_record, audit_search_record
 
@@ -197,3 +198,45 @@ def name_search(*, user: User, name: str, birth_date: datetime.date, request=Non
     audit_search_record(actor=user, shown=citizens, action=citizen_data.SEARCH_ACTION, message=message,
                         request=request)
     return citizens
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    kind: object
+    now: int
+    soon: int
+    records: list
+
+
+def retention_upcoming(*, user, days: int = 30) -> list[RetentionRow]:
+    """For the privacy officer: per kind, what the schedule removes now and within ``days``; 404 for others.
+
+    Decisions and incidents are listed by reference and unit only, so the page shows no citizen's data.
+    """
+    if not access.may_see_retention_plan(user):
+        raise Http404
+    now = timezone.now()
+    later = now + datetime.timedelta(days=days)
+    rows = []
+    for kind in retention.schedule():
+        due_now = kind.due(kind.cutoff(now)).count()
+        due_later = kind.due(kind.cutoff(later))
+        records = list(due_later.select_related("unit")[:200]) if kind.holdable else []
+        rows.append(RetentionRow(kind=kind, now=due_now, soon=due_later.count() - due_now, records=records))
+    return rows
+
+
+def retention_holdable(*, user, model_name: str, public_id):
+    """A decision or incident the user may place a retention hold on, or 404."""
+    models_by_name = {kind.holdable._meta.model_name: kind.holdable for kind in retention.KINDS.values()
+                      if kind.holdable is not None}
+    model = models_by_name.get(model_name)
+    if model is None:
+        raise Http404
+    try:
+        record = model.objects.select_related("unit").get(public_id=public_id, anonymised_at__isnull=True)
+    except (model.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+    if not access.may_place_retention_hold(user, record.unit):
+        raise Http404
+    return record

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import access, audit, metrics, signin
+from . import access, audit, metrics, retention, signin
 from .identity import parse_personident
 from .models import (
     ApiKey,
@@ -26,6 +26,7 @@ from .models import (
     Citizen,
     PageSeen,
     Reminder,
+    RetentionHold,
     RoleAssignment,
     SignInEvent,
     SignInLogEntry,
@@ -501,3 +502,49 @@ def page_seen(*, user: User, page: str) -> datetime.datetime | None:
         seen.seen_at = now
         seen.save(update_fields=["seen_at"])
     return before
+
+
+# -- retention ---------------------------------------------------------------------------------------------------
+
+RETENTION_SYSTEM = "nav-sikkerhet-retention"
+
+
+def retention_run(*, dry_run: bool = False, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Apply the retention schedule: per kind, how many records lost what identified a person.
+
+    A dry run only counts. A real run writes one audit line per kind, with the count and never a person.
+    Run by the scheduler (no acting user); idempotent: a second run finds nothing.
+    """
+    now = now or timezone.now()
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        if not dry_run and connection.vendor == "postgresql":
+            # The audit and sign-in logs refuse deletion except in a transaction marked so (migration 0018).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL nav_sikkerhet.retention = 'on'")
+        for kind in retention.schedule():
+            due = kind.due(kind.cutoff(now))
+            if dry_run:
+                counts[kind.key] = due.count()
+                continue
+            counts[kind.key] = kind.apply(due)
+            with translation.override(settings.LANGUAGE_CODE):
+                text = _("Retention: %(count)s removed (%(kind)s, kept %(days)s days)") % {
+                    "count": counts[kind.key], "kind": kind.key, "days": kind.days}
+            entry = AuditLogEntry.objects.create(
+                created_at=now, actor=None, actor_ident=RETENTION_SYSTEM, citizen=None, personident="",
+                event=AuditEvent.DELETE, action=f"retention.{kind.key}", message=text[:500],
+            )
+            transaction.on_commit(lambda entry=entry: audit.emit(entry))
+    return counts
+
+
+def retention_hold_place(*, by: User, record, reason: str, until: datetime.date) -> RetentionHold:
+    """Keep a decision or incident past its retention period, for a reason and until a date."""
+    if not access.may_place_retention_hold(by, record.unit):
+        raise PermissionDenied
+    with transaction.atomic():
+        hold = RetentionHold(record=record, reason=reason.strip(), until=until, placed_by=by)
+        hold.full_clean()
+        hold.save()
+    return hold

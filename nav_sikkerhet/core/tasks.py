@@ -17,6 +17,12 @@ SWEEP_RETRY_BACKOFF = 5
 SWEEP_MAX_RETRIES = 6
 
 
+@shared_task(acks_late=True)
+def apply_retention() -> dict:
+    """The nightly retention run; idempotent, so a run twice (or redelivered) removes nothing more."""
+    return services.retention_run()
+
+
 @shared_task(
     acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=SWEEP_RETRY_BACKOFF,
     retry_backoff_max=60, retry_jitter=False, max_retries=SWEEP_MAX_RETRIES,

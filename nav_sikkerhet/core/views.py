@@ -4,11 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access, citizen_data, selectors, services
-from .forms import AccessReportForm, CitizenExportForm
+from .forms import AccessReportForm, CitizenExportForm, RetentionHoldForm, add_errors
 from .health import check_redis
 from .models import Reminder
 
@@ -36,7 +37,9 @@ def access_report(request):
             date_to=form.cleaned_data["date_to"],
             request=request,
         )
-    return render(request, "core/access_report.html", {"form": form, "report": report})
+    return render(request, "core/access_report.html", {
+        "form": form, "report": report, "may_see_retention_plan": access.may_see_retention_plan(request.user),
+    })
 
 
 EXPORT_CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json; charset=utf-8"}
@@ -145,3 +148,26 @@ def _try_again(request):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
     response["Retry-After"] = str(DATABASE_RETRY_AFTER)
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def retention_hold(request, model_name, public_id):
+    record = selectors.retention_holdable(user=request.user, model_name=model_name, public_id=public_id)
+    back = reverse(f"{record._meta.app_label}:detail", args=[record.public_id])
+    form = RetentionHoldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.retention_hold_place(by=request.user, record=record, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return redirect(back)
+    return render(request, "core/retention_hold.html", {"form": form, "record": record, "back": back})
+
+
+@login_required
+@require_GET
+def retention_upcoming(request):
+    rows = selectors.retention_upcoming(user=request.user)
+    return render(request, "core/retention_upcoming.html", {"rows": rows, "days": 30})

@@ -7,11 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from hendelser.models import CitizenWarning
 from nav_sikkerhet.core import access, citizen_data, services
 from nav_sikkerhet.core.models import AuditLogEntry, Role
 from tests.factories import UserFactory, assign_role
 from tests.utestenging.factories import FactFactory, signed_decision
 from tests.utestenging.letter_builders import pdf_text
+from utestenging.models import AlternativeAssessment, DigitalChannel, Kind
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +130,25 @@ def test_start_page_and_access_report_link_to_the_export(client, leader):
     client.force_login(leader)
     assert URL in client.get(reverse("core:start")).content.decode()
     assert URL in client.get(reverse("core:access_report")).content.decode()
+
+
+def test_json_export_holds_every_kind_of_measure_and_what_the_exclusion_cites(client, leader, citizen, unit):
+    toan = signed_decision(signed_by=leader, unit=unit, citizen=citizen, kind=Kind.TOAN)
+    signed_decision(signed_by=leader, unit=unit, citizen=citizen, kind=Kind.DIUS,
+                    digital_channels=[DigitalChannel.CHAT])
+    exclusion = signed_decision(signed_by=leader, unit=unit, citizen=citizen)
+    AlternativeAssessment.objects.filter(decision=exclusion, alternative="two_staff").update(
+        outcome="tried", tried_on=None, measure=toan)
+    warning = CitizenWarning.objects.create(citizen=citizen, unit=unit, given_on=toan.valid_from, form="written",
+                                            note="Skriftlig advarsel", registered_by=leader)
+    client.force_login(leader)
+    data = json.loads(_export(client, citizen).content.decode("utf-8"))
+    with translation.override("nb"):
+        items = _section(data, "Beslutninger om utestenging og telefonbegrensning")["items"]
+        kinds = {item["kind"]: item for item in items}
+        assert set(kinds) == {str(Kind.TOAN.label), str(Kind.DIUS.label), str(Kind.FYUS.label)}
+        assert kinds[str(Kind.DIUS.label)]["digital_channels"] == [str(DigitalChannel.CHAT.label)]
+        cited = [a["measure"] for a in kinds[str(Kind.FYUS.label)]["alternatives_assessed"] if a["measure"]]
+        assert cited == [f"{toan.case_number} {Kind.TOAN.label}"]
+        incidents = next(s for s in data["sections"] if "warnings" in json.dumps(s["items"]))
+    assert warning.note in json.dumps(incidents, ensure_ascii=False)

@@ -127,18 +127,22 @@ def _assert_each_reminder_sent_once(mailoutbox, expected: int):
 # -- the one schedule -------------------------------------------------------------------------------------------
 
 
-def test_the_one_schedule_runs_the_sweep_every_hour_at_five_past_oslo_time():
-    assert list(settings.CELERY_BEAT_SCHEDULE) == ["sweep-hourly"]
+def test_the_one_schedule_runs_the_sweep_hourly_and_the_retention_nightly_oslo_time():
+    assert list(settings.CELERY_BEAT_SCHEDULE) == ["sweep-hourly", "retention-nightly"]
     entry = settings.CELERY_BEAT_SCHEDULE["sweep-hourly"]
     assert entry["task"] == tasks.run_daily_sweep.name
     assert entry["task"] in celery_app.tasks
     assert entry["schedule"] == crontab(minute=5)
+    nightly = settings.CELERY_BEAT_SCHEDULE["retention-nightly"]
+    assert nightly["task"] == tasks.apply_retention.name
+    assert nightly["task"] in celery_app.tasks
+    assert nightly["schedule"] == crontab(hour=2, minute=35)
     assert celery_app.conf.timezone == settings.TIME_ZONE == "Europe/Oslo"
     assert celery_app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE
 
 
 def test_tasks_acknowledge_late_and_retry_mail_failures_with_backoff():
-    assert tasks.run_daily_sweep.acks_late and tasks.send_reminder.acks_late
+    assert tasks.run_daily_sweep.acks_late and tasks.send_reminder.acks_late and tasks.apply_retention.acks_late
     assert celery_app.conf.task_acks_late and celery_app.conf.task_reject_on_worker_lost
     assert smtplib.SMTPException in tasks.send_reminder.autoretry_for
     assert tasks.send_reminder.retry_backoff and tasks.send_reminder.max_retries >= 5

@@ -113,21 +113,33 @@ def test_verbal_abuse_needs_neither():
     assert _missing(_handled(category="verbal")) == set()
 
 
-def test_suppression_is_needed_only_beyond_the_users_own_units():
-    assert not rules.needs_suppression({1, 2}, {1, 2, 3})
-    assert rules.needs_suppression({1, 4}, {1, 2, 3})
+@pytest.mark.parametrize("value", [0, 5, 10, 35])
+def test_multiples_of_the_base_are_shown_as_they_are(value):
+    assert rules.round_count(value, "any") == value
 
 
-@pytest.mark.parametrize(("values", "shown"), [
-    ([10, 5, 0], [10, 5, 0]),            # nothing small: all shown, zeros too
-    ([10, 2, 1, 7], [10, None, None, 7]),  # two small cells hide each other
-    ([10, 2, 7], [10, None, None]),      # one small cell: the next smallest is hidden too
-    ([2, 0, 0], [None, 0, 0]),           # nothing else to hide: the total is hidden instead (suppress_total)
-    ([], []),
-])
-def test_small_cells_are_hidden_so_none_can_be_worked_out(values, shown):
-    assert rules.suppress(values) == shown
+def test_a_count_rounds_to_a_neighbouring_multiple_the_same_way_every_time():
+    for value in range(1, 60):
+        for cell in range(20):
+            identity = rules.cell_identity([cell, 7], "2025", "total")
+            shown = rules.round_count(value, identity)
+            assert shown % rules.ROUNDING_BASE == 0 and abs(shown - value) < rules.ROUNDING_BASE
+            assert rules.round_count(value, identity) == shown
 
 
-def test_a_small_total_is_hidden():
-    assert [rules.suppress_total(n) for n in (0, 1, 2, 3)] == [0, None, None, 3]
+def test_the_cell_identity_does_not_depend_on_the_order_of_the_units():
+    assert rules.cell_identity([3, 1, 2], "2025Q1", "channel:phone") == rules.cell_identity([1, 2, 3, 3], "2025Q1",
+                                                                                            "channel:phone")
+
+
+def test_rounding_is_unbiased_over_many_cells():
+    # A 2 rounds up to 5 in about 2 of 5 cells, so the figures add up to the truth on average.
+    shown = [rules.round_count(2, rules.cell_identity([cell], "2025", "total")) for cell in range(2000)]
+    assert 0.35 < shown.count(5) / len(shown) < 0.45
+
+
+def test_another_key_rounds_cells_another_way(settings):
+    identities = [rules.cell_identity([cell], "2025", "total") for cell in range(200)]
+    first = [rules.round_count(3, identity) for identity in identities]
+    settings.STATISTICS_ROUNDING_KEY = "another-key"
+    assert [rules.round_count(3, identity) for identity in identities] != first

@@ -52,3 +52,19 @@ def test_import_ros_unknown_unit(db):
 def test_export_ros_unknown_analysis(db):
     with pytest.raises(CommandError):
         call_command("export_ros", "12345", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'{"title": "A", "title": "B"}', "The file gives the key «title» twice in the same object."),
+    (b"[" * 50_000 + b"]" * 50_000, "The file is nested too deeply to be a ROS analysis."),
+    (b'{"title": "A\\u0000", "events": []}', "At title: the text holds a NUL character, which is not allowed."),
+    (b'{"title": "A", "events": [{"event": "\\udc80"}]}', "At events › 1 › event: the text holds an invalid"),
+    (b'{"title": "A", "analysis_date": "1.1.2026", "events": [{}]}', "Date of the analysis: give a date as"),
+])
+def test_import_ros_answers_a_bad_file_in_one_line(unit, tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as error:
+        call_command("import_ros", str(path), "--unit", unit.number, stdout=io.StringIO())
+    assert str(error.value).startswith(message) and "\n" not in str(error.value)
+    assert not Analysis.objects.exists()

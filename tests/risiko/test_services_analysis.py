@@ -1,4 +1,5 @@
 import datetime
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -69,6 +70,27 @@ def test_approval_needs_an_event(leader, unit, today):
     with pytest.raises(ValidationError) as error:
         services.analysis_approve(by=leader, analysis_id=empty.pk)
     assert set(error.value.message_dict) == {"events"}
+
+
+@pytest.mark.parametrize(("months", "review_on", "approved"), [
+    (12, datetime.date(2027, 8, 31), True), (12, datetime.date(2027, 9, 1), False),
+    (6, datetime.date(2027, 2, 28), True), (6, datetime.date(2027, 3, 1), False),
+])
+def test_approval_needs_the_next_review_within_the_configured_months(leader, draft, settings, months, review_on,
+                                                                      approved):
+    """Approved on 31 August 2026: six months on is 28 February, the month's last day."""
+    settings.ROS_REVIEW_MAX_MONTHS = months
+    draft.analysis_date = datetime.date(2026, 8, 1)
+    draft.next_review_on = review_on
+    draft.save()
+    with mock.patch("risiko.services.timezone.localdate", return_value=datetime.date(2026, 8, 31)):
+        if approved:
+            services.analysis_approve(by=leader, analysis_id=draft.pk)
+        else:
+            with pytest.raises(ValidationError, match=f"at most {months} months away"):
+                services.analysis_approve(by=leader, analysis_id=draft.pk)
+    draft.refresh_from_db()
+    assert (draft.status == AnalysisStatus.APPROVED) is approved
 
 
 def test_approval_needs_a_review_date(leader, unit, today):

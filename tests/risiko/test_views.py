@@ -250,3 +250,53 @@ def test_a_measure_is_postponed_and_marked_done_from_the_page(client, leader, dr
     client.post(reverse("risiko:measure_status", args=[draft.pk, measure.pk]), {"status": "done"})
     measure.refresh_from_db()
     assert measure.status == "done" and measure.done_on == today and measure.due_on == later
+
+
+def _queries(func) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        func()
+    return len(queries)
+
+
+def test_the_page_and_the_report_read_an_analysis_in_a_fixed_number_of_queries(client, leader, unit, today,
+                                                                               hordaland_data):
+    """One event with a measure, or 37 with two each: the same queries (no query per event or measure)."""
+    from django.template.loader import render_to_string
+
+    from risiko import selectors
+
+    for event in hordaland_data["events"]:
+        event["measures"] = [{"kind": "preventive", "description": f"Rutine {n}", "responsible": leader.nav_ident,
+                              "due_on": "2030-01-01"} for n in range(2)]
+    small = services.analysis_import(by=leader, data={**hordaland_data, "events": hordaland_data["events"][:1]},
+                                     unit=unit)
+    large = services.analysis_import(by=leader, data=hordaland_data, unit=unit)
+    client.force_login(leader)
+    client.get(_detail(small))  # session and caches
+
+    def report(analysis):
+        page = selectors.analysis_page(analysis=analysis, today=today)
+        return render_to_string("risiko/report_pdf.html", {"page": page, "analysis": analysis, "fonts": {},
+                                                           "printed_at": timezone.now()})
+
+    assert _queries(lambda: client.get(_detail(small))) == _queries(lambda: client.get(_detail(large)))
+    assert _queries(lambda: report(small)) == _queries(lambda: report(large))
+    assert "Rutine 1" in report(large) and "Spytte" in report(large)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'{"title": "A", "title": "B"}', "Filen oppgir nøkkelen «title» to ganger i samme objekt."),
+    (b'{"title": "A", "events": [{"barriers": "\\ud800"}]}', "Ved events › 1 › barriers: teksten inneholder"),
+    (b"[" * 50_000 + b"]" * 50_000, "Filen er nøstet for dypt"),
+])
+def test_a_file_the_database_cannot_hold_gets_a_form_error_naming_the_place(client, hms, unit, content, message):
+    client.force_login(hms)
+    upload = io.BytesIO(content)
+    upload.name = "ros.json"
+    response = client.post(reverse("risiko:import"), {"unit": unit.pk, "file": upload})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"][0].startswith(message)
+    assert not Analysis.objects.exists()

@@ -18,6 +18,7 @@ from utestenging.models import (
     AlternativeOutcome,
     ChannelKind,
     Decision,
+    DigitalChannel,
     Fact,
     Ground,
     Kind,
@@ -179,6 +180,7 @@ def complete_fields(kind: str = Kind.FYUS, *, today: datetime.date | None = None
     return {
         "kind": kind,
         "grounds": grounds,
+        **({"digital_channels": [DigitalChannel.CHAT, DigitalChannel.WRITE_TO_US]} if kind == Kind.DIUS else {}),
         **assessments,
         **(EXTENSION_ASSESSMENT if extension else {}),
         "notice_status": NoticeStatus.NOT_POSSIBLE,

@@ -18,6 +18,7 @@ from nav_sikkerhet.core.models import AuditLogEntry, Role, UnitType, User
 from utestenging import letters, selectors, services
 from utestenging.models import (
     ActingReason,
+    AlternativeAssessment,
     ChannelKind,
     Decision,
     Fact,
@@ -519,6 +520,12 @@ def test_demo_decisions_pass_the_new_rules_and_show_each_one_refusing(settings):
     assert {"told_orally_on"} <= set(error.value.message_dict)
     contact_centre_decision = signed.filter(unit__unit_type=UnitType.KONTAKTSENTER).first()
     assert selectors.missing_registrations(contact_centre_decision) == []
+    # One of each kind on the ladder, and an exclusion whose assessment cites the two staff and the warning tried.
+    assert set(signed.filter(status=Status.ACTIVE).values_list("kind", flat=True)) == set(Kind.values)
+    cited = AlternativeAssessment.objects.filter(measure__kind=Kind.TOAN).select_related("decision").get()
+    assert cited.decision.kind == Kind.FYUS and cited.decision.status in (Status.DRAFT, Status.READY)
+    assert cited.decision.alternative_assessments.filter(warning__isnull=False).exists()
+    assert "alternatives" not in {i.key for i in services.decision_checklist(cited.decision) if not i.done}
 
 
 def test_every_demo_row_holds_as_if_it_were_written_today(settings):

@@ -42,6 +42,6 @@ def test_leader_of_another_unit_may_not_open_a_case_in_this_unit(other_leader, c
 
 def test_an_unknown_kind_of_measure_is_refused(caseworker, citizen, unit):
     with pytest.raises(ValidationError) as info:
-        services.decision_create(by=caseworker, citizen=citizen, unit=unit, kind="DIUS")
+        services.decision_create(by=caseworker, citizen=citizen, unit=unit, kind="XYUS")
     assert "kind" in info.value.message_dict
     assert not Decision.objects.exists()

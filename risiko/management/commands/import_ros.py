@@ -30,7 +30,8 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
         except ValidationError as error:
-            raise CommandError("; ".join(error.messages)) from error
+            # One line, whatever the file held: the message names the place.
+            raise CommandError(" ".join("; ".join(error.messages).split())) from error
         self.stdout.write(self.style.SUCCESS(
             f"Imported analysis {analysis.pk} «{analysis.title}» with {analysis.events.count()} events."
         ))

@@ -1,0 +1,179 @@
+"""The retention run: with the clock moved past every period, nothing about the expired cases is left in any
+table (history included) or file, everything about the held ones is; the numbers stay; a dry run and a second
+run change nothing."""
+
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from freezegun import freeze_time
+
+from hendelser import counts
+from hendelser import selectors as incident_selectors
+from hendelser.models import CitizenWarning, Incident, Perpetrator, WarningForm
+from hendelser.models import Status as IncidentStatus
+from hendelser.statistics import statistics_page
+from nav_sikkerhet.core import retention, services
+from nav_sikkerhet.core.models import AuditLogEntry, Citizen, RetentionHold, Role
+from tests.factories import CitizenFactory
+from tests.hendelser.factories import ExposedPersonFactory, IncidentFactory
+from tests.utestenging.factories import ComplaintFactory, RegistrationFactory, signed_decision
+from utestenging.models import Decision, Letter, LetterKind, RegistrationKind, Status
+
+DAY = datetime.timedelta(days=1)
+LONGEST = max(kind.days for kind in retention.KINDS.values())
+
+
+@pytest.fixture
+def cases(unit, leader, staff_with_role):
+    """Two citizens with an ended measure (letter in the archive, answered complaint), a closed incident with
+    exposed staff, a warning and audit lines; the second citizen's decision and incident are on hold."""
+    caseworker = staff_with_role(Role.SAKSBEHANDLER, unit, username="saksbehandler_ret")
+    today = timezone.localdate()
+    people = []
+    for n, address in enumerate(("Sletteveien 11", "Holdeveien 22")):
+        citizen = CitizenFactory(name=f"Retensjon Personsen{n}", address=address)
+        decision = signed_decision(
+            signed_by=leader, unit=unit, citizen=citizen, created_by=caseworker, status=Status.EXPIRED,
+            valid_from=today - 60 * DAY, days=28, signed_on=today - 60 * DAY,
+            statement=f"Uttalelse fra {citizen.name}, {address}",
+        )
+        RegistrationFactory(decision=decision, kind=RegistrationKind.ARCHIVE, reference="2026/777", done_by=leader)
+        ComplaintFactory(decision=decision, registered_by=caseworker, answered_on=today - 20 * DAY,
+                         answered_by=leader, summary=f"Klage fra {citizen.name}", from_whom=citizen.name)
+        name = default_storage.save(f"letters/{decision.public_id}/vedtak.pdf",
+                                    ContentFile(f"%PDF {citizen.name} {citizen.personident} {address}".encode()))
+        Letter.objects.create(decision=decision, kind=LetterKind.DECISION, language="nb", file=name,
+                              created_by=caseworker)
+        incident = IncidentFactory(unit=unit, perpetrator=Perpetrator.CITIZEN, citizen=citizen,
+                                   description=f"{citizen.name} truet saksbehandler", registered_by=caseworker,
+                                   occurred_at=timezone.now() - 30 * DAY)
+        ExposedPersonFactory(incident=incident, name="Sara Utsatt", sick_leave=True,
+                             follow_up_note="Sykmeldt to uker, henvist til BHT")
+        Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.CLOSED, closed_at=timezone.now() - DAY,
+                                                       lessons_learned="Alarm testes ukentlig.")
+        CitizenWarning.objects.create(citizen=citizen, unit=unit, given_on=today - 40 * DAY, form=WarningForm.ORAL,
+                                      note=f"Advart {citizen.name}", incident=incident, registered_by=caseworker)
+        services.audit_log_record(actor=caseworker, citizen=citizen, action="decision.view", message="Vist vedtak")
+        people.append((citizen, decision, incident))
+    _, held_decision, held_incident = people[1]
+    for record in (held_decision, held_incident):
+        # Written directly: the hold runs past the frozen clock below, longer than the service allows.
+        RetentionHold.objects.create(record=record, reason="Saken er hos Sivilombudsmannen", placed_by=leader,
+                                     until=today + (LONGEST + 400) * DAY)
+    return people
+
+
+def _identifiers(citizen) -> list[str]:
+    return [citizen.personident, citizen.name, citizen.address]
+
+
+def _tables_holding(text: str) -> list[str]:
+    """Every table (history tables, the audit log, sessions …) with a row whose text contains ``text``."""
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT count(*) FROM "{table}" t WHERE t::text LIKE %s', [f"%{text}%"])
+            if cursor.fetchone()[0]:
+                found.append(table)
+    return found
+
+
+def _files_holding(text: str) -> list[str]:
+    root = Path(settings.MEDIA_ROOT)
+    return [str(p) for p in root.rglob("*") if p.is_file() and text.encode() in p.read_bytes()]
+
+
+def _numbers(user, unit, today):
+    since = today - 365 * DAY
+    return (
+        counts.live(Incident.objects.all()),
+        incident_selectors.incident_counts_by_category(unit_ids=[unit.pk], since=since, until=today),
+        statistics_page(user=user, params={}, today=today).tables,
+        list(Decision.objects.order_by("pk").values_list("unit_id", "kind", "status", "valid_from", "valid_to")),
+    )
+
+
+@pytest.mark.django_db
+def test_past_every_period_the_expired_case_is_gone_everywhere_the_held_one_stays_and_the_numbers_too(
+    cases, unit, leader,
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("searching every table's rows as text needs PostgreSQL")
+    (gone, gone_decision, gone_incident), (held, held_decision, held_incident) = cases
+    later = timezone.now() + (LONGEST + 5) * DAY
+    with freeze_time(later):
+        today = timezone.localdate()
+        before = _numbers(leader, unit, today)
+        tables_before = {text: _tables_holding(text) for text in _identifiers(gone)}
+        assert all(tables_before.values())  # the search finds them to begin with
+
+        dry = services.retention_run(dry_run=True)
+        assert dry["decisions"] == 1 and dry["incidents"] == 1 and dry["staff_follow_up"] == 1
+        assert {text: _tables_holding(text) for text in _identifiers(gone)} == tables_before
+        assert not AuditLogEntry.objects.filter(action__startswith="retention.").exists()
+
+        done = services.retention_run()
+        # The dry run counts each kind as things stand: the citizen left with nothing only once the run is done.
+        assert done == {**dry, "citizens": 1}
+        assert services.retention_run() == dict.fromkeys(retention.KINDS, 0)  # the second run is a no-op
+        assert _numbers(leader, unit, today) == before
+
+    for text in _identifiers(gone):
+        assert _tables_holding(text) == [], text
+        assert _files_holding(text) == [], text
+    for text in _identifiers(held):
+        assert {"core_citizen", "core_historicalcitizen"} <= set(_tables_holding(text)), text
+    assert {"utestenging_decision", "utestenging_historicaldecision", "utestenging_servicecomplaint",
+            "hendelser_incident", "hendelser_citizenwarning"} <= set(_tables_holding(held.name))
+    assert "core_auditlogentry" in _tables_holding(held.personident)
+    assert _files_holding(held.name)
+    assert not Citizen.objects.filter(pk=gone.pk).exists()
+    gone_decision.refresh_from_db()
+    gone_incident.refresh_from_db()
+    assert gone_decision.citizen is None and gone_decision.anonymised_at and gone_decision.statement == ""
+    assert gone_incident.citizen is None and gone_incident.description == "" and not gone_incident.exposed.exists()
+    held_incident.refresh_from_db()
+    assert held_incident.citizen == held and held_incident.exposed.count() == 1
+
+
+@pytest.mark.django_db
+def test_each_real_run_writes_one_audit_line_per_kind_with_its_count_and_no_person(cases):
+    with freeze_time(timezone.now() + (LONGEST + 5) * DAY):
+        counted = services.retention_run()
+    lines = AuditLogEntry.objects.filter(action__startswith="retention.")
+    assert sorted(lines.values_list("action", flat=True)) == sorted(f"retention.{key}" for key in retention.KINDS)
+    assert all(line.personident == "" and line.citizen_id is None for line in lines)
+    decisions = lines.get(action="retention.decisions")
+    assert f"{counted['decisions']} " in decisions.message
+    for citizen, *_ in cases:
+        assert not lines.filter(message__contains=citizen.name).exists()
+
+
+@pytest.mark.django_db
+def test_nothing_goes_before_its_period_and_an_unarchived_letter_waits(cases):
+    (gone, gone_decision, _), _ = cases
+    assert sum(services.retention_run(dry_run=True).values()) == 0
+    gone_decision.registrations.all().delete()
+    with freeze_time(timezone.now() + (LONGEST + 5) * DAY):
+        counted = services.retention_run()
+    assert counted["decisions"] == 0
+    gone_decision.refresh_from_db()
+    assert gone_decision.citizen == gone
+
+
+@pytest.mark.django_db
+def test_the_command_lists_what_would_go_on_a_dry_run_and_changes_nothing(cases):
+    out = io.StringIO()
+    with freeze_time(timezone.now() + (LONGEST + 5) * DAY):
+        call_command("apply_retention", "--dry-run", stdout=out)
+    assert "decisions=1 " in out.getvalue() and "dry run: nothing changed" in out.getvalue()
+    assert Decision.objects.filter(anonymised_at__isnull=False).count() == 0
+    assert not AuditLogEntry.objects.filter(action__startswith="retention.").exists()

@@ -1,0 +1,111 @@
+"""Retention of measures (decisions) with their letters, notices, statements and complaints, and of breaches."""
+
+import datetime
+
+from django.db import models
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nav_sikkerhet.core import retention
+
+from .models import (
+    AlternativeAssessment,
+    AlternativeChannel,
+    Breach,
+    Decision,
+    DecisionEvent,
+    Fact,
+    Letter,
+    Registration,
+    RegistrationKind,
+    ServiceComplaint,
+    Status,
+)
+
+ENDED_STATUSES = (Status.EXPIRED, Status.LIFTED, Status.DROPPED)
+# Free texts and names on the decision; kind, unit, status and dates stay for the numbers.
+DECISION_PERSONAL = [f.name for f in Decision._meta.fields if isinstance(f, models.TextField)] + [
+    "representative_name",
+]
+COMPLAINT_PERSONAL = ["from_whom", "summary", "representative_name", "representative_address", "answer_summary"]
+
+
+def decisions_due(cutoff: datetime.datetime):
+    """Ended decisions whose end, and every complaint's answer, lies before the cutoff; not held.
+
+    A decision whose letters are not yet in the archive waits: the app is not where official records live.
+    """
+    cutoff_day = timezone.localdate(cutoff)
+    complaint_open_or_recent = ServiceComplaint.objects.filter(
+        models.Q(answered_on__isnull=True) | models.Q(answered_on__gte=cutoff_day)
+    ).values("decision_id")
+    archived = Registration.objects.filter(kind=RegistrationKind.ARCHIVE).exclude(reference="").values("decision_id")
+    with_files = Letter.objects.exclude(file="").values("decision_id")
+    return (
+        Decision.objects.filter(status__in=ENDED_STATUSES, anonymised_at__isnull=True)
+        .annotate(ended=Coalesce("lifted_on", "valid_to", TruncDate("created_at")))
+        .filter(ended__lt=cutoff_day)
+        .exclude(pk__in=complaint_open_or_recent)
+        .exclude(pk__in=retention.held_ids(Decision))
+        .exclude(models.Q(pk__in=with_files) & ~models.Q(pk__in=archived))
+    )
+
+
+def decisions_anonymise(queryset) -> int:
+    ids = list(queryset.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    files = list(Letter.objects.filter(decision_id__in=ids).exclude(file="").values_list("file", flat=True))
+    # update() and delete() on purpose: an anonymised record no longer passes clean(), and a save would write
+    # a new historical copy of what is being removed.
+    Letter.objects.filter(decision_id__in=ids).update(file="")
+    for model in (Fact, AlternativeChannel, AlternativeAssessment):
+        model.objects.filter(decision_id__in=ids).delete()
+    ServiceComplaint.objects.filter(decision_id__in=ids).update(**dict.fromkeys(COMPLAINT_PERSONAL, ""))
+    DecisionEvent.objects.filter(decision_id__in=ids).update(text="")
+    Breach.objects.filter(decision_id__in=ids).update(description="")
+    count = Decision.objects.filter(pk__in=ids).update(
+        citizen=None, anonymised_at=timezone.now(), **dict.fromkeys(DECISION_PERSONAL, "")
+    )
+    retention.delete_history(Decision, id__in=ids)
+    for model in (Fact, AlternativeChannel, AlternativeAssessment, ServiceComplaint, Breach, Registration):
+        retention.delete_history(model, decision_id__in=ids)
+    retention.delete_files(files)
+    return count
+
+
+def breaches_due(cutoff: datetime.datetime):
+    return Breach.objects.filter(occurred_at__lt=cutoff).exclude(description="").exclude(
+        decision_id__in=retention.held_ids(Decision)
+    )
+
+
+def breaches_anonymise(queryset) -> int:
+    ids = list(queryset.values_list("pk", flat=True))
+    count = Breach.objects.filter(pk__in=ids).update(description="")
+    retention.delete_history(Breach, id__in=ids)
+    return count
+
+
+def register() -> None:
+    retention.register(retention.RetentionKind(
+        key="decisions", label=_("Measures with their letters, notices, statements and complaints"),
+        counted_from=_("the measure ended (expired, lifted or closed) and every complaint was answered"),
+        default_days=2 * 365,
+        why=_("Two years after the end: a new measure may build on the earlier one's risk assessment, and a "
+              "complaint or the Ombudsman (one year) is settled. The letters are in the archive by then."),
+        purpose=("Deciding and carrying out exclusion and phone restrictions (guideline §§ 3–7)."),
+        persons=("Citizens, their representatives, staff"),
+        data=("Identity number, name, address, facts of the incidents, the citizen's statement, letters"),
+        recipients=("The citizen; reception and contact centre (look-up); the archive; the municipality at a "
+                     "NAV office with shared leadership"),
+        due=decisions_due, apply=decisions_anonymise, holdable=Decision,
+    ))
+    retention.register(retention.RetentionKind(
+        key="breaches", label=_("Breach receipts"), counted_from=_("the breach happened"), default_days=2 * 365,
+        why=_("A breach may justify an extension or a new measure for as long as the measure may."),
+        purpose=("Recording that a measure was broken."), persons=("Citizens"),
+        data=("What happened, when and how"), recipients=("None"),
+        due=breaches_due, apply=breaches_anonymise,
+    ))
