@@ -38,12 +38,19 @@ ENV ENVIRONMENT=production
 RUN SECRET_KEY=build-only-not-a-secret python manage.py compilemessages --ignore=node_modules \
     && SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput -v 0
 
-# Unprivileged user; it owns only the media directory (mount a volume there).
+# Unprivileged user (numeric, so Kubernetes can check runAsNonRoot); it owns only the media directory (mount a
+# volume there). Everything else is read-only at run time: the image runs with a read-only root filesystem and
+# a writable /tmp (NAIS mounts an emptyDir there): gunicorn's heartbeat files, the metrics files of its
+# processes, beat's schedule and the font cache all go to /tmp.
 RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /app app \
     && mkdir -p /app/media \
     && chown app:app /app/media
-ENV MEDIA_ROOT=/app/media
-USER app
+ENV MEDIA_ROOT=/app/media \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus \
+    XDG_CACHE_HOME=/tmp/.cache \
+    HOME=/tmp \
+    REMAP_SIGTERM=SIGQUIT
+USER 10001:10001
 
 EXPOSE 8000
-CMD ["gunicorn", "nav_sikkerhet.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--worker-class", "gthread", "--threads", "4"]
+CMD ["gunicorn", "-c", "nav_sikkerhet/gunicorn_conf.py", "nav_sikkerhet.wsgi:application"]

@@ -5,8 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages: gettext compiles the catalogues, Pango/fonts are what WeasyPrint renders with.
 DEB_RUNTIME := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-# poppler-utils: `pdfinfo`, which a letter test asks whether the PDF is tagged.
-DEB_TEST := chromium poppler-utils
+# poppler-utils: `pdfinfo`, which a letter test asks whether the PDF is tagged; prometheus: `promtool`, which
+# checks the metrics page.
+DEB_TEST := chromium poppler-utils prometheus
 SUDO := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo sudo || echo none))
 
 export ENVIRONMENT ?= development

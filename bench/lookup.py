@@ -81,7 +81,7 @@ def ensure_database() -> None:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
+    if not db["ENGINE"].endswith("backends.postgresql"):
         sys.exit("bench/lookup.py needs PostgreSQL (BENCH_DATABASE_URL=postgres://…)")
     params = {"host": db.get("HOST") or "127.0.0.1", "port": db.get("PORT") or 5432, "user": db.get("USER"),
               "password": db.get("PASSWORD") or None, "dbname": "postgres", "autocommit": True}

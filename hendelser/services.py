@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nav_sikkerhet.core import access, scheduling
+from nav_sikkerhet.core import access, metrics, scheduling
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core import tasks as core_tasks
 from nav_sikkerhet.core.models import Citizen, Role, Unit, User
@@ -150,6 +150,7 @@ def incident_register(
     people = _exposed_rows(exposed, incident)
     incident._history_user = by
     incident.save()
+    transaction.on_commit(metrics.INCIDENTS_REGISTERED.inc)
     for person in people:
         person.incident = incident
         _save(person, by)

@@ -1,5 +1,6 @@
 """Settings, read from the environment (12-factor); see README "Configuration"."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,10 +9,14 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from nav_sikkerhet.platform import apply_nais_environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
+# On NAIS: the database, Valkey and Entra ID variables it injects, under the names read below (.nais/).
+apply_nais_environment(os.environ)
 
 # "development" (make run, tests) or "production". Production is the default so a
 # forgotten variable never runs a real deployment with debug or test numbers on.
@@ -44,6 +49,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_prometheus",
     "nav_sikkerhet.core",
     "utestenging",
     "hendelser",
@@ -51,6 +57,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Probes and metrics answer before host checks, the HTTPS redirect and sessions (core/middleware.py).
+    "nav_sikkerhet.core.middleware.InternalEndpointsMiddleware",
+    "nav_sikkerhet.core.logcontext.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "nav_sikkerhet.core.middleware.MethodMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -66,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Axes must come last so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -97,18 +108,21 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # A connection the database dropped (failover, maintenance) is noticed before a request uses it.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The same backend, timing every query for /internal/metrics.
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "nav_sikkerhet.core.metrics.TimedRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The throttle's counters (core/throttle.py, django-ratelimit) must be shared by every worker process:
 # Redis where it is set, else a database table (made by core's migration 0009).
 CACHES["ratelimit"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "rl"}
+    {"BACKEND": "nav_sikkerhet.core.metrics.TimedRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "rl"}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_ratelimit_cache"}
 )
@@ -251,7 +265,7 @@ if not DEVELOPMENT:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^internal/"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -275,6 +289,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker logs through LOGGING (JSON lines with the request id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Stopping (SIGTERM, remapped to Celery's cold shutdown by REMAP_SIGTERM=SIGQUIT in the image): the tasks in hand
+# get this many seconds to finish; those still running are then put back in the queue (late acknowledgement) for
+# another worker, well before the platform's SIGKILL (terminationGracePeriodSeconds: 60 in .nais/worker.yaml).
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env.float("CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT", default=45.0)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request must not hang on a broker that is down: fail fast, the next sweep picks the work up.
@@ -293,8 +313,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # The one schedule (Europe/Oslo). The sweep is idempotent, so running it hourly costs nothing extra and
 # means a decision turns active or expired within the first hour of its day, and failed e-mails are retried.
+# SWEEP_INTERVAL_SECONDS replaces the hour by a few seconds, for bench/scaleout.py only.
+SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=0)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-hourly": {"task": "nav_sikkerhet.core.tasks.run_daily_sweep", "schedule": crontab(minute=5)},
+    "sweep-hourly": {
+        "task": "nav_sikkerhet.core.tasks.run_daily_sweep",
+        "schedule": SWEEP_INTERVAL_SECONDS or crontab(minute=5),
+    },
     # Nightly, when nobody works: anonymise and delete what the retention schedule says has been kept long enough.
     "retention-nightly": {"task": "nav_sikkerhet.core.tasks.apply_retention", "schedule": crontab(hour=2, minute=35)},
 }
@@ -308,27 +333,62 @@ EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend"
     if DEVELOPMENT
-    else "django.core.mail.backends.smtp.EmailBackend",
+    else "nav_sikkerhet.core.mail.EmailBackend",
 )
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 # Seconds each SMTP operation may take: a mail server that accepts and never answers must not hold a worker.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Seconds to wait for the reply once the message itself is sent: the server may have taken it already, and
+# giving up would send it twice (RFC 5321 suggests ten minutes; core/mail.py).
+EMAIL_DATA_REPLY_TIMEOUT = env.int("EMAIL_DATA_REPLY_TIMEOUT", default=600)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="nav-sikkerhet@nav.no")
 
 # The audit log's CEF lines go to their own logger so operations can ship them over syslog;
 # no other logger may carry an identity number.
 AUDIT_CEF_SYSTEM = env.str("AUDIT_CEF_SYSTEM", default="nav-sikkerhet")
+# Metrics of several processes (gunicorn's, Celery's prefork children) meet in files here; any process that
+# counts something (manage.py too) needs the directory to exist.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
+# Application logs: JSON lines on stdout (python-json-logger) with the request id (core/logcontext.py);
+# LOG_FORMAT=plain gives the old one-line text for a developer's terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEVELOPMENT else "json")
+# Audit lines ship by syslog over TCP when AUDIT_SYSLOG_HOST is set (TLS with AUDIT_SYSLOG_TLS), else to stdout.
+# Buffered in memory while the receiver is down, and the request fails once the buffer is full (core/auditship.py).
+AUDIT_SYSLOG_HOST = env.str("AUDIT_SYSLOG_HOST", default="")
+AUDIT_SYSLOG_PORT = env.int("AUDIT_SYSLOG_PORT", default=6514)
+AUDIT_SYSLOG_TLS = env.bool("AUDIT_SYSLOG_TLS", default=True)
+AUDIT_SYSLOG_CA_FILE = env.str("AUDIT_SYSLOG_CA_FILE", default="")
+AUDIT_SYSLOG_BUFFER_LINES = env.int("AUDIT_SYSLOG_BUFFER_LINES", default=10_000)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "nav_sikkerhet.core.logcontext.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "timestamp", "levelname": "level", "name": "logger"},
+        },
         "cef": {"format": "%(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "audit": {"class": "logging.StreamHandler", "formatter": "cef"},
+        "console": {
+            "class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
+        "audit": (
+            {
+                "()": "nav_sikkerhet.core.auditship.BufferedSyslogHandler", "formatter": "cef",
+                "host": AUDIT_SYSLOG_HOST, "port": AUDIT_SYSLOG_PORT, "tls": AUDIT_SYSLOG_TLS,
+                "ca_file": AUDIT_SYSLOG_CA_FILE, "buffer_lines": AUDIT_SYSLOG_BUFFER_LINES,
+            }
+            if AUDIT_SYSLOG_HOST
+            else {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "cef"}
+        ),
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -6,6 +6,9 @@ from nav_sikkerhet.core import signin_views
 from nav_sikkerhet.core import views as core_views
 from utestenging.api import api
 
+handler400 = "nav_sikkerhet.core.views.bad_request"
+handler500 = "nav_sikkerhet.core.views.server_error"
+
 admin.site.site_header = _("NAV security measures – administration")
 admin.site.site_title = _("NAV security measures")
 admin.site.index_title = _("Administration")

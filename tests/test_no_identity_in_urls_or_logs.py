@@ -11,11 +11,14 @@ import logging
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from pythonjsonlogger.json import JsonFormatter
 
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core.identity import generate_synthetic, is_valid_personident
+from nav_sikkerhet.core.logcontext import RequestIdFilter
 from nav_sikkerhet.core.models import Role
 from utestenging import services
 from utestenging.models import ChannelKind, Decision, Ground, Kind
@@ -71,6 +74,20 @@ def captured(caplog):
         audit.removeHandler(caplog.handler)
 
 
+# The citizens the journeys below create, by name: no log line may name them.
+CITIZEN_NAMES = ("ola nordmann", "kari nordmann")
+
+
+def json_line(record: logging.LogRecord) -> str:
+    """The record as the production settings write it (LOG_FORMAT=json)."""
+    config = settings.LOGGING["formatters"]["json"]
+    formatter = JsonFormatter(config["format"], rename_fields=config["rename_fields"])
+    RequestIdFilter().filter(record)
+    line = formatter.format(record)
+    json.loads(line)
+    return line
+
+
 def record_text(record: logging.LogRecord) -> str:
     parts = [record.getMessage(), repr(record.args)]
     if record.exc_info and record.exc_info[1] is not None:
@@ -89,6 +106,11 @@ def assert_clean(recorder: Recorder, caplog, numbers: list[str]):
                                             or any(n in record_text(record) for n in numbers))
     ]
     assert not leaks, "identity number in a log record:\n" + "\n".join(leaks)
+    # The lines as they are written on NAIS: JSON, with the request id. Neither a number nor a citizen's name.
+    json_lines = [json_line(record) for record in caplog.records if record.name != AUDIT_LOGGER]
+    leaks = [line[:200] for line in json_lines if identity_numbers_in(line) or any(n in line for n in numbers)
+             or any(name in line.lower() for name in CITIZEN_NAMES)]
+    assert not leaks, "identity number or name in a JSON log line:\n" + "\n".join(leaks)
     audited = [r for r in caplog.records if r.name == AUDIT_LOGGER]
     assert audited and all(identity_numbers_in(r.getMessage()) for r in audited), "the audit log should carry them"
 
@@ -211,6 +233,11 @@ def test_the_check_catches_a_leak(client, captured):
     web = Recorder(client)
     logging.getLogger("utestenging.views").debug("looked up %s", number)
     with pytest.raises(AssertionError, match="log record"):
+        assert_clean(web, captured, [number])
+    captured.clear()
+    logging.getLogger(AUDIT_LOGGER).info("duid=%s", number)
+    logging.getLogger("hendelser.views").info("registered for Ola Nordmann")
+    with pytest.raises(AssertionError, match="JSON log line"):
         assert_clean(web, captured, [number])
     captured.clear()
     logging.getLogger(AUDIT_LOGGER).info("duid=%s", number)

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nav_sikkerhet.core import access, scheduling
+from nav_sikkerhet.core import access, metrics, scheduling
 from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Citizen, User
 from nav_sikkerhet.core.selectors import search_by_name  # noqa: F401 - the look-up's name search
@@ -320,6 +320,7 @@ def lookup_answer(
 ) -> LookupAnswer:
     """The citizen's measures for the desk or the phone, and the one audit-log line for showing them."""
     measures = measures_in_force(citizen_id=citizen.pk, today=today)
+    metrics.LOOKUPS.inc()
     for measure in measures:
         measure.covers_user = any(unit.id in unit_ids for unit in measure.covered_units)
     audit_log_record(

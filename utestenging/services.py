@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hendelser import selectors as incident_selectors
 from hendelser import services as incident_services
-from nav_sikkerhet.core import access, scheduling
+from nav_sikkerhet.core import access, metrics, scheduling
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core import tasks as core_tasks
 from nav_sikkerhet.core.models import Citizen, RoleAssignment, Unit, User
@@ -797,6 +797,7 @@ def letter_generate(*, letter_id: int) -> Letter:
         else:
             letter.status, letter.sha256, letter.error = LetterStatus.READY, digest, ""
             letter.file.name, letter.generated_at = name, timezone.now()
+        metrics.LETTERS_RENDERED.labels(outcome=letter.status).inc()
         # The decision, complaint and author were just loaded with the letter: no need to query them again.
         letter.full_clean(exclude=["decision", "complaint", "created_by"])
         letter.save()

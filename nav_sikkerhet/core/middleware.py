@@ -159,3 +159,29 @@ class MethodMiddleware:
             # An API path that is not an operation (the schema, the root) answered it: still not a method here.
             return _method_not_allowed(request, ALLOWED_METHODS)
         return response
+
+
+class InternalEndpointsMiddleware:
+    """The platform's probes and metrics (/internal/…), answered before host checks, HTTPS redirect and sessions.
+
+    The kubelet and Prometheus call the pod by its IP, which is no allowed host; they carry no cookie, and these
+    answers show no one's data, so nothing is audited.
+    """
+
+    def __init__(self, get_response):
+        from . import metrics, probes
+
+        self.get_response = get_response
+        self.endpoints = {
+            "/internal/isalive": probes.isalive,
+            "/internal/isready": probes.isready,
+            "/internal/metrics": metrics.export,
+        }
+
+    def __call__(self, request):
+        endpoint = self.endpoints.get(request.path_info)
+        if endpoint is None:
+            return self.get_response(request)
+        response = endpoint(request)
+        add_never_cache_headers(response)
+        return response

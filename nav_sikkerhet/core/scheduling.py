@@ -6,10 +6,13 @@ run_scheduled_jobs` (from cron) runs the same sweep once.
 
 import datetime
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
+
+from . import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +66,7 @@ def run_sweep(today: datetime.date | None = None) -> SweepResult:
     from .models import Reminder
 
     today = today or timezone.localdate()
+    started = time.perf_counter()
     result = SweepResult()
     for job in JOBS:
         job(today)
@@ -72,4 +76,6 @@ def run_sweep(today: datetime.date | None = None) -> SweepResult:
     unsent = Reminder.objects.filter(sent_at__isnull=True, done_at__isnull=True)
     for reminder_id in unsent.values_list("pk", flat=True):
         result.queued += enqueue(tasks.send_reminder, reminder_id)
+    metrics.SWEEP_SECONDS.observe(time.perf_counter() - started)
+    metrics.SWEEP_ITEMS_DUE.set(result.queued)
     return result

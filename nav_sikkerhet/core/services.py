@@ -1,20 +1,22 @@
 """State changes in the shared core. Each takes keyword arguments and the acting user."""
 
+import contextlib
 import datetime
 import hashlib
 import hmac
 import ipaddress
 import secrets
+import time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import access, audit, retention, signin
+from . import access, audit, metrics, retention, signin
 from .identity import parse_personident
 from .models import (
     ApiKey,
@@ -185,10 +187,16 @@ def _audit_line(*, actor, actor_ident, citizen, event, action, message, message_
     return entry
 
 
-# How long one reminder e-mail may take: SMTP operations time out after EMAIL_TIMEOUT seconds, and the task is
-# interrupted (soft) and killed (hard) after these limits, so no send lasts longer than the hard limit.
-REMINDER_SEND_SOFT_TIME_LIMIT = settings.EMAIL_TIMEOUT + 10
-REMINDER_SEND_TIME_LIMIT = settings.EMAIL_TIMEOUT + 20
+# How long the database may be away when a reminder's e-mail has just been accepted: sent_at is written on a
+# fresh connection, retried this long, so a failover does not make the next sweep send it again.
+REMINDER_RECORD_SENT_PATIENCE = 60
+# How long one reminder e-mail may take: SMTP operations time out after EMAIL_TIMEOUT seconds (the reply to the
+# message itself after EMAIL_DATA_REPLY_TIMEOUT, core/mail.py), then sent_at may wait for the database. The task
+# is interrupted (soft; it then retries) and killed (hard) after these limits.
+REMINDER_SEND_SOFT_TIME_LIMIT = (
+    settings.EMAIL_TIMEOUT + settings.EMAIL_DATA_REPLY_TIMEOUT + REMINDER_RECORD_SENT_PATIENCE + 10
+)
+REMINDER_SEND_TIME_LIMIT = REMINDER_SEND_SOFT_TIME_LIMIT + 20
 # How long a claimed reminder stays claimed: just above the longest a send can take, so a live sender is never
 # overtaken, and a crashed one's reminder is sent again within a minute or two.
 REMINDER_CLAIM_TIMEOUT = datetime.timedelta(seconds=REMINDER_SEND_TIME_LIMIT + 10)
@@ -238,11 +246,34 @@ def reminder_send(*, reminder_id: int) -> bool:
                            headers={"Message-ID": reminder_message_id(reminder)})
     try:
         message.send(fail_silently=False)
-    except Exception:
-        Reminder.objects.filter(pk=reminder_id).update(claimed_at=None)
+    except BaseException:  # SoftTimeLimitExceeded too: the retry may claim it again at once
+        metrics.REMINDERS_FAILED.inc()
+        # If the database is gone as well, the claim simply runs out.
+        with contextlib.suppress(DatabaseError):
+            Reminder.objects.filter(pk=reminder_id).update(claimed_at=None)
         raise
-    Reminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now())
+    metrics.REMINDERS_SENT.inc()
+    _record_sent(reminder_id, timezone.now())
     return True
+
+
+def _record_sent(reminder_id: int, sent_at: datetime.datetime) -> None:
+    """Write sent_at, on a fresh connection if the old one died, until the database answers (within the patience).
+
+    The mail server has the message: losing this write would send it again at the next sweep.
+    """
+    deadline = time.monotonic() + REMINDER_RECORD_SENT_PATIENCE
+    wait = 0.25
+    while True:
+        try:
+            Reminder.objects.filter(pk=reminder_id).update(sent_at=sent_at)
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() >= deadline or not connection.get_autocommit():
+                raise
+            connection.close()
+            time.sleep(wait)
+            wait = min(wait * 2, 5)
 
 
 def reminder_claim_remaining(*, reminder_id: int) -> int | None:

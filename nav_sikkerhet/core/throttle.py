@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_ratelimit.core import get_usage
 
+from . import metrics
 from .services import audit_search_record
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def hit(request, *, group: str, key: str, rate: str) -> Throttled | None:
         return None
     if usage is None or not usage["should_limit"]:
         return None
+    metrics.THROTTLE_REFUSALS.labels(group=group).inc()
     return Throttled(limit=usage["limit"], retry_after=max(1, int(usage["time_left"])))
 
 

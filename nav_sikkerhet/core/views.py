@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -97,6 +98,60 @@ def reminder_done(request, reminder_id):
     except Reminder.DoesNotExist as error:
         raise Http404 from error
     return redirect("core:start")
+
+
+# Seconds a client is asked to wait when the database connection was lost: a failover takes about this long.
+DATABASE_RETRY_AFTER = 5
+
+
+def _connection_lost(error) -> bool:
+    """The error, or one it was raised from (the session's save: SessionInterrupted), is a lost connection."""
+    from django.db import InterfaceError, OperationalError
+
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, OperationalError | InterfaceError):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def bad_request(request, exception):
+    """The 400 page, except for a session whose save lost the database connection: 503 "try again"."""
+    from django.views.defaults import bad_request as default_bad_request
+
+    if _connection_lost(exception):
+        return _try_again(request)
+    return default_bad_request(request, exception)
+
+
+def server_error(request):
+    """The 500 page, except when the database connection was lost: then 503 "try again" with Retry-After.
+
+    Services write in one transaction, so a request whose connection died wrote nothing; asking again is safe.
+    """
+    import sys
+
+    from django.views.defaults import server_error as default_server_error
+
+    if not _connection_lost(sys.exc_info()[1]):
+        return default_server_error(request)
+    return _try_again(request)
+
+
+def _try_again(request):
+    from django.template import loader
+
+    if request.path.startswith(settings.API_PATH_PREFIX):
+        response = JsonResponse(
+            {"type": "https://nav-sikkerhet/problems/try-again", "title": "Service unavailable", "status": 503,
+             "detail": "The database connection was lost. Nothing was saved; try again.", "errors": []},
+            status=503, content_type="application/problem+json",
+        )
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
 
 
 @login_required

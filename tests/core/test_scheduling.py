@@ -522,9 +522,10 @@ def test_smtp_has_a_timeout_and_the_reminder_task_time_limits_bound_a_send():
 
 def test_the_claim_runs_out_just_after_the_longest_possible_send():
     claim = services.REMINDER_CLAIM_TIMEOUT.total_seconds()
-    # A live sender (killed at the hard limit at the latest) is never overtaken; a crashed one waits minutes.
+    # A live sender (killed at the hard limit at the latest) is never overtaken; a crashed one waits minutes:
+    # at most RFC 5321's ten minutes for the reply to the message, plus the other SMTP steps and recording sent_at.
     assert tasks.send_reminder.time_limit < claim <= tasks.send_reminder.time_limit + 60
-    assert claim <= 5 * 60
+    assert claim <= 15 * 60
 
 
 def test_the_brokers_visibility_timeout_is_longer_than_any_retry_countdown():
