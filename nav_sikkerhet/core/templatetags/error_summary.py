@@ -9,7 +9,7 @@ register = template.Library()
 def _form_errors(form: forms.BaseForm) -> list[dict]:
     if not form.is_bound or not form.errors:
         return []
-    visible = [bound for bound in form.visible_fields()]
+    visible = list(form.visible_fields())
     first = f"#{visible[0].id_for_label}" if visible and visible[0].id_for_label else ""
     items = []
     for name, messages in form.errors.items():
