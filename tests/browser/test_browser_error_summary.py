@@ -56,4 +56,4 @@ def test_incident_registration_failing_shows_the_summary_first(page, live_server
     with page.expect_navigation():
         page.locator("#main form[method=post] button[type=submit]").last.click()
     assert_summary_leads_to_each_field(page, at_least=3)
-    assert page.url.endswith(reverse("hendelser:create"))
+    assert reverse("hendelser:create") in page.url
