@@ -250,3 +250,11 @@ def test_a_measure_is_postponed_and_marked_done_from_the_page(client, leader, dr
     client.post(reverse("risiko:measure_status", args=[draft.pk, measure.pk]), {"status": "done"})
     measure.refresh_from_db()
     assert measure.status == "done" and measure.done_on == today and measure.due_on == later
+
+
+def test_a_new_event_has_no_probability_or_consequence_chosen_beforehand(client, leader, draft):
+    client.force_login(leader)
+    form = client.get(reverse("risiko:event_add", args=[draft.pk])).context["form"]
+    for name in ("probability", "consequence"):
+        assert form[name].value() in (None, ""), name
+        assert form.fields[name].choices[0][0] == "" and form.fields[name].required
