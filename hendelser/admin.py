@@ -7,7 +7,7 @@ from django.contrib import admin
 from nav_sikkerhet.core.admin import CitizenAuditMixin, ReadOnlyAdminMixin
 from nav_sikkerhet.core.admin_history import HistoryAdmin
 
-from .models import Category, CitizenWarning, ExposedPerson, Incident, Measure, ReviewMeeting
+from .models import Category, CitizenWarning, ExposedPerson, Incident, Measure, Proposal, ReviewMeeting
 
 REFERENCE = re.compile(r"^\s*HEN-\d{4}-0*(\d+)\s*$", re.IGNORECASE)
 
@@ -27,6 +27,11 @@ class MeasureInline(ReadOnlyInline):
     fields = ["kind", "decided_on", "description", "decided_by"]
 
 
+class ProposalInline(ReadOnlyInline):
+    model = Proposal
+    fields = ["kind", "proposed_on", "proposed_by", "decision", "outcome", "outcome_reason", "outcome_by"]
+
+
 @admin.register(Incident)
 class IncidentAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["reference", "occurred_at", "unit", "category", "channel", "injury", "status"]
@@ -34,7 +39,7 @@ class IncidentAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, HistoryAdmin):
     search_fields = ["unit__number", "unit__name", "asys_reference", "municipal_reference"]
     list_select_related = ["unit"]
     date_hierarchy = "occurred_at"
-    inlines = [ExposedInline, MeasureInline]
+    inlines = [ExposedInline, MeasureInline, ProposalInline]
     audit_action = "admin.incident"
     history_json_choices = {"other_categories": Category.choices}
 

@@ -10,6 +10,7 @@ from nav_sikkerhet.core.models import UnitType
 
 from .models import (
     CATEGORY_DEFINITIONS,
+    DECISION_PROPOSALS,
     Bht,
     Category,
     Channel,
@@ -19,6 +20,9 @@ from .models import (
     Injury,
     MeasureKind,
     Perpetrator,
+    PoliceOutcome,
+    ProposalKind,
+    ProposalOutcome,
     Status,
 )
 
@@ -62,6 +66,17 @@ class PerpetratorFields(forms.Form):
         typed = cleaned.get("personident") or named or self.known_person is not None
         if cleaned.get("perpetrator") == Perpetrator.CITIZEN and not typed:
             self.add_error("personident", _("Give the person's identity number, or their name and date of birth."))
+        # What was typed about a person is never dropped in silence: either they are known, or nothing is typed.
+        anything_typed = any(
+            cleaned.get(name) or self.data.get(self.add_prefix(name), "").strip()
+            for name in ("personident", "person_name", "person_birth_date")
+        )
+        if cleaned.get("perpetrator") in (Perpetrator.UNKNOWN, Perpetrator.ANONYMOUS) and anything_typed:
+            self.add_error(
+                "perpetrator",
+                _("You typed who it was, but chose «%(choice)s»: choose «A known person», or clear what you typed.")
+                % {"choice": Perpetrator(cleaned["perpetrator"]).label},
+            )
         return cleaned
 
 
@@ -145,11 +160,13 @@ class DetailsForm(forms.ModelForm):
         model = Incident
         fields = [
             "other_categories", "weapon", "police_reported", "police_reported_on", "police_reported_by_unit",
-            "witnesses", "asys_reference", "municipal_reference", "occurred_at", "channel", "category",
+            "police_reference", "police_outcome", "police_not_reported_reason", "witnesses", "asys_reference",
+            "municipal_reference", "occurred_at", "channel", "category",
             "description", "injury", "sick_leave",
         ]
         widgets = {
-            "police_reported_on": DATE, "witnesses": forms.Textarea(attrs={"rows": 2}), "description": TEXT,
+            "police_reported_on": DATE, "police_not_reported_reason": forms.Textarea(attrs={"rows": 2}),
+            "witnesses": forms.Textarea(attrs={"rows": 2}), "description": TEXT,
             "occurred_at": DATETIME, "category": forms.RadioSelect, "injury": forms.RadioSelect,
         }
         help_texts = {
@@ -166,6 +183,7 @@ class DetailsForm(forms.ModelForm):
         self.fields["occurred_at"].input_formats = DATETIME_FORMATS
         self.fields["category"].choices = Category.choices
         self.fields["injury"].choices = Injury.choices
+        self.fields["police_outcome"].choices = [("", _("Not known yet")), *PoliceOutcome.choices]
 
     def additional(self):
         return [self[name] for name in self.fields if name not in self.REGISTERED_FIELDS]
@@ -210,6 +228,30 @@ class FollowUpForm(forms.ModelForm):
         self.fields["done"].initial = self.instance.follow_up_done_on is not None
 
 
+class ProposalForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Proposed measure"), choices=[("", "---------"), *ProposalKind.choices])
+    description = forms.CharField(
+        label=_("Details"), widget=TEXT, required=False,
+        help_text=_("Why the review proposes it. Those who prepare decisions at the unit are told at once."),
+    )
+
+
+class ProposalOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ProposalOutcome.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), widget=TEXT)
+
+    def __init__(self, *args, proposal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if proposal is not None and proposal.kind in DECISION_PROPOSALS:
+            # A proposed exclusion is signed or dropped as a decision; here it can only be rejected.
+            self.fields["outcome"].choices = [(ProposalOutcome.REJECTED, ProposalOutcome.REJECTED.label)]
+            self.fields["outcome"].initial = ProposalOutcome.REJECTED
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the incident reopened?"), widget=TEXT)
+
+
 class CloseForm(forms.Form):
     lessons_learned = forms.CharField(
         label=_("What was learned"), widget=TEXT,
@@ -220,6 +262,7 @@ class CloseForm(forms.Form):
 class ReviewForm(forms.Form):
     held_on = forms.DateField(label=_("Meeting date"), widget=DATE, initial=timezone.localdate)
     attendees = forms.CharField(label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}))
+    safety_rep_present = forms.BooleanField(label=_("The safety representative took part"), required=False)
     notes = forms.CharField(label=_("Notes from the review"), widget=TEXT, required=False)
     incidents = forms.ModelMultipleChoiceField(
         queryset=None, label=_("Incidents reviewed"), widget=forms.CheckboxSelectMultiple,

@@ -83,6 +83,17 @@ class Perpetrator(models.TextChoices):
     ANONYMOUS = "anonymous", _("Anonymous (e.g. a message without a sender)")
 
 
+class PoliceOutcome(models.TextChoices):
+    UNDER_INVESTIGATION = "under_investigation", _("Under investigation")
+    DROPPED = "dropped", _("Dropped by the police")
+    CHARGED = "charged", _("Charged")
+    JUDGMENT = "judgment", _("Judgment")
+
+
+# Incidents in these categories are closed only after a review and a decision on reporting to the police.
+HANDLED_CATEGORIES = frozenset({Category.THREAT, Category.ASSAULT, Category.VANDALISM, Category.SELF_HARM})
+
+
 class Status(models.TextChoices):
     REGISTERED = "registered", _("Registered, not yet reviewed")
     UNDER_REVIEW = "under_review", _("Under review")
@@ -114,6 +125,19 @@ class Incident(models.Model):
         default=False,
         help_text=_("The unit can report on behalf of the staff member, so their name need not be used."),
     )
+    police_reference = models.CharField(_("police reference"), max_length=50, blank=True)
+    police_outcome = models.CharField(
+        _("outcome with the police"), max_length=20, choices=PoliceOutcome.choices, blank=True
+    )
+    police_not_reported_reason = models.TextField(
+        _("why it is not reported to the police"), blank=True,
+        help_text=_("When the unit decides not to report it, say why."),
+    )
+    # The breach of an exclusion this incident was registered from, if any (both pages show the other).
+    breach = models.OneToOneField(
+        "utestenging.Breach", models.PROTECT, null=True, blank=True, related_name="incident",
+        verbose_name=_("registered from breach"),
+    )
     witnesses = models.TextField(_("witnesses"), blank=True)
     asys_reference = models.CharField(_("ASYS reference"), max_length=50, blank=True)
     municipal_reference = models.CharField(_("municipal deviation system reference"), max_length=50, blank=True)
@@ -130,6 +154,7 @@ class Incident(models.Model):
     )
     lessons_learned = models.TextField(_("what was learned"), blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    reopened_reason = models.TextField(_("why it was reopened"), blank=True)
 
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
@@ -173,6 +198,11 @@ class Incident(models.Model):
     def other_category_labels(self) -> list[str]:
         return [Category(c).label for c in self.other_categories if c in Category.values]
 
+    @property
+    def needs_handling(self) -> bool:
+        """Threats, physical attacks and threats of self-harm are closed only after a review and a police decision."""
+        return bool(HANDLED_CATEGORIES & set(self.categories))
+
     def clean(self):
         errors = {}
         if self.occurred_at and self.occurred_at > timezone.now() + CLOCK_SLACK:
@@ -199,8 +229,14 @@ class Incident(models.Model):
                 errors["police_reported_on"] = _("The date cannot be in the future.")
             elif self.occurred_at and self.police_reported_on < timezone.localdate(self.occurred_at):
                 errors["police_reported_on"] = _("The report cannot be dated before the incident.")
-        elif self.police_reported_on or self.police_reported_by_unit:
-            errors["police_reported"] = _("Tick «reported to the police» when giving the date or who reported it.")
+            if self.police_not_reported_reason.strip():
+                errors["police_not_reported_reason"] = _(
+                    "It is reported to the police: remove the reason for not reporting it."
+                )
+        elif self.police_reported_on or self.police_reported_by_unit or self.police_reference or self.police_outcome:
+            errors["police_reported"] = _(
+                "Tick «reported to the police» when giving the date, who reported it, the reference or the outcome."
+            )
         if self.status == Status.CLOSED and not self.lessons_learned.strip():
             errors["lessons_learned"] = _("Write what was learned before closing the incident.")
         if errors:
@@ -377,6 +413,7 @@ class ReviewMeeting(models.Model):
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="review_meetings", verbose_name=_("unit"))
     held_on = models.DateField(_("meeting date"))
     attendees = models.TextField(_("attendees"))
+    safety_rep_present = models.BooleanField(_("the safety representative took part"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
@@ -398,6 +435,112 @@ class ReviewMeeting(models.Model):
             errors["held_on"] = _("The meeting cannot be dated in the future.")
         if not self.attendees.strip():
             errors["attendees"] = _("Name who attended the review.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProposalKind(models.TextChoices):
+    """What a review can propose: exclusion, or a measure on the ladder of less intrusive ones."""
+
+    EXCLUSION = "exclusion", _("Exclusion from the premises")
+    PHONE_RESTRICTION = "phone_restriction", _("Phone restriction")
+    WARNING_ORAL = "warning_oral", _("Oral warning")
+    WARNING_WRITTEN = "warning_written", _("Written warning")
+    TWO_IN_MEETING = "two_in_meeting", _("Two staff in every meeting (TOAN)")
+    DIGITAL_RESTRICTION = "digital_restriction", _("Digital restriction (DIUS)")
+    REGULATED_APPOINTMENTS = "regulated_appointments", _("Appointments in regulated forms")
+    CHANGE_CASEWORKER = "change_caseworker", _("Change of caseworker")
+    PREMISES_PROTECTION = "premises_protection", _("Protective measures in the premises")
+
+
+# Kinds that end in a decision in utestenging: the draft's kind code (FYUS/TFUS) for each.
+DECISION_PROPOSALS = {ProposalKind.EXCLUSION: "FYUS", ProposalKind.PHONE_RESTRICTION: "TFUS"}
+# Every kind but the premises' protection is aimed at the person who did it.
+PERSON_PROPOSALS = frozenset(ProposalKind) - {ProposalKind.PREMISES_PROTECTION}
+
+
+class ProposalOutcome(models.TextChoices):
+    SIGNED = "signed", _("Decided and signed")
+    DROPPED = "dropped", _("Dropped")
+    REJECTED = "rejected", _("Rejected by the head of unit")
+
+
+class Proposal(models.Model):
+    """A measure a review proposed, followed until it is signed, dropped or rejected with a reason.
+
+    Where the kind ends in a decision, the outcome is the linked draft's: signed or dropped there.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="proposals", verbose_name=_("incident"))
+    review_meeting = models.ForeignKey(
+        ReviewMeeting, models.PROTECT, null=True, blank=True, related_name="proposals",
+        verbose_name=_("review meeting"),
+    )
+    kind = models.CharField(_("proposed measure"), max_length=30, choices=ProposalKind.choices)
+    description = models.TextField(_("details"), blank=True)
+    proposed_on = models.DateField(_("proposed on"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
+    decision = models.ForeignKey(
+        "utestenging.Decision", models.PROTECT, null=True, blank=True, related_name="proposals",
+        verbose_name=_("draft decision"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ProposalOutcome.choices, blank=True)
+    outcome_reason = models.TextField(_("reason"), blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("outcome recorded by"),
+    )
+    outcome_on = models.DateField(_("outcome recorded on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["proposed_on", "pk"]
+        indexes = [models.Index(fields=["outcome", "proposed_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decision__isnull=True) | models.Q(kind__in=["exclusion", "phone_restriction"]),
+                name="proposal_decision_only_for_decision_kinds",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposed_on:%d.%m.%Y} {self.get_kind_display()}"
+
+    @property
+    def current_outcome(self) -> str:
+        """The recorded outcome, or the linked draft's: signed or dropped there; empty while open."""
+        if self.outcome:
+            return self.outcome
+        if self.decision_id is not None:
+            from utestenging.models import DECIDED_STATUSES
+            from utestenging.models import Status as DecisionStatus
+
+            if self.decision.status in DECIDED_STATUSES:
+                return ProposalOutcome.SIGNED
+            if self.decision.status == DecisionStatus.DROPPED:
+                return ProposalOutcome.DROPPED
+        return ""
+
+    def get_current_outcome_display(self) -> str:
+        outcome = self.current_outcome
+        return ProposalOutcome(outcome).label if outcome else ""
+
+    def clean(self):
+        errors = {}
+        if self.proposed_on and self.proposed_on > timezone.localdate():
+            errors["proposed_on"] = _("The date cannot be in the future.")
+        if self.decision_id is not None and self.kind not in DECISION_PROPOSALS:
+            errors["decision"] = _("Only a proposed exclusion or phone restriction leads to a draft decision.")
+        if self.outcome and not self.outcome_reason.strip():
+            errors["outcome_reason"] = _("Give the reason for the outcome.")
+        if self.outcome in (ProposalOutcome.SIGNED, ProposalOutcome.DROPPED) and self.kind in DECISION_PROPOSALS:
+            errors["outcome"] = _("A proposed exclusion is signed or dropped as a decision: open the draft decision.")
         if errors:
             raise ValidationError(errors)
 

@@ -14,12 +14,14 @@ KEEP = 5
 
 
 def store(session, *, unit_id: int, occurred_at: datetime.datetime, channel: str, description: str,
-          citizen_id: int | None = None) -> str:
+          citizen_id: int | None = None, breach_id: int | None = None) -> str:
     token = secrets.token_urlsafe(12)
     drafts = dict(list(session.get(SESSION_KEY, {}).items())[-(KEEP - 1):])
     drafts[token] = {
         "unit_id": unit_id,
         "citizen_id": citizen_id,
+        # The breach the registration comes from: the incident is linked to it when saved.
+        "breach_id": breach_id,
         "occurred_at": timezone.localtime(occurred_at).isoformat(timespec="minutes"),
         "channel": channel,
         "description": description,

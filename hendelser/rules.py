@@ -1,15 +1,27 @@
 """Rules that need the acting user or other objects. No database writes here."""
 
+import datetime
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Unit, UnitType
 
-from .models import PERSON_MEASURES, Employer, MeasureKind, Perpetrator, Status
+from .models import (
+    DECISION_PROPOSALS,
+    PERSON_MEASURES,
+    PERSON_PROPOSALS,
+    Employer,
+    MeasureKind,
+    Perpetrator,
+    ProposalKind,
+    ProposalOutcome,
+    Status,
+)
 
 # Aggregates that reach beyond the user's own units hide cells below this count (small-cell suppression).
 MIN_CELL = 3
@@ -100,8 +112,8 @@ def require_measure_open(incident) -> None:
         raise ValidationError(_("The incident is closed: reopen it to decide more measures."), code="closed")
 
 
-def require_may_close(*, measures: int, open_follow_ups: int) -> None:
-    errors = []
+def require_may_close(*, measures: int, open_follow_ups: int, handling: Sequence[ValidationError] = ()) -> None:
+    errors = list(handling)
     if not measures:
         errors.append(ValidationError(_("Decide at least one measure (or «No further measures») first."),
                                       code="no_measures"))
@@ -114,15 +126,104 @@ def require_may_close(*, measures: int, open_follow_ups: int) -> None:
         raise ValidationError(errors)
 
 
-def require_reviewable(incidents: Sequence, unit: Unit) -> None:
-    """A review meeting marks incidents of its own unit that are not yet reviewed."""
+def require_reviewable(incidents: Sequence, unit: Unit, held_on: datetime.date | None = None) -> None:
+    """A review meeting covers open incidents of its own unit not yet covered by a meeting, none after its date."""
     if not incidents:
         raise ValidationError({"incidents": _("Choose the incidents reviewed at the meeting.")})
     for incident in incidents:
-        if incident.unit_id != unit.pk or incident.status != Status.REGISTERED:
+        if incident.unit_id != unit.pk or incident.status == Status.CLOSED or incident.review_meeting_id is not None:
             raise ValidationError(
                 {"incidents": _("%(ref)s is not an unreviewed incident of this unit.") % {"ref": incident.reference}}
             )
+        if held_on is not None and held_on < timezone.localdate(incident.occurred_at):
+            raise ValidationError(
+                {"held_on": _("The meeting cannot be dated before the incident %(ref)s it reviews (%(date)s).")
+                 % {"ref": incident.reference, "date": timezone.localdate(incident.occurred_at).strftime("%d.%m.%Y")}}
+            )
+
+
+def handling_missing(incident, today: datetime.date) -> list[ValidationError]:
+    """What still stands between a threat, attack or threat of self-harm and its closing: a review dated on or
+    after the incident (and not in the future), and a decision on the police (reported, or why not)."""
+    if not incident.needs_handling:
+        return []
+    errors = []
+    meeting = incident.review_meeting
+    occurred_on = timezone.localdate(incident.occurred_at)
+    if meeting is None or not occurred_on <= meeting.held_on <= today:
+        errors.append(ValidationError(
+            _("Review the incident at a review meeting (or the weekly review) dated on or after the incident first."),
+            code="no_review"))
+    reported = incident.police_reported and incident.police_reported_on and incident.police_reference.strip()
+    if not (reported or incident.police_not_reported_reason.strip()):
+        errors.append(ValidationError(
+            _("Decide on the police first: record the report (date and police reference, and whether the unit or "
+              "the person reported it), or write why it is not reported."), code="no_police_decision"))
+    return errors
+
+
+def require_closed(incident) -> None:
+    if incident.status != Status.CLOSED:
+        raise ValidationError(_("Only a closed incident can be reopened."), code="not_closed")
+
+
+def require_reopen_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the incident is reopened.")})
+
+
+# -- proposals -----------------------------------------------------------------------------------------------------
+
+
+def require_proposal_fits(kind: str, incident) -> None:
+    """Measures aimed at the person need a known person; the premises' protection does not."""
+    if kind in PERSON_PROPOSALS and incident.perpetrator != Perpetrator.CITIZEN:
+        raise ValidationError(
+            {"kind": _("«%(measure)s» needs a known person. Register who did it first, or choose another measure.")
+             % {"measure": ProposalKind(kind).label}}
+        )
+
+
+def may_conclude_proposal(user, unit: Unit) -> bool:
+    """The head of unit (or acting head) rejects a proposal, or records what came of one without a decision."""
+    return access.has_unit_perm(user, Perm.SIGN_DECISION, unit)
+
+
+def require_may_conclude_proposal(user, unit: Unit) -> None:
+    if not may_conclude_proposal(user, unit):
+        raise PermissionDenied(_("Only the head of unit may reject a proposal or record its outcome."))
+
+
+def require_proposal_concludable(proposal, outcome: str) -> None:
+    """An open proposal ends once. A proposed exclusion with a draft ends with the draft (signed or dropped)."""
+    if proposal.current_outcome:
+        raise ValidationError(_("The proposal already has an outcome."), code="concluded")
+    if proposal.decision_id is not None:
+        raise ValidationError(
+            _("A draft decision is open for this proposal: sign or drop the draft to end it."), code="has_draft"
+        )
+    if outcome not in ProposalOutcome.values:
+        raise ValidationError({"outcome": _("Choose an outcome from the list.")})
+
+
+def require_decision_fits_proposal(proposal, decision) -> None:
+    """The draft is the proposal's kind, about the incident's person, in the incident's unit; one draft each."""
+    if proposal.kind not in DECISION_PROPOSALS:
+        raise ValidationError(_("Only a proposed exclusion or phone restriction leads to a draft decision."))
+    if proposal.current_outcome or proposal.decision_id is not None:
+        raise ValidationError(_("The proposal already has a draft decision or an outcome."), code="concluded")
+    incident = proposal.incident
+    if decision.citizen_id != incident.citizen_id or decision.unit_id != incident.unit_id:
+        raise ValidationError(_("The draft decision is not about the incident's person in the incident's unit."))
+
+
+def require_breach_fits(breach, incident) -> None:
+    """An incident registered from a breach is about the person the breached decision is about."""
+    if breach is not None and breach.decision.citizen_id != incident.citizen_id:
+        raise ValidationError(
+            {"perpetrator": _("The incident is registered from a breach: the one who did it is the person of the "
+                              "breached decision.")}
+        )
 
 
 # -- statistics ------------------------------------------------------------------------------------------------

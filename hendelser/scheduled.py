@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from nav_sikkerhet.core import scheduling
 
 from . import counts, services
-from .models import Incident, Status
+from .models import Incident, Proposal, Status
 
 # A week's reminder is still made if the sweep did not run on Monday, up to this many days later.
 CATCH_UP_DAYS = 3
@@ -33,7 +33,20 @@ def _incident_unreviewed(incident_id: int) -> bool:
     return Incident.objects.filter(pk=incident_id, status=Status.REGISTERED).exists()
 
 
+def _proposal_open(proposal_id: int) -> bool:
+    proposal = Proposal.objects.select_related("decision").filter(pk=proposal_id).first()
+    return proposal is not None and not proposal.current_outcome
+
+
 REMINDER_KINDS = [
+    scheduling.ReminderKind(
+        services.PROPOSAL_REMINDER_KIND,
+        _("Incident %(case)s: a measure is proposed"),
+        _("The review of incident %(case)s proposed a measure on %(due)s. Those who prepare decisions at the unit "
+          "follow it up: open a draft decision, or ask the head of unit to decide on it.\n\nOpen the incident: "
+          "%(url)s"),
+        _proposal_open,
+    ),
     scheduling.ReminderKind(
         services.REGISTERED_REMINDER_KIND,
         _("Incident %(case)s registered in your unit"),

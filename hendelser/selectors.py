@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -19,7 +20,16 @@ from nav_sikkerhet.core.models import Unit
 from nav_sikkerhet.core.services import audit_log_record
 
 from . import rules
-from .models import Category, CitizenWarning, ExposedPerson, Incident, ReviewMeeting, Status
+from .models import (
+    Category,
+    CitizenWarning,
+    ExposedPerson,
+    Incident,
+    PoliceOutcome,
+    Proposal,
+    ReviewMeeting,
+    Status,
+)
 
 LIST_LIMIT = 500
 
@@ -150,7 +160,63 @@ def review_page(*, user, unit_number: str) -> ReviewPage:
 
 
 def unreviewed(unit: Unit) -> QuerySet[Incident]:
-    return Incident.objects.filter(unit=unit, status=Status.REGISTERED).order_by("occurred_at", "pk")
+    """What a review meeting can cover: the unit's open incidents not yet reviewed at a meeting."""
+    return (
+        Incident.objects.filter(unit=unit, review_meeting__isnull=True).exclude(status=Status.CLOSED)
+        .order_by("occurred_at", "pk")
+    )
+
+
+# -- proposals and the police --------------------------------------------------------------------------------------
+
+
+def proposals_of(incident: Incident) -> list[Proposal]:
+    return list(incident.proposals.select_related("decision", "proposed_by", "outcome_by").order_by("pk"))
+
+
+def without_outcome(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Proposals neither concluded by hand nor ended by their draft decision (signed or dropped)."""
+    from utestenging.models import DECIDED_STATUSES
+    from utestenging.models import Status as DecisionStatus
+
+    ended = [*DECIDED_STATUSES, DecisionStatus.DROPPED]
+    return proposals.filter(outcome="").exclude(decision__status__in=ended)
+
+
+def overdue_proposals(user, today: datetime.date | None = None) -> list[Proposal]:
+    """Proposals in the units the user reviews with no outcome after INCIDENT_PROPOSAL_OVERDUE_DAYS."""
+    today = today or timezone.localdate()
+    units = access.units_with_perm(user, Perm.REVIEW_INCIDENTS)
+    cutoff = today - datetime.timedelta(days=settings.INCIDENT_PROPOSAL_OVERDUE_DAYS)
+    return list(
+        without_outcome(Proposal.objects.filter(incident__unit__in=units, proposed_on__lte=cutoff))
+        .select_related("incident__unit", "decision")
+        .order_by("proposed_on", "pk")[:50]
+    )
+
+
+@dataclass(frozen=True)
+class PolicePage:
+    incidents: list[Incident]
+    breaches: list
+    outcomes: dict
+
+
+def police_page(user) -> PolicePage:
+    """Incidents reported to the police in the units where the user sees incidents, and breaches of those units'
+    decisions where the police were called. Lists references and dates, no person: no audit line."""
+    units = access.units_with_perm(user, Perm.VIEW_INCIDENTS)
+    if not units.exists():
+        raise Http404
+    from utestenging.selectors import breaches_with_police
+
+    incidents = list(
+        Incident.objects.filter(unit__in=units, police_reported=True)
+        .select_related("unit", "breach")
+        .order_by("-police_reported_on", "-pk")[:LIST_LIMIT]
+    )
+    return PolicePage(incidents=incidents, breaches=breaches_with_police(unit_ids=units.values("pk")),
+                      outcomes=dict(PoliceOutcome.choices))
 
 
 def review_units(user) -> list[Unit]:
@@ -192,6 +258,8 @@ def start_panel(user) -> dict | None:
         "may_register": may_register,
         "units": [(unit, counts.get(unit.pk, {"unreviewed": 0, "open": 0})) for unit in units],
         "follow_ups": open_follow_ups(user) if units else [],
+        "overdue_proposals": overdue_proposals(user) if units else [],
+        "overdue_days": settings.INCIDENT_PROPOSAL_OVERDUE_DAYS,
         "may_see_statistics": bool(units),
     }
 
@@ -230,6 +298,21 @@ def incident_by_public_id(public_id) -> Incident | None:
         return Incident.objects.select_related("unit", "citizen").filter(public_id=public_id).first()
     except (ValueError, TypeError, ValidationError):
         return None
+
+
+def open_proposal(incident: Incident, public_id) -> Proposal | None:
+    """The incident's proposal (by public id) still waiting for a draft decision, or None."""
+    if not public_id:
+        return None
+    try:
+        return incident.proposals.filter(public_id=public_id, decision__isnull=True, outcome="").first()
+    except (ValueError, ValidationError):
+        return None
+
+
+def incident_of_breach(breach_id: int) -> Incident | None:
+    """The incident registered from a breach, if any; the caller decides whether to link it (no access check)."""
+    return Incident.objects.select_related("unit").filter(breach_id=breach_id).first()
 
 
 def warnings_of(*, citizen_id: int) -> list[CitizenWarning]:

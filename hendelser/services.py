@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -24,6 +24,8 @@ from .models import (
     Incident,
     Measure,
     MeasureKind,
+    Proposal,
+    ProposalKind,
     ReviewMeeting,
     Status,
     WarningForm,
@@ -31,12 +33,19 @@ from .models import (
 
 REGISTERED_REMINDER_KIND = "incident.registered"
 WEEKLY_REMINDER_KIND = "incident.weekly_unreviewed"
+PROPOSAL_REMINDER_KIND = "incident.proposal"
+
+# The measure «propose exclusion» / «propose phone restriction» is followed as a proposal of that kind.
+MEASURE_PROPOSALS = {
+    MeasureKind.PROPOSE_EXCLUSION: ProposalKind.EXCLUSION,
+    MeasureKind.PROPOSE_PHONE_RESTRICTION: ProposalKind.PHONE_RESTRICTION,
+}
 
 # Details that may be completed or corrected after registration, until the incident is closed.
 EDITABLE_FIELDS = frozenset({
     "occurred_at", "channel", "category", "other_categories", "description", "injury", "sick_leave", "weapon",
-    "police_reported", "police_reported_on", "police_reported_by_unit", "witnesses", "asys_reference",
-    "municipal_reference",
+    "police_reported", "police_reported_on", "police_reported_by_unit", "police_reference", "police_outcome",
+    "police_not_reported_reason", "witnesses", "asys_reference", "municipal_reference",
 })
 EXPOSED_FIELDS = ("user", "name", "employer")
 
@@ -110,9 +119,13 @@ def incident_register(
     other_categories: list[str] | None = None,
     injury: int = 1,
     sick_leave: bool = False,
+    breach=None,
     **details,
 ) -> Incident:
-    """Register an incident. The unit's leader and acting leader are told at once (start page and e-mail)."""
+    """Register an incident. The unit's leader and acting leader are told at once (start page and e-mail).
+
+    ``breach``: the breach of an exclusion the incident is registered from (the caller checked it may see it).
+    """
     rules.require_may_register(by, unit)
     unknown = set(details) - EDITABLE_FIELDS
     if unknown:
@@ -120,9 +133,10 @@ def incident_register(
     incident = Incident(
         unit=unit, occurred_at=occurred_at, channel=channel, category=category, description=description,
         perpetrator=perpetrator, citizen=citizen, other_categories=list(other_categories or []), injury=injury,
-        sick_leave=sick_leave, registered_by=by, **details,
+        sick_leave=sick_leave, registered_by=by, breach=breach, **details,
     )
     incident.full_clean()
+    rules.require_breach_fits(breach, incident)
     rules.require_exposed(exposed, unit)
     people = _exposed_rows(exposed, incident)
     incident._history_user = by
@@ -213,8 +227,12 @@ def follow_up_record(
 @transaction.atomic
 def review_meeting_record(
     *, by: User, unit: Unit, held_on: datetime.date, attendees: str, notes: str, incident_ids: list[int],
+    safety_rep_present: bool = False,
 ) -> ReviewMeeting:
-    """The weekly review: the chosen incidents are marked as reviewed at this meeting."""
+    """The weekly review (or a review meeting): the chosen incidents are marked as reviewed at this meeting.
+
+    Incidents already under review without a meeting (a measure was decided first) can be covered too.
+    """
     rules.require_may_review(by, unit)
     incidents = list(
         Incident.objects.select_for_update(of=("self",)).select_related("unit").filter(pk__in=incident_ids)
@@ -222,11 +240,14 @@ def review_meeting_record(
     )
     if len(incidents) != len(set(incident_ids)):
         raise ValidationError({"incidents": _("Some of the chosen incidents do not exist.")})
-    rules.require_reviewable(incidents, unit)
-    meeting = ReviewMeeting(unit=unit, held_on=held_on, attendees=attendees, notes=notes, created_by=by)
+    meeting = ReviewMeeting(unit=unit, held_on=held_on, attendees=attendees, notes=notes, created_by=by,
+                            safety_rep_present=safety_rep_present)
+    meeting.full_clean()
+    rules.require_reviewable(incidents, unit, held_on)
     _save(meeting, by)
     for incident in incidents:
-        _move(incident, Status.UNDER_REVIEW)
+        if incident.status == Status.REGISTERED:
+            _move(incident, Status.UNDER_REVIEW)
         incident.review_meeting = meeting
         _save(incident, by)
     return meeting
@@ -269,13 +290,88 @@ def measure_add(
         form = WarningForm.ORAL if kind == MeasureKind.WARNING_ORAL else WarningForm.WRITTEN
         measure.warning = warning_register(by=by, citizen=incident.citizen, unit=incident.unit, given_on=decided_on,
                                            form=form, note=description, incident=incident)
+    _measures_decided(incident, by)
+    _save(measure, by)
+    if kind in MEASURE_PROPOSALS:
+        _proposal_add(by=by, incident=incident, kind=MEASURE_PROPOSALS[kind], description=description,
+                      proposed_on=decided_on)
+    return measure
+
+
+def _measures_decided(incident: Incident, by: User) -> None:
     if incident.status == Status.REGISTERED:
         _move(incident, Status.UNDER_REVIEW)
     if incident.status == Status.UNDER_REVIEW:
         _move(incident, Status.MEASURES_DECIDED)
     _save(incident, by)
-    _save(measure, by)
-    return measure
+
+
+def decision_preparers(unit_id: int) -> list[User]:
+    """Those who prepare decisions at the unit: every role that holds the permission there."""
+    roles = {role for role, perms in access.ROLE_PERMISSIONS.items() if access.Perm.PREPARE_DECISION in perms}
+    return unit_leaders(unit_id, roles=roles)
+
+
+def _proposal_add(*, by: User, incident: Incident, kind: str, description: str,
+                  proposed_on: datetime.date) -> Proposal:
+    rules.require_proposal_fits(kind, incident)
+    proposal = Proposal(incident=incident, review_meeting=incident.review_meeting, kind=kind,
+                        description=description, proposed_on=proposed_on, proposed_by=by)
+    _save(proposal, by)
+    path = reverse("hendelser:detail", args=[incident.public_id])
+    created = []
+    for preparer in decision_preparers(incident.unit_id):
+        if preparer.pk == by.pk:
+            continue
+        # The key's object part is the proposal, so the sweep drops the reminder once it has an outcome.
+        reminder, new = core_services.reminder_ensure(
+            key=f"{PROPOSAL_REMINDER_KIND}:{proposal.pk}:{proposed_on.isoformat()}:{preparer.pk}",
+            kind=PROPOSAL_REMINDER_KIND, recipient=preparer, due_on=timezone.localdate(),
+            case_number=incident.reference, path=path,
+        )
+        if new:
+            created.append(reminder)
+    _send_after_commit(created)
+    return proposal
+
+
+@transaction.atomic
+def proposal_create(
+    *, by: User, incident_id: int, kind: str, description: str = "", proposed_on: datetime.date | None = None,
+) -> Proposal:
+    """A review proposes a measure: it is followed until it has an outcome, and those who prepare decisions at
+    the unit are told at once."""
+    incident = _locked(incident_id)
+    rules.require_may_review(by, incident.unit)
+    rules.require_measure_open(incident)
+    proposal = _proposal_add(by=by, incident=incident, kind=kind, description=description,
+                             proposed_on=proposed_on or timezone.localdate())
+    _measures_decided(incident, by)
+    return proposal
+
+
+@transaction.atomic
+def proposal_link_decision(*, by: User, proposal_id: int, decision) -> Proposal:
+    """The draft decision opened for a proposed exclusion: its signing or dropping is the proposal's outcome."""
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("incident__unit").get(pk=proposal_id)
+    if not access.has_unit_perm(by, access.Perm.PREPARE_DECISION, proposal.incident.unit):
+        raise PermissionDenied(_("You may not prepare decisions in this unit."))
+    rules.require_decision_fits_proposal(proposal, decision)
+    proposal.decision = decision
+    _save(proposal, by)
+    return proposal
+
+
+@transaction.atomic
+def proposal_conclude(*, by: User, proposal_id: int, outcome: str, reason: str) -> Proposal:
+    """The head of unit rejects a proposal with a reason, or records what came of one that needs no decision."""
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("incident__unit").get(pk=proposal_id)
+    rules.require_may_conclude_proposal(by, proposal.incident.unit)
+    rules.require_proposal_concludable(proposal, outcome)
+    proposal.outcome, proposal.outcome_reason = outcome, reason
+    proposal.outcome_by, proposal.outcome_on = by, timezone.localdate()
+    _save(proposal, by)
+    return proposal
 
 
 @transaction.atomic
@@ -284,7 +380,9 @@ def incident_close(*, by: User, incident_id: int, lessons_learned: str) -> Incid
     incident = _locked(incident_id)
     rules.require_may_review(by, incident.unit)
     rules.require_may_close(
-        measures=incident.measures.count(), open_follow_ups=incident.exposed.filter(follow_up_done_on=None).count()
+        measures=incident.measures.count() + incident.proposals.count(),
+        open_follow_ups=incident.exposed.filter(follow_up_done_on=None).count(),
+        handling=rules.handling_missing(incident, timezone.localdate()),
     )
     _move(incident, Status.CLOSED)
     incident.lessons_learned, incident.closed_at = lessons_learned, timezone.now()
@@ -293,12 +391,14 @@ def incident_close(*, by: User, incident_id: int, lessons_learned: str) -> Incid
 
 
 @transaction.atomic
-def incident_reopen(*, by: User, incident_id: int) -> Incident:
-    """Back to review, when something new comes to light or more must be decided."""
+def incident_reopen(*, by: User, incident_id: int, reason: str) -> Incident:
+    """A closed incident back to review, when something new comes to light; the reason is kept in its history."""
     incident = _locked(incident_id)
     rules.require_may_review(by, incident.unit)
+    rules.require_closed(incident)
+    rules.require_reopen_reason(reason)
     _move(incident, Status.UNDER_REVIEW)
-    incident.closed_at = None
+    incident.closed_at, incident.reopened_reason = None, reason
     _save(incident, by)
     return incident
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("ny/", views.create, name="create"),
     path("eksport/", views.export, name="export"),
     path("statistikk/", views.statistics_page, name="statistics"),
+    path("politi/", views.police, name="police"),
     path("gjennomgang/", views.review_index, name="review_index"),
     path("gjennomgang/<str:unit_number>/", views.review, name="review"),
     path("<uuid:public_id>/", views.detail, name="detail"),
@@ -15,5 +16,7 @@ urlpatterns = [
     path("<uuid:public_id>/tiltak/", views.measure, name="measure"),
     path("<uuid:public_id>/lukk/", views.close, name="close"),
     path("<uuid:public_id>/gjenapne/", views.reopen, name="reopen"),
+    path("<uuid:public_id>/forslag/", views.propose, name="propose"),
+    path("<uuid:public_id>/forslag/<int:proposal_id>/utfall/", views.proposal_outcome, name="proposal_outcome"),
     path("<uuid:public_id>/oppfolging/<int:exposed_id>/", views.follow_up, name="follow_up"),
 ]

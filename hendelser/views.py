@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
@@ -19,7 +19,7 @@ from nav_sikkerhet.core.forms import add_errors
 from nav_sikkerhet.core.models import Citizen
 
 from . import exports, forms, prefill, rules, selectors, services, statistics
-from .models import PROPOSAL_MEASURES, ExposedPerson, MeasureKind, Perpetrator, Status
+from .models import DECISION_PROPOSALS, PROPOSAL_MEASURES, ExposedPerson, Perpetrator, ProposalKind, Status
 
 
 def _detail(incident) -> str:
@@ -105,6 +105,15 @@ def _perpetrator(request, form):
     )
 
 
+def _draft_breach(draft):
+    """The breach the pre-filled registration came from (checked readable when the draft was made)."""
+    if not draft or not draft.get("breach_id"):
+        return None
+    from utestenging.models import Breach
+
+    return Breach.objects.select_related("decision").filter(pk=draft["breach_id"], incident__isnull=True).first()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request):
@@ -138,6 +147,7 @@ def create(request):
                     injury=data["injury"],
                     sick_leave=data["sick_leave"],
                     exposed=form.exposed_rows(request.user),
+                    breach=_draft_breach(draft),
                 )
         except ValidationError as error:
             add_errors(form, error)
@@ -169,6 +179,7 @@ def detail(request, public_id):
     user = request.user
     may_review = rules.may_review(user, incident.unit)
     measures = list(selectors.measures_of(incident))
+    proposals = selectors.proposals_of(incident)
     return render(
         request,
         "hendelser/detail.html",
@@ -179,25 +190,30 @@ def detail(request, public_id):
             "may_review": may_review,
             "may_edit": rules.may_edit(user, incident),
             "may_see_follow_up": rules.may_see_follow_up(user, incident),
-            "decision_links": _decision_links(user, incident, measures),
+            "decision_links": _decision_links(user, incident, proposals),
+            "proposals": proposals,
+            "may_conclude": rules.may_conclude_proposal(user, incident.unit),
+            "may_prepare": access.has_unit_perm(user, Perm.PREPARE_DECISION, incident.unit),
             "Status": Status,
         },
     )
 
 
-def _decision_links(user, incident, measures) -> list[tuple[str, str]]:
-    """Where a proposal was decided, a link to open the draft decision, for those who prepare decisions."""
+def _decision_links(user, incident, proposals) -> list[tuple[str, str]]:
+    """For a proposed exclusion or phone restriction still without a draft, a link that opens the draft decision,
+    for those who prepare decisions; the draft is then linked to the proposal."""
     if incident.citizen_id is None or not access.has_unit_perm(user, Perm.PREPARE_DECISION, incident.unit):
         return []
     try:
         base = reverse("utestenging:create")
     except NoReverseMatch:
         return []
-    kinds = {"propose_exclusion": "FYUS", "propose_phone_restriction": "TFUS"}
     return [
-        (MeasureKind(m.kind).label, f"{base}?{urlencode({'hendelse': incident.public_id, 'type': kinds[m.kind]})}")
-        for m in measures
-        if m.kind in PROPOSAL_MEASURES
+        (ProposalKind(p.kind).label, f"{base}?" + urlencode(
+            {"hendelse": incident.public_id, "type": DECISION_PROPOSALS[p.kind], "forslag": p.public_id}
+        ))
+        for p in proposals
+        if p.kind in DECISION_PROPOSALS and p.decision_id is None and not p.current_outcome
     ]
 
 
@@ -263,8 +279,8 @@ def measure(request, public_id):
     def call(incident, data):
         measure = services.measure_add(by=request.user, incident_id=incident.pk, **data)
         if measure.kind in PROPOSAL_MEASURES:
-            links = dict(_decision_links(request.user, incident, [measure]))
-            return next(iter(links.values()), None)
+            links = _decision_links(request.user, incident, selectors.proposals_of(incident))
+            return links[-1][1] if links else None
         return None
 
     return _review_action(
@@ -291,19 +307,65 @@ def close(request, public_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reopen(request, public_id):
+    def call(incident, data):
+        services.incident_reopen(by=request.user, incident_id=incident.pk, reason=data["reason"])
+
+    return _review_action(
+        request, public_id, form_class=forms.ReopenForm, template="hendelser/action_form.html", call=call,
+        success=_("The incident is back under review."), action="incident.reopen", title=_("Reopen the incident"),
+        submit=_("Reopen"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request, public_id):
+    def call(incident, data):
+        services.proposal_create(by=request.user, incident_id=incident.pk, **data)
+
+    return _review_action(
+        request, public_id, form_class=forms.ProposalForm, template="hendelser/action_form.html", call=call,
+        success=_("The proposal is recorded, and those who prepare decisions at the unit are told."),
+        action="incident.propose", title=_("Propose a measure"), submit=_("Record the proposal"),
+        help_text=_("The proposal is followed until it has an outcome: a decision signed or dropped, or a "
+                    "rejection with a reason by the head of unit."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_outcome(request, public_id, proposal_id):
     incident = selectors.incident_for_visible(user=request.user, public_id=public_id)
-    try:
-        services.incident_reopen(by=request.user, incident_id=incident.pk)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    except PermissionDenied as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The incident is back under review."))
-    return redirect(_detail(incident))
+    proposal = incident.proposals.select_related("decision").filter(pk=proposal_id).first()
+    if proposal is None or not rules.may_conclude_proposal(request.user, incident.unit):
+        raise Http404
+    form = forms.ProposalOutcomeForm(request.POST or None, proposal=proposal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_conclude(by=request.user, proposal_id=proposal.pk, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect(_detail(incident))
+        else:
+            messages.success(request, _("The outcome of the proposal is recorded."))
+            return redirect(_detail(incident))
+    selectors.audit_incident_display(user=request.user, incident=incident, request=request,
+                                     action="incident.proposal_outcome")
+    return render(request, "hendelser/action_form.html", {
+        "incident": incident, "form": form, "title": _("Outcome of the proposal: %(kind)s")
+        % {"kind": proposal.get_kind_display()}, "submit": _("Record the outcome"), "help": "",
+    })
+
+
+@login_required
+@require_GET
+def police(request):
+    page = selectors.police_page(request.user)
+    return render(request, "hendelser/police.html", {"page": page})
 
 
 @login_required
@@ -355,6 +417,7 @@ def review(request, unit_number):
                 meeting = services.review_meeting_record(
                     by=request.user, unit=page.unit, held_on=data["held_on"], attendees=data["attendees"],
                     notes=data["notes"], incident_ids=[i.pk for i in data["incidents"]],
+                    safety_rep_present=data["safety_rep_present"],
                 )
             except ValidationError as error:
                 add_errors(form, error)

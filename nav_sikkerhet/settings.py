@@ -215,6 +215,8 @@ DECISION_POST_WORKING_DAYS = env.int("DECISION_POST_WORKING_DAYS", default=3)
 DECISION_ORAL_FOLLOW_UP_WORKING_DAYS = env.int("DECISION_ORAL_FOLLOW_UP_WORKING_DAYS", default=3)
 # An extension is started and signed only in this many last days of the decision it extends.
 DECISION_EXTENSION_WINDOW_DAYS = env.int("DECISION_EXTENSION_WINDOW_DAYS", default=21)
+# Incidents (hendelser): a review's proposal with no outcome after this many days shows on the leader's start page.
+INCIDENT_PROPOSAL_OVERDUE_DAYS = env.int("INCIDENT_PROPOSAL_OVERDUE_DAYS", default=14)
 # Reasons, not placeholders (utestenging/reasons.py): the fewest words each kind of text needs when a letter
 # prints it as NAV's facts or reasoning, and texts that are never a reason, however they are spelled or punctuated.
 REASON_MIN_WORDS = {"assessment": 6, "reason": 6, "fact": 4, "answer": 6}

@@ -101,7 +101,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "hendelser:measure": only(INCIDENT_REVIEWERS),
     "hendelser:close": only(INCIDENT_REVIEWERS),
     "hendelser:follow_up": only(INCIDENT_REVIEWERS),
-    "hendelser:reopen": expect(405, superuser=405),
+    "hendelser:reopen": only(INCIDENT_REVIEWERS),  # the form asks why; the service refuses an open incident
+    "hendelser:propose": only(INCIDENT_REVIEWERS),
+    "hendelser:proposal_outcome": only(LEADERS),  # the head of unit rejects or records the outcome
+    "hendelser:police": only(INCIDENT_VIEWERS),
     # ROS analyses: read by the unit's leaders, HMS, the safety representative and the region's security officer;
     # maintained by all of them but the security officer; approved by the leader (a POST: tests/risiko).
     "risiko:index": only(ROS_VIEWERS),
@@ -130,7 +133,8 @@ OBJECT_URLS = sorted(name for name in MATRIX if name.startswith("utestenging:")
                      and name not in ("utestenging:overview", "utestenging:create")) + ["mottak:breach",
                                                                                       "mottak:breach_done"]
 INCIDENT_OBJECT_URLS = ["hendelser:review", "hendelser:detail", "hendelser:edit", "hendelser:measure",
-                        "hendelser:close", "hendelser:follow_up", "hendelser:reopen"]
+                        "hendelser:close", "hendelser:follow_up", "hendelser:reopen", "hendelser:propose",
+                        "hendelser:proposal_outcome"]
 OBJECT_URLS += INCIDENT_OBJECT_URLS
 ROS_OBJECT_URLS = sorted(name for name in MATRIX if name.startswith("risiko:")
                          and name not in ("risiko:index", "risiko:create", "risiko:import"))
@@ -160,6 +164,8 @@ def url_kwargs(name: str, objects: dict) -> dict:
         kwargs = {"public_id": objects["incident"].public_id}
         if name == "hendelser:follow_up":
             kwargs["exposed_id"] = objects["exposed"].pk
+        if name == "hendelser:proposal_outcome":
+            kwargs["proposal_id"] = objects["proposal"].pk
         return kwargs
     if name.startswith("utestenging:reception_list"):
         return {"unit_number": objects["unit"].number}
@@ -234,6 +240,10 @@ def unit_objects(db):
                                        description="Trussel", perpetrator="citizen", citizen=active.citizen,
                                        registered_by=creator)
     exposed = ExposedPerson.objects.create(incident=incident, name="Ansatt", employer="state")
+    from hendelser.models import Proposal
+
+    proposal = Proposal.objects.create(incident=incident, kind="two_in_meeting", proposed_on=datetime.date.today(),
+                                       proposed_by=creator)
     from risiko import services as ros_services
     from risiko.models import Analysis, Event
     from risiko.models import Measure as RosMeasure
@@ -245,7 +255,7 @@ def unit_objects(db):
     ros_measure = RosMeasure.objects.create(event=ros_event, kind="preventive", description="Rutine",
                                             responsible=creator, due_on=datetime.date.today())
     return {"unit": unit, "decision": decision, "complaint": complaint, "letter": letter, "active": active,
-            "breach": breach, "incident": incident, "exposed": exposed, "analysis": analysis,
+            "breach": breach, "incident": incident, "exposed": exposed, "proposal": proposal, "analysis": analysis,
             "ros_event": ros_event, "ros_measure": ros_measure}
 
 

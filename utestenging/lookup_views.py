@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hendelser import prefill
+from hendelser import rules as incident_rules
+from hendelser import selectors as incident_selectors
 from hendelser.models import Channel
 from nav_sikkerhet.core import access, selectors, throttle
 from nav_sikkerhet.core.access import Perm
@@ -117,11 +119,14 @@ def breach(request, public_id):
 @require_GET
 def breach_done(request, public_id):
     registered = lookup.breach_for_user(user=request.user, public_id=public_id)
+    linked = incident_selectors.incident_of_breach(registered.pk)
     return render(
         request,
         "utestenging/lookup/breach_done.html",
         {"breach": registered, "decision": registered.decision,
-         "may_register_incident": access.has_perm_anywhere(request.user, Perm.REGISTER_INCIDENT)},
+         "may_register_incident": access.has_perm_anywhere(request.user, Perm.REGISTER_INCIDENT),
+         "linked_incident": linked,
+         "may_view_incident": linked is not None and incident_rules.may_view(request.user, linked)},
     )
 
 
@@ -139,7 +144,7 @@ def breach_incident(request, public_id):
     if unit is None:
         raise Http404
     token = prefill.store(
-        request.session, unit_id=unit.pk, citizen_id=registered.decision.citizen_id,
+        request.session, unit_id=unit.pk, citizen_id=registered.decision.citizen_id, breach_id=registered.pk,
         occurred_at=registered.occurred_at, channel=BREACH_TO_INCIDENT_CHANNEL[registered.channel],
         description=registered.description,
     )

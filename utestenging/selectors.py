@@ -232,6 +232,16 @@ def breaches_since(*, user, since: datetime.datetime | None) -> list[Breach]:
     )
 
 
+def breaches_with_police(*, unit_ids) -> list[Breach]:
+    """Breaches of the units' decisions where the police were called, newest first: for the incidents' police
+    list (the caller checks the user sees incidents there). Case numbers and dates only: no audit."""
+    return list(
+        Breach.objects.filter(police_called=True, decision__unit__in=unit_ids)
+        .select_related("decision__unit", "incident")
+        .order_by("-occurred_at", "-pk")[:500]
+    )
+
+
 def start_panel(user) -> dict | None:
     """The decisions panel on the start page: what needs the user's attention, for roles that see decisions."""
     may_view = access.has_perm_anywhere(user, Perm.VIEW_DECISIONS)

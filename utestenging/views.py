@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hendelser import selectors as incident_selectors
+from hendelser import services as incident_services
 from nav_sikkerhet.core import access, throttle
 from nav_sikkerhet.core import selectors as core_selectors
 from nav_sikkerhet.core import services as core_services
@@ -151,10 +152,16 @@ def _create_from_incident(request, incident):
             form = forms.NewDecisionFromIncidentForm(_confirmed(request.POST, incident.citizen))
         else:
             try:
-                decision = services.decision_create(
-                    by=request.user, citizen=incident.citizen, unit=incident.unit, kind=form.cleaned_data["kind"],
-                    incidents=[incident],
-                )
+                with transaction.atomic():
+                    decision = services.decision_create(
+                        by=request.user, citizen=incident.citizen, unit=incident.unit,
+                        kind=form.cleaned_data["kind"], incidents=[incident],
+                    )
+                    # The draft answers the review's proposal: its signing or dropping is the proposal's outcome.
+                    proposal = incident_selectors.open_proposal(incident, request.GET.get("forslag"))
+                    if proposal is not None:
+                        incident_services.proposal_link_decision(by=request.user, proposal_id=proposal.pk,
+                                                                 decision=decision)
             except ValidationError as error:
                 add_errors(form, error)
             except PermissionDenied as error:

@@ -8,13 +8,15 @@ import re
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from hendelser.models import Incident, Status
-from nav_sikkerhet.core.models import Citizen
+from hendelser.models import Incident, Proposal, Status
+from nav_sikkerhet.core.models import Citizen, Reminder
 from utestenging.models import Decision, Kind
 from utestenging.models import Status as DecisionStatus
 
+from ..utestenging.factories import ChannelFactory, assess_alternatives, complete_fields
 from .conftest import DEFAULT_TIMEOUT_MS, LOCALE, TIMEZONE, login, url
 
 
@@ -79,14 +81,23 @@ def test_threat_by_phone_is_registered_reviewed_and_leads_to_a_draft_decision(as
     incident.refresh_from_db()
     assert incident.status == Status.UNDER_REVIEW and incident.review_meeting is not None
 
-    # The leader proposes exclusion and lands in a draft decision with the person and the incident as a fact.
+    # The review proposes exclusion: a tracked proposal, and the caseworker is told at once.
+    page.goto(url(live_server, "hendelser:detail", incident.public_id))
+    with page.expect_navigation():
+        page.locator("#main a", has_text="Foreslå et tiltak").click()
+    page.locator("select[name=kind]").select_option("exclusion")
+    page.locator("textarea[name=description]").fill("Konkret trussel om å oppsøke veileder hjemme.")
+    _submit(page)
+    proposal = Proposal.objects.get(incident=incident)
+    expect(page.locator("#main")).to_contain_text("Ikke noe utfall ennå")
+    assert Reminder.objects.filter(kind="incident.proposal", recipient__username="saksbehandler").exists()
+
+    # The leader opens the draft decision from the proposal, with the person and the incident as a fact.
     page = as_user("leder")
     page.goto(url(live_server, "hendelser:detail", incident.public_id))
     expect(page.locator("#main")).to_contain_text(person.name)
     with page.expect_navigation():
-        page.locator("#main a", has_text="Beslutt et tiltak").click()
-    page.locator("select[name=kind]").select_option("propose_exclusion")
-    _submit(page)
+        page.locator(f'#main a[href*="forslag={proposal.public_id}"]').click()
     expect(page).to_have_url(re.compile(re.escape(url(live_server, "utestenging:create")) + r"\?hendelse="))
     expect(page.locator("#main")).to_contain_text(person.name)
     expect(page.locator("input[name=kind][value=FYUS]")).to_be_checked()
@@ -96,6 +107,28 @@ def test_threat_by_phone_is_registered_reviewed_and_leads_to_a_draft_decision(as
     expect(page.locator("textarea[name='facts-0-description']")).to_have_value(incident.description)
     page.goto(url(live_server, "utestenging:detail", decision.public_id))
     expect(page.locator(f'a[href="/hendelser/{incident.public_id}/"]')).to_have_text(incident.reference)
+    proposal.refresh_from_db()
+    assert proposal.decision == decision and proposal.current_outcome == ""
+
+    # The caseworker completes the case (filled in here; its own journeys test those pages); the leader signs.
+    leader = decision.unit.role_assignments.get(user__username="leder").user
+    Decision.objects.filter(pk=decision.pk).update(
+        status=DecisionStatus.READY, responsible_leader=leader, **complete_fields(Kind.FYUS)
+    )
+    decision.facts.update(serious=True)
+    ChannelFactory(decision=decision)
+    assess_alternatives(decision)
+    page.goto(url(live_server, "utestenging:sign", decision.public_id))
+    page.locator("select[name=written_delivery]").select_option("post")
+    page.locator("input[name=told_orally_on]").fill(timezone.localdate().isoformat())
+    with page.expect_navigation():
+        page.locator("#main form button[type=submit]").last.click()
+    decision.refresh_from_db()
+    assert decision.status in (DecisionStatus.SIGNED, DecisionStatus.ACTIVE)
+
+    # The signed decision is the proposal's outcome, shown on the incident.
+    page.goto(url(live_server, "hendelser:detail", incident.public_id))
+    expect(page.locator("#main")).to_contain_text("Besluttet og signert")
 
 
 def test_reception_turns_a_breach_into_an_incident(as_user, live_server, demo):

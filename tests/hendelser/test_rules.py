@@ -1,16 +1,21 @@
 """Pure rules of the incidents app: no database."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from hendelser import rules
-from hendelser.models import Employer, MeasureKind, Perpetrator, Status
+from hendelser.models import Employer, Incident, MeasureKind, Perpetrator, ReviewMeeting, Status
 from nav_sikkerhet.core.models import Unit, UnitType
 
 
 class _Incident:
-    def __init__(self, perpetrator=Perpetrator.UNKNOWN, status=Status.REGISTERED, unit_id=1, reference="HEN-1"):
+    def __init__(self, perpetrator=Perpetrator.UNKNOWN, status=Status.REGISTERED, unit_id=1, reference="HEN-1",
+                 review_meeting_id=None):
         self.perpetrator, self.status, self.unit_id, self.reference = perpetrator, status, unit_id, reference
+        self.review_meeting_id = review_meeting_id
 
 
 OFFICE = Unit(pk=1, number="0315", name="NAV Grünerløkka", unit_type=UnitType.NAV_KONTOR)
@@ -68,8 +73,44 @@ def test_a_review_meeting_marks_unreviewed_incidents_of_its_own_unit():
     with pytest.raises(ValidationError):
         rules.require_reviewable([_Incident(unit_id=2)], OFFICE)
     with pytest.raises(ValidationError):
-        rules.require_reviewable([_Incident(status=Status.UNDER_REVIEW)], OFFICE)
+        rules.require_reviewable([_Incident(status=Status.UNDER_REVIEW, review_meeting_id=7)], OFFICE)
+    with pytest.raises(ValidationError):
+        rules.require_reviewable([_Incident(status=Status.CLOSED)], OFFICE)
     rules.require_reviewable([_Incident()], OFFICE)
+    # Under review without a meeting (a measure was decided first): a meeting can still cover it.
+    rules.require_reviewable([_Incident(status=Status.UNDER_REVIEW)], OFFICE)
+
+
+def _handled(category="threat", held_on=None, **police):
+    occurred = timezone.make_aware(datetime.datetime(2026, 3, 2, 14, 0))
+    incident = Incident(occurred_at=occurred, category=category, **police)
+    if held_on is not None:
+        incident.review_meeting = ReviewMeeting(held_on=held_on)
+    return incident
+
+
+def _missing(incident, today=datetime.date(2026, 3, 10)):
+    return {error.code for error in rules.handling_missing(incident, today)}
+
+
+def test_a_threat_needs_a_review_on_or_after_the_incident_and_not_in_the_future():
+    reason = {"police_not_reported_reason": "Ikke konkret nok."}
+    assert _missing(_handled(**reason)) == {"no_review"}
+    assert _missing(_handled(held_on=datetime.date(2026, 3, 1), **reason)) == {"no_review"}
+    assert _missing(_handled(held_on=datetime.date(2026, 3, 11), **reason)) == {"no_review"}
+    assert _missing(_handled(held_on=datetime.date(2026, 3, 2), **reason)) == set()
+
+
+def test_a_threat_needs_a_police_report_with_date_and_reference_or_a_reason():
+    day = datetime.date(2026, 3, 3)
+    assert _missing(_handled(held_on=day)) == {"no_police_decision"}
+    assert _missing(_handled(held_on=day, police_reported=True, police_reported_on=day)) == {"no_police_decision"}
+    assert _missing(_handled(held_on=day, police_reported=True, police_reported_on=day,
+                             police_reference="24-1")) == set()
+
+
+def test_verbal_abuse_needs_neither():
+    assert _missing(_handled(category="verbal")) == set()
 
 
 def test_suppression_is_needed_only_beyond_the_users_own_units():

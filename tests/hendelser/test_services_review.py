@@ -34,12 +34,22 @@ def test_the_safety_representative_may_not_mark_a_review(unit, safety_rep):
 
 def test_another_units_incident_or_a_reviewed_one_is_refused_and_nothing_is_marked(unit, other_unit, hms):
     mine = IncidentFactory(unit=unit)
-    for wrong in (IncidentFactory(unit=other_unit), IncidentFactory(unit=unit, status=Status.UNDER_REVIEW)):
+    reviewed = IncidentFactory(unit=unit)
+    earlier = _review(hms, unit, [reviewed])
+    closed = IncidentFactory(unit=unit, status=Status.CLOSED, lessons_learned="Lært.")
+    for wrong in (IncidentFactory(unit=other_unit), reviewed, closed):
         with pytest.raises(ValidationError):
             _review(hms, unit, [mine, wrong])
     mine.refresh_from_db()
     assert mine.status == Status.REGISTERED
-    assert not ReviewMeeting.objects.exists()
+    assert list(ReviewMeeting.objects.all()) == [earlier]
+
+
+def test_an_incident_under_review_without_a_meeting_can_be_covered_by_one(unit, hms):
+    decided_first = IncidentFactory(unit=unit, status=Status.MEASURES_DECIDED)
+    meeting = _review(hms, unit, [decided_first])
+    decided_first.refresh_from_db()
+    assert (decided_first.status, decided_first.review_meeting) == (Status.MEASURES_DECIDED, meeting)
 
 
 def test_a_meeting_needs_attendees_and_a_date_not_in_the_future(unit, hms):

@@ -425,6 +425,35 @@ def test_register_as_incident_opens_the_form_prefilled_without_personal_data_in_
     assert citizen.name in form.content.decode()
 
 
+def test_an_incident_made_from_a_breach_is_linked_and_the_police_list_shows_the_breach(
+    client, reception, excluded, citizen, leader
+):
+    client.force_login(reception)
+    client.post(reverse("mottak:breach", args=[excluded.public_id]), _breach_data(police_called="yes"))
+    breach = Breach.objects.get()
+    url = client.post(reverse("mottak:breach_incident", args=[breach.public_id]))["Location"]
+    token = url.split("utkast=")[1]
+    response = client.post(url, {
+        "utkast": token, "occurred_at": timezone.localtime(breach.occurred_at).strftime("%Y-%m-%dT%H:%M"),
+        "unit": excluded.unit.pk, "channel": "reception", "category": "verbal", "description": breach.description,
+        "perpetrator": "citizen", "injury": "1", "sick_leave": "no", "exposed_me": "on", "my_employer": "state",
+    })
+    assert response.status_code == 302
+    breach.refresh_from_db()
+    incident = breach.incident
+    assert incident.citizen == citizen
+    # Both pages show the other; the receipt no longer offers to register it again.
+    receipt = client.get(reverse("mottak:breach_done", args=[breach.public_id])).content.decode()
+    assert incident.reference in receipt
+    assert reverse("mottak:breach_incident", args=[breach.public_id]) not in receipt
+    client.force_login(leader)
+    detail = client.get(reverse("hendelser:detail", args=[incident.public_id])).content.decode()
+    assert reverse("mottak:breach_done", args=[breach.public_id]) in detail
+    police = client.get(reverse("hendelser:police"))
+    assert police.status_code == 200 and excluded.case_number in police.content.decode()
+    assert police.context["page"].breaches == [breach]
+
+
 def test_register_as_incident_answers_only_post(client, reception, excluded):
     client.force_login(reception)
     client.post(reverse("mottak:breach", args=[excluded.public_id]), _breach_data())
