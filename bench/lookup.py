@@ -369,7 +369,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# The worker setup of the README's production section; BENCH_GUNICORN_ARGS tries another.
+# The worker setup of docs/deployment.md's production section; BENCH_GUNICORN_ARGS tries another.
 GUNICORN_ARGS = os.environ.get("BENCH_GUNICORN_ARGS", "--workers 2 --worker-class gthread --threads 4").split()
 
 

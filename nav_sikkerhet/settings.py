@@ -1,4 +1,4 @@
-"""Settings, read from the environment (12-factor); see README "Configuration"."""
+"""Settings, read from the environment (12-factor); see docs/configuration.md."""
 
 import os
 from datetime import timedelta
@@ -156,7 +156,7 @@ LOGIN_REDIRECT_URL = "core:start"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sign-in with NAV's Microsoft Entra ID (OpenID Connect, authorization code flow with PKCE), via
-# mozilla-django-oidc; see README "Sign-in". OIDC is on when a client id is set. Endpoints come from the
+# mozilla-django-oidc; see docs/deployment.md, "Sign-in". OIDC is on when a client id is set. Endpoints come from the
 # discovery document, or each from its own variable (which wins over discovery).
 OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
 OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")

@@ -11,9 +11,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-def level_choices(labels: list[str], *, blank: bool = False):
+def level_choices(labels: list[str], *, blank: bool = False, blank_label=None):
     choices = [(level, f"{level} – {label}") for level, label in enumerate(labels, start=1)]
-    return [("", _("Not assessed yet")), *choices] if blank else choices
+    return [("", blank_label or _("Not assessed yet")), *choices] if blank else choices
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -75,8 +75,10 @@ class EventForm(forms.Form):
 
     def __init__(self, *args, probability_labels, consequence_labels, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["probability"].choices = level_choices(probability_labels)
-        self.fields["consequence"].choices = level_choices(consequence_labels)
+        # Required, yet nothing chosen for them: a first option pre-chosen would pass as an assessment never made.
+        choose = _("Choose a level")
+        self.fields["probability"].choices = level_choices(probability_labels, blank=True, blank_label=choose)
+        self.fields["consequence"].choices = level_choices(consequence_labels, blank=True, blank_label=choose)
         self.fields["residual_probability"].choices = level_choices(probability_labels, blank=True)
         self.fields["residual_consequence"].choices = level_choices(consequence_labels, blank=True)
 

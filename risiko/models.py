@@ -1,6 +1,6 @@
 """Risk and vulnerability analyses (ROS) of violence and threats, on a versioned 5×5 risk matrix.
 
-Method and scales: the Hordaland/Bergen analysis (2014) and NAV's ROS practice (../shared/domain/README.md §3).
+Method and scales: the Hordaland/Bergen analysis (2014) and NAV's ROS practice (docs/domain.md, "ROS analyses").
 """
 
 import re

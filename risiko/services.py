@@ -38,7 +38,7 @@ EVENT_FIELDS = frozenset({"category", "title", "description", "frequency", "prob
                           "residual_probability", "residual_consequence"})
 MEASURE_FIELDS = frozenset({"kind", "description", "responsible", "due_on"})
 
-# The report's own scale words (README §3), and its zone names, as the default definition's data.
+# The report's own scale words (the ROS report), and its zone names, as the default definition's data.
 DEFAULT_PROBABILITY_LABELS = ["Sjeldnere", "Årlig", "Månedlig", "Ukentlig", "Daglig"]
 DEFAULT_CONSEQUENCE_LABELS = [
     "Ingen skade",

@@ -61,10 +61,15 @@ def search(request):
         context["no_hit"] = True
         context["ident_form"] = PersonidentLookupForm()
     elif mode == SEARCH_BY_NAME and name_form.is_valid():
-        context["results"] = selectors.name_search(
+        results = selectors.name_search(
             user=request.user, name=name_form.cleaned_data["name"], birth_date=name_form.cleaned_data["birth_date"],
             request=request,
         )
+        if len(results) == 1:
+            # One match is the person at the desk: open them at once, alert included, as a search by number does.
+            answer = lookup.lookup_answer(user=request.user, citizen=results[0], unit_ids=unit_ids, request=request)
+            return _answer_page(request, answer)
+        context["results"] = results
     if mode == SEARCH_BY_NAME:
         # Leave the focus where the name search was, not on the identity-number field.
         ident_form.fields["personident"].widget.attrs.pop("autofocus", None)

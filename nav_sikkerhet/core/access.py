@@ -266,6 +266,22 @@ def unit_ids_with_perm(user, codename: str) -> frozenset[int]:
     return frozenset(int(pk) for pk in direct.union(via_groups))
 
 
+def perms_anywhere(user) -> frozenset[str]:
+    """The unit permissions the user holds on at least one unit, in one query (for the menu)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(value for name, value in vars(Perm).items() if name.isupper())
+    unit_type = ContentType.objects.get_for_model(Unit)
+    direct = UserObjectPermission.objects.filter(user=user, content_type=unit_type).values_list(
+        "permission__codename", flat=True
+    )
+    via_groups = GroupObjectPermission.objects.filter(group__user=user, content_type=unit_type).values_list(
+        "permission__codename", flat=True
+    )
+    return frozenset(direct.union(via_groups))
+
+
 def is_unit_leader(user, unit: Unit) -> bool:
     """The user holds the leader's or acting leader's role in the unit itself (a superuser account alone does
     not): for what the guidelines reserve to the head of the unit, such as approving a ROS analysis."""

@@ -17,7 +17,7 @@ def oidc_configuration(app_configs, **kwargs):
         return []
     return [Error(
         f"OIDC_RP_CLIENT_ID is set, but neither OIDC_DISCOVERY_URL nor {', '.join(missing)}.",
-        hint="Set OIDC_DISCOVERY_URL to the provider's .well-known/openid-configuration (README, Sign-in).",
+        hint="Set OIDC_DISCOVERY_URL to the provider's .well-known/openid-configuration (docs/deployment.md, Sign-in).",
         id="nav_sikkerhet.E001",
     )]
 
@@ -31,7 +31,7 @@ def production_sign_in(app_configs, **kwargs):
         warnings.append(Warning(
             "Production runs without OpenID Connect: staff sign in with passwords kept in this application.",
             hint="Set OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET and OIDC_DISCOVERY_URL for NAV's Entra ID "
-                 "(README, Sign-in).",
+                 "(docs/deployment.md, Sign-in).",
             id="nav_sikkerhet.W001",
         ))
     if settings.ALLOW_TEST_IDENTS:

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from . import access, citizen_data, retention, rules, startpage
+from . import access, citizen_data, demo_logins, retention, rules, startpage
 from .models import AuditLogEntry, Citizen, Reminder, Role, RoleAssignment, User
 from .services import audit_log_record, audit_search_record
 
@@ -45,6 +45,11 @@ def has_role(*, user: User) -> bool:
 def staff_by_username(*, username: str) -> User | None:
     """The account a login form's username names, if any (for the sign-in log)."""
     return User.objects.filter(username=username).first() if username else None
+
+
+def demo_login_exists() -> bool:
+    """Whether the demo's first login is there to be offered (after `demo_data`, with test identities on)."""
+    return settings.ALLOW_TEST_IDENTS and User.objects.filter(username=demo_logins.FIRST_LOGIN, is_active=True).exists()
 
 
 def role_administrators() -> list[RoleAssignment]:

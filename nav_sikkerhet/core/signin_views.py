@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from . import oidc, selectors, services, signin
+from . import demo_logins, oidc, selectors, services, signin
 from .models import SignInEvent, SignInMethod, SignInRefusal
 from .signin import SignInRefused
 
@@ -60,6 +60,13 @@ class LoginView(auth_views.LoginView):
         context["password_login_allowed"] = signin.password_login_allowed()
         if not context["password_login_allowed"]:
             context["form"] = None
+        # A newcomer after `make run` is told which demo login to try; never outside development.
+        context["demo_login"] = (
+            demo_logins.FIRST_LOGIN
+            if settings.DEVELOPMENT and context["form"] is not None and selectors.demo_login_exists()
+            else None
+        )
+        context["demo_password"] = demo_logins.DEMO_PASSWORD
         next_url = context.get(self.redirect_field_name)
         context["oidc_start_url"] = reverse("oidc_authentication_init") + (
             f"?{urlencode({self.redirect_field_name: next_url})}" if next_url else ""

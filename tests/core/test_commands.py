@@ -79,9 +79,17 @@ def test_scheduled_jobs_after_demo_data_send_leder_each_reminder_once_and_a_seco
 
 
 @pytest.mark.django_db(transaction=True)
-def test_demo_data_runs_the_sweep_once_so_leder_has_each_reminder_without_redis_or_cron(mailoutbox):
+def test_demo_data_runs_the_sweep_once_so_leder_has_each_reminder_without_redis_or_cron(mailoutbox, settings,
+                                                                                        capsys):
+    # As under `make run`: the console backend would print every e-mail before the app's address.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     out = io.StringIO()
     call_command("demo_data", stdout=out)
+    printed = capsys.readouterr().out
+    assert "Subject:" not in printed and "Subject:" not in out.getvalue()
+    assert f"{len(mailoutbox)} reminder e-mails to " in out.getvalue()
+    assert out.getvalue().strip().endswith("Every demo login is listed in docs/demo.md.")
+    assert "log in as leder, password 'demo'" in out.getvalue()
 
     leder = User.objects.get(username="leder")
     open_reminders = Reminder.objects.filter(recipient=leder, done_at__isnull=True, kind__startswith="decision.")

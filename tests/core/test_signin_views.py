@@ -11,6 +11,7 @@ from django.contrib.auth import authenticate
 from django.test import RequestFactory
 from django.urls import reverse
 
+from nav_sikkerhet.core import demo_logins
 from nav_sikkerhet.core.models import Role, SignInEvent, SignInLogEntry, SignInMethod, SignInRefusal, User
 
 from ..factories import UserFactory, assign_role
@@ -60,6 +61,23 @@ def test_with_oidc_and_test_idents_both_are_offered(client, oidc_only):
     assert "Logg inn med NAV-konto" in content
     assert PASSWORD_INPUT.search(content)
     assert "Testinnlogging" in content
+
+
+def test_in_development_the_login_page_names_the_demo_login_once_it_exists(client, settings):
+    settings.DEVELOPMENT, settings.ALLOW_TEST_IDENTS = True, True
+    assert 'id="demo-login-hint"' not in client.get(reverse("login")).content.decode()  # before demo_data
+    UserFactory(username=demo_logins.FIRST_LOGIN)
+    content = client.get(reverse("login")).content.decode()
+    assert (f"logg inn som <strong>{demo_logins.FIRST_LOGIN}</strong> med passordet "
+            f"<strong>{demo_logins.DEMO_PASSWORD}</strong>") in content
+    assert "docs/demo.md" in content
+
+
+@pytest.mark.parametrize("development, test_idents", [(False, True), (True, False)])
+def test_outside_development_the_login_page_names_no_demo_login(client, settings, development, test_idents):
+    settings.DEVELOPMENT, settings.ALLOW_TEST_IDENTS = development, test_idents
+    UserFactory(username=demo_logins.FIRST_LOGIN)
+    assert 'id="demo-login-hint"' not in client.get(reverse("login")).content.decode()
 
 
 def test_with_oidc_a_posted_password_is_refused_and_logged(client, oidc_only, reception):

@@ -300,3 +300,11 @@ def test_a_file_the_database_cannot_hold_gets_a_form_error_naming_the_place(clie
     assert response.status_code == 200
     assert response.context["form"].errors["file"][0].startswith(message)
     assert not Analysis.objects.exists()
+
+
+def test_a_new_event_has_no_probability_or_consequence_chosen_beforehand(client, leader, draft):
+    client.force_login(leader)
+    form = client.get(reverse("risiko:event_add", args=[draft.pk])).context["form"]
+    for name in ("probability", "consequence"):
+        assert form[name].value() in (None, ""), name
+        assert form.fields[name].choices[0][0] == "" and form.fields[name].required

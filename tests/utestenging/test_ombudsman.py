@@ -1,6 +1,6 @@
 """Each criticism the Parliamentary Ombudsman made of NAV's exclusions is blocked or flagged by the app.
 
-One test per criticism in shared/domain/interfaces.md, and per guideline paragraph of issue 11, named after it.
+One test per criticism the Ombudsman made, and per guideline paragraph of issue 11, named after it.
 """
 
 import datetime

@@ -238,18 +238,33 @@ def test_opening_a_person_costs_the_same(client, reception, excluded, citizen, d
 # -- name and birth date --------------------------------------------------------------------------------------
 
 
+def test_a_single_name_match_opens_the_person_at_once_with_the_alert(client, reception, excluded, citizen):
+    client.force_login(reception)
+    response = client.post(SEARCH, {"search": "name", "navn-name": citizen.name.upper(),
+                                    "navn-birth_date": citizen.birth_date.isoformat()})
+    content = response.content.decode()
+    assert response.status_code == 200 and "results" not in response.context
+    assert 'role="alertdialog"' in content and RECEPTION_INSTRUCTION_NB in content
+    assert citizen.personident not in content
+    search, entry = _audit_lines()
+    assert (search.action, search.actor, search.request_method) == ("lookup.search", reception, "POST")
+    assert citizen.personident in search.message  # the line names whom the search found
+    assert (entry.action, entry.personident, entry.request_method) == ("lookup.view", citizen.personident, "POST")
+
+
 def test_name_search_lists_names_and_birth_dates_audits_them_then_opens_one(client, reception, excluded, citizen):
+    namesake = CitizenFactory(name=citizen.name, birth_date=citizen.birth_date)
     client.force_login(reception)
     response = client.post(SEARCH, {"search": "name", "navn-name": citizen.name.upper(),
                                     "navn-birth_date": citizen.birth_date.isoformat()})
     content = response.content.decode()
     person_url = reverse("mottak:person", args=[citizen.public_id])
-    assert response.context["results"] == [citizen]
+    assert sorted(response.context["results"], key=lambda c: c.pk) == sorted([citizen, namesake], key=lambda c: c.pk)
     assert person_url in content and citizen.name in content
     assert citizen.personident not in content
     [search] = _audit_lines()
     assert (search.action, search.actor, search.request_method) == ("lookup.search", reception, "POST")
-    assert citizen.personident in search.message  # the line names whom the search showed
+    assert citizen.personident in search.message and namesake.personident in search.message
 
     response = client.get(person_url)
     assert response.status_code == 200 and RECEPTION_INSTRUCTION_NB in response.content.decode()

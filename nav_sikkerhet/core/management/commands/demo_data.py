@@ -1,19 +1,22 @@
 """Idempotent demo data: units in Oslo and Bergen, a contact-centre result area, staff and citizens."""
 
+import contextlib
 import datetime
 import importlib.util
+import logging
 import random
 
 from django.apps import apps
 from django.conf import settings
+from django.core import mail
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from nav_sikkerhet.core import scheduling, services
+from nav_sikkerhet.core.demo_logins import DEMO_PASSWORD, FIRST_LOGIN
 from nav_sikkerhet.core.identity import generate_synthetic
 from nav_sikkerhet.core.models import Citizen, Employer, Language, Role, RoleAssignment, Unit, UnitType, User
-
-DEMO_PASSWORD = "demo"
 
 OSLO = {"municipality_number": "0301", "municipality_name": "Oslo", "region": "Oslo"}
 BERGEN = {"municipality_number": "4601", "municipality_name": "Bergen", "region": "Vestland"}
@@ -186,14 +189,49 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if self._load() and options["sweep"]:
-            # Nothing runs the hourly sweep under `make run` (no Redis, no cron): run it once so the demo
-            # shows the reminders it is meant to. Idempotent, so a later cron or beat run sends nothing twice.
-            result = scheduling.run_sweep()
+        with self._quiet(options["verbosity"]) as sent:
+            loaded = self._load()
+            if loaded and options["sweep"]:
+                # Nothing runs the hourly sweep under `make run` (no Redis, no cron): run it once so the demo
+                # shows the reminders it is meant to. Idempotent, so a later cron or beat run sends nothing twice.
+                result = scheduling.run_sweep()
+                self.stdout.write(
+                    f"Scheduled sweep: jobs={result.jobs} reminders_queued={result.queued} "
+                    f"reminders_closed={result.closed}"
+                )
+        if sent is not None and sent():
+            recipients = sorted({address.split("@")[0] for message in sent() for address in message.to})
             self.stdout.write(
-                f"Scheduled sweep: jobs={result.jobs} reminders_queued={result.queued} "
-                f"reminders_closed={result.closed}"
+                f"{len(sent())} reminder e-mails to {', '.join(recipients)}: on their start pages too "
+                "(run demo_data -v 2 to print them)"
             )
+        if loaded:
+            self.stdout.write(self.style.SUCCESS(
+                f"\nOpen {settings.SITE_URL.rstrip('/')}/ and log in as {FIRST_LOGIN}, password '{DEMO_PASSWORD}' "
+                "(the head of unit). Every demo login is listed in docs/demo.md.\n"
+            ))
+
+    @contextlib.contextmanager
+    def _quiet(self, verbosity):
+        """Under the console e-mail backend, keep the e-mails and task lines off the screen that ends at the address.
+
+        Yields a function giving the e-mails held back, or None when they went out as configured.
+        """
+        console = settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+        if verbosity >= 2 or not console:
+            yield None
+            return
+        loggers = [logging.getLogger(name) for name in ("celery.app.trace", "kombu.connection")]
+        levels = [logger.level for logger in loggers]
+        for logger in loggers:
+            logger.setLevel(logging.ERROR)
+        start = len(getattr(mail, "outbox", []))
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                yield lambda: getattr(mail, "outbox", [])[start:]
+        finally:
+            for logger, level in zip(loggers, levels, strict=True):
+                logger.setLevel(level)
 
     @transaction.atomic
     def _load(self) -> bool:
@@ -225,7 +263,7 @@ class Command(BaseCommand):
                 continue
             made = importlib.import_module(module).load()
             self.stdout.write(f"{config.label}: {made} demo objects" if made else f"{config.label}: already loaded")
-        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write("Demo data ready.")
         return True
 
     def _unit(self, spec):

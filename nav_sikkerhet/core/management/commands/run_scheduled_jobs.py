@@ -1,4 +1,4 @@
-"""Run the scheduled sweep once: for installations without Redis, from cron (see README)."""
+"""Run the scheduled sweep once: for installations without Redis, from cron (see docs/scheduled-jobs.md)."""
 
 from django.core.management.base import BaseCommand
 
