@@ -293,7 +293,8 @@ def _load_lifecycle() -> int:
     )
     services.decision_start_extension(by=contact_leader, decision_id=phone.pk)
     _refused_cases(caseworker, leader, people, office, contact_centre, today)
-    _load_ladder(leader, caseworker, office, list(Citizen.objects.order_by("pk")[12:17]), today)
+    # Citizens 18–22: the first 12 are the lifecycle above, 13–17 the reminders demo below.
+    _load_ladder(leader, caseworker, office, list(Citizen.objects.order_by("pk")[17:22]), today)
     return Decision.objects.count()
 
 

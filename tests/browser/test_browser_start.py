@@ -4,6 +4,7 @@ import re
 
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from playwright.sync_api import expect
 
 from nav_sikkerhet.core.models import Role
@@ -23,8 +24,12 @@ def test_leader_logs_in_and_sees_units_roles_and_access_report_link(page, live_s
     assert response.ok
     expect(page).to_have_url(url(live_server, "core:start"))
     expect(page.locator("html")).to_have_attribute("lang", "nb")
-    for role in ("banner", "main", "navigation", "contentinfo"):
+    for role in ("banner", "main", "contentinfo"):
         expect(page.get_by_role(role)).to_have_count(1)
+    # Two navigation landmarks, each named so a screen reader's list of landmarks tells them apart.
+    expect(page.get_by_role("navigation")).to_have_count(2)
+    expect(page.get_by_role("navigation", name=nb(gettext_lazy("Main menu")))).to_have_count(1)
+    expect(page.get_by_role("navigation", name=nb(gettext_lazy("Language and account")))).to_have_count(1)
     expect(page.locator("header")).to_contain_text("L100315")
     assert dangling_aria_references(page) == []
 
