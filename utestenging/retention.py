@@ -19,6 +19,7 @@ from .models import (
     Letter,
     Registration,
     RegistrationKind,
+    RiskCheck,
     ServiceComplaint,
     Status,
 )
@@ -88,6 +89,15 @@ def breaches_anonymise(queryset) -> int:
     return count
 
 
+def risk_checks_due(cutoff: datetime.datetime):
+    return RiskCheck.objects.filter(planned_on__lt=timezone.localdate(cutoff))
+
+
+def risk_checks_delete(queryset) -> int:
+    # Nothing in a check is counted anywhere: it goes whole.
+    return RiskCheck.objects.filter(pk__in=list(queryset.values_list("pk", flat=True))).delete()[0]
+
+
 def register() -> None:
     retention.register(retention.RetentionKind(
         key="decisions", label=_("Measures with their letters, notices, statements and complaints"),
@@ -108,4 +118,14 @@ def register() -> None:
         purpose=("Recording that a measure was broken."), persons=("Citizens"),
         data=("What happened, when and how"), recipients=("None"),
         due=breaches_due, apply=breaches_anonymise,
+    ))
+    retention.register(retention.RetentionKind(
+        key="risk_checks", label=_("Risk checks before a meeting or home visit"),
+        counted_from=_("the planned day of the meeting or visit"), default_days=365,
+        why=_("A year: the next check and a review of an incident may look back at what an earlier check rested "
+              "on; after that the incidents and measures themselves are the record."),
+        purpose=("Assessing the risk before meeting or visiting a citizen (staff safety)."),
+        persons=("Citizens, staff"),
+        data=("Which citizen, planned day, kind of contact, place, the counts and answers, the recommendation"),
+        recipients=("None"), due=risk_checks_due, apply=risk_checks_delete,
     ))

@@ -165,8 +165,9 @@ def _citizens_due(cutoff):
     citizens = Citizen.objects.annotate(last_change=models.Subquery(last_change[:1])).filter(
         models.Q(last_change__lt=cutoff) | models.Q(last_change__isnull=True)
     )
-    # Nothing left about them: every decision, incident and warning anonymised (so no longer linked).
-    for relation in ("decisions", "incidents", "warnings"):
+    # Nothing left about them: every decision, incident and warning anonymised (so no longer linked), every
+    # risk check gone.
+    for relation in ("decisions", "incidents", "warnings", "risk_checks"):
         if relation in {rel.get_accessor_name() for rel in Citizen._meta.related_objects}:
             citizens = citizens.filter(**{f"{relation}__isnull": True})
     return citizens

@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from hendelser.models import Category, Perpetrator
-from nav_sikkerhet.core.models import AuditLogEntry, Role
+from nav_sikkerhet.core import services as core_services
+from nav_sikkerhet.core.models import AuditLogEntry, Citizen, Role
 from tests.factories import staff_member
 from tests.hendelser.factories import IncidentFactory
 from utestenging import services
@@ -111,3 +113,19 @@ def test_a_home_visit_at_the_office_is_refused_by_the_model(client, unit, citize
     })
     assert response.status_code == 200 and "place" in response.context["form"].errors
     assert not RiskCheck.objects.exists()
+
+
+def test_a_check_is_kept_a_year_after_its_day_then_goes_and_so_does_a_citizen_with_nothing_else(
+    leader, unit, citizen,
+):
+    _check(leader, citizen, unit)
+    day = datetime.timedelta(days=1)
+    with freeze_time(timezone.now() + 364 * day):
+        assert core_services.retention_run()["risk_checks"] == 0
+    assert RiskCheck.objects.filter(citizen=citizen).exists()
+    with freeze_time(timezone.now() + 367 * day):
+        assert core_services.retention_run(dry_run=True)["risk_checks"] == 1
+        done = core_services.retention_run()
+    assert done["risk_checks"] == 1 and done["citizens"] == 1
+    assert not RiskCheck.objects.exists() and not Citizen.objects.filter(pk=citizen.pk).exists()
+
