@@ -1,12 +1,9 @@
 """Every state change of an incident. Keyword-only arguments, the acting user, one transaction each."""
 
 import datetime
-import hashlib
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -17,6 +14,7 @@ from nav_sikkerhet.core import access, metrics, scheduling
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core import tasks as core_tasks
 from nav_sikkerhet.core.models import Citizen, Role, Unit, User
+from nav_sikkerhet.core.pdf import store_rendered
 from nav_sikkerhet.core.selectors import search_by_name
 
 from . import counts, rules, workflow
@@ -306,19 +304,12 @@ def warning_letter_generate(*, letter_id: int) -> WarningLetter:
         letter = warning_letters.letter_for_rendering(letter_id, lock=True)
         if letter.status == WarningLetterStatus.READY:
             return letter
-        letter.attempts += 1
-        try:
-            pdf = warning_letters.render_pdf(letter)
-            digest = hashlib.sha256(pdf).hexdigest()
-            # The citizen's public id, never the identity number; the hash makes every stored name new.
-            path = f"letters/warnings/{letter.warning.citizen.public_id}/{letter.pk}-{digest[:16]}.pdf"
-            name = default_storage.save(path, ContentFile(pdf))
-        except Exception as error:  # noqa: BLE001 - whatever broke, the letter shows as failed with a retry
-            logger.exception("Warning letter %s could not be produced", letter.pk)
-            letter.status, letter.error = WarningLetterStatus.FAILED, type(error).__name__
-        else:
-            letter.status, letter.sha256, letter.error = WarningLetterStatus.READY, digest, ""
-            letter.file.name, letter.generated_at = name, timezone.now()
+        # The citizen's public id, never the identity number; the hash makes every stored name new.
+        store_rendered(
+            letter, render=lambda: warning_letters.render_pdf(letter),
+            path=lambda digest: f"letters/warnings/{letter.warning.citizen.public_id}/{letter.pk}-{digest[:16]}.pdf",
+            ready=WarningLetterStatus.READY, failed=WarningLetterStatus.FAILED, log=logger,
+        )
         letter.full_clean(exclude=["warning", "created_by"])
         letter.save()
     return letter

@@ -5,13 +5,10 @@ changes (activation, expiry) that no person performs.
 """
 
 import datetime
-import hashlib
 import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,6 +22,7 @@ from nav_sikkerhet.core import access, metrics, scheduling
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core import tasks as core_tasks
 from nav_sikkerhet.core.models import Citizen, RoleAssignment, Unit, User
+from nav_sikkerhet.core.pdf import store_rendered
 
 from . import letters, lookup, reasons, rules, workflow
 from .models import (
@@ -786,17 +784,9 @@ def letter_generate(*, letter_id: int) -> Letter:
         letter = letters.letter_for_rendering(letter_id, lock=True)
         if letter.status == LetterStatus.READY:
             return letter
-        letter.attempts += 1
-        try:
-            pdf = letters.render_pdf(letter)
-            digest = hashlib.sha256(pdf).hexdigest()
-            name = default_storage.save(_letter_path(letter, digest), ContentFile(pdf))
-        except Exception as error:  # noqa: BLE001 - whatever broke, the letter shows as failed with a retry
-            logger.exception("Letter %s could not be produced", letter.pk)
-            letter.status, letter.error = LetterStatus.FAILED, type(error).__name__
-        else:
-            letter.status, letter.sha256, letter.error = LetterStatus.READY, digest, ""
-            letter.file.name, letter.generated_at = name, timezone.now()
+        store_rendered(letter, render=lambda: letters.render_pdf(letter),
+                       path=lambda digest: _letter_path(letter, digest),
+                       ready=LetterStatus.READY, failed=LetterStatus.FAILED, log=logger)
         metrics.LETTERS_RENDERED.labels(outcome=letter.status).inc()
         # The decision, complaint and author were just loaded with the letter: no need to query them again.
         letter.full_clean(exclude=["decision", "complaint", "created_by"])

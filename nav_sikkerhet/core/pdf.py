@@ -3,9 +3,15 @@
 Shared by the letters (utestenging.letters), the reception list and the right-of-access export.
 """
 
+import hashlib
+import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -40,3 +46,22 @@ class FontsOnly(URLFetcher):
 def html_to_pdfa(html: str) -> bytes:
     """HTML to PDF/A bytes with the fonts embedded. Title and language come from the HTML."""
     return HTML(string=html, url_fetcher=FontsOnly()).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def store_rendered(letter, *, render: Callable[[], bytes], path: Callable[[str], str], ready: str, failed: str,
+                   log: logging.Logger) -> None:
+    """Render a letter once and store the PDF with its SHA-256 on the (unsaved) letter; a failure marks it failed.
+
+    Shared by every kind of letter, so an archived letter is produced, named and hashed the same way.
+    """
+    letter.attempts += 1
+    try:
+        pdf = render()
+        digest = hashlib.sha256(pdf).hexdigest()
+        name = default_storage.save(path(digest), ContentFile(pdf))
+    except Exception as error:  # noqa: BLE001 - whatever broke, the letter shows as failed with a retry
+        log.exception("Letter %s could not be produced", letter.pk)
+        letter.status, letter.error = failed, type(error).__name__
+    else:
+        letter.status, letter.sha256, letter.error = ready, digest, ""
+        letter.file.name, letter.generated_at = name, timezone.now()
