@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from nav_sikkerhet.core.models import Citizen, Language, Unit
+from nav_sikkerhet.core.models import ArchivedLetter, Citizen, Language, LetterStatus, Unit
 
 # Clocks on the desk's PC and the server may differ a little; a minute or two is not "the future".
 CLOCK_SLACK = datetime.timedelta(minutes=5)
@@ -375,28 +375,18 @@ class CitizenWarning(models.Model):
             raise ValidationError(errors)
 
 
-class WarningLetterStatus(models.TextChoices):
-    PENDING = "pending", _("Being produced")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
+# The same statuses as every archived letter (core.ArchivedLetter).
+WarningLetterStatus = LetterStatus
 
 
-class WarningLetter(models.Model):
+class WarningLetter(ArchivedLetter):
     """The letter a written warning produces (§3): rendered once to PDF/A and archived with its SHA-256."""
 
     warning = models.OneToOneField(CitizenWarning, models.PROTECT, related_name="letter", verbose_name=_("warning"))
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    status = models.CharField(_("status"), max_length=10, choices=WarningLetterStatus.choices,
-                              default=WarningLetterStatus.PENDING)
-    file = models.FileField(_("file"), max_length=300, blank=True)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    error = models.CharField(_("error"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
     )
-    generated_at = models.DateTimeField(_("produced"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("warning letter")
@@ -410,6 +400,10 @@ class WarningLetter(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def clean(self):
+        if errors := self.archive_errors():
+            raise ValidationError(errors)
 
     @property
     def reference(self) -> str:

@@ -79,6 +79,14 @@ def may_record_warning(user, unit: Unit) -> bool:
     return may_review(user, unit) or access.has_unit_perm(user, Perm.PREPARE_DECISION, unit)
 
 
+def may_see_warning_letter(user, unit: Unit) -> bool:
+    """The warning's own unit: those who record warnings there, and those who see its incidents or decisions (a
+    decision rests on the warning)."""
+    return may_record_warning(user, unit) or any(
+        access.has_unit_perm(user, perm, unit) for perm in (Perm.VIEW_INCIDENTS, Perm.VIEW_DECISIONS)
+    )
+
+
 def require_may_record_warning(user, unit: Unit) -> None:
     if not may_record_warning(user, unit):
         raise PermissionDenied(_("You may not record warnings in this unit."))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from nav_sikkerhet.core import scheduling
 
 from . import counts, services
-from .models import Incident, Proposal, Status
+from .models import Incident, Proposal, Status, WarningLetter
 
 # A week's reminder is still made if the sweep did not run on Monday, up to this many days later.
 CATCH_UP_DAYS = 3
@@ -69,7 +69,15 @@ def recount_months(today: datetime.date) -> None:
     counts.rebuild()
 
 
-JOBS = [weekly_review_reminders, recount_months]
+def warning_letters_not_produced(today: datetime.date) -> None:
+    """Warning letters whose task was lost (broker down) or failed are queued again; producing is idempotent."""
+    from . import tasks  # tasks imports the services
+
+    for letter_id in WarningLetter.objects.filter(WarningLetter.not_produced_q()).values_list("pk", flat=True):
+        scheduling.enqueue(tasks.generate_warning_letter, letter_id)
+
+
+JOBS = [weekly_review_reminders, recount_months, warning_letters_not_produced]
 
 
 def register() -> None:

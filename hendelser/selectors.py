@@ -29,6 +29,7 @@ from .models import (
     Proposal,
     ReviewMeeting,
     Status,
+    WarningLetter,
 )
 
 LIST_LIMIT = 500
@@ -124,7 +125,7 @@ def exposed_of(incident: Incident) -> list[ExposedPerson]:
 
 
 def measures_of(incident: Incident):
-    return incident.measures.select_related("decided_by", "warning").order_by("decided_on", "pk")
+    return incident.measures.select_related("decided_by", "warning__letter").order_by("decided_on", "pk")
 
 
 # -- the weekly review -------------------------------------------------------------------------------------------
@@ -316,9 +317,31 @@ def incident_of_breach(breach_id: int) -> Incident | None:
 
 
 def warnings_of(*, citizen_id: int) -> list[CitizenWarning]:
-    """Every warning the citizen was given, oldest first (guideline §3): the same list a decision shows."""
+    """Every warning the citizen was given, oldest first (guideline §3): the same list a decision shows.
+
+    A written warning comes with its letter (``warning.letter``, or an error when there is none)."""
     return list(
         CitizenWarning.objects.filter(citizen_id=citizen_id)
-        .select_related("unit", "incident")
+        .select_related("unit", "incident", "letter")
         .order_by("given_on", "pk")
+    )
+
+
+def warning_letter_for_visible(*, user, letter_id: int) -> WarningLetter:
+    """One warning letter the user may see (rules.may_see_warning_letter), or 404. Writes no audit line: log when
+    the file is shown."""
+    letter = (
+        WarningLetter.objects.select_related("warning__unit", "warning__citizen", "warning__incident")
+        .filter(pk=letter_id, warning__citizen__isnull=False).first()
+    )
+    if letter is None or not (user and user.is_authenticated and rules.may_see_warning_letter(user,
+                                                                                              letter.warning.unit)):
+        raise Http404
+    return letter
+
+
+def audit_warning_letter_display(*, user, letter: WarningLetter, request=None, action: str) -> None:
+    audit_log_record(
+        actor=user, citizen=letter.warning.citizen, action=action, message=_("Warning letter %(ref)s shown"),
+        message_args={"ref": letter.reference}, request=request,
     )

@@ -310,8 +310,26 @@ def warning_letter_generate(*, letter_id: int) -> WarningLetter:
             path=lambda digest: f"letters/warnings/{letter.warning.citizen.public_id}/{letter.pk}-{digest[:16]}.pdf",
             ready=WarningLetterStatus.READY, failed=WarningLetterStatus.FAILED, log=logger,
         )
+        # Counted with the decision letters: one metric for every archived letter, by outcome.
+        metrics.LETTERS_RENDERED.labels(outcome=letter.status).inc()
         letter.full_clean(exclude=["warning", "created_by"])
         letter.save()
+    return letter
+
+
+@transaction.atomic
+def warning_letter_retry(*, by: User, letter_id: int) -> WarningLetter:
+    """Produce a failed (or lost) warning letter again, after commit. A ready letter is never produced again."""
+    letter = WarningLetter.objects.select_for_update(of=("self",)).select_related("warning__unit").get(pk=letter_id)
+    rules.require_may_record_warning(by, letter.warning.unit)
+    if letter.status == WarningLetterStatus.READY:
+        return letter
+    if not letter.retry_allowed:
+        raise ValidationError(_("The letter is still being produced."), code="pending")
+    letter.status, letter.error = WarningLetterStatus.PENDING, ""
+    letter.full_clean(exclude=["warning", "created_by"])
+    letter.save()
+    _warning_letter_enqueue(letter.pk)
     return letter
 
 

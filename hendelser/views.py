@@ -1,17 +1,20 @@
 """Thin views: parse input, call a selector or service, turn domain errors into form errors."""
 
+import hashlib
+import io
+import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nav_sikkerhet.core import access, throttle
 from nav_sikkerhet.core.access import Perm
@@ -19,7 +22,17 @@ from nav_sikkerhet.core.forms import add_errors
 from nav_sikkerhet.core.models import Citizen
 
 from . import exports, forms, prefill, rules, selectors, services, statistics
-from .models import DECISION_PROPOSALS, PROPOSAL_MEASURES, ExposedPerson, Perpetrator, ProposalKind, Status
+from .models import (
+    DECISION_PROPOSALS,
+    PROPOSAL_MEASURES,
+    ExposedPerson,
+    Perpetrator,
+    ProposalKind,
+    Status,
+    WarningLetterStatus,
+)
+
+logger = logging.getLogger(__name__)
 
 
 def _detail(incident) -> str:
@@ -456,3 +469,70 @@ def review(request, unit_number):
 def statistics_page(request):
     page = statistics.statistics_page(user=request.user, params=request.GET)
     return render(request, "hendelser/statistics.html", {"page": page})
+
+
+# --- A written warning's letter: status, download of the archived file, retry ---
+
+# Seconds between reloads of the status page while a letter is being produced.
+WARNING_LETTER_REFRESH_SECONDS = 2
+
+
+def _warning_letter_page(request, letter, *, problem: str = ""):
+    response = render(request, "hendelser/warning_letter.html", {
+        "letter": letter,
+        "warning": letter.warning,
+        "problem": problem,
+        "may_retry": rules.may_record_warning(request.user, letter.warning.unit),
+        "Status": WarningLetterStatus,
+    })
+    if letter.status == WarningLetterStatus.PENDING and not problem:
+        # Reload until the letter is ready: no script needed (and none allowed by the CSP).
+        response["Refresh"] = str(WARNING_LETTER_REFRESH_SECONDS)
+    return response
+
+
+@login_required
+@require_GET
+def warning_letter(request, letter_id):
+    """Whether a warning letter is being produced, ready (with its link) or failed (with a retry button)."""
+    # Like the decision letters' status page it shows no personal data (reference, status, hash): no audit line.
+    letter = selectors.warning_letter_for_visible(user=request.user, letter_id=letter_id)
+    return _warning_letter_page(request, letter)
+
+
+@login_required
+@require_GET
+def warning_letter_download(request, letter_id):
+    """The archived PDF exactly as stored when it was produced, checked against its SHA-256."""
+    letter = selectors.warning_letter_for_visible(user=request.user, letter_id=letter_id)
+    if letter.status != WarningLetterStatus.READY:
+        return redirect("hendelser:warning_letter", letter.pk)
+    try:
+        with letter.file.open("rb") as stored:
+            content = stored.read()
+    except OSError:
+        logger.exception("Archived warning letter %s could not be read", letter.pk)
+        return _warning_letter_page(request, letter, problem=_("The archived file could not be read."))
+    if hashlib.sha256(content).hexdigest() != letter.sha256:
+        logger.error("Archived warning letter %s does not match its SHA-256", letter.pk)
+        return _warning_letter_page(
+            request, letter, problem=_("The archived file does not match its checksum and is not shown.")
+        )
+    selectors.audit_warning_letter_display(user=request.user, letter=letter, request=request,
+                                           action="warning_letter.download")
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=f"{letter.reference}-{letter.language}.pdf",
+                        content_type="application/pdf")
+
+
+@login_required
+@require_POST
+def warning_letter_retry(request, letter_id):
+    letter = selectors.warning_letter_for_visible(user=request.user, letter_id=letter_id)
+    try:
+        services.warning_letter_retry(by=request.user, letter_id=letter.pk)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except PermissionDenied:
+        raise Http404 from None
+    return redirect("hendelser:warning_letter", letter.pk)

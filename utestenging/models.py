@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from nav_sikkerhet.core import phones
-from nav_sikkerhet.core.models import Citizen, Employer, Language, Unit
+from nav_sikkerhet.core.models import (
+    ArchivedLetter,
+    Citizen,
+    Employer,
+    Language,
+    LetterStatus,  # noqa: F401 - re-exported: the app's modules import it from here; defined once in core
+    Unit,
+)
 
 from . import reasons
 
@@ -885,13 +892,7 @@ class LetterKind(models.TextChoices):
     COMPLAINT_ANSWER = "complaint_answer", _("Answer to the service complaint")
 
 
-class LetterStatus(models.TextChoices):
-    PENDING = "pending", _("Being produced")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
-
-
-class Letter(models.Model):
+class Letter(ArchivedLetter):
     """A letter to the citizen, rendered once to PDF/A and archived with its SHA-256; never replaced (§6, §7)."""
 
     decision = models.ForeignKey(Decision, models.PROTECT, related_name="letters", verbose_name=_("decision"))
@@ -902,16 +903,9 @@ class Letter(models.Model):
     # The n-th letter of its kind: an advance notice can be sent again after the case went back to draft.
     sequence = models.PositiveSmallIntegerField(_("number"), default=1)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    status = models.CharField(_("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.PENDING)
-    file = models.FileField(_("file"), max_length=300, blank=True)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    error = models.CharField(_("error"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
     )
-    generated_at = models.DateTimeField(_("produced"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("letter")
@@ -951,8 +945,7 @@ class Letter(models.Model):
             errors["complaint"] = _("Only an answer to a service complaint refers to a complaint, and it must.")
         elif self.complaint_id and self.complaint.decision_id != self.decision_id:
             errors["complaint"] = _("The complaint belongs to another decision.")
-        if self.status == LetterStatus.READY and not (self.file and len(self.sha256) == 64):
-            errors["sha256"] = _("A ready letter has a stored file and its SHA-256.")
+        errors.update(self.archive_errors())
         if errors:
             raise ValidationError(errors)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from nav_sikkerhet.core import scheduling
 
 from . import rules, services
-from .models import IN_FORCE_STATUSES, Decision, Letter, LetterStatus, ServiceComplaint, Status
+from .models import IN_FORCE_STATUSES, Decision, Kind, Letter, ServiceComplaint, Status
 
 CATCH_UP_DAYS = 3
 # Days before the last day: "assess extension" at 21 and 7, and on the day it expires (§5).
@@ -122,22 +122,31 @@ def _registrations_missing(decision_id: int) -> bool:
 
 
 EXTENSION_BODY = _(
-    "A security-measure decision you are responsible for (case %(case)s) is coming to its end. If the risk of "
-    "repetition may still exist, make a concrete, written assessment of extension in good time before it "
-    "expires (guideline §5).\n\nOpen the case: %(url)s"
+    "A security measure you are responsible for (case %(case)s: %(measure)s) is coming to its end. If the risk "
+    "of repetition may still exist, make a concrete, written assessment of extension in good time before it "
+    "expires.\n\nOpen the case: %(url)s"
 )
+
+
+def _measure_values(decision_id: int) -> dict:
+    """The kind of measure, so the leader knows which one ends (every kind on the ladder has a maximum period).
+
+    The label stays lazy: the e-mail is written in the recipient's language."""
+    kind = Decision.objects.filter(pk=decision_id).values_list("kind", flat=True).first()
+    return {"measure": Kind(kind).label if kind in Kind.values else ""}
+
 
 REMINDER_KINDS = [
     scheduling.ReminderKind("decision.expiry_21", _("Case %(case)s: 21 days left – assess extension"),
-                            EXTENSION_BODY, _decision_needs_extension_assessment),
+                            EXTENSION_BODY, _decision_needs_extension_assessment, values=_measure_values),
     scheduling.ReminderKind("decision.expiry_7", _("Case %(case)s: 7 days left – assess extension"),
-                            EXTENSION_BODY, _decision_needs_extension_assessment),
+                            EXTENSION_BODY, _decision_needs_extension_assessment, values=_measure_values),
     scheduling.ReminderKind(
         "decision.expiry_0", _("Case %(case)s: the decision expires today"),
-        _("The security-measure decision in case %(case)s expires today (%(due)s). If it is not extended, the "
-          "citizen has ordinary access again from tomorrow; tell reception and the contact centre as needed."
+        _("The security measure in case %(case)s (%(measure)s) expires today (%(due)s). If it is not extended, "
+          "it no longer applies from tomorrow; tell reception and the contact centre as needed."
           "\n\nOpen the case: %(url)s"),
-        _decision_needs_extension_assessment,
+        _decision_needs_extension_assessment, values=_measure_values,
     ),
     scheduling.ReminderKind(
         "decision.notice_deadline", _("Case %(case)s: the citizen's deadline has passed – ready to decide"),
@@ -160,18 +169,14 @@ REMINDER_KINDS = [
     ),
 ]
 
-# A failed letter is tried again by the sweep this many times; after that it waits for the "Try again" button.
-LETTER_SWEEP_ATTEMPTS = 5
+LETTER_SWEEP_ATTEMPTS = Letter.SWEEP_ATTEMPTS
 
 
 def letters_not_produced(today: datetime.date) -> None:
     """Letters whose task was lost (Redis down at signing) or failed are queued again; producing is idempotent."""
     from . import tasks  # tasks imports the services, which import this app's models
 
-    stuck = Letter.objects.filter(
-        Q(status=LetterStatus.PENDING, created_at__lt=timezone.now() - services.LETTER_STUCK_AFTER)
-        | Q(status=LetterStatus.FAILED, attempts__lt=LETTER_SWEEP_ATTEMPTS)
-    ).values_list("pk", flat=True)
+    stuck = Letter.objects.filter(Letter.not_produced_q()).values_list("pk", flat=True)
     for letter_id in stuck:
         scheduling.enqueue(tasks.generate_letter, letter_id)
 

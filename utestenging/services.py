@@ -739,7 +739,7 @@ def complaint_answer(
 logger = logging.getLogger(__name__)
 
 # A letter still pending after this long has lost its task (e.g. the broker was down): it may be retried.
-LETTER_STUCK_AFTER = datetime.timedelta(minutes=10)
+LETTER_STUCK_AFTER = Letter.STUCK_AFTER
 
 
 def _letter_enqueue(letter_id: int) -> None:

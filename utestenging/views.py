@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -749,9 +748,7 @@ def _letter_status_page(request, letter, *, problem: str = ""):
             "problem": problem,
             "may_retry": rules.may_prepare(request.user, letter.decision),
             "Status": LetterStatus,
-            "retry_allowed": letter.status == LetterStatus.FAILED
-            or letter.status == LetterStatus.PENDING
-            and letter.created_at < timezone.now() - services.LETTER_STUCK_AFTER,
+            "retry_allowed": letter.retry_allowed,
         },
     )
     if letter.status == LetterStatus.PENDING and not problem:

@@ -483,3 +483,51 @@ class RetentionHold(models.Model):
             errors["until"] = _("A hold may last at most three years; renew it if it is still needed.")
         if errors:
             raise ValidationError(errors)
+
+
+class LetterStatus(models.TextChoices):
+    PENDING = "pending", _("Being produced")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ArchivedLetter(models.Model):
+    """What every archived letter to a citizen has: rendered once to PDF/A, stored with its SHA-256, retried on failure.
+
+    Abstract: each app's letter keeps its own table (utestenging.Letter, hendelser.WarningLetter).
+    """
+
+    status = models.CharField(_("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.PENDING)
+    file = models.FileField(_("file"), max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    generated_at = models.DateTimeField(_("produced"), null=True, blank=True)
+
+    # A letter still pending after this long has lost its task (e.g. the broker was down): it may be retried.
+    STUCK_AFTER = datetime.timedelta(minutes=10)
+    # A failed letter is tried again by the sweep this many times; after that it waits for the "Try again" button.
+    SWEEP_ATTEMPTS = 5
+
+    class Meta:
+        abstract = True
+
+    @property
+    def retry_allowed(self) -> bool:
+        """Failed, or pending so long that its task was lost: the "Try again" button is offered."""
+        return self.status == LetterStatus.FAILED or (
+            self.status == LetterStatus.PENDING and self.created_at < timezone.now() - self.STUCK_AFTER
+        )
+
+    @classmethod
+    def not_produced_q(cls) -> models.Q:
+        """What the sweep produces again: letters whose task was lost, and failed ones not yet tried too often."""
+        return models.Q(status=LetterStatus.PENDING, created_at__lt=timezone.now() - cls.STUCK_AFTER) | models.Q(
+            status=LetterStatus.FAILED, attempts__lt=cls.SWEEP_ATTEMPTS
+        )
+
+    def archive_errors(self) -> dict:
+        if self.status == LetterStatus.READY and not (self.file and len(self.sha256) == 64):
+            return {"sha256": _("A ready letter has a stored file and its SHA-256.")}
+        return {}
