@@ -21,6 +21,7 @@ from .models import (
     Ground,
     Letter,
     Registration,
+    RiskCheck,
     ServiceComplaint,
 )
 
@@ -75,10 +76,10 @@ class EventInline(ReadOnlyInline):
 @admin.action(description=_("Bring status in line with the dates (activate or expire)"))
 def refresh_status(modeladmin, request, queryset):
     changed = 0
-    for decision in queryset.only("pk", "status"):
-        before = decision.status
+    # Plain values: .only() on the changelist's queryset, which follows list_select_related, raised a FieldError.
+    for decision_id, before in queryset.values_list("pk", "status"):
         try:
-            after = services.decision_refresh_status(decision_id=decision.pk, by=request.user).status
+            after = services.decision_refresh_status(decision_id=decision_id, by=request.user).status
         except ValidationError as error:
             modeladmin.message_user(request, "; ".join(error.messages), level=messages.ERROR)
             continue
@@ -117,3 +118,20 @@ class DecisionAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, HistoryAdmin):
             start = datetime.datetime(year, 1, 1, tzinfo=datetime.UTC)
             return queryset.filter(pk=pk, created_at__gte=start, created_at__lt=start.replace(year=year + 1)), False
         return super().get_search_results(request, queryset, search_term)
+
+
+# A risk check is a record of what was known and recommended on the day: it is read, never edited or removed here
+# (retention removes it with the rest of the citizen's data).
+@admin.register(RiskCheck)
+class RiskCheckAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["planned_on", "kind", "place", "recommendation", "unit", "created_by", "created_at"]
+    list_filter = ["recommendation", "kind", "place", "unit"]
+    list_select_related = ["unit", "created_by"]
+    date_hierarchy = "planned_on"
+    fields = ["citizen", "unit", "planned_on", "kind", "place", "companions", "alarm_available", "police_informed",
+              "measures_in_force", "incidents_24_months", "recommendation", "reasons", "created_by", "created_at"]
+    readonly_fields = fields
+    audit_action = "admin.risk_check"
+
+    def audited_citizen(self, obj):
+        return obj.citizen
