@@ -18,6 +18,8 @@ from .models import (
     ActingReason,
     AlternativeOutcome,
     ChannelKind,
+    ContactKind,
+    ContactPlace,
     Decision,
     DigitalChannel,
     Ground,
@@ -326,6 +328,20 @@ def _load_ladder(leader, caseworker, office, people, today):
             row["measure_id"] = toan.pk
     services.decision_update(by=caseworker, decision_id=exclusion.pk, alternative_assessments=rows,
                              responsible_leader=leader)
+    _risk_checks(caseworker, toan.citizen, measures.get(Kind.PROTECTIVE_MEASURES), office, today)
+
+
+def _risk_checks(caseworker, warned, protected, office, today):
+    """Two checks before planned contacts: a home visit to the warned citizen with two staff in every meeting (the
+    check says meet at the office), and a meeting at the office with the protected citizen."""
+    days = datetime.timedelta
+    services.risk_check_record(by=caseworker, citizen_id=warned.pk, unit=office, planned_on=today + days(3),
+                               kind=ContactKind.HOME_VISIT, place=ContactPlace.HOME, companions=1,
+                               alarm_available=False, police_informed=False)
+    if protected is not None:
+        services.risk_check_record(by=caseworker, citizen_id=protected.citizen_id, unit=office,
+                                   planned_on=today + days(1), kind=ContactKind.MEETING, place=ContactPlace.OFFICE,
+                                   companions=1, alarm_available=True, police_informed=False)
 
 
 def _statement_case(caseworker, leader, citizen, office, today):

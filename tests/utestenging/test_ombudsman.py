@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from freezegun import freeze_time
 
+from hendelser.models import CitizenWarning, WarningLetter
 from nav_sikkerhet.core.models import AuditLogEntry, Role, UnitType, User
 from utestenging import letters, selectors, services
 from utestenging.models import (
@@ -29,6 +30,7 @@ from utestenging.models import (
     NoticeMethod,
     NoticeStatus,
     RegistrationKind,
+    RiskCheck,
     Scope,
     ShortDeadlineReason,
     SignedAs,
@@ -535,6 +537,13 @@ def test_every_demo_row_holds_as_if_it_were_written_today(settings):
     for decision in list(rows):
         rows += [*decision.facts.all(), *decision.channels.all(), *decision.alternative_assessments.all(),
                  *decision.complaints.all()]
+    # The ladder's demo: the warnings, their archived letters and the risk checks.
+    risk_checks, warnings, warning_letters = (RiskCheck.objects.all(), CitizenWarning.objects.all(),
+                                              WarningLetter.objects.all())
+    assert risk_checks.count() >= 2 and warnings.exists()
+    # Rendered after commit (never inside this test's transaction): each letter is at least due.
+    assert warning_letters.exists()
+    rows += [*risk_checks, *warnings, *warning_letters]
     failures = {}
     for row in rows:
         row._loaded_values = {}
