@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from freezegun import freeze_time
@@ -99,7 +100,7 @@ def test_a_written_warning_then_two_staff_then_an_exclusion_citing_both_seen_at_
     expect(page).to_have_url(url(live_server, "hendelser:detail", incident.public_id))
     letter = WarningLetter.objects.get(warning__citizen=citizen)
     assert letter.status == WarningLetterStatus.READY, letter.error
-    _submit(page, page.locator(f'#main a[href="/hendelser/advarselsbrev/{letter.pk}/"]'))
+    _submit(page, page.locator(f'#main a[href="{reverse("hendelser:warning_letter", args=[letter.pk])}"]'))
     expect(page.locator("#letter-status")).to_have_attribute("data-status", "ready")
     with page.expect_download() as download_info:
         page.locator("a[data-letter-download=warning]").click()
@@ -129,7 +130,7 @@ def test_a_written_warning_then_two_staff_then_an_exclusion_citing_both_seen_at_
     main = page.locator("#main")
     expect(main).to_contain_text(toan.case_number)
     # The decision's list of earlier warnings links the archived letter.
-    expect(main.locator(f'a[href="/hendelser/advarselsbrev/{letter.pk}/"]')).to_have_count(1)
+    expect(main.locator(f'a[href="{reverse("hendelser:warning_letter", args=[letter.pk])}"]')).to_have_count(1)
     cited = {row.alternative: row for row in draft.alternative_assessments.all()}
     assert cited[LessIntrusiveMeasure.TWO_STAFF].measure_id == toan.pk
     assert cited[LessIntrusiveMeasure.WRITTEN_WARNING].warning_id == letter.warning_id
@@ -169,7 +170,7 @@ def test_a_measure_lifted_in_the_browser_and_one_expired_by_the_sweep_are_gone_f
     page.context.clear_cookies()
     login(page, live_server, "leder_grunerlokka")
     page.goto(url(live_server, "utestenging:detail", toan.public_id))
-    _submit(page, page.locator(f'#main a[href="/utestenging/{toan.public_id}/opphev/"]'))
+    _submit(page, page.locator(f'#main a[href="{reverse("utestenging:lift", args=[toan.public_id])}"]'))
     page.locator("input[name=lifted_on]").fill(today.isoformat())
     page.locator("textarea[name=reason]").fill("Brukeren har fått ny veileder og møtene har gått rolig.")
     _submit(page, page.locator("#main form button[type=submit]"))
