@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -122,8 +122,25 @@ def delete_history(model: type[models.Model], **lookup) -> int:
 
 
 def delete_files(names: list[str]) -> None:
+    """Delete the files once the run has committed: a rollback must not leave a row whose file is gone. A file
+    left behind (the process died in between) has no row any longer, so ``media_files`` removes it next day."""
+    names = [name for name in names if name]
+    if names:
+        _SCHEDULED.update(names)
+        transaction.on_commit(lambda: _delete_now(names))
+
+
+# The files this run will delete on commit, so the orphan scan later in the same run does not count them again.
+_SCHEDULED: set[str] = set()
+
+
+def begin_run() -> None:
+    _SCHEDULED.clear()
+
+
+def _delete_now(names: list[str]) -> None:
     for name in names:
-        if name and default_storage.exists(name):
+        if default_storage.exists(name):
             default_storage.delete(name)
 
 
@@ -269,7 +286,7 @@ class _OrphanFiles:
                 path = os.path.join(folder, file)
                 name = os.path.relpath(path, root)
                 modified = datetime.datetime.fromtimestamp(os.path.getmtime(path), tz=datetime.UTC)
-                if name not in referenced and modified < self.cutoff:
+                if name not in referenced and name not in _SCHEDULED and modified < self.cutoff:
                     found.append(name)
         return sorted(found)
 
