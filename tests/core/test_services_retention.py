@@ -281,3 +281,11 @@ def test_an_ended_hold_releases_the_case_at_the_next_run_and_then_every_covered_
         elif entry not in {"core.AuditLogEntry", "core.RetentionHold"}:
             assert not model.objects.exists(), entry
     assert not AuditLogEntry.objects.exclude(action__startswith="retention.").exists()
+
+
+@pytest.mark.django_db
+def test_a_night_with_nothing_due_still_writes_one_line_per_kind_so_a_missed_night_shows():
+    assert services.retention_run() == dict.fromkeys(retention.KINDS, 0)
+    lines = AuditLogEntry.objects.filter(action__startswith="retention.")
+    assert sorted(lines.values_list("action", flat=True)) == sorted(f"retention.{key}" for key in retention.KINDS)
+    assert all(": 0 " in line.message for line in lines)
