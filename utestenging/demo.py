@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hendelser import selectors as incident_selectors
 from hendelser.models import WarningForm
+from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core.models import Citizen, Unit, User
 
 from . import rules, services
@@ -250,6 +251,10 @@ def _load_lifecycle() -> int:
             representative_name="Advokat Hansen",
             representative_address="Storgata 1\n0155 Oslo",
         )
+    # The complaint may go on to the Ombudsman: the leader keeps the case past its retention period for a year
+    # (the decision's page shows the hold, the admin lists it).
+    core_services.retention_hold_place(by=leader, record=expired, until=today + days(365),
+                                       reason="Klagen kan bli sendt videre til Sivilombudsmannen.")
     with _clock(today - days(40)):
         lifted = _signed(by=leader, citizen=people[3], unit=office, kind=Kind.FYUS, start=today - days(40), weeks=8)
     with _clock(today - days(12)):

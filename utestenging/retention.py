@@ -48,7 +48,7 @@ def decisions_due(cutoff: datetime.datetime):
         .annotate(ended=Coalesce("lifted_on", "valid_to", TruncDate("created_at")))
         .filter(ended__lt=cutoff_day)
         .exclude(pk__in=complaint_open_or_recent)
-        .exclude(pk__in=retention.held_ids(Decision))
+        .exclude(retention.held(Decision))
         .exclude(models.Q(pk__in=with_files) & ~models.Q(pk__in=archived))
     )
 
@@ -60,14 +60,14 @@ def decisions_anonymise(queryset) -> int:
     files = list(Letter.objects.filter(decision_id__in=ids).exclude(file="").values_list("file", flat=True))
     # update() and delete() on purpose: an anonymised record no longer passes clean(), and a save would write
     # a new historical copy of what is being removed.
-    Letter.objects.filter(decision_id__in=ids).update(file="")
+    Letter.objects.filter(decision_id__in=ids).update(file="", error="")
     for model in (Fact, AlternativeChannel, AlternativeAssessment):
         model.objects.filter(decision_id__in=ids).delete()
     ServiceComplaint.objects.filter(decision_id__in=ids).update(**dict.fromkeys(COMPLAINT_PERSONAL, ""))
     DecisionEvent.objects.filter(decision_id__in=ids).update(text="")
     Breach.objects.filter(decision_id__in=ids).update(description="")
     count = Decision.objects.filter(pk__in=ids).update(
-        citizen=None, anonymised_at=timezone.now(), **dict.fromkeys(DECISION_PERSONAL, "")
+        citizen=None, anonymised_at=timezone.now(), noticed_content={}, **dict.fromkeys(DECISION_PERSONAL, "")
     )
     retention.delete_history(Decision, id__in=ids)
     for model in (Fact, AlternativeChannel, AlternativeAssessment, ServiceComplaint, Breach, Registration):
@@ -78,7 +78,7 @@ def decisions_anonymise(queryset) -> int:
 
 def breaches_due(cutoff: datetime.datetime):
     return Breach.objects.filter(occurred_at__lt=cutoff).exclude(description="").exclude(
-        decision_id__in=retention.held_ids(Decision)
+        retention.held(Decision, "decision_id")
     )
 
 
@@ -98,7 +98,21 @@ def risk_checks_delete(queryset) -> int:
     return RiskCheck.objects.filter(pk__in=list(queryset.values_list("pk", flat=True))).delete()[0]
 
 
+def _held_decisions():
+    return retention.held_ids(Decision)
+
+
 def register() -> None:
+    # What a held measure rests on is part of its case: the Ombudsman reads the incidents its facts cite, the
+    # warning and the earlier measure it says were tried first.
+    from hendelser.models import CitizenWarning, Incident
+
+    retention.hold_link(Incident, lambda: Fact.objects.filter(
+        decision_id__in=_held_decisions(), incident__isnull=False).values("incident_id"))
+    retention.hold_link(CitizenWarning, lambda: AlternativeAssessment.objects.filter(
+        decision_id__in=_held_decisions(), warning__isnull=False).values("warning_id"))
+    retention.hold_link(Decision, lambda: AlternativeAssessment.objects.filter(
+        decision_id__in=_held_decisions(), measure__isnull=False).values("measure_id"))
     retention.register(retention.RetentionKind(
         key="decisions", label=_("Measures with their letters, notices, statements and complaints"),
         counted_from=_("the measure ended (expired, lifted or closed) and every complaint was answered"),
@@ -111,13 +125,19 @@ def register() -> None:
         recipients=("The citizen; reception and contact centre (look-up); the archive; the municipality at a "
                      "NAV office with shared leadership"),
         due=decisions_due, apply=decisions_anonymise, holdable=Decision,
+        covers=(
+            *(f"utestenging.Decision.{name}" for name in [*DECISION_PERSONAL, "citizen", "noticed_content"]),
+            "utestenging.Fact", "utestenging.AlternativeChannel", "utestenging.AlternativeAssessment",
+            *(f"utestenging.ServiceComplaint.{name}" for name in COMPLAINT_PERSONAL),
+            "utestenging.DecisionEvent.text", "utestenging.Letter.file", "utestenging.Letter.error",
+        ),
     ))
     retention.register(retention.RetentionKind(
         key="breaches", label=_("Breach receipts"), counted_from=_("the breach happened"), default_days=2 * 365,
         why=_("A breach may justify an extension or a new measure for as long as the measure may."),
         purpose=("Recording that a measure was broken."), persons=("Citizens"),
         data=("What happened, when and how"), recipients=("None"),
-        due=breaches_due, apply=breaches_anonymise,
+        due=breaches_due, apply=breaches_anonymise, covers=("utestenging.Breach.description",),
     ))
     retention.register(retention.RetentionKind(
         key="risk_checks", label=_("Risk checks before a meeting or home visit"),
@@ -127,5 +147,21 @@ def register() -> None:
         purpose=("Assessing the risk before meeting or visiting a citizen (staff safety)."),
         persons=("Citizens, staff"),
         data=("Which citizen, planned day, kind of contact, place, the counts and answers, the recommendation"),
-        recipients=("None"), due=risk_checks_due, apply=risk_checks_delete,
+        recipients=("None"), due=risk_checks_due, apply=risk_checks_delete, covers=("utestenging.RiskCheck",),
     ))
+    retention.not_personal(
+        "Who acted in a case (decided, signed, registered, answered): staff in their work role, kept with the "
+        "case as its accountability after the citizen is gone.",
+        "utestenging.Decision.responsible_leader", "utestenging.Decision.contact_person",
+        "utestenging.Decision.signed_by", "utestenging.Decision.created_by", "utestenging.Registration.done_by",
+        "utestenging.ServiceComplaint.answered_by", "utestenging.ServiceComplaint.registered_by",
+        "utestenging.DecisionEvent.actor", "utestenging.Letter.created_by", "utestenging.Breach.registered_by",
+    )
+    retention.not_personal(
+        "The archive's or the journal's reference: how the official record is found in the NAV archive; it names "
+        "no one.", "utestenging.Registration.reference",
+    )
+    retention.not_personal("A checksum of the letter's file: it says nothing about anyone.",
+                           "utestenging.Letter.sha256")
+    retention.not_personal("Which grounds, which of NAV's digital channels: categories from a list the numbers read.",
+                           "utestenging.Decision.grounds", "utestenging.Decision.digital_channels")

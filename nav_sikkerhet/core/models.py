@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import phones
+from . import phones, rules
 from .identity import IdentKind, validate_personident
 
 four_digits = RegexValidator(r"^\d{4}\Z", _("Enter exactly four digits."), code="four_digits")
@@ -453,6 +453,9 @@ class PageSeen(models.Model):
         return f"{self.page} {self.seen_at:%Y-%m-%d %H:%M}"
 
 
+HOLD_REASON_MIN_WORDS = 2
+
+
 class RetentionHold(models.Model):
     """A decision or incident kept past its retention period: under complaint, with the Ombudsman or the police."""
 
@@ -477,6 +480,10 @@ class RetentionHold(models.Model):
         errors = {}
         if not (self.reason or "").strip():
             errors["reason"] = _("Give the reason for the hold (complaint, Ombudsman, police).")
+        elif rules.is_placeholder(self.reason) or len(rules.words(self.reason)) < HOLD_REASON_MIN_WORDS:
+            # The hold keeps a citizen's data past its period: the reason is what answers for that later.
+            errors["reason"] = _("Say in a few words why the case must be kept: under complaint, with the "
+                                 "Ombudsman or with the police.")
         if self.until and self.until <= timezone.localdate():
             errors["until"] = _("The hold must end after today.")
         elif self.until and self.until > timezone.localdate() + datetime.timedelta(days=3 * 366):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +41,10 @@ class RetentionKind:
     holdable: type[models.Model] | None = None
     # Kinds that tidy up after the others (citizens left with nothing, copies and files left behind) run later.
     stage: int = 0
+    # What the kind removes: "app.Model" (the row goes) or "app.Model.field" (the field is emptied). A test walks
+    # every model and fails for a field holding personal data that no kind covers and ``not_personal`` does not
+    # explain, so a new field cannot slip past the schedule.
+    covers: tuple[str, ...] = ()
 
     @property
     def days(self) -> int:
@@ -51,10 +55,34 @@ class RetentionKind:
 
 
 KINDS: dict[str, RetentionKind] = {}
+# Fields that look personal (free text, a person link) but stay after every period, with the reason why.
+KEPT: dict[str, str] = {}
+# Records that belong to another record's case, so a hold on the case keeps them too: per model, functions giving
+# the ids (as a values() queryset) held through some other record.
+HOLD_LINKS: dict[type[models.Model], list[Callable[[], models.QuerySet]]] = {}
 
 
 def register(kind: RetentionKind) -> None:
     KINDS[kind.key] = kind
+
+
+def not_personal(reason: str, *fields: str) -> None:
+    """Record that these fields ("app.Model.field" or "app.Model") stay after every period, and why."""
+    for field in fields:
+        KEPT[field] = reason
+
+
+def hold_link(model: type[models.Model], held_through: Callable[[], models.QuerySet]) -> None:
+    """A hold on a case also keeps these records of ``model`` (a decision's cited incidents, for one)."""
+    HOLD_LINKS.setdefault(model, []).append(held_through)
+
+
+def held(model: type[models.Model], field: str = "pk") -> models.Q:
+    """Matches the rows whose ``field`` is a held record of ``model``: held itself or through its case."""
+    query = models.Q(**{f"{field}__in": held_ids(model)})
+    for held_through in HOLD_LINKS.get(model, []):
+        query |= models.Q(**{f"{field}__in": held_through()})
+    return query
 
 
 def schedule() -> list[RetentionKind]:
@@ -94,38 +122,46 @@ def delete_history(model: type[models.Model], **lookup) -> int:
 
 
 def delete_files(names: list[str]) -> None:
+    """Delete the files once the run has committed: a rollback must not leave a row whose file is gone. A file
+    left behind (the process died in between) has no row any longer, so ``media_files`` removes it next day."""
+    names = [name for name in names if name]
+    if names:
+        _SCHEDULED.update(names)
+        transaction.on_commit(lambda: _delete_now(names))
+
+
+# The files this run will delete on commit, so the orphan scan later in the same run does not count them again.
+_SCHEDULED: set[str] = set()
+
+
+def begin_run() -> None:
+    _SCHEDULED.clear()
+
+
+def _delete_now(names: list[str]) -> None:
     for name in names:
-        if name and default_storage.exists(name):
+        if default_storage.exists(name):
             default_storage.delete(name)
 
 
 # -- the core's own kinds ----------------------------------------------------------------------------------------
 
 
+def held_citizen_ids() -> set[int]:
+    """The citizens named by a held record of any kind (held itself or through its case)."""
+    ids = set()
+    for model in {kind.holdable for kind in KINDS.values() if kind.holdable} | set(HOLD_LINKS):
+        if any(field.name == "citizen" for field in model._meta.fields):
+            ids |= set(model.objects.filter(held(model), citizen__isnull=False).values_list("citizen_id", flat=True))
+    return ids
+
+
 def _audit_due(cutoff):
     from .models import AuditLogEntry, Citizen
 
     # A citizen whose case is on hold keeps who saw their data: the police or the Ombudsman may ask.
-    held = Citizen.objects.filter(
-        models.Q(decisions__in=_held_decisions()) | models.Q(incidents__in=_held_incidents())
-    ).values("personident")
-    return AuditLogEntry.objects.filter(created_at__lt=cutoff).exclude(personident__in=held)
-
-
-def _held_decisions():
-    from django.apps import apps
-
-    if not apps.is_installed("utestenging"):
-        return []
-    return held_ids(apps.get_model("utestenging", "Decision"))
-
-
-def _held_incidents():
-    from django.apps import apps
-
-    if not apps.is_installed("hendelser"):
-        return []
-    return held_ids(apps.get_model("hendelser", "Incident"))
+    held_people = Citizen.objects.filter(pk__in=held_citizen_ids()).values("personident")
+    return AuditLogEntry.objects.filter(created_at__lt=cutoff).exclude(personident__in=held_people)
 
 
 def _delete(queryset) -> int:
@@ -154,6 +190,12 @@ def _reminders_due(cutoff):
     from .models import Reminder
 
     return Reminder.objects.filter(models.Q(sent_at__lt=cutoff) | models.Q(done_at__lt=cutoff))
+
+
+def _holds_due(cutoff):
+    from .models import RetentionHold
+
+    return RetentionHold.objects.filter(until__lt=timezone.localdate(cutoff))
 
 
 def _citizens_due(cutoff):
@@ -244,7 +286,7 @@ class _OrphanFiles:
                 path = os.path.join(folder, file)
                 name = os.path.relpath(path, root)
                 modified = datetime.datetime.fromtimestamp(os.path.getmtime(path), tz=datetime.UTC)
-                if name not in referenced and modified < self.cutoff:
+                if name not in referenced and name not in _SCHEDULED and modified < self.cutoff:
                     found.append(name)
         return sorted(found)
 
@@ -265,6 +307,7 @@ register(RetentionKind(
     why=_("An expired session is of no use to anyone; it holds who was signed in."),
     purpose=("Keeping a staff member signed in."), persons=("Staff"), data=("Session key, staff member"),
     recipients=("None"), due=_sessions_due, apply=_delete,
+    covers=('sessions.Session',),
 ))
 register(RetentionKind(
     key="history_copies", label=_("Historical copies of deleted records"),
@@ -288,6 +331,7 @@ register(RetentionKind(
     purpose=("Identifying the person a decision or incident is about."), persons=("Citizens"),
     data=("Identity number, name, date of birth, address, preferred language"),
     recipients=("None"), due=_citizens_due, apply=_citizens_apply, stage=1,
+    covers=('core.Citizen',),
 ))
 register(RetentionKind(
     key="reminders", label=_("Reminders"), counted_from=_("the reminder was sent or ticked off"),
@@ -295,6 +339,7 @@ register(RetentionKind(
     why=_("A reminder is done once sent; three months answer a question about a missed deadline."),
     purpose=("Reminding leaders of deadlines."), persons=("Staff"), data=("Recipient, case number"),
     recipients=("The leader, by e-mail"), due=_reminders_due, apply=_delete,
+    covers=('core.Reminder',),
 ))
 register(RetentionKind(
     key="signin_log", label=_("Sign-in log"), counted_from=_("the line was written"), default_days=365,
@@ -302,6 +347,7 @@ register(RetentionKind(
     purpose=("Security: who signed in, and refused sign-ins."), persons=("Staff"),
     data=("NAV ident, time, IP address, method"), recipients=("NAV's security operations (syslog)"),
     due=_signin_due, apply=_delete,
+    covers=('core.SignInLogEntry',),
 ))
 register(RetentionKind(
     key="api_keys", label=_("API keys and their use"), counted_from=_("the key was revoked or ran out"),
@@ -309,6 +355,7 @@ register(RetentionKind(
     why=_("A year after a key stopped working, its last use no longer answers any question."),
     purpose=("Integrating systems calling the API."), persons=("None (systems)"),
     data=("System name, key hash, last use"), recipients=("None"), due=_api_keys_due, apply=_delete,
+    covers=('core.ApiKey',),
 ))
 register(RetentionKind(
     key="audit_log", label=_("Audit log (who saw a citizen's data)"), counted_from=_("the line was written"),
@@ -318,7 +365,33 @@ register(RetentionKind(
     purpose=("The citizen's right to know who saw their data; control of staff access."),
     persons=("Citizens, staff"), data=("Identity number, NAV ident, time, what was shown"),
     recipients=("The citizen on request; NAV's security operations (syslog)"), due=_audit_due, apply=_delete,
+    covers=('core.AuditLogEntry',),
 ))
+
+register(RetentionKind(
+    key="retention_holds", label=_("Ended retention holds"), counted_from=_("the hold ended"), default_days=365,
+    why=_("Once the hold has ended its records go at the next run; the hold itself answers, for a year, why "
+          "they were kept past their period."),
+    purpose=("Keeping a case under complaint, with the Ombudsman or the police past its period."),
+    persons=("Citizens (through the case), staff"), data=("Which case, the reason, until when, who placed it"),
+    recipients=("None"), due=_holds_due, apply=_delete, covers=("core.RetentionHold",),
+))
+not_personal(
+    "The office's own name, address and phone: not a person's.", "core.Unit",
+)
+not_personal(
+    "Staff accounts and their access: kept while the person works here, closed through the identity provider "
+    "when they leave; who acted in a case stays with the case as its accountability.",
+    "core.User", "core.RoleAssignment", "core.PageSeen",
+)
+
+# The ROS analyses (risiko) describe the unit's hazards and measures, not a person: their owner, participants and
+# who is responsible for a measure are staff in their work role, and the analysis is the unit's own working record
+# under the Working Environment Act, kept while it is in use.
+not_personal(
+    "A ROS analysis: the unit's hazards and measures, worked on by staff in their role; kept while in use.",
+    "risiko.MatrixDefinition", "risiko.Analysis", "risiko.Event", "risiko.Cause", "risiko.Measure",
+)
 
 
 DOC_START = "<!-- retention schedule: generated by `manage.py apply_retention --markdown`; do not edit by hand -->"
@@ -329,6 +402,13 @@ def _years(days: int) -> str:
     if days >= 365 and days % 365 == 0:
         return f"{days} days ({days // 365} year{'s' if days > 365 else ''})"
     return f"{days} day{'s' if days != 1 else ''}"
+
+
+def _kept_by_reason() -> dict[str, list[str]]:
+    by_reason: dict[str, list[str]] = {}
+    for field, reason in sorted(KEPT.items()):
+        by_reason.setdefault(reason, []).append(field)
+    return by_reason
 
 
 def markdown() -> str:
@@ -346,6 +426,20 @@ def markdown() -> str:
             "| Key | Purpose | Persons | Data | Recipients |",
             "|---|---|---|---|---|",
             *(f"| `{k.key}` | {k.purpose} | {k.persons} | {k.data} | {k.recipients} |" for k in rows),
+            "",
+            "What each kind removes (`app.Model` the whole row, `app.Model.field` the field):",
+            "",
+            "| Key | Removes |",
+            "|---|---|",
+            *(f"| `{k.key}` | {', '.join(f'`{entry}`' for entry in k.covers) or '(see the table above)'} |"
+              for k in rows),
+            "",
+            "Free text or person links that stay after every period, and why:",
+            "",
+            "| Reason | Fields |",
+            "|---|---|",
+            *(f"| {reason} | {', '.join(f'`{field}`' for field in fields)} |"
+              for reason, fields in _kept_by_reason().items()),
             "", DOC_END,
         ]
     return "\n".join(lines)

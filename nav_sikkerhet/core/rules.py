@@ -1,13 +1,26 @@
 """Pure rules of the shared core: no ORM writes, no request."""
 
 import datetime
+import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # A name search must name the person, not sweep the register: two letters of the first and of the last name.
 NAME_PART_MIN_LETTERS = 2
+
+
+def words(text: str) -> list[str]:
+    """The text's words in lower case, punctuation gone ("Se over!" and "se  over" are the same two words)."""
+    return re.findall(r"[^\W_]+", str(text or "").lower())
+
+
+def is_placeholder(text: str) -> bool:
+    """Empty, or one of the settings' texts that are never a reason (REASON_PLACEHOLDERS), however spelled."""
+    said = " ".join(words(text))
+    return not said or said in {" ".join(words(placeholder)) for placeholder in settings.REASON_PLACEHOLDERS}
 
 
 def _letters(word: str) -> int:

@@ -518,6 +518,7 @@ def retention_run(*, dry_run: bool = False, now: datetime.datetime | None = None
     """
     now = now or timezone.now()
     counts: dict[str, int] = {}
+    retention.begin_run()
     with transaction.atomic():
         if not dry_run and connection.vendor == "postgresql":
             # The audit and sign-in logs refuse deletion except in a transaction marked so (migration 0018).

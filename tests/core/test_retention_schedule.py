@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from nav_sikkerhet.core import retention, services
+from nav_sikkerhet.core import retention, rules, services
 from nav_sikkerhet.core.models import RetentionHold, Role
 from tests.hendelser.factories import IncidentFactory
 from tests.utestenging.factories import signed_decision
@@ -123,3 +124,29 @@ def test_the_privacy_officer_sees_the_next_30_days_of_removals_and_nobody_else(c
     assert (rows["decisions"].now, rows["decisions"].soon, rows["decisions"].records) == (0, 1, [ended])
     assert ended.case_number in response.content.decode()
     assert ended.citizen.name not in response.content.decode()
+
+
+@pytest.mark.parametrize("text", ["x", "  X. ", "se over!", "Ingen kommentar", "test", "Politiet"])
+def test_a_placeholder_or_a_single_word_is_no_reason_to_keep_a_case(text):
+    hold = RetentionHold(reason=text, until=timezone.localdate() + DAY)
+    with pytest.raises(ValidationError) as error:
+        hold.clean()
+    assert "reason" in error.value.message_dict
+
+
+def test_a_reason_in_words_may_keep_a_case():
+    RetentionHold(reason="Politiet etterforsker", until=timezone.localdate() + DAY).clean()
+    assert rules.is_placeholder("Se  over.") and not rules.is_placeholder("Klagen er hos Sivilombudet")
+
+
+@pytest.mark.django_db
+def test_a_placeholder_reason_is_refused_on_the_page_and_by_the_service(client, leader, ended):
+    client.force_login(leader)
+    url = reverse("core:retention_hold", args=["decision", ended.public_id])
+    until = timezone.localdate() + 30 * DAY
+    response = client.post(url, {"reason": "x", "until": until.isoformat()})
+    assert response.status_code == 200
+    assert "reason" in response.context["form"].errors
+    with pytest.raises(ValidationError):
+        services.retention_hold_place(by=leader, record=ended, reason="se over", until=until)
+    assert not RetentionHold.objects.exists()
