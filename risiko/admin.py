@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from nav_sikkerhet.core.admin import ReadOnlyAdminMixin
 
 from . import services
-from .models import LEVELS, Analysis, Cause, Event, MatrixDefinition, Measure, Zone
+from .models import LEVELS, Analysis, Cause, Event, MatrixDefinition, Measure, RiskAcceptance, Zone
 
 
 def _cell(p: int, c: int) -> str:
@@ -133,3 +133,11 @@ class MeasureAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["description", "kind", "status", "due_on", "responsible"]
     list_filter = ["status", "kind"]
     list_select_related = ["responsible"]
+
+
+@admin.register(RiskAcceptance)
+class RiskAcceptanceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Accepted by the head of unit on the analysis' page only: here it is read."""
+
+    list_display = ["event", "accepted_by", "accepted_at", "probability", "consequence"]
+    list_select_related = ["event", "accepted_by"]

@@ -14,6 +14,34 @@ from .models import Analysis, Event, MeasureKind
 
 HORDALAND = Path(__file__).resolve().parent / "data" / "ros-hordaland-2014.json"
 BERGEN_UNIT = "1203"  # NAV Årstad, one of the Bergen offices the report names
+# The report's measures for NAV Årstad's red events (its lists of preventive and damage-reducing measures).
+RED_MEASURES = {
+    "Truslar mot person på kontoret": (MeasureKind.PREVENTIVE,
+                                       "Jamnlege øvingar i tråd med kontorets sikkerheits- og beredskapsplan"),
+    "Trakassering": (MeasureKind.PREVENTIVE,
+                     "Felles forståing av kva som er akseptabel og uakseptabel oppførsel, drøfta på personalmøte"),
+    "Trussel ved heimebesøk": (MeasureKind.DAMAGE_REDUCING,
+                               "Tryggleiksalarm med i alle møte utanfor kontoret og ved heimevitjingar"),
+    "Følgje etter NAV-tilsette utanfor NAV-kontoret": (MeasureKind.PREVENTIVE,
+                                                       "Systematisk dialog med politirådet i kommunen"),
+    "True med skytevåpen": (MeasureKind.PREVENTIVE,
+                            "Betre samhandling med politiet ved akutte situasjonar på kontoret"),
+    "Slag, lugging, sparking": (MeasureKind.DAMAGE_REDUCING, "Alarmknapp i mottaket og i alle samtalerom"),
+    "Holde igjen tilsett, ta tak i tilsett": (MeasureKind.DAMAGE_REDUCING,
+                                              "Samtalerom med rømingsveg for den tilsette"),
+    "Bruk av kniv, spisse gjenstandar": (MeasureKind.DAMAGE_REDUCING, "Vurdere stikksikre vestar tilgjengelege"),
+    "Bruk av skytevåpen": (MeasureKind.PREVENTIVE,
+                           "Risikovurdering av kjende, farlege brukarar før samtale, med informasjonsdeling"),
+    "Gisselsituasjon på NAV-kontoret": (MeasureKind.DAMAGE_REDUCING,
+                                        "Tydelege rutinar for vald og truslar i beredskapsplanen, med tiltakskort"),
+}
+# The red events the leader accepts for now, and why.
+ACCEPTED = {
+    "Bruk av blod": "Det har ikkje skjedd hos oss dei siste åra, og rutinane for alarm og smittevern dekkjer det.",
+    "Brannstiftelse": "Brannvernet i bygget er nytt i år, og gardeigaren øver evakuering med oss to gonger i året.",
+    "Gisselsituasjon utanfor NAV-kontoret": "Vi har ingen heimevitjingar åleine, og politiet har ansvaret utanfor "
+                                            "kontoret; vi vurderer det på nytt ved neste revisjon.",
+}
 
 
 def hordaland() -> dict:
@@ -33,7 +61,9 @@ def load() -> int:
     today = timezone.localdate()
     analysis = services.analysis_import(by=leader, data=data, unit=unit)
     services.analysis_update(by=leader, analysis_id=analysis.pk, owner=leader,
-                             participants="Enhetsleder, HMS-rådgiver, verneombud, tillitsvalgt",
+                             participants="Berit Bergsland (enhetsleder), HMS-rådgiver, tillitsvalgt, to veiledere "
+                                          "fra mottaket",
+                             safety_representative="Vegard Vernø",
                              next_review_on=today + datetime.timedelta(days=20))
     phone = Event.objects.get(analysis=analysis, title="Truslar på telefon")
     services.measure_add(by=leader, event_id=phone.pk, kind=MeasureKind.PREVENTIVE,
@@ -43,5 +73,15 @@ def load() -> int:
                          description="Vurdere automatisk opptak av innkomne telefonsamtaler",
                          responsible=leader, due_on=today - datetime.timedelta(days=3))
     services.event_update(by=leader, event_id=phone.pk, residual_probability=4, residual_consequence=2)
-    services.analysis_approve(by=leader, analysis_id=analysis.pk)
+    # Approval asks each event confirmed and each red event answered: by a measure (the report's own), or by
+    # the leader's acceptance with the reason.
+    for event in analysis.events.all():
+        services.event_confirm(by=leader, event_id=event.pk)
+        if event.title in RED_MEASURES:
+            kind, description = RED_MEASURES[event.title]
+            services.measure_add(by=leader, event_id=event.pk, kind=kind, description=description,
+                                 responsible=leader, due_on=today + datetime.timedelta(days=90))
+        elif event.title in ACCEPTED:
+            services.risk_accept(by=leader, event_id=event.pk, reason=ACCEPTED[event.title])
+    services.analysis_approve(by=leader, analysis_id=analysis.pk, replaces_id=None)
     return 2

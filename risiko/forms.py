@@ -33,6 +33,10 @@ class AnalysisForm(forms.Form):
     owner = StaffChoiceField(queryset=User.objects.none(), label=_("Owner"), required=False)
     participants = forms.CharField(label=_("Participants"), widget=TEXT, required=False,
                                    help_text=_("Who took part: leaders, staff, safety representative, HMS."))
+    safety_representative = forms.CharField(
+        label=_("Safety representative who took part"), max_length=200, required=False,
+        help_text=_("Full name. Needed before approval: the safety representative takes part in the analysis."),
+    )
     analysis_date = forms.DateField(label=_("Date of the analysis"), widget=DATE)
     next_review_on = forms.DateField(label=_("Next review"), widget=DATE, required=False,
                                      help_text=_("Needed before approval. Reminders go out 30 days before."))
@@ -101,6 +105,23 @@ class MeasureStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices)
     done_on = forms.DateField(label=_("Done on"), widget=DATE, required=False)
     due_on = forms.DateField(label=_("Due date"), widget=DATE, required=False)
+
+
+class RiskAcceptanceForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the risk is accepted"), widget=TEXT,
+        help_text=_("Why no measure is taken against this red event now, in whole sentences. It holds for the "
+                    "event's present probability and consequence."),
+    )
+
+
+class ApproveForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I have read the analysis and approve it as the unit's analysis in force."),
+        error_messages={"required": _("Tick the box to confirm the approval.")},
+    )
+    # The analysis in force the page said would be replaced (empty: the unit's first).
+    replaces = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class CauseForm(forms.Form):

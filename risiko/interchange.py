@@ -159,7 +159,7 @@ def parse(data) -> Parsed:
     if not isinstance(title, str) or not title.strip():
         raise ValidationError(_("The file has no title («title»)."), code="title")
     parsed = Parsed(fields={"title": title.strip()[:300]})
-    for key in ("scope", "participants"):
+    for key in ("scope", "participants", "safety_representative"):
         if isinstance(data.get(key), str):
             parsed.fields[key] = data[key]
     for key in ("analysis_date", "next_review_on"):
@@ -300,6 +300,7 @@ def export(analysis: Analysis) -> dict:
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "title": analysis.title, "unit": analysis.unit.number if analysis.unit else None,
         "scope": analysis.scope, "participants": analysis.participants,
+        "safety_representative": analysis.safety_representative,
         "owner": analysis.owner.nav_ident if analysis.owner else None,
         "analysis_date": analysis.analysis_date.isoformat(),
         "next_review_on": analysis.next_review_on.isoformat() if analysis.next_review_on else None,

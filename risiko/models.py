@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from nav_sikkerhet.core.models import Unit
+from utestenging import reasons
 
 LEVELS = (1, 2, 3, 4, 5)
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}\Z")
@@ -133,6 +134,11 @@ class Analysis(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("owner")
     )
     participants = models.TextField(_("participants"), blank=True)
+    # Named apart from the other participants: approval needs the safety representative to have taken part.
+    safety_representative = models.CharField(
+        _("safety representative who took part"), max_length=200, blank=True,
+        help_text=_("Full name. The unit's own, or the area's main safety representative."),
+    )
     analysis_date = models.DateField(_("date of the analysis"))
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
     status = models.CharField(
@@ -213,6 +219,12 @@ class Event(models.Model):
     # Copied from a template and not yet changed: shown, so the unit makes each event its own (ROS work that
     # stays general is the staff's first complaint about it).
     as_in_template = models.BooleanField(_("as in the template"), default=False)
+    # The unit read the template's event and kept it as it stands: as good as changing it, and recorded.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -337,3 +349,34 @@ class Measure(models.Model):
             errors["done_on"] = _("The date cannot be in the future.")
         if errors:
             raise ValidationError(errors)
+
+
+class RiskAcceptance(models.Model):
+    """The head of unit's acceptance of a red event's risk without a measure, with the reason. It holds for the
+    probability and consequence it was given for: an event assessed anew needs a new acceptance."""
+
+    event = models.OneToOneField(Event, models.CASCADE, related_name="acceptance", verbose_name=_("event"))
+    reason = models.TextField(_("why the risk is accepted"))
+    probability = level_field(_("probability accepted"))
+    consequence = level_field(_("consequence accepted"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("accepted by")
+    )
+    accepted_at = models.DateTimeField(_("accepted"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("acceptance of a risk")
+        verbose_name_plural = _("acceptances of risks")
+
+    def __str__(self):
+        return str(self.event)
+
+    def holds_for(self, event) -> bool:
+        return (self.probability, self.consequence) == (event.probability, event.consequence)
+
+    def clean(self):
+        # The same rule as every reason a decision letter prints: a sentence, not "x" or "se over".
+        problem = reasons.problem(self.reason, reasons.REASON)
+        if problem:
+            raise ValidationError({"reason": problem})

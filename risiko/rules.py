@@ -2,14 +2,17 @@
 
 import calendar
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hendelser.models import Category as Asys
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
+from utestenging import reasons
 
 from .models import LEVELS, AnalysisStatus, EventCategory, Zone
 
@@ -179,13 +182,87 @@ def months_later(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def require_approvable(*, events: int, next_review_on: datetime.date | None, today: datetime.date) -> None:
-    """An analysis is approved with at least one event, and its next review at most ROS_REVIEW_MAX_MONTHS away
-    (that a review date is set is the model's own rule)."""
+@dataclass(frozen=True)
+class Problem:
+    """One reason the analysis cannot be approved yet, and where it is fixed: the details form ("details"), the
+    events table ("events") or one event's row ("event", with its id)."""
+
+    code: str
+    message: str
+    fix: str
+    event_id: int | None = None
+
+
+def is_named(text: str) -> bool:
+    """A person's full name (or a list of names), not a placeholder such as "x" or a role alone."""
+    said = reasons.normal(text)
+    return len(said.split()) >= 2 and said not in reasons.placeholders()
+
+
+def red_without_answer(cells, events) -> list:
+    """The red events (before measures) with neither a measure nor an acceptance that holds for their levels.
+    Each event carries ``measure_count`` and ``acceptance`` (or None)."""
+    return [
+        event for event in events
+        if zone_of(cells, event.probability, event.consequence) == Zone.RED and not event.measure_count
+        and not _accepted(event)
+    ]
+
+
+def _accepted(event) -> bool:
+    acceptance = getattr(event, "acceptance", None)  # Django raises, rather than answer None, when there is none
+    return acceptance is not None and acceptance.holds_for(event)
+
+
+def approval_problems(*, analysis, events, cells, today: datetime.date) -> list[Problem]:
+    """Everything that stands between the draft and approval, each with where it is fixed; empty when it may be
+    approved. ``events`` as for :func:`red_without_answer`, with ``as_in_template``."""
+    problems = []
     if not events:
-        raise ValidationError({"events": _("Add at least one unwanted event before approving.")})
+        problems.append(Problem("events", str(_("Add at least one unwanted event before approving.")), "events"))
+    for event in red_without_answer(cells, events):
+        problems.append(Problem("red_events", str(
+            _("«%(event)s» is in the red zone: add a measure, or the head of unit records why the risk is accepted.")
+            % {"event": event.title}), "event", event.pk))
+    unconfirmed = [event for event in events if event.as_in_template]
+    if unconfirmed:
+        problems.append(Problem("template_events", str(ngettext(
+            "%(count)d event is still as in the template: confirm that it fits your unit, or change it.",
+            "%(count)d events are still as in the template: confirm that each fits your unit, or change it.",
+            len(unconfirmed)) % {"count": len(unconfirmed)}), "event", unconfirmed[0].pk))
+    if not is_named(analysis.participants):
+        problems.append(Problem("participants", str(
+            _("Name the participants of the analysis (leaders, staff, HMS).")), "details"))
+    if not is_named(analysis.safety_representative):
+        problems.append(Problem("safety_representative", str(
+            _("Name the safety representative who took part, with full name.")), "details"))
     latest = months_later(today, settings.ROS_REVIEW_MAX_MONTHS)
-    if next_review_on and next_review_on > latest:
-        raise ValidationError({"next_review_on": _(
+    if analysis.next_review_on is None:
+        problems.append(Problem("next_review_on", str(_("Set the date of the next review before approving.")),
+                                "details"))
+    elif analysis.next_review_on > latest:
+        problems.append(Problem("next_review_on", str(_(
             "The next review must be at most %(months)d months away (by %(date)s) before the analysis is approved."
-        ) % {"months": settings.ROS_REVIEW_MAX_MONTHS, "date": latest.strftime("%d.%m.%Y")}})
+        ) % {"months": settings.ROS_REVIEW_MAX_MONTHS, "date": latest.strftime("%d.%m.%Y")}), "details"))
+    return problems
+
+
+def require_approvable(problems: list[Problem]) -> None:
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for problem in problems:
+            errors.setdefault(problem.code, []).append(problem.message)
+        raise ValidationError(errors, code="not_approvable")
+
+
+def may_accept_risk(user, analysis) -> bool:
+    """Accepting a red risk without a measure is the head of unit's (or acting head's) call, in a draft."""
+    return may_approve(user, analysis)
+
+
+def require_may_accept_risk(user, analysis) -> None:
+    if not access.is_unit_leader(user, analysis.unit):
+        raise PermissionDenied(_("Only the unit's leader or acting leader may accept a risk."))
+    if not may_accept_risk(user, analysis):
+        raise ValidationError(_("Only a draft can be changed. Make a new version of the analysis to revise it."),
+                              code="not_draft")

@@ -131,7 +131,7 @@ def _preventive_first(measure):
 
 def analysis_page(*, analysis: Analysis, today: datetime.date) -> AnalysisPage:
     cells = analysis.matrix.cells
-    events = list(analysis.events.prefetch_related("measures__responsible"))
+    events = list(analysis.events.select_related("acceptance__accepted_by").prefetch_related("measures__responsible"))
     window = rules.incident_window(today)
     by_asys = {}
     if analysis.unit_id:
@@ -152,6 +152,23 @@ def analysis_page(*, analysis: Analysis, today: datetime.date) -> AnalysisPage:
         consequence_labels=analysis.matrix.consequence_labels, matrix_version=matrix_version_number(analysis.matrix),
         window=window, zone_counts=zone_counts, as_in_template=as_in_template,
     )
+
+
+def approval_events(analysis: Analysis) -> list[Event]:
+    """The analysis' events as the approval rules read them: with their measure count and acceptance."""
+    return list(analysis.events.annotate(measure_count=Count("measures")).select_related("acceptance")
+                .order_by("position", "pk"))
+
+
+def approval_problems(*, analysis: Analysis, today: datetime.date) -> list[rules.Problem]:
+    return rules.approval_problems(analysis=analysis, events=approval_events(analysis), cells=analysis.matrix.cells,
+                                   today=today)
+
+
+def in_force(analysis: Analysis) -> Analysis | None:
+    """The unit's approved analysis that approving this draft would supersede (None: it would be the first)."""
+    return (Analysis.objects.filter(unit_id=analysis.unit_id, status=AnalysisStatus.APPROVED)
+            .exclude(pk=analysis.pk).select_related("approved_by").first())
 
 
 def red_events(analysis: Analysis) -> list[str]:

@@ -16,7 +16,7 @@ from nav_sikkerhet.core import access
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core.models import Role, Unit, User
 
-from . import interchange, rules, workflow
+from . import interchange, rules, selectors, workflow
 from .models import (
     OPEN_MEASURE_STATUSES,
     Analysis,
@@ -26,14 +26,19 @@ from .models import (
     MatrixDefinition,
     Measure,
     MeasureStatus,
+    RiskAcceptance,
     Zone,
 )
+
+# analysis_approve(replaces_id=...) not given: the caller confirmed nothing about what approval replaces.
+UNCHECKED = object()
 
 MEASURE_OVERDUE_KIND = "ros.measure_overdue"
 REVIEW_DUE_KIND = "ros.review_due"
 REVIEW_OVERDUE_KIND = "ros.review_overdue"
 
-ANALYSIS_FIELDS = frozenset({"title", "scope", "owner", "participants", "analysis_date", "next_review_on"})
+ANALYSIS_FIELDS = frozenset({"title", "scope", "owner", "participants", "safety_representative", "analysis_date",
+                             "next_review_on"})
 EVENT_FIELDS = frozenset({"category", "title", "description", "frequency", "probability", "consequence", "barriers",
                           "residual_probability", "residual_consequence"})
 MEASURE_FIELDS = frozenset({"kind", "description", "responsible", "due_on"})
@@ -122,10 +127,16 @@ def _copy_content(source: Analysis, target: Analysis, *, by: User | None, with_m
     for cause in source.causes.all():
         _save(Cause(analysis=target, description=cause.description, rating=cause.rating, position=cause.position),
               by)
-    for event in source.events.prefetch_related("measures"):
+    for event in source.events.prefetch_related("measures").select_related("acceptance"):
         copy = Event(analysis=target, **{name: getattr(event, name) for name in EVENT_FIELDS},
                      position=event.position, as_in_template=source.is_template or event.as_in_template)
         _save(copy, by)
+        acceptance = getattr(event, "acceptance", None)
+        if with_measures and acceptance is not None:
+            # The head of unit's acceptance stays with the event in the next version, for the same levels only.
+            _save(RiskAcceptance(event=copy, reason=acceptance.reason, probability=acceptance.probability,
+                                 consequence=acceptance.consequence, accepted_by=acceptance.accepted_by,
+                                 accepted_at=acceptance.accepted_at), by)
         if with_measures:
             for measure in event.measures.all():
                 if measure.status in OPEN_MEASURE_STATUSES:
@@ -161,15 +172,22 @@ def analysis_update(*, by: User, analysis_id: int, **fields) -> Analysis:
 
 
 @transaction.atomic
-def analysis_approve(*, by: User, analysis_id: int) -> Analysis:
-    """The leader approves the draft; the unit's analysis in force until now is superseded by it."""
+def analysis_approve(*, by: User, analysis_id: int, replaces_id=UNCHECKED) -> Analysis:
+    """The leader approves the draft; the unit's analysis in force until now is superseded by it.
+
+    ``replaces_id`` is the analysis in force the leader was shown as replaced (None: shown as the unit's first);
+    if another has been approved since, nothing happens and the leader is asked to look again.
+    """
     analysis = _locked(analysis_id)
     rules.require_may_approve(by, analysis)
     workflow.check(analysis.status, AnalysisStatus.APPROVED)
-    rules.require_approvable(events=analysis.events.count(), next_review_on=analysis.next_review_on,
-                             today=timezone.localdate())
-    earlier = Analysis.objects.select_for_update().filter(unit=analysis.unit, status=AnalysisStatus.APPROVED)
-    for old in earlier.exclude(pk=analysis.pk):
+    rules.require_approvable(selectors.approval_problems(analysis=analysis, today=timezone.localdate()))
+    earlier = list(Analysis.objects.select_for_update().filter(unit=analysis.unit, status=AnalysisStatus.APPROVED)
+                   .exclude(pk=analysis.pk))
+    if replaces_id is not UNCHECKED and [old.pk for old in earlier] != ([replaces_id] if replaces_id else []):
+        raise ValidationError(_("Another analysis of the unit has been approved since you confirmed. Look at what "
+                                "this approval now replaces, and confirm again."), code="replaces_changed")
+    for old in earlier:
         workflow.check(old.status, AnalysisStatus.SUPERSEDED)
         old.status = AnalysisStatus.SUPERSEDED
         _save(old, by)
@@ -188,7 +206,8 @@ def analysis_revise(*, by: User, analysis_id: int) -> Analysis:
         raise ValidationError(_("Only the approved analysis can be revised."), code="not_approved")
     analysis = _new_analysis(
         by=by, unit=source.unit, is_template=False, title=source.title, scope=source.scope, owner=source.owner,
-        participants=source.participants, analysis_date=timezone.localdate(), next_review_on=None,
+        participants=source.participants, safety_representative=source.safety_representative,
+        analysis_date=timezone.localdate(), next_review_on=None,
     )
     analysis.based_on = source
     analysis.save(update_fields=["based_on"])
@@ -234,6 +253,35 @@ def event_delete(*, by: User, event_id: int) -> None:
     rules.require_may_edit(by, _locked(event.analysis_id))
     event._history_user = by
     event.delete()
+
+
+@transaction.atomic
+def event_confirm(*, by: User, event_id: int) -> Event:
+    """The unit confirms that an event taken from the template (or a file) fits it as it stands. Confirming
+    twice changes nothing."""
+    event = Event.objects.get(pk=event_id)
+    rules.require_may_edit(by, _locked(event.analysis_id))
+    if event.as_in_template:
+        event.as_in_template, event.confirmed_by, event.confirmed_at = False, by, timezone.now()
+        _save(event, by)
+    return event
+
+
+@transaction.atomic
+def risk_accept(*, by: User, event_id: int, reason: str) -> RiskAcceptance:
+    """The head of unit accepts a red event's risk at its present levels, with the reason (replacing an earlier
+    acceptance of the event)."""
+    event = Event.objects.select_related("analysis").get(pk=event_id)
+    analysis = _locked(event.analysis_id)
+    rules.require_may_accept_risk(by, analysis)
+    if rules.zone_of(analysis.matrix.cells, event.probability, event.consequence) != Zone.RED:
+        raise ValidationError(_("Only a risk in the red zone is accepted here; the other zones need no acceptance."),
+                              code="not_red")
+    acceptance = RiskAcceptance.objects.filter(event=event).first() or RiskAcceptance(event=event)
+    acceptance.reason, acceptance.accepted_by, acceptance.accepted_at = reason.strip(), by, timezone.now()
+    acceptance.probability, acceptance.consequence = event.probability, event.consequence
+    _save(acceptance, by)
+    return acceptance
 
 
 @transaction.atomic
@@ -285,8 +333,9 @@ def measure_update_status(*, by: User, measure_id: int, status: str, done_on: da
 def analysis_import(*, by: User | None, data, unit: Unit | None, as_template: bool = False) -> Analysis:
     """Load an analysis in the ROS file format (ros-hordaland-2014.json, or an export), all or nothing.
 
-    Every error names the event and the field. An imported analysis is always a draft: approving is the
-    leader's act here, not the file's.
+    Every error names the event and the field. An imported analysis is always a draft whose events the unit
+    confirms or changes: the file's status, confirmations and acceptances are not read, for approving, confirming
+    and accepting are acts of people here, not of a file.
     """
     if by is not None:
         if as_template:
@@ -305,7 +354,9 @@ def analysis_import(*, by: User | None, data, unit: Unit | None, as_template: bo
     fitting = rules.staff_of(analysis.unit, [m["responsible"] for _e, ms in parsed.events for m in ms]) \
         if analysis.unit is not None else set()
     for position, (event_fields, measure_rows) in enumerate(parsed.events, start=1):
-        event = Event(analysis=analysis, position=position, **event_fields)
+        # A file is not the unit's confirmation: its events are confirmed or changed here like a template's.
+        event = Event(analysis=analysis, position=position, as_in_template=analysis.unit is not None,
+                      **event_fields)
         interchange.validated(event, where=event_fields, number=position, exclude=("analysis",))
         events.append(event)
         for measure_fields in measure_rows:

@@ -19,6 +19,8 @@ urlpatterns = [
     path("<int:analysis_id>/hendelse/ny/", views.event_add, name="event_add"),
     path("<int:analysis_id>/hendelse/<int:event_id>/", views.event_edit, name="event_edit"),
     path("<int:analysis_id>/hendelse/<int:event_id>/slett/", views.event_delete, name="event_delete"),
+    path("<int:analysis_id>/hendelse/<int:event_id>/bekreft/", views.event_confirm, name="event_confirm"),
+    path("<int:analysis_id>/hendelse/<int:event_id>/aksepter/", views.risk_accept, name="risk_accept"),
     path("<int:analysis_id>/hendelse/<int:event_id>/tiltak/", views.measure_add, name="measure_add"),
     path("<int:analysis_id>/tiltak/<int:measure_id>/status/", views.measure_status, name="measure_status"),
 ]

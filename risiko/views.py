@@ -96,6 +96,8 @@ def detail(request, analysis_id):
         "may_use_template": analysis.is_template and bool(selectors.manage_units(user)),
         "is_draft": analysis.status == AnalysisStatus.DRAFT, "with_incidents": not analysis.is_template,
         "cause_form": forms.CauseForm() if rules.may_edit(user, analysis) else None,
+        "problems": selectors.approval_problems(analysis=analysis, today=timezone.localdate())
+        if analysis.status == AnalysisStatus.DRAFT and not analysis.is_template else [],
         "Status": AnalysisStatus, "MeasureStatus": MeasureStatus, "Zone": Zone,
     })
 
@@ -254,18 +256,66 @@ def measure_status(request, analysis_id, measure_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def approve(request, analysis_id):
+    """The confirmation step: what still stands in the way, and what approving replaces; then approval."""
     analysis = selectors.analysis_for(user=request.user, analysis_id=analysis_id)
-    try:
-        services.analysis_approve(by=request.user, analysis_id=analysis.pk)
-    except PermissionDenied as error:
-        messages.error(request, str(error))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The analysis is approved. The unit's earlier analysis is superseded."))
-    return redirect(_detail(analysis))
+    if not rules.may_approve(request.user, analysis):
+        if analysis.is_template or not access.is_unit_leader(request.user, analysis.unit):
+            raise Http404
+        messages.error(request, _("Only a draft can be approved."))
+        return redirect(_detail(analysis))
+    replaced = selectors.in_force(analysis)
+    form = forms.ApproveForm(request.POST or None, initial={"replaces": replaced.pk if replaced else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.analysis_approve(by=request.user, analysis_id=analysis.pk,
+                                      replaces_id=form.cleaned_data["replaces"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The analysis is approved. The unit's earlier analysis is superseded.")
+                             if replaced else _("The analysis is approved as the unit's first."))
+            return redirect(_detail(analysis))
+    return render(request, "risiko/approve.html", {
+        "analysis": analysis, "form": form, "replaced": selectors.in_force(analysis),
+        "problems": selectors.approval_problems(analysis=analysis, today=timezone.localdate()),
+    })
+
+
+@login_required
+@require_POST
+def event_confirm(request, analysis_id, event_id):
+    analysis, allowed = _managed(request, analysis_id)
+    event = _event_of(analysis, event_id)
+    if not allowed:
+        return _not_draft(request, analysis)
+    services.event_confirm(by=request.user, event_id=event.pk)
+    messages.success(request, _("«%(event)s» is confirmed as fitting the unit.") % {"event": event.title})
+    return redirect(_detail(analysis) + f"#hendelse-{event.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_accept(request, analysis_id, event_id):
+    analysis = selectors.analysis_for(user=request.user, analysis_id=analysis_id)
+    if analysis.is_template or not access.is_unit_leader(request.user, analysis.unit):
+        raise Http404
+    event = _event_of(analysis, event_id)
+    if not rules.may_accept_risk(request.user, analysis):
+        return _not_draft(request, analysis)
+    acceptance = getattr(event, "acceptance", None)
+    form = forms.RiskAcceptanceForm(request.POST or None, initial={"reason": acceptance.reason if acceptance else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_accept(by=request.user, event_id=event.pk, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The acceptance of the risk is recorded."))
+            return redirect(_detail(analysis) + f"#hendelse-{event.pk}")
+    return render(request, "risiko/form.html", {"form": form, "analysis": analysis, "event": event,
+                                                "heading": _("Accept the risk of a red event")})
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from risiko.models import HEX_COLOUR, EventCategory, MeasureKind, MeasureStatus
+from risiko.models import HEX_COLOUR, EventCategory, MeasureKind, MeasureStatus, Zone
 
 register = template.Library()
 
@@ -47,8 +47,9 @@ def _url_pattern(name: str, analysis_id: int) -> str:
     return reverse(name, args=[analysis_id, 987654321]).replace("987654321", "{}")
 
 
-@register.simple_tag
-def event_rows(page, *, may_edit: bool, may_follow_up: bool, draft: bool, with_incidents: bool):
+@register.simple_tag(takes_context=True)
+def event_rows(context, page, *, may_edit: bool, may_follow_up: bool, draft: bool, with_incidents: bool,
+               may_accept: bool = False):
     """The rows of the events table (risiko/detail.html)."""
     zones, p_labels, c_labels = page.zones, page.probability_labels, page.consequence_labels
     zone_names = {code: esc(zone(zones, code).get("name", "")) for code in zones}
@@ -58,12 +59,27 @@ def event_rows(page, *, may_edit: bool, may_follow_up: bool, draft: bool, with_i
     as_in_template = f' <span class="tag">{esc(_("as in the template"))}</span>'
     barriers, change, add = esc(_("Barriers")), esc(_("Change the event")), esc(_("Add a measure"))
     not_assessed = esc(_("Not assessed"))
+    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{esc(context.get("csrf_token", ""))}">'
+    confirm_url = _url_pattern("risiko:event_confirm", page.analysis.pk)
+    accept_url = _url_pattern("risiko:risk_accept", page.analysis.pk)
+    confirm = esc(_("Confirm that it fits the unit"))
+    accept, accepted, lapsed = (esc(_("Accept the risk")), esc(_("Risk accepted by %(name)s")),
+                                esc(_("the acceptance was given for other levels and no longer holds")))
     rows = []
     for row in page.rows:
         e = row.event
         parts = [f"<strong>{esc(e.title)}</strong>"]
         if e.as_in_template and draft:
             parts.append(as_in_template)
+            if may_edit:
+                parts.append(f' <form method="post" action="{confirm_url.format(e.pk)}" class="inline-form">{csrf}'
+                             f'<button type="submit" class="aksel-button aksel-button--small" '
+                             f'data-variant="secondary">{confirm}</button></form>')
+        acceptance = getattr(e, "acceptance", None)
+        if acceptance is not None and row.zone == Zone.RED:
+            who = acceptance.accepted_by.get_full_name() or acceptance.accepted_by.username
+            note = "" if acceptance.holds_for(e) else f" ({lapsed})"
+            parts.append(f"<br><em>{accepted % {'name': esc(who)}}{note}:</em> {esc(acceptance.reason)}")
         if e.description:
             parts.append("<br>" + "<br>".join(esc(line) for line in e.description.splitlines()))
         if e.barriers:
@@ -73,6 +89,8 @@ def event_rows(page, *, may_edit: bool, may_follow_up: bool, draft: bool, with_i
         if may_follow_up:
             parts.append(f'{" · " if may_edit else "<br>"}<a class="aksel-link" '
                          f'href="{measure_url.format(e.pk)}">{add}</a>')
+        if may_accept and row.zone == Zone.RED:
+            parts.append(f' · <a class="aksel-link" href="{accept_url.format(e.pk)}">{accept}</a>')
         label = level_label(p_labels, e.probability)
         frequency = f" ({esc(e.frequency)})" if e.frequency and e.frequency.lower() != label.lower() else ""
         if row.residual_zone:

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from nav_sikkerhet.core.models import Role
-from risiko import services
+from risiko import rules, services
+from risiko.models import Zone
 
 HORDALAND = Path(__file__).resolve().parents[2] / "risiko" / "data" / "ros-hordaland-2014.json"
 
@@ -48,14 +49,31 @@ def today():
     return timezone.localdate()
 
 
+ACCEPTANCE_REASON = "Trusler på telefon håndteres etter dagens rutine, som kontaktsenteret følger opp hver uke."
+
+
 @pytest.fixture
 def draft(leader, unit, today):
-    """A draft analysis of the unit with one event."""
+    """A draft analysis of the unit with one red event, whose risk the leader has accepted: ready for approval."""
     analysis = services.analysis_create(by=leader, unit=unit, title="ROS vold og trusler", analysis_date=today,
-                                        next_review_on=today + datetime.timedelta(days=365))
-    services.event_add(by=leader, analysis_id=analysis.pk, category="threats", title="Trusler på telefon",
-                       probability=5, consequence=2)
+                                        next_review_on=today + datetime.timedelta(days=365),
+                                        participants="Lene Leder, Hanne Hms, Sara Saksbehandler",
+                                        safety_representative="Vidar Verneombud")
+    event = services.event_add(by=leader, analysis_id=analysis.pk, category="threats", title="Trusler på telefon",
+                               probability=5, consequence=2)
+    services.risk_accept(by=leader, event_id=event.pk, reason=ACCEPTANCE_REASON)
     return analysis
+
+
+def make_ready(leader, analysis, **fields) -> None:
+    """Everything approval asks, through the services: each event confirmed, each red event's risk accepted,
+    the participants and the safety representative named (and ``fields`` changed)."""
+    services.analysis_update(by=leader, analysis_id=analysis.pk, participants="Lene Leder, Hanne Hms",
+                             safety_representative="Vidar Verneombud", **fields)
+    for event in analysis.events.all():
+        services.event_confirm(by=leader, event_id=event.pk)
+        if rules.zone_of(analysis.matrix.cells, event.probability, event.consequence) == Zone.RED:
+            services.risk_accept(by=leader, event_id=event.pk, reason=ACCEPTANCE_REASON)
 
 
 @pytest.fixture

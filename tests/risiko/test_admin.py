@@ -6,6 +6,8 @@ from django.urls import reverse
 from risiko import selectors, services
 from risiko.models import LEVELS, MatrixDefinition
 
+from .conftest import make_ready
+
 pytestmark = pytest.mark.django_db
 
 
@@ -25,8 +27,7 @@ def _form_data(matrix):
 
 def test_a_cell_changed_in_the_admin_is_a_new_version(client, superuser, leader, unit, hordaland_data):
     approved = services.analysis_import(by=leader, data=hordaland_data, unit=unit)
-    services.analysis_update(by=leader, analysis_id=approved.pk,
-                             next_review_on=approved.analysis_date.replace(year=approved.analysis_date.year + 1))
+    make_ready(leader, approved, next_review_on=approved.analysis_date.replace(year=approved.analysis_date.year + 1))
     services.analysis_approve(by=leader, analysis_id=approved.pk)
     matrix = MatrixDefinition.objects.get()
     client.force_login(superuser)

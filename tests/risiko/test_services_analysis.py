@@ -69,7 +69,7 @@ def test_approval_needs_an_event(leader, unit, today):
                                      next_review_on=today + datetime.timedelta(days=100))
     with pytest.raises(ValidationError) as error:
         services.analysis_approve(by=leader, analysis_id=empty.pk)
-    assert set(error.value.message_dict) == {"events"}
+    assert "events" in error.value.message_dict
 
 
 @pytest.mark.parametrize(("months", "review_on", "approved"), [
@@ -94,7 +94,8 @@ def test_approval_needs_the_next_review_within_the_configured_months(leader, dra
 
 
 def test_approval_needs_a_review_date(leader, unit, today):
-    analysis = services.analysis_create(by=leader, unit=unit, title="ROS", analysis_date=today)
+    analysis = services.analysis_create(by=leader, unit=unit, title="ROS", analysis_date=today,
+                                        participants="Lene Leder, Hanne Hms", safety_representative="Vidar Vern")
     services.event_add(by=leader, analysis_id=analysis.pk, category="violence", title="Slag", probability=2,
                        consequence=3)
     with pytest.raises(ValidationError) as error:

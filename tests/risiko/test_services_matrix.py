@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from risiko import rules, selectors, services
 from risiko.models import Zone
 
+from .conftest import make_ready
+
 pytestmark = pytest.mark.django_db
 
 
@@ -15,8 +17,7 @@ def _set_cell(matrix, p, c, zone):
 
 def test_editing_a_cell_changes_new_analyses_but_not_approved_ones(leader, unit, hordaland_data, superuser):
     approved = services.analysis_import(by=leader, data=hordaland_data, unit=unit)
-    services.analysis_update(by=leader, analysis_id=approved.pk, next_review_on=approved.analysis_date.replace(
-        year=approved.analysis_date.year + 1))
+    make_ready(leader, approved, next_review_on=approved.analysis_date.replace(year=approved.analysis_date.year + 1))
     services.analysis_approve(by=leader, analysis_id=approved.pk)
 
     matrix = services.matrix_default()

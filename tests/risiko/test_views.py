@@ -13,6 +13,7 @@ from risiko import services
 from risiko.models import Analysis, AnalysisStatus, MeasureKind
 
 from ..factories import UnitFactory, staff_member
+from .conftest import make_ready
 from .test_rules import RED_EVENTS
 
 pytestmark = pytest.mark.django_db
@@ -75,10 +76,10 @@ def test_another_units_leader_gets_404(client, other_leader, imported):
     client.force_login(other_leader)
     for name in ("risiko:detail", "risiko:pdf", "risiko:export_json", "risiko:measures_csv", "risiko:edit"):
         assert client.get(reverse(name, args=[imported.pk])).status_code == 404, name
-    assert client.post(reverse("risiko:approve", args=[imported.pk])).status_code == 404
+    assert client.post(reverse("risiko:approve", args=[imported.pk]), {"confirm": "on"}).status_code == 404
 
 
-def test_leader_creates_from_the_template_adds_an_event_and_approves(client, leader, unit, template):
+def test_leader_creates_from_the_template_and_approves_only_through_the_steps(client, leader, unit, template):
     client.force_login(leader)
     today = timezone.localdate()
     response = client.post(reverse("risiko:create"), {
@@ -89,13 +90,37 @@ def test_leader_creates_from_the_template_adds_an_event_and_approves(client, lea
     assert response.status_code == 302 and analysis.events.count() == 37
     page = client.get(_detail(analysis))
     assert page.context["page"].as_in_template == 37
-    assert "37 hendelser er fortsatt som i malen" in page.content.decode()
-    response = client.post(reverse("risiko:event_add", args=[analysis.pk]), {
-        "category": "threats", "title": "Trusler i køen ved mottaket", "probability": 4, "consequence": 2,
-        "residual_probability": "", "residual_consequence": "",
+    content = page.content.decode()
+    assert "37 hendelser er fortsatt som i malen" in content
+    assert reverse("risiko:edit", args=[analysis.pk]) in content  # where the participants are named
+    # Straight from the template: refused, and nothing changes.
+    response = client.post(reverse("risiko:approve", args=[analysis.pk]), {"confirm": "on"})
+    assert response.status_code == 200 and "confirm" not in response.context["form"].errors
+    assert {p.code for p in response.context["problems"]} == {"red_events", "template_events", "participants",
+                                                               "safety_representative"}
+    analysis.refresh_from_db()
+    assert analysis.status == AnalysisStatus.DRAFT
+    # The steps: the events confirmed (one here, the rest through the services), the red risks answered, the
+    # participants named.
+    event = analysis.events.get(title="Spytte")
+    assert client.post(reverse("risiko:event_confirm", args=[analysis.pk, event.pk])).status_code == 302
+    event.refresh_from_db()
+    assert not event.as_in_template and event.confirmed_by == leader
+    make_ready(leader, analysis)
+    response = client.post(reverse("risiko:edit", args=[analysis.pk]), {
+        "title": "ROS Sagene", "analysis_date": today.isoformat(), "owner": leader.pk,
+        "next_review_on": (today + datetime.timedelta(days=365)).isoformat(),
+        "participants": "Lene Leder, Sara Saksbehandler", "safety_representative": "Vidar Verneombud",
     })
     assert response.status_code == 302
-    client.post(reverse("risiko:approve", args=[analysis.pk]))
+    # The confirmation step says it is the unit's first; without the tick nothing happens.
+    page = client.get(reverse("risiko:approve", args=[analysis.pk]))
+    assert page.context["problems"] == [] and page.context["replaced"] is None
+    assert "første godkjente" in page.content.decode()
+    response = client.post(reverse("risiko:approve", args=[analysis.pk]), {"replaces": ""})
+    assert response.context["form"].errors["confirm"]
+    response = client.post(reverse("risiko:approve", args=[analysis.pk]), {"confirm": "on", "replaces": ""})
+    assert response.status_code == 302
     analysis.refresh_from_db()
     assert analysis.status == AnalysisStatus.APPROVED
 
@@ -114,7 +139,7 @@ def test_a_bad_event_keeps_the_form_with_the_error_on_the_field(client, leader, 
 def test_hms_may_not_approve(client, hms, draft):
     client.force_login(hms)
     assert not client.get(_detail(draft)).context["may_approve"]
-    client.post(reverse("risiko:approve", args=[draft.pk]))
+    assert client.post(reverse("risiko:approve", args=[draft.pk]), {"confirm": "on"}).status_code == 404
     draft.refresh_from_db()
     assert draft.status == AnalysisStatus.DRAFT
 
