@@ -16,6 +16,9 @@
       control.focus();
     }
   }
-  focusTarget();
+  // After load: Chromium scrolls to the fragment once the page has its styles, and that resets the focus.
+  window.addEventListener("load", function () {
+    window.setTimeout(focusTarget, 0);
+  });
   window.addEventListener("hashchange", focusTarget);
 })();
