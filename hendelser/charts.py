@@ -1,15 +1,11 @@
-"""Bar charts as server-rendered SVG: no script, nothing fetched, and the CSP stays strict.
+"""Bar charts in HTML, each bar a small server-rendered SVG: no script, no inline style, the CSP stays strict.
 
-Each chart stands beside a table with the same numbers, which is what screen readers use.
+The labels and values are the page's own text, so they keep the body text's size at any width (an SVG that
+scales its text to fit shrinks it below readable on a phone). Each chart stands beside a table with the same
+numbers, which is what screen readers use.
 """
 
 from dataclasses import dataclass
-
-WIDTH = 640
-LABEL_WIDTH = 280
-BAR_HEIGHT = 20
-GAP = 8
-VALUE_SPACE = 48
 
 
 @dataclass(frozen=True)
@@ -17,34 +13,18 @@ class Bar:
     label: str
     value: int | float
     approx: bool  # rounded: part of it comes from units beyond the user's own
-    y: int
-    width: int
-
-    @property
-    def text_y(self) -> int:
-        return self.y + BAR_HEIGHT - 5
-
-    @property
-    def value_x(self) -> int:
-        return LABEL_WIDTH + self.width + 6
+    length: int  # per cent of the longest bar; at least 1 for a value above zero, so it shows
 
 
 @dataclass(frozen=True)
 class Chart:
     bars: list[Bar]
-    height: int
-    width: int = WIDTH
-    label_width: int = LABEL_WIDTH
-    bar_height: int = BAR_HEIGHT
 
 
 def bar_chart(items: list[tuple[str, int | float, bool]]) -> Chart:
     """Bars for (label, value, rounded) items."""
     largest = max([value for _label, value, _approx in items if value] or [1])
-    room = WIDTH - LABEL_WIDTH - VALUE_SPACE
-    bars = [
-        Bar(label=label, value=value, approx=approx, y=index * (BAR_HEIGHT + GAP),
-            width=round(room * value / largest) if value else 0)
-        for index, (label, value, approx) in enumerate(items)
-    ]
-    return Chart(bars=bars, height=max(len(bars) * (BAR_HEIGHT + GAP), BAR_HEIGHT))
+    return Chart(bars=[
+        Bar(label=label, value=value, approx=approx, length=max(1, round(100 * value / largest)) if value else 0)
+        for label, value, approx in items
+    ])

@@ -89,6 +89,14 @@ class Row:
         return list(zip(self.cells, self.shares or [None] * len(self.cells), strict=True))
 
 
+# What each table's rows are, for the header cell above the row labels.
+ROW_HEADINGS = {
+    "category": _("Category"), "also": _("Category"), "cross": _("Category"), "channel": _("Where or how"),
+    "employer": _("Employer of the exposed"), "quarter": _("Year"), "unit_type": _("Unit type"), "unit": _("Unit"),
+    "rate": _("Unit"),
+}
+
+
 @dataclass
 class Table:
     key: str
@@ -99,6 +107,10 @@ class Table:
     chart_items: list[tuple[str, Figure]] = field(default_factory=list)
     chart_title: str = ""
     has_total: bool = True
+
+    @property
+    def row_heading(self) -> str:
+        return str(ROW_HEADINGS[self.key])
 
     @property
     def chart(self) -> charts.Chart:

@@ -26,7 +26,7 @@ from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.forms import add_errors
 from nav_sikkerhet.core.models import Citizen, User
 
-from . import forms, letters, lookup, rules, selectors, services
+from . import forms, letters, lookup, rules, selectors, services, workflow
 from .guidance import GUIDANCE
 from .lookup_forms import NameLookupForm
 from .models import (
@@ -281,6 +281,11 @@ def create(request):
     return render(request, "utestenging/create.html", context)
 
 
+def _may_fix(user, decision) -> bool:
+    """Whether the checklist links its missing items to the fields that put them right."""
+    return decision.status in EDITABLE_STATUSES and rules.may_prepare(user, decision)
+
+
 @login_required
 def detail(request, public_id):
     decision = selectors.decision_for_display(user=request.user, public_id=public_id, request=request)
@@ -308,6 +313,7 @@ def detail(request, public_id):
             "may_sign": rules.may_sign(request.user, decision),
             "signer_text": services.signer_text(decision) if decision.signed_as else "",
             "editable": decision.status in EDITABLE_STATUSES,
+            "may_fix": _may_fix(request.user, decision),
             "steps": STEPS,
             "Status": Status,
             "guidance": GUIDANCE,
@@ -532,8 +538,9 @@ def extend(request, public_id):
 
 
 def _form_action(request, public_id, *, allowed, form_class, template, action, call, success, extra=None,
-                 form_kwargs=None):
-    """A page with one form that calls one service with the decision and the form's data."""
+                 form_kwargs=None, overtaken=None):
+    """A page with one form that calls one service with the decision and the form's data. ``overtaken`` answers
+    a refused transition (someone else changed the case while the form was open) instead of the form error."""
     decision = selectors.decision_for_visible(user=request.user, public_id=public_id)
     if not allowed(request.user, decision):
         raise Http404
@@ -541,6 +548,11 @@ def _form_action(request, public_id, *, allowed, form_class, template, action, c
     if request.method == "POST" and form.is_valid():
         try:
             call(decision, form.cleaned_data)
+        except workflow.InvalidTransition as error:
+            if overtaken is None:
+                add_errors(form, error)
+            else:
+                return overtaken(decision)
         except ValidationError as error:
             add_errors(form, error)
         except PermissionDenied as error:
@@ -553,6 +565,24 @@ def _form_action(request, public_id, *, allowed, form_class, template, action, c
     # Logged when the page is shown; a successful POST redirects and shows nothing.
     selectors.audit_decision_display(user=request.user, decision=decision, request=request, action=action)
     return render(request, template, context)
+
+
+def _sign_overtaken(request, decision):
+    """Two leaders signed at once and this one came second (or the case left "ready" while the page was open):
+    say what happened to the case instead of a transition error there is nothing to fix in."""
+    decision = Decision.objects.select_related("signed_by").get(pk=decision.pk)
+    if decision.signed_at:
+        signer = decision.signed_by
+        messages.info(request, _("The decision was just signed by %(name)s on %(date)s at %(time)s. "
+                                 "Your signature was not needed.") % {
+            "name": signer.get_full_name() or signer.username,
+            "date": f"{timezone.localtime(decision.signed_at):%d.%m.%Y}",
+            "time": f"{timezone.localtime(decision.signed_at):%H:%M}",
+        })
+    else:
+        messages.info(request, _("The case changed while you had it open: it is now «%(status)s» and cannot be "
+                                 "signed as it is.") % {"status": decision.get_status_display()})
+    return redirect(_detail(decision))
 
 
 @login_required
@@ -574,6 +604,7 @@ def sign(request, public_id):
             "shuts_others": services.cases_shut_by_signing(decision),
             "covered_units": decision.covered_units.all(),
             "may_sign": rules.may_sign(request.user, decision),
+            "may_fix": _may_fix(request.user, decision),
             "not_to_citizen": rules.texts_not_to_citizen(letters.quoted_texts(decision)),
         }
 
@@ -581,6 +612,7 @@ def sign(request, public_id):
         request,
         public_id,
         allowed=rules.may_sign,
+        overtaken=lambda decision: _sign_overtaken(request, decision),
         form_class=forms.SignForm,
         template="utestenging/sign.html",
         action="decision.sign",
@@ -640,6 +672,7 @@ def lift(request, public_id):
         request,
         public_id,
         allowed=rules.may_sign,
+        overtaken=lambda decision: _sign_overtaken(request, decision),
         form_class=forms.LiftForm,
         template="utestenging/action_form.html",
         action="decision.lift",
@@ -660,6 +693,7 @@ def drop(request, public_id):
         request,
         public_id,
         allowed=rules.may_sign,
+        overtaken=lambda decision: _sign_overtaken(request, decision),
         form_class=forms.DropForm,
         template="utestenging/action_form.html",
         action="decision.drop",
@@ -719,6 +753,7 @@ def complaint_answer(request, public_id, complaint_id):
         request,
         public_id,
         allowed=rules.may_sign,
+        overtaken=lambda decision: _sign_overtaken(request, decision),
         form_class=forms.ComplaintAnswerForm,
         template="utestenging/action_form.html",
         action="decision.complaint_answer",

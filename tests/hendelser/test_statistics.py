@@ -1,14 +1,16 @@
 """The statistics page's figures against hand-counted fixtures, shares, rates, and rounding beyond the own units."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from hendelser import counts, statistics
+from hendelser import charts, counts, statistics
 from hendelser.models import Category, Channel, Employer, Headcount, Incident
 from nav_sikkerhet.core.models import UnitType
 
@@ -150,9 +152,20 @@ def test_the_statistics_page_renders_charts_and_tables(client, hms, incidents):
     response = client.get(reverse("hendelser:statistics"))
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.count("<svg") == len(response.context["page"].tables)
-    assert body.count("<figcaption") == len(response.context["page"].tables)
+    tables = response.context["page"].tables
+    assert body.count('<figure class="chart">') == body.count("<figcaption") == len(tables)
+    assert body.count('class="chart__row"') == sum(len(table.chart.bars) for table in tables)
     assert "<table" in body
+    # Every column has a header with text; the row labels' column says what the rows are.
+    assert not re.search(r"<th[^>]*>\s*</th>", body)
+    assert f'<th scope="col">{gettext("Category")}</th>' in body
+
+
+def test_a_bar_is_a_share_of_the_longest_and_a_small_value_still_shows():
+    chart = charts.bar_chart([("a", 200, False), ("b", 1, True), ("c", 0, False), ("d", 50, False)])
+    assert [bar.length for bar in chart.bars] == [100, 1, 0, 25]
+    assert chart.bars[1].approx and not chart.bars[0].approx
+    assert charts.bar_chart([]).bars == []
 
 
 def test_bad_filters_get_a_clear_error(client, hms):
