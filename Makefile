@@ -6,8 +6,8 @@ BIN := $(VENV)/bin
 # Debian packages: gettext compiles the catalogues, Pango/fonts are what WeasyPrint renders with.
 DEB_RUNTIME := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 # poppler-utils: `pdfinfo`, which a letter test asks whether the PDF is tagged; prometheus: `promtool`, which
-# checks the metrics page.
-DEB_TEST := chromium poppler-utils prometheus
+# checks the metrics page; bubblewrap: `bwrap`, which runs the app as the image does (read-only root, user 10001).
+DEB_TEST := chromium poppler-utils prometheus bubblewrap
 SUDO := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo sudo || echo none))
 
 export ENVIRONMENT ?= development

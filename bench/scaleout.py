@@ -7,9 +7,13 @@ seconds (SWEEP_INTERVAL_SECONDS) from both beats. Afterwards it checks: no error
 once, every reminder e-mail written once (Message-ID) and recorded as sent; one user's look-ups over the limit
 refused across both processes. Prints the figures, for docs/operations.md.
 
-With --failover, every connection the app holds to the database is terminated every 5 seconds during the load
-(pg_terminate_backend, as a managed PostgreSQL's failover or maintenance does): then 503 "try again" answers are
-counted apart from errors, and a 500 is an error.
+With --failover, at the issue's scale (40 staff, 80 look-ups and 5 registrations each: some 3,400 requests, some
+400 reminders), every connection the app holds to the database is terminated every 5 seconds, during the load and
+on through the reminder sending phase until every reminder is sent (pg_terminate_backend, as a managed PostgreSQL's
+failover or maintenance does), and the SMTP server delays its final reply to every 20th message by 25 s (longer
+than EMAIL_TIMEOUT). 503 "try again" answers are counted apart from errors (a person tries again once after
+Retry-After, as the script does), a 500 is an error; it reports registrations lost (answered 302, not stored) and
+doubled, and reminders e-mailed twice.
 
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_scaleout, made anew) and BENCH_REDIS_URL
 (default Redis database 1, emptied) choose the services.
@@ -38,10 +42,14 @@ MAIL_DIR = Path(tempfile.mkdtemp(prefix="scaleout-"))
 # The reminders go through the production SMTP backend to a mail server on loopback (tests/smtp_stub.py).
 from tests.smtp_stub import SlowSMTPServer  # noqa: E402
 
-SMTP = SlowSMTPServer()
+FAILOVER = "--failover" in sys.argv
+# Under --failover some final replies come late (every SMTP_DELAY_EVERY-th message, by SMTP_DELAY_SECONDS).
+SMTP = SlowSMTPServer(data_reply_delay=25.0 if FAILOVER else 0.0, delay_every=20)
 ENV = {
     **os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "ENVIRONMENT": "development",
-    "DEBUG": "false", "ALLOW_TEST_IDENTS": "true", "LOOKUP_RATE": "30/h", "SWEEP_INTERVAL_SECONDS": "3",
+    "DEBUG": "false", "ALLOW_TEST_IDENTS": "true", "SWEEP_INTERVAL_SECONDS": "3",
+    # The failover run's load is far over a person's look-up limit; the limit is checked by the plain run.
+    "LOOKUP_RATE": "100000/h" if FAILOVER else "30/h",
     "EMAIL_BACKEND": "nav_sikkerhet.core.mail.EmailBackend", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(SMTP.port),
     "DJANGO_SETTINGS_MODULE": "nav_sikkerhet.settings", "PYTHONPATH": str(PROJECT), "LOG_LEVEL": "WARNING",
     "PROMETHEUS_MULTIPROC_DIR": str(MAIL_DIR / "metrics"), "GUNICORN_WORKER_TMP_DIR": str(MAIL_DIR),
@@ -49,9 +57,10 @@ ENV = {
 os.environ.update(ENV)
 
 WEB_PORTS = (8761, 8762)
-STAFF = 6  # reception staff, each signed in once
-LOOKUPS_EACH = 20  # within the 30 a minute allowed
+STAFF = int(os.environ.get("BENCH_STAFF", 40 if FAILOVER else 6))  # reception staff, each signed in once
+LOOKUPS_EACH = int(os.environ.get("BENCH_LOOKUPS_EACH", 80 if FAILOVER else 20))  # plain run: within the limit
 REGISTRATIONS_EACH = 5
+CONCURRENT = min(STAFF, 8)  # staff working at the same moment (2 processes of 4 threads)
 THROTTLE_TRIES = 36  # one more staff member, over the limit of 30 a minute
 PASSWORD = "scaleout-demo-passord"
 
@@ -122,7 +131,10 @@ def sign_in(port, username, statuses=None):
             continue
         assert answer.status_code == 302, f"sign-in {username}: {answer.status_code}"
         return session
-    raise AssertionError(f"sign-in {username}: still 503")
+    if statuses is None:
+        raise AssertionError(f"sign-in {username}: still 503")
+    statuses.append(("signin", "gave up after ten 503s"))
+    return None
 
 
 def csrf(session):
@@ -155,16 +167,25 @@ def attempt(call, *args):
 
 
 def staff_member_load(username, index, unit_id, citizens):
-    """One staff member: signed in on one process, then alternately on both."""
+    """One staff member: signed in on one process, then alternately on both. A registration answered 503 is sent
+    once more after Retry-After, as a person would; a look-up answered 503 is not (counted only)."""
     statuses, markers = [], []
     session = sign_in(WEB_PORTS[index % 2], username, statuses)
+    if session is None:
+        return statuses, markers
+    every = max(1, LOOKUPS_EACH // REGISTRATIONS_EACH)
     for n in range(LOOKUPS_EACH):
         personident = citizens[(index + n) % len(citizens)]
         statuses.append(("lookup", attempt(look_up, session, WEB_PORTS[n % 2], personident)))
-        if n % (LOOKUPS_EACH // REGISTRATIONS_EACH) == 0:
+        if n % every == 0 and len(markers) < REGISTRATIONS_EACH:
             marker = f"{username}-{n}"
-            markers.append(marker)
-            statuses.append(("register", attempt(register, session, WEB_PORTS[(n + 1) % 2], unit_id, marker)))
+            status = attempt(register, session, WEB_PORTS[(n + 1) % 2], unit_id, marker)
+            statuses.append(("register", status))
+            if status == 503:
+                time.sleep(5)
+                status = attempt(register, session, WEB_PORTS[n % 2], unit_id, marker)
+                statuses.append(("register-again", status))
+            markers.append((marker, status))
     return statuses, markers
 
 
@@ -184,7 +205,7 @@ def terminator(stop: threading.Event, counts: list[int]):
 def main():
     import django
 
-    failover = "--failover" in sys.argv
+    failover = FAILOVER
 
     django.setup()
     log("fresh database and Redis")
@@ -219,26 +240,35 @@ def main():
         stop, terminated = threading.Event(), []
         if failover:
             threading.Thread(target=terminator, args=(stop, terminated), daemon=True).start()
-        with concurrent.futures.ThreadPoolExecutor(STAFF) as pool:
+        with concurrent.futures.ThreadPoolExecutor(CONCURRENT) as pool:
             results = list(pool.map(staff_member_load, staff[:STAFF], range(STAFF), [unit_id] * STAFF,
                                     [citizens] * STAFF))
         seconds = time.monotonic() - started
-        stop.set()
         statuses = [s for result, _ in results for s in result]
         markers = [m for _, result in results for m in result]
-        # Throttle across processes: one staff member, alternating, over the limit.
-        session = sign_in(WEB_PORTS[0], staff[STAFF])
-        throttle = [look_up(session, WEB_PORTS[n % 2], citizens[0]) for n in range(THROTTLE_TRIES)]
+        throttle = []
+        if not failover:
+            # Throttle across processes: one staff member, alternating, over the limit.
+            session = sign_in(WEB_PORTS[0], staff[STAFF])
+            throttle = [look_up(session, WEB_PORTS[n % 2], citizens[0]) for n in range(THROTTLE_TRIES)]
 
+        # The reminder sending phase: under --failover the terminations go on until every reminder is sent.
         log("waiting for the workers and a few more sweeps")
-        from django.db import connection
+        from django.db import OperationalError, connection
 
         from nav_sikkerhet.core.models import Reminder
 
-        connection.close()
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and Reminder.objects.filter(sent_at__isnull=True).exists():
+        phase_started = time.monotonic()
+        deadline = phase_started + (900 if failover else 120)
+        while time.monotonic() < deadline:
+            try:
+                if not Reminder.objects.filter(sent_at__isnull=True, done_at__isnull=True).exists():
+                    break
+            except OperationalError:  # this process's connection was terminated too
+                connection.close()
             time.sleep(1)
+        sending_seconds = time.monotonic() - phase_started
+        stop.set()
         time.sleep(10)  # several more sweeps from both beats
     finally:
         for process in processes.values():
@@ -256,28 +286,34 @@ def main():
 
     connection.close()  # this process's connection was terminated too
     try_again = [s for s in statuses if s[1] == 503]
-    expected = {"lookup": 200, "register": 302, "signin": 302}
+    expected = {"lookup": 200, "register": 302, "register-again": 302, "signin": 302}
     errors = [s for s in statuses if s[1] != 503 and s[1] != expected[s[0]]]
-    stored = {m: Incident.objects.filter(description__contains=f"({m})").count() for m in markers}
+    stored = {m: Incident.objects.filter(description__contains=f"({m})").count() for m, _ in markers}
     message_ids = [email.message_from_bytes(body)["Message-ID"] for body in SMTP.messages]
     reminders = Reminder.objects.count()
-    unsent = Reminder.objects.filter(sent_at__isnull=True).count()
+    unsent = Reminder.objects.filter(sent_at__isnull=True, done_at__isnull=True).count()
     duplicates = len(message_ids) - len(set(message_ids))
+    answered = [m for m, status in markers if status == 302]
     figures = {
         "requests": len(statuses), "seconds": round(seconds, 1), "per_second": round(len(statuses) / seconds, 1),
-        "errors": len(errors), "try_again_503": len(try_again), "connections_terminated": sum(terminated),
-        "registrations": len(markers), "stored_once": sum(1 for n in stored.values() if n == 1),
+        "by_kind": {kind: sum(1 for s in statuses if s[0] == kind) for kind in expected},
+        "status_500": sum(1 for s in statuses if s[1] == 500), "errors": len(errors),
+        "try_again_503": len(try_again),
+        "try_again_by_kind": {kind: sum(1 for s in try_again if s[0] == kind) for kind in expected},
+        "connections_terminated": sum(terminated), "termination_rounds": len(terminated),
+        "registrations": len(markers), "answered_302": len(answered),
+        # A registration answered 302 but not stored is lost; stored twice (after a retry of a 503) is doubled.
+        "lost": sum(1 for m in answered if stored[m] == 0),
         "stored_twice": sum(1 for n in stored.values() if n > 1),
+        "not_stored_after_two_503": sum(1 for m, status in markers if status != 302 and stored[m] == 0),
         "reminders": reminders, "emails": len(message_ids), "duplicate_emails": duplicates, "unsent": unsent,
+        "sending_phase_seconds": round(sending_seconds, 1),
         "throttle_allowed": throttle.count(200), "throttle_refused": throttle.count(429),
     }
     log(f"figures: {figures}")
-    # A registration answered 503 was not stored (nothing half-written); one answered 302 is stored exactly once.
-    registered = [m for m, (_kind, status) in zip(markers, [s for s in statuses if s[0] == "register"], strict=True)
-                  if status == 302]
-    ok = (not errors and all(stored[m] == 1 for m in registered) and figures["stored_twice"] == 0
-          and duplicates == 0 and unsent == 0
-          and len(message_ids) == reminders and figures["throttle_allowed"] == 30)
+    ok = (not errors and figures["lost"] == 0 and figures["stored_twice"] == 0
+          and duplicates == 0 and unsent == 0 and len(set(message_ids)) == reminders
+          and (failover or figures["throttle_allowed"] == 30))
     shutil.rmtree(MAIL_DIR, ignore_errors=True)
     log("PASS" if ok else f"FAIL {errors[:5]}")
     return 0 if ok else 1

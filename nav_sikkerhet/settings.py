@@ -110,8 +110,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     # A connection the database dropped (failover, maintenance) is noticed before a request uses it.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # The same backend, timing every query for /internal/metrics.
-    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
+    # django-prometheus's backend (every query timed for /internal/metrics), which also repeats a statement once
+    # on a new connection when the old one was terminated and repeating is safe (core/db/base.py).
+    DATABASES["default"]["ENGINE"] = "nav_sikkerhet.core.db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -212,8 +213,18 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Stored files (letters): on NAIS a bucket (Google Cloud Storage, `gcp.buckets` in .nais/app.yaml), as each pod's
+# filesystem is its own and a letter the worker renders must be read by every web pod; the credentials are the
+# pod's own (Workload Identity). Without GCS_BUCKET_NAME, the filesystem under MEDIA_ROOT (development, compose).
+GCS_BUCKET_NAME = env.str("GCS_BUCKET_NAME", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "storages.backends.gcloud.GoogleCloudStorage",
+        # Letters are never linked to: the views stream them after the access check; names carry the content hash.
+        "OPTIONS": {"bucket_name": GCS_BUCKET_NAME, "file_overwrite": False, "querystring_auth": True},
+    }
+    if GCS_BUCKET_NAME
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEVELOPMENT
@@ -223,7 +234,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEVELOPMENT
 
 # Letters: the fonts embedded in every PDF (Debian's fonts-dejavu-core). Files are stored with
-# STORAGES["default"] (MEDIA_ROOT by default), under letters/<decision public id>/.
+# STORAGES["default"] (MEDIA_ROOT, or the bucket), under letters/<decision public id>/.
 LETTER_FONT_DIR = env.str("LETTER_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 
 # Decisions (utestenging), guideline §5–6. Working days are Norwegian: weekends and public holidays do not count.

@@ -6,8 +6,12 @@ import time
 
 
 class SlowSMTPServer:
-    def __init__(self, *, data_reply_delay: float = 0.0, answer_quit: bool = True, hang_after_data: bool = False):
+    def __init__(self, *, data_reply_delay: float = 0.0, answer_quit: bool = True, hang_after_data: bool = False,
+                 delay_every: int = 1):
+        """``data_reply_delay`` applies to every ``delay_every``-th message taken (all of them by default)."""
         self.data_reply_delay, self.answer_quit, self.hang_after_data = data_reply_delay, answer_quit, hang_after_data
+        self.delay_every = delay_every
+        self.lock = threading.Lock()
         self.messages: list[bytes] = []
         self.server = socket.socket()
         self.server.bind(("127.0.0.1", 0))
@@ -39,10 +43,13 @@ class SlowSMTPServer:
                     body = b""
                     while (chunk := file.readline()) not in (b".\r\n", b""):
                         body += chunk
-                    self.messages.append(body)  # taken: from here on, a resend would be a duplicate
+                    with self.lock:
+                        self.messages.append(body)  # taken: from here on, a resend would be a duplicate
+                        taken = len(self.messages)
                     if self.hang_after_data:
                         time.sleep(3600)
-                    time.sleep(self.data_reply_delay)
+                    if taken % self.delay_every == 0:
+                        time.sleep(self.data_reply_delay)
                     conn.sendall(b"250 queued\r\n")
                 elif command == b"QUIT":
                     if self.answer_quit:

@@ -64,6 +64,7 @@ print(json.dumps({
     "cache": settings.CACHES["default"], "broker": settings.CELERY_BROKER_URL, "hosts": settings.ALLOWED_HOSTS,
     "oidc": [settings.OIDC_RP_CLIENT_ID, settings.OIDC_DISCOVERY_URL], "site": settings.SITE_URL,
     "audit": settings.AUDIT_SYSLOG_HOST, "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "storage": settings.STORAGES["default"],
 }, default=str))
 """
 
@@ -99,6 +100,9 @@ def test_settings_come_out_as_production_from_the_manifest_alone(name, tmp_path)
     assert loaded["broker"] == loaded["cache"]["LOCATION"] and loaded["eager"] is False
     assert loaded["hosts"] == [VARS["host"]] and loaded["site"] == VARS["ingress"]
     assert loaded["audit"] == VARS["audit_syslog_host"]
+    if name in ("app", "worker"):  # beat stores no files
+        assert loaded["storage"]["BACKEND"] == "storages.backends.gcloud.GoogleCloudStorage"
+        assert loaded["storage"]["OPTIONS"]["bucket_name"] == VARS["letters_bucket"]
     if name == "app":
         assert loaded["oidc"] == ["client-id", "https://login.microsoftonline.com/nav/v2.0/.well-known/openid-configuration"]
 
@@ -140,3 +144,43 @@ def test_nais_names_map_to_ours_without_overriding_them():
         "postgres://nav-sikkerhet:p%40ss%2Fword@10.40.0.3:5432/nav-sikkerhet?sslmode=verify-ca"
     )
     assert platform.apply_nais_environment({}) == {}
+
+
+STORAGE_PROBE = """
+import json, django
+django.setup()
+from django.core.files.storage import default_storage
+default_storage._setup()
+storage = default_storage._wrapped
+print(json.dumps({"class": type(storage).__module__ + "." + type(storage).__name__,
+                  "bucket": getattr(storage, "bucket_name", None),
+                  "overwrite": getattr(storage, "file_overwrite", None)}))
+"""
+
+
+def test_the_bucket_is_the_one_the_web_manifest_declares_and_the_worker_uses():
+    web, worker = manifest("app")["spec"], manifest("worker")["spec"]
+    declared = [bucket["name"] for bucket in web["gcp"]["buckets"]]
+    assert declared == [VARS["letters_bucket"]]
+    assert web["gcp"]["buckets"][0]["publicAccessPrevention"] is True
+    for spec in (web, worker):
+        assert nais_environment(spec)["GCS_BUCKET_NAME"] == declared[0]
+
+
+def test_production_settings_pick_the_bucket_backend_when_the_bucket_is_set(tmp_path):
+    """The storage is built as the pods build it, with no call to Google Cloud Storage (the client is lazy)."""
+    env = nais_environment(manifest("worker")["spec"])
+    result = settings_under(env, "-c", STORAGE_PROBE, tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    built = json.loads(result.stdout.strip().splitlines()[-1])
+    assert built == {"class": "storages.backends.gcloud.GoogleCloudStorage", "bucket": VARS["letters_bucket"],
+                     "overwrite": False}
+
+
+def test_without_the_bucket_files_stay_on_the_filesystem(tmp_path):
+    env = nais_environment(manifest("worker")["spec"])
+    del env["GCS_BUCKET_NAME"]
+    result = settings_under(env, "-c", STORAGE_PROBE, tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    built = json.loads(result.stdout.strip().splitlines()[-1])
+    assert built["class"] == "django.core.files.storage.filesystem.FileSystemStorage"

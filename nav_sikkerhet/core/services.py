@@ -190,6 +190,9 @@ def _audit_line(*, actor, actor_ident, citizen, event, action, message, message_
 # How long the database may be away when a reminder's e-mail has just been accepted: sent_at is written on a
 # fresh connection, retried this long, so a failover does not make the next sweep send it again.
 REMINDER_RECORD_SENT_PATIENCE = 60
+# How long releasing the claim of a send that failed may wait for the database: the task retries in half a minute,
+# and a claim left behind would hold the reminder for REMINDER_CLAIM_TIMEOUT.
+REMINDER_RELEASE_PATIENCE = 10
 # How long one reminder e-mail may take: SMTP operations time out after EMAIL_TIMEOUT seconds (the reply to the
 # message itself after EMAIL_DATA_REPLY_TIMEOUT, core/mail.py), then sent_at may wait for the database. The task
 # is interrupted (soft; it then retries) and killed (hard) after these limits.
@@ -236,37 +239,36 @@ def reminder_send(*, reminder_id: int) -> bool:
     ).update(claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return False
-    reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
-    kind = REMINDER_KINDS[reminder.kind]
-    recipient = reminder.recipient
-    values = reminder_values(reminder, url=settings.SITE_URL.rstrip("/") + reminder.path)
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        subject, body = str(kind.subject) % values, str(kind.body) % values
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email],
-                           headers={"Message-ID": reminder_message_id(reminder)})
     try:
+        # Inside the try: a connection lost between the claim and the send must release the claim too.
+        reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
+        kind = REMINDER_KINDS[reminder.kind]
+        recipient = reminder.recipient
+        values = reminder_values(reminder, url=settings.SITE_URL.rstrip("/") + reminder.path)
+        with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            subject, body = str(kind.subject) % values, str(kind.body) % values
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email],
+                               headers={"Message-ID": reminder_message_id(reminder)})
         message.send(fail_silently=False)
     except BaseException:  # SoftTimeLimitExceeded too: the retry may claim it again at once
         metrics.REMINDERS_FAILED.inc()
-        # If the database is gone as well, the claim simply runs out.
+        # If the database stays away longer than the patience, the claim simply runs out.
         with contextlib.suppress(DatabaseError):
-            Reminder.objects.filter(pk=reminder_id).update(claimed_at=None)
+            _write_reminder(reminder_id, REMINDER_RELEASE_PATIENCE, claimed_at=None)
         raise
     metrics.REMINDERS_SENT.inc()
-    _record_sent(reminder_id, timezone.now())
+    # The mail server has the message: losing this write would send it again at the next sweep.
+    _write_reminder(reminder_id, REMINDER_RECORD_SENT_PATIENCE, sent_at=timezone.now())
     return True
 
 
-def _record_sent(reminder_id: int, sent_at: datetime.datetime) -> None:
-    """Write sent_at, on a fresh connection if the old one died, until the database answers (within the patience).
-
-    The mail server has the message: losing this write would send it again at the next sweep.
-    """
-    deadline = time.monotonic() + REMINDER_RECORD_SENT_PATIENCE
+def _write_reminder(reminder_id: int, patience: float, **fields) -> None:
+    """Write the fields, on a fresh connection if the old one died, until the database answers (within the patience)."""
+    deadline = time.monotonic() + patience
     wait = 0.25
     while True:
         try:
-            Reminder.objects.filter(pk=reminder_id).update(sent_at=sent_at)
+            Reminder.objects.filter(pk=reminder_id).update(**fields)
             return
         except (OperationalError, InterfaceError):
             if time.monotonic() >= deadline or not connection.get_autocommit():

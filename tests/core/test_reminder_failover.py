@@ -82,3 +82,57 @@ def test_a_sweep_that_loses_its_connection_is_retried_soon():
     assert OperationalError in tasks.run_daily_sweep.autoretry_for
     assert tasks.run_daily_sweep.retry_backoff * 2 ** (tasks.SWEEP_MAX_RETRIES - 1) <= 60 * 5
     assert OperationalError in tasks.send_reminder.autoretry_for
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_lost_between_claim_and_send_releases_the_claim(unsent_reminder, monkeypatch, mailoutbox):
+    """Without the release the reminder waited for the claim to run out (12 minutes), as the failover bench found."""
+    get = QuerySet.get
+    drops = []
+
+    def flaky(self, *args, **kwargs):
+        if self.model is Reminder and not drops:
+            drops.append(kwargs)
+            connection.close()
+            raise OperationalError("terminating connection due to administrator command")
+        return get(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "get", flaky)
+    monkeypatch.setattr(services.time, "sleep", lambda seconds: None)
+    with pytest.raises(OperationalError):
+        services.reminder_send(reminder_id=unsent_reminder.pk)
+    unsent_reminder.refresh_from_db()
+    assert unsent_reminder.claimed_at is None and unsent_reminder.sent_at is None
+    assert mailoutbox == []
+    # The task's retry (or the next sweep) claims it at once and sends it, once.
+    assert services.reminder_send(reminder_id=unsent_reminder.pk) is True
+    assert services.reminder_send(reminder_id=unsent_reminder.pk) is False
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_send_releases_the_claim_on_a_fresh_connection(unsent_reminder, monkeypatch, mailoutbox):
+    """The SMTP server failed and the connection was terminated while waiting for it: the release reconnects."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    update = QuerySet.update
+    dropped = []
+
+    def smtp_down(self, messages):
+        raise OSError("connection refused")
+
+    def flaky(self, **kwargs):
+        if kwargs.get("claimed_at", 0) is None and not dropped:
+            dropped.append(kwargs)
+            connection.close()
+            raise OperationalError("terminating connection due to administrator command")
+        return update(self, **kwargs)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", smtp_down)
+    monkeypatch.setattr(QuerySet, "update", flaky)
+    monkeypatch.setattr(services.time, "sleep", lambda seconds: None)
+    with pytest.raises(OSError, match="refused"):
+        services.reminder_send(reminder_id=unsent_reminder.pk)
+    assert dropped
+    unsent_reminder.refresh_from_db()
+    assert unsent_reminder.claimed_at is None and unsent_reminder.sent_at is None

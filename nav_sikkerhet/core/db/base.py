@@ -1,0 +1,97 @@
+"""PostgreSQL (timed by django-prometheus) that repeats a statement once on a fresh connection when the old one
+was terminated (failover, maintenance) and repeating cannot write anything twice.
+
+A request that held its connection across a termination (a slow sign-in, a letter preview) found it dead at its
+next statement and answered 503, every time when terminations came every few seconds. Repeating is safe when:
+
+- the statement is the first of a transaction (nothing of it reached the database, and it commits later); or
+- it runs on its own (autocommit) and the server said it terminated the session (SQLSTATE 57P01-57P03), which it
+  does before or instead of committing; or the connection broke and the statement only reads (SELECT).
+
+Anything else (a later statement of a transaction, a write whose fate is unknown) raises as before: the
+transaction is lost as a whole and the request answers 503 "try again" (core/views.py).
+"""
+
+import contextlib
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.db.backends import utils
+from django.db.backends.postgresql.base import CursorDebugWrapper as PostgresCursorDebugWrapper
+from django_prometheus.db.backends.postgresql import base as prometheus
+
+logger = logging.getLogger(__name__)
+
+# admin_shutdown (pg_terminate_backend, a failover), crash_shutdown, cannot_connect_now.
+TERMINATED = {"57P01", "57P02", "57P03"}
+
+
+def _lost(error, connection) -> bool:
+    sqlstate = getattr(error.__cause__, "sqlstate", None) or ""
+    return sqlstate in TERMINATED or sqlstate.startswith("08") or connection is None or connection.broken
+
+
+class RepeatOnceMixin:
+    def _execute(self, sql, params, *ignored_wrapper_args):
+        try:
+            result = super()._execute(sql, params, *ignored_wrapper_args)
+        except (OperationalError, InterfaceError) as error:
+            if not self.db.may_repeat(sql, error, self.cursor):
+                self.db.statements_in_transaction += 1
+                raise
+            logger.warning("Database connection lost (%s); repeating the statement on a new one", error)
+            self.db.reconnect_in_place()
+            self.cursor = self.db.create_cursor()
+            result = super()._execute(sql, params, *ignored_wrapper_args)
+        except Exception:
+            self.db.statements_in_transaction += 1
+            raise
+        self.db.statements_in_transaction += 1
+        return result
+
+
+class CursorWrapper(RepeatOnceMixin, utils.CursorWrapper):
+    pass
+
+
+class CursorDebugWrapper(RepeatOnceMixin, PostgresCursorDebugWrapper):
+    pass
+
+
+class DatabaseWrapper(prometheus.DatabaseWrapper):
+    statements_in_transaction = 0
+
+    def make_cursor(self, cursor):
+        return CursorWrapper(cursor, self)
+
+    def make_debug_cursor(self, cursor):
+        return CursorDebugWrapper(cursor, self)
+
+    def _set_autocommit(self, autocommit):
+        super()._set_autocommit(autocommit)
+        self.statements_in_transaction = 0
+
+    def may_repeat(self, sql, error, cursor) -> bool:
+        if getattr(cursor, "name", None) or not _lost(error, self.connection):
+            return False  # a server-side cursor lives on the old connection; an error that is not a lost one
+        sqlstate = getattr(error.__cause__, "sqlstate", None)
+        if self.in_atomic_block:
+            return self.statements_in_transaction == 0 and not self.needs_rollback
+        if not self.get_autocommit():
+            return False  # a transaction managed by hand: its earlier statements are gone
+        return sqlstate in TERMINATED or sql.lstrip()[:6].upper() == "SELECT"
+
+    def reconnect_in_place(self) -> None:
+        """A new connection in the old one's place, inside the same (so far empty) atomic block if there is one."""
+        kept = (self.in_atomic_block, self.savepoint_ids, self.atomic_blocks, self.commit_on_exit,
+                self.run_on_commit)
+        with contextlib.suppress(Exception):
+            self.connection.close()
+        self.connection = None
+        self.connect()
+        if kept[0]:
+            self.set_autocommit(False)
+            (self.in_atomic_block, self.savepoint_ids, self.atomic_blocks, self.commit_on_exit,
+             self.run_on_commit) = kept
+        else:
+            self.run_on_commit = kept[4]
