@@ -334,8 +334,8 @@ def warning_letter_for_visible(*, user, letter_id: int) -> WarningLetter:
         WarningLetter.objects.select_related("warning__unit", "warning__citizen", "warning__incident")
         .filter(pk=letter_id, warning__citizen__isnull=False).first()
     )
-    if letter is None or not (user and user.is_authenticated and rules.may_see_warning_letter(user,
-                                                                                              letter.warning.unit)):
+    signed_in = user is not None and user.is_authenticated
+    if letter is None or not signed_in or not rules.may_see_warning_letter(user, letter.warning.unit):
         raise Http404
     return letter
 

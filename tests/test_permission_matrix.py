@@ -37,6 +37,8 @@ ROS_VIEWERS = LEADERS | {Role.HMS.value, Role.VERNEOMBUD.value, Role.SIKKERHETSA
 ROS_MAINTAINERS = LEADERS | {Role.HMS.value, Role.VERNEOMBUD.value}
 # Exposed staff's sick leave, BHT and debrief: the unit's head, acting head and HMS (and the person themself).
 HEALTH_READERS = LEADERS | {Role.HMS.value}
+# A written warning's archived letter: those who record warnings, and those who see the unit's incidents or decisions.
+WARNING_LETTER_READERS = INCIDENT_REVIEWERS | DECISION_PREPARERS | INCIDENT_VIEWERS | DECISION_VIEWERS
 # Right of access: the leaders for their own units, the privacy officer for every unit.
 INNSYN_ROLES = LEADERS | {Role.PERSONVERN.value}
 
@@ -111,6 +113,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "hendelser:propose": only(INCIDENT_REVIEWERS),
     "hendelser:proposal_outcome": only(LEADERS),  # the head of unit rejects or records the outcome
     "hendelser:police": only(INCIDENT_VIEWERS),
+    "hendelser:warning_letter": only(WARNING_LETTER_READERS),
+    "hendelser:warning_letter_download": only(WARNING_LETTER_READERS),
+    "hendelser:warning_letter_retry": expect(405, superuser=405),  # POST only
     # ROS analyses: read by the unit's leaders, HMS, the safety representative and the region's security officer;
     # maintained by all of them but the security officer; approved by the leader (a POST: tests/risiko).
     "risiko:index": only(ROS_VIEWERS),
@@ -159,6 +164,8 @@ def url_kwargs(name: str, objects: dict) -> dict:
         return {"public_id": objects["decision"].citizen.public_id}
     if name in ("mottak:breach", "mottak:breach_done", "mottak:breach_incident"):
         return {"public_id": objects["active" if name == "mottak:breach" else "breach"].public_id}
+    if name.startswith("hendelser:warning_letter"):
+        return {"letter_id": objects["warning_letter"].pk}
     if name not in OBJECT_URLS:
         return {}
     if name == "hendelser:review":
@@ -255,6 +262,15 @@ def unit_objects(db):
 
     proposal = Proposal.objects.create(incident=incident, kind="two_in_meeting", proposed_on=datetime.date.today(),
                                        proposed_by=creator)
+    from hendelser.models import CitizenWarning, WarningLetter
+
+    warning = CitizenWarning.objects.create(citizen=active.citizen, unit=unit, given_on=datetime.date.today(),
+                                            form="written", registered_by=creator)
+    warning_letter = WarningLetter.objects.create(
+        warning=warning, language="nb", status="ready", created_by=creator,
+        file=default_storage.save(f"letters/warnings/{active.citizen.public_id}/1.pdf", ContentFile(pdf)),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
     from risiko import services as ros_services
     from risiko.models import Analysis, Event
     from risiko.models import Measure as RosMeasure
@@ -267,7 +283,7 @@ def unit_objects(db):
                                             responsible=creator, due_on=datetime.date.today())
     return {"unit": unit, "decision": decision, "complaint": complaint, "letter": letter, "active": active,
             "breach": breach, "incident": incident, "exposed": exposed, "proposal": proposal, "analysis": analysis,
-            "ros_event": ros_event, "ros_measure": ros_measure}
+            "ros_event": ros_event, "ros_measure": ros_measure, "warning_letter": warning_letter}
 
 
 @pytest.fixture
