@@ -5,15 +5,19 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from freezegun import freeze_time
 
 from hendelser import counts
 from hendelser.models import Incident
 from hendelser.statistics import statistics_page
-from nav_sikkerhet.core import retention, tasks
-from nav_sikkerhet.core.models import AuditLogEntry, RetentionHold, User
+from nav_sikkerhet.core import retention, scheduling, services, tasks
+from nav_sikkerhet.core.models import AuditLogEntry, Citizen, RetentionHold, User
+from tests.core.retention_search import files_holding, identifiers, tables_holding
 from utestenging.models import Decision
+
+LONGEST = max(kind.days for kind in retention.KINDS.values())
 
 
 def _numbers(user, today):
@@ -52,3 +56,37 @@ def test_the_job_runs_on_the_demo_from_the_command_and_under_celery_and_keeps_th
         assert _numbers(leader, today) == before
     assert RetentionHold.objects.filter(pk=hold.pk).exists()
     assert Decision.objects.get(pk=hold.object_id).citizen is not None
+
+
+@pytest.mark.django_db
+def test_past_every_period_the_demo_citizens_are_found_nowhere_but_a_held_ones_everywhere(
+    django_capture_on_commit_callbacks, leader,
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("searching every table's rows as text needs PostgreSQL")
+    call_command("demo_data", "--no-sweep", stdout=io.StringIO())
+    later = timezone.now() + (LONGEST + 5) * timezone.timedelta(days=1)
+    with freeze_time(later):
+        scheduling.run_sweep()  # the measures end on their own dates, as the hourly sweep would have seen to
+        decisions = retention.KINDS["decisions"]
+        held = decisions.due(decisions.cutoff(timezone.now())).select_related("citizen").first()
+        RetentionHold.objects.create(record=held, reason="Klagen er hos Sivilombudet", placed_by=leader,
+                                     until=timezone.localdate() + timezone.timedelta(days=30))
+        people = list(Citizen.objects.exclude(pk=held.citizen_id))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.retention_run()
+        assert services.retention_run()["citizens"] == 0
+    left = Citizen.objects.all()
+    gone = [person for person in people if person.pk not in set(left.values_list("pk", flat=True))]
+    assert len(gone) >= len(people) // 2  # the measures never archived, and their citizens, wait
+    # A name or address another citizen still has is theirs to keep.
+    kept_values = set(left.values_list("name", flat=True)) | set(left.values_list("address", flat=True))
+    for person in gone:
+        for text in identifiers(person):
+            if text and text not in kept_values:
+                assert tables_holding(text) == [], text
+                assert files_holding(text) == [], text
+    held.refresh_from_db()
+    assert held.citizen is not None and held.anonymised_at is None
+    for text in identifiers(held.citizen):
+        assert {"core_citizen", "core_historicalcitizen"} <= set(tables_holding(text)), text
