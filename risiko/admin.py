@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from nav_sikkerhet.core.admin import ReadOnlyAdminMixin
 
 from . import services
-from .models import LEVELS, Analysis, Cause, Event, MatrixDefinition, Measure, Zone
+from .models import DEFAULT_INCIDENT_THRESHOLDS, LEVELS, Analysis, Cause, Event, MatrixDefinition, Measure, Zone
 
 
 def _cell(p: int, c: int) -> str:
@@ -36,6 +36,11 @@ class MatrixDefinitionForm(forms.ModelForm):
                 label=_("Consequence %(level)d") % {"level": level}, max_length=200,
                 initial=(matrix.consequence_labels or [""] * 5)[level - 1] if matrix.pk else
                 services.DEFAULT_CONSEQUENCE_LABELS[level - 1])
+        thresholds = matrix.incident_thresholds if matrix.pk else DEFAULT_INCIDENT_THRESHOLDS
+        for level in LEVELS:
+            self.fields[f"threshold_{level}"] = forms.IntegerField(
+                label=_("Probability %(level)d from this many incidents in 12 months") % {"level": level},
+                min_value=0, initial=thresholds[level - 1])
         from . import rules
 
         cells = matrix.cells if matrix.pk else rules.default_cells()
@@ -66,6 +71,7 @@ class MatrixDefinitionForm(forms.ModelForm):
         matrix.probability_labels = [cleaned[f"probability_{level}"] for level in LEVELS]
         matrix.consequence_labels = [cleaned[f"consequence_{level}"] for level in LEVELS]
         matrix.cells = [[cleaned[_cell(p, c)] for c in LEVELS] for p in LEVELS]
+        matrix.incident_thresholds = [cleaned[f"threshold_{level}"] for level in LEVELS]
         matrix.zones = {code: {"name": cleaned[f"{code}_name"], "description": cleaned[f"{code}_description"],
                                "colour": cleaned[f"{code}_colour"], "text_colour": cleaned[f"{code}_text_colour"]}
                         for code in Zone.values}
@@ -95,6 +101,11 @@ class MatrixDefinitionAdmin(SimpleHistoryAdmin):
             (None, {"fields": ["name", "is_default"]}),
             (_("Probability labels"), {"fields": [f"probability_{level}" for level in LEVELS]}),
             (_("Consequence labels"), {"fields": [f"consequence_{level}" for level in LEVELS]}),
+            (_("What the incidents suggest"), {
+                "fields": [f"threshold_{level}" for level in LEVELS],
+                "description": _("A ROS event whose incidents of the last 12 months reach the number of a higher "
+                                 "probability level than the analysis states is marked, and the leader reminded."),
+            }),
             (_("Zones"), {"fields": [f"{code}_{part}" for code in Zone.values
                                      for part in ("name", "description", "colour", "text_colour")]}),
             (_("Cells (probability 5 first)"), {"fields": [_cell(p, c) for p in reversed(LEVELS) for c in LEVELS]}),

@@ -94,8 +94,11 @@ class EventRow:
     event: Event
     zone: str
     residual_zone: str | None
-    incidents: list[tuple[str, int]]
     measures: list
+    # The unit's incidents of the window in the event's ASYS categories and channels (None: not mapped).
+    incident_count: int | None = None
+    mapping: str = ""
+    suggestion: rules.Suggestion | None = None
 
 
 @dataclass
@@ -112,6 +115,11 @@ class AnalysisPage:
     window: tuple[datetime.date, datetime.date]
     zone_counts: dict = field(default_factory=dict)
     as_in_template: int = 0
+
+    @property
+    def underestimated(self) -> list[EventRow]:
+        """The events whose probability the unit's incidents put higher than the analysis does."""
+        return [row for row in self.rows if row.suggestion]
 
     @property
     def rows_by_zone(self) -> list[tuple[str, list[EventRow]]]:
@@ -133,16 +141,13 @@ def analysis_page(*, analysis: Analysis, today: datetime.date) -> AnalysisPage:
     cells = analysis.matrix.cells
     events = list(analysis.events.prefetch_related("measures__responsible"))
     window = rules.incident_window(today)
-    by_asys = {}
-    if analysis.unit_id:
-        by_asys = incident_selectors.incident_counts_by_category(unit_ids=[analysis.unit_id], since=window[0],
-                                                                 until=window[1])
     rows = []
     for event in events:
         before, after = rules.event_zones(cells, event)
-        rows.append(EventRow(event, before, after,
-                             rules.incident_counts_for(event.category, by_asys) if analysis.unit_id else [],
-                             sorted(event.measures.all(), key=_preventive_first)))
+        rows.append(EventRow(event, before, after, sorted(event.measures.all(), key=_preventive_first)))
+    if analysis.unit_id:
+        _add_incident_counts(rows, unit_id=analysis.unit_id, window=window,
+                             thresholds=analysis.matrix.incident_thresholds)
     zone_counts = {code: sum(1 for row in rows if row.zone == code) for code in Zone.values}
     as_in_template = sum(1 for event in events if event.as_in_template)
     return AnalysisPage(
@@ -152,6 +157,26 @@ def analysis_page(*, analysis: Analysis, today: datetime.date) -> AnalysisPage:
         consequence_labels=analysis.matrix.consequence_labels, matrix_version=matrix_version_number(analysis.matrix),
         window=window, zone_counts=zone_counts, as_in_template=as_in_template,
     )
+
+
+def _add_incident_counts(rows: list[EventRow], *, unit_id: int, window, thresholds) -> None:
+    # The unit's own incidents only: a ROS analysis is the unit's, and so are the incidents that ground it.
+    profile = incident_selectors.incident_profile(unit_ids=[unit_id], since=window[0], until=window[1])
+    for row in rows:
+        event = row.event
+        row.incident_count = rules.mapped_incident_count(profile, event.asys_categories, event.asys_channels)
+        row.mapping = rules.mapping_label(event.asys_categories, event.asys_channels) if event.asys_categories \
+            else ""
+        row.suggestion = rules.probability_suggestion(stated=event.probability, count=row.incident_count,
+                                                      thresholds=thresholds)
+
+
+def underestimated_events(analysis: Analysis, today: datetime.date) -> list[EventRow]:
+    """The analysis' events whose probability its unit's incidents of the last 12 months put higher."""
+    rows = [EventRow(event, "", None, []) for event in analysis.events.all()]
+    _add_incident_counts(rows, unit_id=analysis.unit_id, window=rules.incident_window(today),
+                         thresholds=analysis.matrix.incident_thresholds)
+    return [row for row in rows if row.suggestion]
 
 
 def red_events(analysis: Analysis) -> list[str]:

@@ -16,7 +16,7 @@ from nav_sikkerhet.core import access
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core.models import Role, Unit, User
 
-from . import interchange, rules, workflow
+from . import interchange, rules, selectors, workflow
 from .models import (
     OPEN_MEASURE_STATUSES,
     Analysis,
@@ -32,10 +32,11 @@ from .models import (
 MEASURE_OVERDUE_KIND = "ros.measure_overdue"
 REVIEW_DUE_KIND = "ros.review_due"
 REVIEW_OVERDUE_KIND = "ros.review_overdue"
+UNDERESTIMATED_KIND = "ros.probability_underestimated"
 
 ANALYSIS_FIELDS = frozenset({"title", "scope", "owner", "participants", "analysis_date", "next_review_on"})
 EVENT_FIELDS = frozenset({"category", "title", "description", "frequency", "probability", "consequence", "barriers",
-                          "residual_probability", "residual_consequence"})
+                          "residual_probability", "residual_consequence", "asys_categories", "asys_channels"})
 MEASURE_FIELDS = frozenset({"kind", "description", "responsible", "due_on"})
 
 # The report's own scale words (the ROS report), and its zone names, as the default definition's data.
@@ -376,3 +377,26 @@ def remind_reviews(*, today: datetime.date) -> list:
                            path=reverse("risiko:detail", args=[analysis.pk]))
     return created
 
+
+def remind_underestimated(*, today: datetime.date) -> list:
+    """Once per event, suggested level and recipient: an event of an analysis in force whose probability the
+    unit's incidents of the last 12 months put higher than the analysis does."""
+    created = []
+    analyses = (Analysis.objects.filter(status=AnalysisStatus.APPROVED, is_template=False)
+                .select_related("matrix").order_by("pk"))
+    for analysis in analyses:
+        rows = selectors.underestimated_events(analysis, today)
+        if not rows:
+            continue
+        people = recipients(analysis.unit_id)
+        for row in rows:
+            path = reverse("risiko:detail", args=[analysis.pk]) + f"#hendelse-{row.event.pk}"
+            for recipient in people:
+                reminder, new = core_services.reminder_ensure(
+                    key=f"{UNDERESTIMATED_KIND}:{row.event.pk}:p{row.suggestion.level}:{recipient.pk}",
+                    kind=UNDERESTIMATED_KIND, recipient=recipient, due_on=today, case_number=analysis.reference,
+                    path=path,
+                )
+                if new:
+                    created.append(reminder)
+    return created

@@ -17,6 +17,8 @@ def _form_data(matrix):
     for p in LEVELS:
         for c in LEVELS:
             data[f"cell_p{p}_c{c}"] = matrix.cells[p - 1][c - 1]
+    for level in LEVELS:
+        data[f"threshold_{level}"] = matrix.incident_thresholds[level - 1]
     for code, zone in matrix.zones.items():
         for key, value in zone.items():
             data[f"{code}_{key}"] = value
@@ -55,3 +57,26 @@ def test_the_matrix_is_not_deleted(client, superuser):
     matrix = services.matrix_default()
     client.force_login(superuser)
     assert client.get(reverse("admin:risiko_matrixdefinition_delete", args=[matrix.pk])).status_code == 403
+
+
+def test_the_admin_sets_the_incident_thresholds_as_a_new_version(client, superuser):
+    matrix = services.matrix_default()
+    client.force_login(superuser)
+    data = _form_data(matrix) | {"threshold_4": "40"}
+    response = client.post(reverse("admin:risiko_matrixdefinition_change", args=[matrix.pk]), data)
+    assert response.status_code == 302
+    matrix.refresh_from_db()
+    assert matrix.incident_thresholds == [0, 1, 12, 40, 250] and matrix.history.count() == 2
+
+
+@pytest.mark.parametrize("bad", [{"threshold_1": "1"}, {"threshold_3": "60"}, {"threshold_5": "x"},
+                                 {"threshold_2": "-1"}, {"threshold_4": ""}])
+def test_thresholds_that_do_not_rise_from_0_are_refused_in_the_admin(client, superuser, bad):
+    matrix = services.matrix_default()
+    client.force_login(superuser)
+    response = client.post(reverse("admin:risiko_matrixdefinition_change", args=[matrix.pk]),
+                           _form_data(matrix) | bad)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    matrix.refresh_from_db()
+    assert matrix.incident_thresholds == [0, 1, 12, 52, 250] and matrix.history.count() == 1

@@ -42,17 +42,52 @@ def test_the_heat_map_counts_events_per_cell_and_a_cell_opens_its_events(client,
     assert "Brannstiftelse</a>" in response.content.decode()
 
 
-def test_the_page_counts_the_units_incidents_of_the_last_year(client, leader, imported):
-    now = timezone.now()
-    for days, category in ((10, "threat"), (20, "verbal"), (400, "threat"), (5, "assault")):
-        Incident.objects.create(unit=imported.unit, occurred_at=now - datetime.timedelta(days=days), channel="phone",
-                                category=category, description="x", perpetrator="unknown", registered_by=leader)
+def _incident(unit, by, *, days, category, channel, others=()):
+    return Incident.objects.create(unit=unit, occurred_at=timezone.now() - datetime.timedelta(days=days),
+                                   channel=channel, category=category, other_categories=list(others),
+                                   description="x", perpetrator="unknown", registered_by=by)
+
+
+def test_each_event_counts_the_units_incidents_of_its_own_categories_and_channels(client, leader, imported):
+    unit = imported.unit
+    for days, category, channel in ((10, "threat", "phone"), (20, "verbal", "phone"), (400, "threat", "phone"),
+                                    (5, "assault", "reception"), (3, "threat", "reception")):
+        _incident(unit, leader, days=days, category=category, channel=channel)
+    _incident(unit, leader, days=4, category="verbal", channel="phone", others=["threat"])
+    _incident(UnitFactory(number="0317"), leader, days=2, category="threat", channel="phone")
     client.force_login(leader)
-    rows = client.get(_detail(imported)).context["page"].rows
-    threats = next(r for r in rows if r.event.category == "threats")
-    violence = next(r for r in rows if r.event.category == "violence")
-    assert sum(n for _, n in threats.incidents) == 2
-    assert sum(n for _, n in violence.incidents) == 1
+    rows = {r.event.title: r for r in client.get(_detail(imported)).context["page"].rows}
+    # Not the broad category: a threat at the counter is not a threat by phone, and the verbal abuse by phone
+    # counts only where it was also registered as a threat. Another unit's incidents never count.
+    assert rows["Truslar på telefon"].incident_count == 2
+    assert rows["Truslar mot person på kontoret"].incident_count == 1
+    assert rows["Slag, lugging, sparking"].incident_count == 1
+    assert rows["True med skytevåpen"].incident_count is None
+
+
+def test_an_event_the_incidents_put_higher_is_marked_with_what_they_suggest_and_why(client, leader, imported):
+    # The report puts threats at a home visit at «monthly» (3); 52 in a year is weekly by the default thresholds.
+    for n in range(52):
+        _incident(imported.unit, leader, days=1 + n * 7 % 360, category="threat", channel="home_visit")
+    client.force_login(leader)
+    response = client.get(_detail(imported))
+    page = response.context["page"]
+    assert [row.event.title for row in page.underestimated] == ["Trussel ved heimebesøk"]
+    row = page.underestimated[0]
+    assert (row.suggestion.level, row.suggestion.count, row.suggestion.threshold) == (4, 52, 52)
+    html = response.content.decode()
+    marked = html.split(f'<tr id="hendelse-{row.event.pk}"')[1].split("</tr>")[0]
+    assert 'data-underestimated="true"' in marked
+    assert "The incidents suggest probability 4 – Ukentlig" in marked
+    assert 'id="undervurdert"' in html
+    assert html.count('data-underestimated="true"') == 1
+
+
+def test_one_incident_fewer_than_the_threshold_marks_nothing(client, leader, imported):
+    for n in range(51):
+        _incident(imported.unit, leader, days=1 + n * 7 % 360, category="threat", channel="home_visit")
+    client.force_login(leader)
+    assert client.get(_detail(imported)).context["page"].underestimated == []
 
 
 def test_the_detail_page_reads_a_fixed_number_of_queries(client, leader, imported, django_assert_max_num_queries):
