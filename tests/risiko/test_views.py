@@ -146,6 +146,25 @@ def test_a_bad_event_keeps_the_form_with_the_error_on_the_field(client, leader, 
     assert draft.events.count() == 1
 
 
+def test_the_event_form_maps_the_event_to_asys_and_refuses_what_is_not_on_the_lists(client, leader, draft):
+    client.force_login(leader)
+    event = draft.events.get()
+    url = reverse("risiko:event_edit", args=[draft.pk, event.pk])
+    base = {"category": "threats", "title": event.title, "probability": 5, "consequence": 2,
+            "residual_probability": "", "residual_consequence": ""}
+    for bad, field in (({"asys_categories": ["x"]}, "asys_categories"),
+                       ({"asys_channels": ["phone"]}, "asys_categories"),
+                       ({"asys_categories": ["threat"], "asys_channels": ["fax"]}, "asys_channels")):
+        response = client.post(url, base | bad)
+        assert response.status_code == 200 and response.context["form"].errors[field], bad
+    event.refresh_from_db()
+    assert event.asys_categories == []
+    response = client.post(url, base | {"asys_categories": ["threat", "verbal"], "asys_channels": ["phone"]})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.asys_categories, event.asys_channels) == (["threat", "verbal"], ["phone"])
+
+
 def test_hms_may_not_approve(client, hms, draft):
     client.force_login(hms)
     assert not client.get(_detail(draft)).context["may_approve"]
