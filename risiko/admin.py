@@ -7,9 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from nav_sikkerhet.core.admin import ReadOnlyAdminMixin
+from nav_sikkerhet.core.models import Unit
 
-from . import services
-from .models import DEFAULT_INCIDENT_THRESHOLDS, LEVELS, Analysis, Cause, Event, MatrixDefinition, Measure, Zone
+from . import rules, services
+from .models import (
+    DEFAULT_INCIDENT_THRESHOLDS,
+    LEVELS,
+    Analysis,
+    Cause,
+    Event,
+    MatrixDefinition,
+    MatrixUse,
+    Measure,
+    Zone,
+)
 
 
 def _cell(p: int, c: int) -> str:
@@ -41,8 +52,6 @@ class MatrixDefinitionForm(forms.ModelForm):
             self.fields[f"threshold_{level}"] = forms.IntegerField(
                 label=_("Probability %(level)d from this many incidents in 12 months") % {"level": level},
                 min_value=0, initial=thresholds[level - 1])
-        from . import rules
-
         cells = matrix.cells if matrix.pk else rules.default_cells()
         for p in reversed(LEVELS):
             for c in LEVELS:
@@ -113,6 +122,41 @@ class MatrixDefinitionAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         services.matrix_save(by=request.user, matrix=obj)
+
+
+class MatrixUseForm(forms.ModelForm):
+    class Meta:
+        model = MatrixUse
+        fields = ["matrix", "unit", "region"]
+
+    def clean_region(self):
+        region = (self.cleaned_data.get("region") or "").strip()
+        rules.require_known_region(region, Unit.objects.values_list("region", flat=True).distinct())
+        return region
+
+
+@admin.register(MatrixUse)
+class MatrixUseAdmin(SimpleHistoryAdmin):
+    """Which matrix a unit, or a region's units, make new analyses on."""
+
+    form = MatrixUseForm
+    list_display = ["__str__", "matrix", "unit", "region"]
+    list_select_related = ["matrix", "unit"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A use says whose it is; to move it elsewhere, remove it and add another.
+        return ["unit", "region"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        saved = services.matrix_use_set(by=request.user, matrix=obj.matrix, unit=obj.unit, region=obj.region)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.matrix_use_remove(by=request.user, use_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for use in queryset:
+            services.matrix_use_remove(by=request.user, use_id=use.pk)
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):

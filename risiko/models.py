@@ -134,6 +134,37 @@ class MatrixDefinition(models.Model):
         return errors
 
 
+class MatrixUse(models.Model):
+    """Which matrix a unit, or every unit of a region, makes its analyses on (the default matrix elsewhere). The
+    unit's own choice wins over its region's."""
+
+    matrix = models.ForeignKey(MatrixDefinition, models.PROTECT, related_name="uses", verbose_name=_("risk matrix"))
+    unit = models.OneToOneField(Unit, models.CASCADE, null=True, blank=True, related_name="ros_matrix_use",
+                                verbose_name=_("unit"))
+    region = models.CharField(_("county/region"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("matrix in use")
+        verbose_name_plural = _("matrices in use")
+        ordering = ["region", "unit__number"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(unit__isnull=False, region="")
+                                   | models.Q(unit__isnull=True) & ~models.Q(region=""),
+                                   name="ros_matrix_use_unit_or_region"),
+            models.UniqueConstraint(fields=["region"], condition=~models.Q(region=""),
+                                    name="ros_matrix_use_one_per_region"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit or self.region}: {self.matrix}"
+
+    def clean(self):
+        self.region = (self.region or "").strip()
+        if (self.unit_id is None) == (not self.region):
+            raise ValidationError(_("Choose either a unit or a region, not both."))
+
+
 class AnalysisStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")

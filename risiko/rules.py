@@ -51,6 +51,33 @@ def event_zones(cells, event) -> tuple[str, str | None]:
     return before, after
 
 
+@dataclass(frozen=True)
+class ZoneChange:
+    """An event whose zone differs on another matrix: before measures, and after (None: not assessed)."""
+
+    title: str
+    before: tuple[str, str]
+    after: tuple[str | None, str | None]
+
+
+def zone_changes(old_cells, new_cells, events) -> list[ZoneChange]:
+    """The events that land in another zone on new_cells than on old_cells, in the events' order."""
+    changes = []
+    for event in events:
+        (old_before, old_after), (new_before, new_after) = event_zones(old_cells, event), event_zones(new_cells,
+                                                                                                    event)
+        if (old_before, old_after) != (new_before, new_after):
+            changes.append(ZoneChange(event.title, (old_before, new_before), (old_after, new_after)))
+    return changes
+
+
+def require_known_region(region: str, regions) -> None:
+    """A matrix is set for a region the units are in: a misspelt region would silently apply to no unit."""
+    if region and region not in set(regions):
+        raise ValidationError({"region": _("No unit is in the region «%(region)s». Write it as the units have "
+                                           "it.") % {"region": region}})
+
+
 def incident_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     return today - datetime.timedelta(days=INCIDENT_WINDOW_DAYS - 1), today
 

@@ -17,7 +17,17 @@ from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Unit
 
 from . import rules
-from .models import LEVELS, OPEN_MEASURE_STATUSES, Analysis, AnalysisStatus, Event, MeasureKind, Zone
+from .models import (
+    LEVELS,
+    OPEN_MEASURE_STATUSES,
+    Analysis,
+    AnalysisStatus,
+    Event,
+    MatrixDefinition,
+    MatrixUse,
+    MeasureKind,
+    Zone,
+)
 
 
 def visible_analyses(user) -> QuerySet[Analysis]:
@@ -50,6 +60,22 @@ def analysis_list(*, user) -> list[Analysis]:
     return list(visible_analyses(user).select_related("unit", "owner")
                 .annotate(event_count=Count("events", distinct=True))
                 .order_by("unit__number", "-analysis_date", "-pk"))
+
+
+def matrix_in_use(unit: Unit) -> MatrixDefinition | None:
+    """The matrix set for the unit, else for its region; None: the default applies."""
+    uses = {use.unit_id is not None: use.matrix
+            for use in MatrixUse.objects.select_related("matrix").filter(Q(unit=unit) | Q(region=unit.region))}
+    return uses.get(True) or uses.get(False)
+
+
+def newer_matrix(analysis: Analysis):
+    """For a draft: the newest version of the matrix its unit uses now, if the draft is not on it; else None."""
+    if analysis.is_template or analysis.status != AnalysisStatus.DRAFT:
+        return None
+    matrix = matrix_in_use(analysis.unit) or MatrixDefinition.objects.filter(is_default=True).first()
+    latest = matrix.history.order_by("-history_id").first() if matrix else None
+    return latest if latest and latest.history_id != analysis.matrix_id else None
 
 
 # -- the heat map ------------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from .models import (
     Cause,
     Event,
     MatrixDefinition,
+    MatrixUse,
     Measure,
     MeasureStatus,
     Zone,
@@ -96,11 +97,44 @@ def matrix_current_version(matrix: MatrixDefinition):
     return matrix.history.order_by("-history_id").first()
 
 
+def matrix_for_unit(unit: Unit | None) -> MatrixDefinition:
+    """The matrix a unit's new analyses are made on: the unit's own, else its region's, else the default."""
+    return (selectors.matrix_in_use(unit) if unit is not None else None) or matrix_default()
+
+
+def _require_matrix_admin(by: User | None) -> None:
+    if not (by and by.has_perm("risiko.change_matrixdefinition")):
+        raise PermissionDenied(_("Only administrators may change the risk matrix."))
+
+
+@transaction.atomic
+def matrix_use_set(*, by: User, matrix: MatrixDefinition, unit: Unit | None = None, region: str = "") -> MatrixUse:
+    """Set the matrix a unit, or a region's units, make new analyses on; analyses made already keep theirs."""
+    _require_matrix_admin(by)
+    region = (region or "").strip()
+    rules.require_known_region(region, Unit.objects.values_list("region", flat=True).distinct())
+    locked = MatrixUse.objects.select_for_update().order_by("pk")
+    use = (locked.filter(unit=unit).first() if unit is not None else
+           locked.filter(unit=None, region=region).first() if region else None)
+    use = use or MatrixUse(unit=unit, region=region)
+    use.matrix = matrix
+    _save(use, by)
+    return use
+
+
+@transaction.atomic
+def matrix_use_remove(*, by: User, use_id: int) -> None:
+    """The unit (or region) goes back to the region's matrix (or the default)."""
+    _require_matrix_admin(by)
+    use = MatrixUse.objects.get(pk=use_id)
+    use._history_user = by
+    use.delete()
+
+
 @transaction.atomic
 def matrix_save(*, by: User, matrix: MatrixDefinition) -> MatrixDefinition:
     """Save an administrator's change as a new version; analyses made before keep the version they point at."""
-    if not (by and by.has_perm("risiko.change_matrixdefinition")):
-        raise PermissionDenied(_("Only administrators may change the risk matrix."))
+    _require_matrix_admin(by)
     matrix.changed_at = timezone.now()
     _save(matrix, by)
     return matrix
@@ -114,7 +148,7 @@ def _new_analysis(*, by: User | None, unit: Unit | None, is_template: bool, **fi
     if unknown:
         raise ValueError(f"Not an analysis field: {sorted(unknown)}")
     analysis = Analysis(unit=unit, is_template=is_template, created_by=by,
-                        matrix=matrix_current_version(matrix_default()), **fields)
+                        matrix=matrix_current_version(matrix_for_unit(unit)), **fields)
     _save(analysis, by)
     return analysis
 
@@ -177,6 +211,21 @@ def analysis_approve(*, by: User, analysis_id: int) -> Analysis:
     analysis.status, analysis.approved_by, analysis.approved_at = AnalysisStatus.APPROVED, by, timezone.now()
     _save(analysis, by)
     return analysis
+
+
+@transaction.atomic
+def analysis_move_matrix(*, by: User, analysis_id: int) -> list[rules.ZoneChange]:
+    """Move a draft to the newest version of the matrix its unit uses now; returns the events that changed zone."""
+    analysis = _locked(analysis_id)
+    rules.require_may_edit(by, analysis)
+    target = matrix_current_version(matrix_for_unit(analysis.unit))
+    if target.history_id == analysis.matrix_id:
+        raise ValidationError(_("The analysis is already on the newest version of its unit's matrix."),
+                              code="same_matrix")
+    changes = rules.zone_changes(analysis.matrix.cells, target.cells, analysis.events.all())
+    analysis.matrix = target
+    _save(analysis, by)
+    return changes
 
 
 @transaction.atomic
