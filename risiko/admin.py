@@ -131,7 +131,10 @@ class MatrixUseForm(forms.ModelForm):
 
     def clean_region(self):
         region = (self.cleaned_data.get("region") or "").strip()
-        rules.require_known_region(region, Unit.objects.values_list("region", flat=True).distinct())
+        try:
+            rules.require_known_region(region, Unit.objects.values_list("region", flat=True).distinct())
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["region"]) from error
         return region
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from risiko import selectors, services
-from risiko.models import LEVELS, MatrixDefinition
+from risiko.models import LEVELS, MatrixDefinition, MatrixUse
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,26 @@ def test_thresholds_that_do_not_rise_from_0_are_refused_in_the_admin(client, sup
     assert response.context["adminform"].form.errors
     matrix.refresh_from_db()
     assert matrix.incident_thresholds == [0, 1, 12, 52, 250] and matrix.history.count() == 1
+
+
+def test_the_admin_sets_a_regions_matrix_and_refuses_a_region_no_unit_is_in(client, superuser, unit):
+    matrix = services.matrix_default()
+    client.force_login(superuser)
+    add = reverse("admin:risiko_matrixuse_add")
+    for bad in ({"region": "Atlantis"}, {"region": "Oslo", "unit": unit.pk}, {"region": ""}, {"region": "x"}):
+        response = client.post(add, {"matrix": matrix.pk, "unit": "", "region": ""} | bad)
+        assert response.status_code == 200 and response.context["adminform"].form.errors, bad
+    assert not MatrixUse.objects.exists()
+    response = client.post(add, {"matrix": matrix.pk, "unit": "", "region": "Oslo"})
+    assert response.status_code == 302
+    assert MatrixUse.objects.get().region == "Oslo"
+    assert services.matrix_for_unit(unit) == matrix
+
+
+def test_an_analysis_matrix_is_not_changed_in_the_admin(client, superuser, leader, unit, hordaland_data):
+    analysis = services.analysis_import(by=leader, data=hordaland_data, unit=unit)
+    client.force_login(superuser)
+    url = reverse("admin:risiko_analysis_change", args=[analysis.pk])
+    client.post(url, {"matrix": analysis.matrix_id + 1, "title": "x"})
+    analysis.refresh_from_db()
+    assert analysis.title != "x" and analysis.matrix.history_id == analysis.matrix_id

@@ -362,3 +362,58 @@ def test_a_new_event_has_no_probability_or_consequence_chosen_beforehand(client,
     for name in ("probability", "consequence"):
         assert form[name].value() in (None, ""), name
         assert form.fields[name].choices[0][0] == "" and form.fields[name].required
+
+
+def _softer_matrix_for(unit, superuser):
+    from risiko.models import MatrixDefinition, Zone
+
+    default = services.matrix_default()
+    cells = [list(row) for row in default.cells]
+    cells[4][1] = Zone.YELLOW  # daily, injury without sick leave: no longer red
+    matrix = services.matrix_save(by=superuser, matrix=MatrixDefinition(
+        name="Vest", probability_labels=default.probability_labels, consequence_labels=default.consequence_labels,
+        cells=cells, zones=default.zones))
+    services.matrix_use_set(by=superuser, matrix=matrix, unit=unit)
+    return matrix
+
+
+def test_a_draft_offers_the_units_new_matrix_and_moving_says_which_events_changed_zone(client, leader, superuser,
+                                                                                        draft):
+    client.force_login(leader)
+    assert client.get(_detail(draft)).context["newer_matrix"] is None
+    matrix = _softer_matrix_for(draft.unit, superuser)
+    page = client.get(_detail(draft))
+    assert page.context["newer_matrix"].id == matrix.pk
+    assert reverse("risiko:move_matrix", args=[draft.pk]) in page.content.decode()
+    response = client.post(reverse("risiko:move_matrix", args=[draft.pk]), follow=True)
+    text = " ".join(str(m) for m in response.context["messages"])
+    # The messages speak the user's language (bokmål).
+    assert "Analysen er på Vest, versjon 1." in text
+    assert "1 hendelse skiftet sone: «Trusler på telefon»: Rød → Gul" in text
+    assert response.context["newer_matrix"] is None
+    again = client.post(reverse("risiko:move_matrix", args=[draft.pk]), follow=True)
+    assert "allerede på den nyeste versjonen" in " ".join(str(m) for m in again.context["messages"])
+
+
+def test_a_new_version_on_the_units_new_matrix_says_which_events_changed_zone(client, leader, superuser, draft):
+    services.analysis_approve(by=leader, analysis_id=draft.pk)
+    _softer_matrix_for(draft.unit, superuser)
+    client.force_login(leader)
+    response = client.post(reverse("risiko:revise", args=[draft.pk]), follow=True)
+    assert "«Trusler på telefon»: Rød → Gul" in " ".join(str(m) for m in response.context["messages"])
+    draft.refresh_from_db()
+    assert draft.matrix.name != "Vest"  # the approved one stays on the version it was approved on
+
+
+def test_an_approved_analysis_is_not_offered_nor_moved_and_another_unit_gets_404(client, leader, other_leader,
+                                                                                   superuser, draft):
+    services.analysis_approve(by=leader, analysis_id=draft.pk)
+    made_on = draft.matrix_id
+    _softer_matrix_for(draft.unit, superuser)
+    client.force_login(leader)
+    assert client.get(_detail(draft)).context["newer_matrix"] is None
+    client.post(reverse("risiko:move_matrix", args=[draft.pk]))
+    client.force_login(other_leader)
+    assert client.post(reverse("risiko:move_matrix", args=[draft.pk])).status_code == 404
+    draft.refresh_from_db()
+    assert draft.matrix_id == made_on
