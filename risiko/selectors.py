@@ -7,7 +7,8 @@ ROS analyses hold no citizen's data, so reading them writes no audit line. Incid
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -73,8 +74,13 @@ def newer_matrix(analysis: Analysis):
     """For a draft: the newest version of the matrix its unit uses now, if the draft is not on it; else None."""
     if analysis.is_template or analysis.status != AnalysisStatus.DRAFT:
         return None
-    matrix = matrix_in_use(analysis.unit) or MatrixDefinition.objects.filter(is_default=True).first()
-    latest = matrix.history.order_by("-history_id").first() if matrix else None
+    # One query (the page's query budget): the unit's matrix, else the region's, else the default; its newest row.
+    unit_use = MatrixUse.objects.filter(unit=analysis.unit_id).values("matrix_id")[:1]
+    region_use = MatrixUse.objects.filter(unit=None, region=analysis.unit.region).values("matrix_id")[:1]
+    default = MatrixDefinition.objects.filter(is_default=True).values("pk")[:1]
+    latest = (MatrixDefinition.history.model.objects
+              .filter(id=Coalesce(Subquery(unit_use), Subquery(region_use), Subquery(default)))
+              .order_by("-history_id").first())
     return latest if latest and latest.history_id != analysis.matrix_id else None
 
 

@@ -78,7 +78,7 @@ def test_an_event_the_incidents_put_higher_is_marked_with_what_they_suggest_and_
     html = response.content.decode()
     marked = html.split(f'<tr id="hendelse-{row.event.pk}"')[1].split("</tr>")[0]
     assert 'data-underestimated="true"' in marked
-    assert "The incidents suggest probability 4 – Ukentlig" in marked
+    assert "Hendelsene tyder på sannsynlighet 4 – Ukentlig" in marked  # the page speaks bokmål
     assert 'id="undervurdert"' in html
     assert html.count('data-underestimated="true"') == 1
 
