@@ -133,6 +133,20 @@ def _this_week(today: datetime.date) -> int:
     return 3
 
 
+def _social_media_at_arstad(today: datetime.date) -> None:
+    """NAV Årstad's last twelve harassment and threats of the year were made on social media: more than the
+    Årstad ROS analysis' «yearly» for that event, so the ROS page marks it (risiko/demo.py)."""
+    year_ago = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=360), datetime.time()))
+    picked = list(Incident.objects.filter(
+        unit__number="1203", occurred_at__gte=year_ago,
+        category__in=[Category.VERBAL, Category.HARASSMENT, Category.THREAT, Category.HATE_SPEECH],
+    ).order_by("-occurred_at").values_list("pk", flat=True)[:12])
+    # Verbal abuse is said to one's face; written on social media it is harassment (ASYS' definitions).
+    Incident.objects.filter(pk__in=picked, category=Category.VERBAL).update(
+        category=Category.HARASSMENT, description=DESCRIPTIONS[Category.HARASSMENT])
+    Incident.objects.filter(pk__in=picked).update(channel=Channel.SOCIAL_MEDIA)
+
+
 def load() -> int:
     """Idempotent: nothing is added once incidents exist."""
     if Incident.objects.exists():
@@ -142,5 +156,6 @@ def load() -> int:
     registrant = User.objects.get(username="admin")
     units = list(Unit.objects.filter(is_active=True).order_by("number"))
     made = _history(units, registrant, rng, today) + _this_week(today)
+    _social_media_at_arstad(today)
     counts.rebuild()  # the history was saved in bulk, past the services that count each month
     return made

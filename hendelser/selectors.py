@@ -283,6 +283,18 @@ def incident_counts_by_category(*, unit_ids: Iterable[int], since: datetime.date
     return counts
 
 
+def incident_profile(*, unit_ids: Iterable[int], since: datetime.date, until: datetime.date) -> list:
+    """The units' incidents between the dates (inclusive) as (categories, channel, count): the categories being
+    the main one and the others. One aggregated query; the caller picks what it counts."""
+    rows = (
+        Incident.objects.filter(unit_id__in=list(unit_ids), occurred_at__gte=_start_of(since),
+                                occurred_at__lt=_start_of(until + datetime.timedelta(days=1)))
+        .values("category", "other_categories", "channel").annotate(n=Count("pk")).order_by()
+    )
+    return [(frozenset({row["category"], *(row["other_categories"] or [])}), row["channel"], row["n"])
+            for row in rows]
+
+
 def incidents_about(*, citizen_id: int, unit_ids: Iterable[int]) -> QuerySet[Incident]:
     """The citizen's incidents in the units, newest first: for a decision's facts (the caller checks that the
     user prepares decisions there)."""

@@ -7,9 +7,21 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from nav_sikkerhet.core.admin import ReadOnlyAdminMixin
+from nav_sikkerhet.core.models import Unit
 
-from . import services
-from .models import LEVELS, Analysis, Cause, Event, MatrixDefinition, Measure, RiskAcceptance, Zone
+from . import rules, services
+from .models import (
+    DEFAULT_INCIDENT_THRESHOLDS,
+    LEVELS,
+    Analysis,
+    Cause,
+    Event,
+    MatrixDefinition,
+    MatrixUse,
+    Measure,
+    RiskAcceptance,
+    Zone,
+)
 
 
 def _cell(p: int, c: int) -> str:
@@ -36,8 +48,11 @@ class MatrixDefinitionForm(forms.ModelForm):
                 label=_("Consequence %(level)d") % {"level": level}, max_length=200,
                 initial=(matrix.consequence_labels or [""] * 5)[level - 1] if matrix.pk else
                 services.DEFAULT_CONSEQUENCE_LABELS[level - 1])
-        from . import rules
-
+        thresholds = matrix.incident_thresholds if matrix.pk else DEFAULT_INCIDENT_THRESHOLDS
+        for level in LEVELS:
+            self.fields[f"threshold_{level}"] = forms.IntegerField(
+                label=_("Probability %(level)d from this many incidents in 12 months") % {"level": level},
+                min_value=0, initial=thresholds[level - 1])
         cells = matrix.cells if matrix.pk else rules.default_cells()
         for p in reversed(LEVELS):
             for c in LEVELS:
@@ -66,6 +81,7 @@ class MatrixDefinitionForm(forms.ModelForm):
         matrix.probability_labels = [cleaned[f"probability_{level}"] for level in LEVELS]
         matrix.consequence_labels = [cleaned[f"consequence_{level}"] for level in LEVELS]
         matrix.cells = [[cleaned[_cell(p, c)] for c in LEVELS] for p in LEVELS]
+        matrix.incident_thresholds = [cleaned[f"threshold_{level}"] for level in LEVELS]
         matrix.zones = {code: {"name": cleaned[f"{code}_name"], "description": cleaned[f"{code}_description"],
                                "colour": cleaned[f"{code}_colour"], "text_colour": cleaned[f"{code}_text_colour"]}
                         for code in Zone.values}
@@ -95,6 +111,11 @@ class MatrixDefinitionAdmin(SimpleHistoryAdmin):
             (None, {"fields": ["name", "is_default"]}),
             (_("Probability labels"), {"fields": [f"probability_{level}" for level in LEVELS]}),
             (_("Consequence labels"), {"fields": [f"consequence_{level}" for level in LEVELS]}),
+            (_("What the incidents suggest"), {
+                "fields": [f"threshold_{level}" for level in LEVELS],
+                "description": _("A ROS event whose incidents of the last 12 months reach the number of a higher "
+                                 "probability level than the analysis states is marked, and the leader reminded."),
+            }),
             (_("Zones"), {"fields": [f"{code}_{part}" for code in Zone.values
                                      for part in ("name", "description", "colour", "text_colour")]}),
             (_("Cells (probability 5 first)"), {"fields": [_cell(p, c) for p in reversed(LEVELS) for c in LEVELS]}),
@@ -102,6 +123,44 @@ class MatrixDefinitionAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         services.matrix_save(by=request.user, matrix=obj)
+
+
+class MatrixUseForm(forms.ModelForm):
+    class Meta:
+        model = MatrixUse
+        fields = ["matrix", "unit", "region"]
+
+    def clean_region(self):
+        region = (self.cleaned_data.get("region") or "").strip()
+        try:
+            rules.require_known_region(region, Unit.objects.values_list("region", flat=True).distinct())
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["region"]) from error
+        return region
+
+
+@admin.register(MatrixUse)
+class MatrixUseAdmin(SimpleHistoryAdmin):
+    """Which matrix a unit, or a region's units, make new analyses on."""
+
+    form = MatrixUseForm
+    list_display = ["__str__", "matrix", "unit", "region"]
+    list_select_related = ["matrix", "unit"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A use says whose it is; to move it elsewhere, remove it and add another.
+        return ["unit", "region"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        saved = services.matrix_use_set(by=request.user, matrix=obj.matrix, unit=obj.unit, region=obj.region)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.matrix_use_remove(by=request.user, use_id=obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for use in queryset:
+            services.matrix_use_remove(by=request.user, use_id=use.pk)
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):

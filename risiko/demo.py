@@ -10,7 +10,7 @@ from django.utils import timezone
 from nav_sikkerhet.core.models import Unit, User
 
 from . import services
-from .models import Analysis, Event, MeasureKind
+from .models import Analysis, Event, MatrixDefinition, MeasureKind
 
 HORDALAND = Path(__file__).resolve().parent / "data" / "ros-hordaland-2014.json"
 BERGEN_UNIT = "1203"  # NAV Årstad, one of the Bergen offices the report names
@@ -59,6 +59,16 @@ def load() -> int:
     if unit is None or leader is None:
         return 1
     today = timezone.localdate()
+    # Vestland's units use a matrix of their own (the report's, under the region's name), so NAV Årstad's
+    # analysis shows the matrix it was made on and the admin shows a matrix in use.
+    admin = User.objects.filter(username="admin", is_superuser=True).first()
+    if admin is not None:
+        default = services.matrix_default()
+        vestland = services.matrix_save(by=admin, matrix=MatrixDefinition(
+            name="Risikomatrise Vestland (ROS Hordaland 2014)", probability_labels=default.probability_labels,
+            consequence_labels=default.consequence_labels, cells=default.cells, zones=default.zones,
+            incident_thresholds=default.incident_thresholds))
+        services.matrix_use_set(by=admin, matrix=vestland, region=unit.region)
     analysis = services.analysis_import(by=leader, data=data, unit=unit)
     services.analysis_update(by=leader, analysis_id=analysis.pk, owner=leader,
                              participants="Berit Bergsland (enhetsleder), HMS-rådgiver, tillitsvalgt, to veiledere "

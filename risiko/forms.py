@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hendelser.models import Category as Asys
+from hendelser.models import Channel
 from nav_sikkerhet.core.models import User
 
 from .models import EventCategory, MeasureKind, MeasureStatus
@@ -76,6 +78,13 @@ class EventForm(forms.Form):
                                                   empty_value=None)
     residual_consequence = forms.TypedChoiceField(label=_("Consequence after measures"), coerce=int, required=False,
                                                   empty_value=None)
+    asys_categories = forms.MultipleChoiceField(
+        label=_("ASYS categories of this event"), choices=Asys.choices, widget=forms.CheckboxSelectMultiple,
+        required=False, help_text=_("The unit's incidents in these categories are counted beside the event, and "
+                                    "point out a probability set too low. None chosen: not counted."))
+    asys_channels = forms.MultipleChoiceField(
+        label=_("Only incidents in these channels"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple,
+        required=False, help_text=_("For «threats by phone»: threat × phone. None chosen: every channel."))
 
     def __init__(self, *args, probability_labels, consequence_labels, **kwargs):
         super().__init__(*args, **kwargs)

@@ -32,6 +32,8 @@ CATEGORY_NAMES = {
 EVENT_KEYS = {"event": "title", "category": "category", "description": "description", "frequency": "frequency",
               "probability": "probability", "consequence": "consequence", "barriers": "barriers",
               "residual_probability": "residual_probability", "residual_consequence": "residual_consequence"}
+# Which ASYS categories and channels are the event happening (hendelser.models.Category and Channel codes).
+MAPPING_KEYS = ("asys_categories", "asys_channels")
 TEXT_FIELDS = {"title", "description", "frequency", "barriers"}
 LEVEL_FIELDS = {"probability", "consequence", "residual_probability", "residual_consequence"}
 
@@ -220,6 +222,15 @@ def _parse_event(number: int, raw) -> tuple[dict, list[dict]]:
         raise _event_error(number, name, _("choose threats («Truslar»), violence («Vold») or other."),
                            str(Event._meta.get_field("category").verbose_name))
     fields["category"] = CATEGORY_NAMES[category]
+    for key in MAPPING_KEYS:
+        codes = raw.get(key)
+        if codes is None:
+            codes = []
+        if not (isinstance(codes, list) and all(isinstance(code, str) for code in codes)):
+            raise _event_error(number, name, _("must be a list of codes, like [\"threat\"]."),
+                               str(Event._meta.get_field(key).verbose_name))
+        # The model's clean() refuses a code that is not on ASYS' lists, naming the event.
+        fields[key] = [code.strip().lower() for code in codes]
     measures = raw.get("measures") or []
     if not isinstance(measures, list):
         raise _event_error(number, name, _("«measures» must be a list."))
@@ -284,7 +295,8 @@ def export(analysis: Analysis) -> dict:
     for event in analysis.events.prefetch_related("measures__responsible"):
         before, after = rules.event_zones(cells, event)
         events.append({
-            "category": event.category, "event": event.title, "description": event.description,
+            "category": event.category, "asys_categories": event.asys_categories,
+            "asys_channels": event.asys_channels, "event": event.title, "description": event.description,
             "frequency": event.frequency, "probability": event.probability, "consequence": event.consequence,
             "zone": before, "barriers": event.barriers,
             "residual_probability": event.residual_probability, "residual_consequence": event.residual_consequence,

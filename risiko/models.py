@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hendelser.models import Category as Asys
+from hendelser.models import Channel
 from nav_sikkerhet.core.models import Unit
 from utestenging import reasons
 
@@ -20,6 +22,15 @@ LEVELS = (1, 2, 3, 4, 5)
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 # WCAG 2.1 AA for normal text: a zone's name is read on its colour.
 MIN_CONTRAST = 4.5
+
+
+# Incidents in 12 months from which each probability level holds (level 1 first): less than one a year is
+# "rarer", one or more yearly, 12 monthly, 52 weekly, 250 (the working days of a year) daily.
+DEFAULT_INCIDENT_THRESHOLDS = [0, 1, 12, 52, 250]
+
+
+def default_incident_thresholds() -> list[int]:
+    return list(DEFAULT_INCIDENT_THRESHOLDS)
 
 
 def level_field(label, **kwargs):
@@ -60,6 +71,10 @@ class MatrixDefinition(models.Model):
     cells = models.JSONField(_("zones of the cells"))
     # Per zone: name, description, colour (background) and text colour.
     zones = models.JSONField(_("zones"))
+    # What the unit's incidents of the last 12 months say about probability: the fewest incidents for each level.
+    incident_thresholds = models.JSONField(
+        _("incidents a year per probability level"), default=default_incident_thresholds,
+        help_text=_("Five whole numbers, level 1 first: the fewest incidents in 12 months for each level."))
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -87,6 +102,12 @@ class MatrixDefinition(models.Model):
                 and all(isinstance(row, list) and len(row) == 5 and all(z in Zone.values for z in row)
                         for row in cells)):
             errors["cells"] = _("Every one of the 25 cells needs a zone: red, yellow or green.")
+        thresholds = self.incident_thresholds
+        if not (isinstance(thresholds, list) and len(thresholds) == 5
+                and all(type(n) is int and n >= 0 for n in thresholds)
+                and thresholds[0] == 0 and all(a < b for a, b in zip(thresholds, thresholds[1:], strict=False))):
+            errors["incident_thresholds"] = _(
+                "Give five whole numbers of incidents a year, rising, the first (probability 1) 0.")
         zone_errors = self._zone_errors()
         if zone_errors:
             errors["zones"] = zone_errors
@@ -112,6 +133,37 @@ class MatrixDefinition(models.Model):
                       "at least 4.5:1 is needed).") % {"zone": label, "ratio": contrast_ratio(text, colour)}
                 )
         return errors
+
+
+class MatrixUse(models.Model):
+    """Which matrix a unit, or every unit of a region, makes its analyses on (the default matrix elsewhere). The
+    unit's own choice wins over its region's."""
+
+    matrix = models.ForeignKey(MatrixDefinition, models.PROTECT, related_name="uses", verbose_name=_("risk matrix"))
+    unit = models.OneToOneField(Unit, models.CASCADE, null=True, blank=True, related_name="ros_matrix_use",
+                                verbose_name=_("unit"))
+    region = models.CharField(_("county/region"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("matrix in use")
+        verbose_name_plural = _("matrices in use")
+        ordering = ["region", "unit__number"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(unit__isnull=False, region="")
+                                   | models.Q(unit__isnull=True) & ~models.Q(region=""),
+                                   name="ros_matrix_use_unit_or_region"),
+            models.UniqueConstraint(fields=["region"], condition=~models.Q(region=""),
+                                    name="ros_matrix_use_one_per_region"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit or self.region}: {self.matrix}"
+
+    def clean(self):
+        self.region = (self.region or "").strip()
+        if (self.unit_id is None) == (not self.region):
+            raise ValidationError(_("Choose either a unit or a region, not both."))
 
 
 class AnalysisStatus(models.TextChoices):
@@ -216,6 +268,10 @@ class Event(models.Model):
     residual_probability = level_field(_("probability after measures"), null=True, blank=True)
     residual_consequence = level_field(_("consequence after measures"), null=True, blank=True)
     position = models.PositiveIntegerField(_("order"), default=0)
+    # The ASYS categories and channels whose incidents are this event happening (empty: no exact match).
+    asys_categories = models.JSONField(_("ASYS categories"), default=list, blank=True)
+    asys_channels = models.JSONField(_("ASYS channels"), default=list, blank=True,
+                                     help_text=_("None chosen: every channel."))
     # Copied from a template and not yet changed: shown, so the unit makes each event its own (ROS work that
     # stays general is the staff's first complaint about it).
     as_in_template = models.BooleanField(_("as in the template"), default=False)
@@ -261,8 +317,23 @@ class Event(models.Model):
                 errors["residual_probability"] = _("Probability after measures cannot be higher than before.")
             if self.residual_consequence > self.consequence:
                 errors["residual_consequence"] = _("Consequence after measures cannot be higher than before.")
+        errors.update(self._mapping_errors())
         if errors:
             raise ValidationError(errors)
+
+
+    def _mapping_errors(self) -> dict:
+        errors = {}
+        for name, codes in (("asys_categories", Asys.values), ("asys_channels", Channel.values)):
+            value = getattr(self, name)
+            if not (isinstance(value, list) and all(isinstance(c, str) and c in codes for c in value)):
+                errors[name] = _("Choose from the list.")
+            elif len(set(value)) != len(value):
+                errors[name] = _("Each choice only once.")
+        if not errors and self.asys_channels and not self.asys_categories:
+            errors["asys_categories"] = _("Choose the ASYS categories too: channels alone do not say which "
+                                          "incidents are this event.")
+        return errors
 
 
 class Cause(models.Model):

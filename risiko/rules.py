@@ -10,18 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hendelser.models import Category as Asys
+from hendelser.models import Channel
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
 from utestenging import reasons
 
-from .models import LEVELS, AnalysisStatus, EventCategory, Zone
+from .models import LEVELS, AnalysisStatus, Zone
 
-# The one place an event's category meets the ASYS categories its incidents are registered in.
-ASYS_CATEGORIES: dict[str, tuple[str, ...]] = {
-    EventCategory.THREATS: (Asys.THREAT, Asys.VERBAL, Asys.HARASSMENT, Asys.SELF_HARM, Asys.HATE_SPEECH),
-    EventCategory.VIOLENCE: (Asys.ASSAULT, Asys.VANDALISM),
-    EventCategory.OTHER: (),
-}
 # Incidents of this many days back ground an event's probability.
 INCIDENT_WINDOW_DAYS = 365
 # An approved analysis is due for review this many days before its review date (and again once it is past).
@@ -58,13 +53,78 @@ def event_zones(cells, event) -> tuple[str, str | None]:
     return before, after
 
 
+@dataclass(frozen=True)
+class ZoneChange:
+    """An event whose zone differs on another matrix: before measures, and after (None: not assessed)."""
+
+    title: str
+    before: tuple[str, str]
+    after: tuple[str | None, str | None]
+
+
+def zone_changes(old_cells, new_cells, events) -> list[ZoneChange]:
+    """The events that land in another zone on new_cells than on old_cells, in the events' order."""
+    changes = []
+    for event in events:
+        (old_before, old_after), (new_before, new_after) = event_zones(old_cells, event), event_zones(new_cells,
+                                                                                                    event)
+        if (old_before, old_after) != (new_before, new_after):
+            changes.append(ZoneChange(event.title, (old_before, new_before), (old_after, new_after)))
+    return changes
+
+
+def require_known_region(region: str, regions) -> None:
+    """A matrix is set for a region the units are in: a misspelt region would silently apply to no unit."""
+    if region and region not in set(regions):
+        raise ValidationError({"region": _("No unit is in the region «%(region)s». Write it as the units have "
+                                           "it.") % {"region": region}})
+
+
 def incident_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     return today - datetime.timedelta(days=INCIDENT_WINDOW_DAYS - 1), today
 
 
-def incident_counts_for(category: str, counts_by_asys: dict[str, int]) -> list[tuple[str, int]]:
-    """The event category's ASYS categories with the unit's incidents in each (label, count)."""
-    return [(Asys(code).label, counts_by_asys.get(code, 0)) for code in ASYS_CATEGORIES[category]]
+def mapped_incident_count(profile, categories, channels) -> int | None:
+    """How many of the unit's incidents are this event: those in any of its ASYS categories (main or other) and,
+    if it names channels, in one of them. None for an event not mapped to ASYS (no count is better than the
+    broad category's, which would count every threat as a phone threat)."""
+    if not categories:
+        return None
+    wanted, where = set(categories), set(channels)
+    return sum(n for incident_categories, channel, n in profile
+               if incident_categories & wanted and (not where or channel in where))
+
+
+def mapping_label(categories, channels) -> str:
+    """«Threatening behaviour or threat × Phone», in the order of the ASYS lists."""
+    what = ", ".join(str(Asys(c).label) for c in Asys.values if c in categories)
+    if not channels:
+        return what
+    return f"{what} × " + ", ".join(str(Channel(c).label) for c in Channel.values if c in channels)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What the incidents say about an event's probability, and why."""
+
+    level: int
+    count: int
+    threshold: int
+
+
+def suggested_level(thresholds: list[int], count: int) -> int:
+    """The highest probability level whose fewest incidents a year the count reaches."""
+    return max(level for level, fewest in zip(LEVELS, thresholds, strict=True) if count >= fewest)
+
+
+def probability_suggestion(*, stated: int, count: int | None, thresholds: list[int]) -> Suggestion | None:
+    """A higher probability than stated, when the last 12 months' incidents reach its threshold; else None."""
+    if count is None:
+        return None
+    level = suggested_level(thresholds, count)
+    if level <= stated:
+        return None
+    return Suggestion(level=level, count=count, threshold=thresholds[level - 1])
 
 
 def review_threshold(next_review_on: datetime.date | None, today: datetime.date) -> str | None:

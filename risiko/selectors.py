@@ -7,7 +7,8 @@ ROS analyses hold no citizen's data, so reading them writes no audit line. Incid
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,7 +18,17 @@ from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Unit
 
 from . import rules
-from .models import LEVELS, OPEN_MEASURE_STATUSES, Analysis, AnalysisStatus, Event, MeasureKind, Zone
+from .models import (
+    LEVELS,
+    OPEN_MEASURE_STATUSES,
+    Analysis,
+    AnalysisStatus,
+    Event,
+    MatrixDefinition,
+    MatrixUse,
+    MeasureKind,
+    Zone,
+)
 
 
 def visible_analyses(user) -> QuerySet[Analysis]:
@@ -50,6 +61,27 @@ def analysis_list(*, user) -> list[Analysis]:
     return list(visible_analyses(user).select_related("unit", "owner")
                 .annotate(event_count=Count("events", distinct=True))
                 .order_by("unit__number", "-analysis_date", "-pk"))
+
+
+def matrix_in_use(unit: Unit) -> MatrixDefinition | None:
+    """The matrix set for the unit, else for its region; None: the default applies."""
+    uses = {use.unit_id is not None: use.matrix
+            for use in MatrixUse.objects.select_related("matrix").filter(Q(unit=unit) | Q(region=unit.region))}
+    return uses.get(True) or uses.get(False)
+
+
+def newer_matrix(analysis: Analysis):
+    """For a draft: the newest version of the matrix its unit uses now, if the draft is not on it; else None."""
+    if analysis.is_template or analysis.status != AnalysisStatus.DRAFT:
+        return None
+    # One query (the page's query budget): the unit's matrix, else the region's, else the default; its newest row.
+    unit_use = MatrixUse.objects.filter(unit=analysis.unit_id).values("matrix_id")[:1]
+    region_use = MatrixUse.objects.filter(unit=None, region=analysis.unit.region).values("matrix_id")[:1]
+    default = MatrixDefinition.objects.filter(is_default=True).values("pk")[:1]
+    latest = (MatrixDefinition.history.model.objects
+              .filter(id=Coalesce(Subquery(unit_use), Subquery(region_use), Subquery(default)))
+              .order_by("-history_id").first())
+    return latest if latest and latest.history_id != analysis.matrix_id else None
 
 
 # -- the heat map ------------------------------------------------------------------------------------------------
@@ -94,8 +126,11 @@ class EventRow:
     event: Event
     zone: str
     residual_zone: str | None
-    incidents: list[tuple[str, int]]
     measures: list
+    # The unit's incidents of the window in the event's ASYS categories and channels (None: not mapped).
+    incident_count: int | None = None
+    mapping: str = ""
+    suggestion: rules.Suggestion | None = None
 
 
 @dataclass
@@ -112,6 +147,11 @@ class AnalysisPage:
     window: tuple[datetime.date, datetime.date]
     zone_counts: dict = field(default_factory=dict)
     as_in_template: int = 0
+
+    @property
+    def underestimated(self) -> list[EventRow]:
+        """The events whose probability the unit's incidents put higher than the analysis does."""
+        return [row for row in self.rows if row.suggestion]
 
     @property
     def rows_by_zone(self) -> list[tuple[str, list[EventRow]]]:
@@ -133,16 +173,13 @@ def analysis_page(*, analysis: Analysis, today: datetime.date) -> AnalysisPage:
     cells = analysis.matrix.cells
     events = list(analysis.events.select_related("acceptance__accepted_by").prefetch_related("measures__responsible"))
     window = rules.incident_window(today)
-    by_asys = {}
-    if analysis.unit_id:
-        by_asys = incident_selectors.incident_counts_by_category(unit_ids=[analysis.unit_id], since=window[0],
-                                                                 until=window[1])
     rows = []
     for event in events:
         before, after = rules.event_zones(cells, event)
-        rows.append(EventRow(event, before, after,
-                             rules.incident_counts_for(event.category, by_asys) if analysis.unit_id else [],
-                             sorted(event.measures.all(), key=_preventive_first)))
+        rows.append(EventRow(event, before, after, sorted(event.measures.all(), key=_preventive_first)))
+    if analysis.unit_id:
+        _add_incident_counts(rows, unit_id=analysis.unit_id, window=window,
+                             thresholds=analysis.matrix.incident_thresholds)
     zone_counts = {code: sum(1 for row in rows if row.zone == code) for code in Zone.values}
     as_in_template = sum(1 for event in events if event.as_in_template)
     return AnalysisPage(
@@ -169,6 +206,24 @@ def in_force(analysis: Analysis) -> Analysis | None:
     """The unit's approved analysis that approving this draft would supersede (None: it would be the first)."""
     return (Analysis.objects.filter(unit_id=analysis.unit_id, status=AnalysisStatus.APPROVED)
             .exclude(pk=analysis.pk).select_related("approved_by").first())
+def _add_incident_counts(rows: list[EventRow], *, unit_id: int, window, thresholds) -> None:
+    # The unit's own incidents only: a ROS analysis is the unit's, and so are the incidents that ground it.
+    profile = incident_selectors.incident_profile(unit_ids=[unit_id], since=window[0], until=window[1])
+    for row in rows:
+        event = row.event
+        row.incident_count = rules.mapped_incident_count(profile, event.asys_categories, event.asys_channels)
+        row.mapping = rules.mapping_label(event.asys_categories, event.asys_channels) if event.asys_categories \
+            else ""
+        row.suggestion = rules.probability_suggestion(stated=event.probability, count=row.incident_count,
+                                                      thresholds=thresholds)
+
+
+def underestimated_events(analysis: Analysis, today: datetime.date) -> list[EventRow]:
+    """The analysis' events whose probability its unit's incidents of the last 12 months put higher."""
+    rows = [EventRow(event, "", None, []) for event in analysis.events.all()]
+    _add_incident_counts(rows, unit_id=analysis.unit_id, window=rules.incident_window(today),
+                         thresholds=analysis.matrix.incident_thresholds)
+    return [row for row in rows if row.suggestion]
 
 
 def red_events(analysis: Analysis) -> list[str]:

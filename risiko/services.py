@@ -24,6 +24,7 @@ from .models import (
     Cause,
     Event,
     MatrixDefinition,
+    MatrixUse,
     Measure,
     MeasureStatus,
     RiskAcceptance,
@@ -36,11 +37,12 @@ UNCHECKED = object()
 MEASURE_OVERDUE_KIND = "ros.measure_overdue"
 REVIEW_DUE_KIND = "ros.review_due"
 REVIEW_OVERDUE_KIND = "ros.review_overdue"
+UNDERESTIMATED_KIND = "ros.probability_underestimated"
 
 ANALYSIS_FIELDS = frozenset({"title", "scope", "owner", "participants", "safety_representative", "analysis_date",
                              "next_review_on"})
 EVENT_FIELDS = frozenset({"category", "title", "description", "frequency", "probability", "consequence", "barriers",
-                          "residual_probability", "residual_consequence"})
+                          "residual_probability", "residual_consequence", "asys_categories", "asys_channels"})
 MEASURE_FIELDS = frozenset({"kind", "description", "responsible", "due_on"})
 
 # The report's own scale words (the ROS report), and its zone names, as the default definition's data.
@@ -100,11 +102,44 @@ def matrix_current_version(matrix: MatrixDefinition):
     return matrix.history.order_by("-history_id").first()
 
 
+def matrix_for_unit(unit: Unit | None) -> MatrixDefinition:
+    """The matrix a unit's new analyses are made on: the unit's own, else its region's, else the default."""
+    return (selectors.matrix_in_use(unit) if unit is not None else None) or matrix_default()
+
+
+def _require_matrix_admin(by: User | None) -> None:
+    if not (by and by.has_perm("risiko.change_matrixdefinition")):
+        raise PermissionDenied(_("Only administrators may change the risk matrix."))
+
+
+@transaction.atomic
+def matrix_use_set(*, by: User, matrix: MatrixDefinition, unit: Unit | None = None, region: str = "") -> MatrixUse:
+    """Set the matrix a unit, or a region's units, make new analyses on; analyses made already keep theirs."""
+    _require_matrix_admin(by)
+    region = (region or "").strip()
+    rules.require_known_region(region, Unit.objects.values_list("region", flat=True).distinct())
+    locked = MatrixUse.objects.select_for_update().order_by("pk")
+    use = (locked.filter(unit=unit).first() if unit is not None else
+           locked.filter(unit=None, region=region).first() if region else None)
+    use = use or MatrixUse(unit=unit, region=region)
+    use.matrix = matrix
+    _save(use, by)
+    return use
+
+
+@transaction.atomic
+def matrix_use_remove(*, by: User, use_id: int) -> None:
+    """The unit (or region) goes back to the region's matrix (or the default)."""
+    _require_matrix_admin(by)
+    use = MatrixUse.objects.get(pk=use_id)
+    use._history_user = by
+    use.delete()
+
+
 @transaction.atomic
 def matrix_save(*, by: User, matrix: MatrixDefinition) -> MatrixDefinition:
     """Save an administrator's change as a new version; analyses made before keep the version they point at."""
-    if not (by and by.has_perm("risiko.change_matrixdefinition")):
-        raise PermissionDenied(_("Only administrators may change the risk matrix."))
+    _require_matrix_admin(by)
     matrix.changed_at = timezone.now()
     _save(matrix, by)
     return matrix
@@ -118,7 +153,7 @@ def _new_analysis(*, by: User | None, unit: Unit | None, is_template: bool, **fi
     if unknown:
         raise ValueError(f"Not an analysis field: {sorted(unknown)}")
     analysis = Analysis(unit=unit, is_template=is_template, created_by=by,
-                        matrix=matrix_current_version(matrix_default()), **fields)
+                        matrix=matrix_current_version(matrix_for_unit(unit)), **fields)
     _save(analysis, by)
     return analysis
 
@@ -194,6 +229,21 @@ def analysis_approve(*, by: User, analysis_id: int, replaces_id=UNCHECKED) -> An
     analysis.status, analysis.approved_by, analysis.approved_at = AnalysisStatus.APPROVED, by, timezone.now()
     _save(analysis, by)
     return analysis
+
+
+@transaction.atomic
+def analysis_move_matrix(*, by: User, analysis_id: int) -> list[rules.ZoneChange]:
+    """Move a draft to the newest version of the matrix its unit uses now; returns the events that changed zone."""
+    analysis = _locked(analysis_id)
+    rules.require_may_edit(by, analysis)
+    target = matrix_current_version(matrix_for_unit(analysis.unit))
+    if target.history_id == analysis.matrix_id:
+        raise ValidationError(_("The analysis is already on the newest version of its unit's matrix."),
+                              code="same_matrix")
+    changes = rules.zone_changes(analysis.matrix.cells, target.cells, analysis.events.all())
+    analysis.matrix = target
+    _save(analysis, by)
+    return changes
 
 
 @transaction.atomic
@@ -427,3 +477,26 @@ def remind_reviews(*, today: datetime.date) -> list:
                            path=reverse("risiko:detail", args=[analysis.pk]))
     return created
 
+
+def remind_underestimated(*, today: datetime.date) -> list:
+    """Once per event, suggested level and recipient: an event of an analysis in force whose probability the
+    unit's incidents of the last 12 months put higher than the analysis does."""
+    created = []
+    analyses = (Analysis.objects.filter(status=AnalysisStatus.APPROVED, is_template=False)
+                .select_related("matrix").order_by("pk"))
+    for analysis in analyses:
+        rows = selectors.underestimated_events(analysis, today)
+        if not rows:
+            continue
+        people = recipients(analysis.unit_id)
+        for row in rows:
+            path = reverse("risiko:detail", args=[analysis.pk]) + f"#hendelse-{row.event.pk}"
+            for recipient in people:
+                reminder, new = core_services.reminder_ensure(
+                    key=f"{UNDERESTIMATED_KIND}:{row.event.pk}:p{row.suggestion.level}:{recipient.pk}",
+                    kind=UNDERESTIMATED_KIND, recipient=recipient, due_on=today, case_number=analysis.reference,
+                    path=path,
+                )
+                if new:
+                    created.append(reminder)
+    return created

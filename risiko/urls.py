@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:analysis_id>/endre/", views.edit, name="edit"),
     path("<int:analysis_id>/godkjenn/", views.approve, name="approve"),
     path("<int:analysis_id>/ny-versjon/", views.revise, name="revise"),
+    path("<int:analysis_id>/ny-matrise/", views.move_matrix, name="move_matrix"),
     path("<int:analysis_id>/soner.css", views.zones_css, name="zones_css"),
     path("<int:analysis_id>/rapport.pdf", views.pdf, name="pdf"),
     path("<int:analysis_id>/eksport.json", views.export_json, name="export_json"),

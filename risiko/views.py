@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nav_sikkerhet.core import access
@@ -98,6 +99,7 @@ def detail(request, analysis_id):
         "cause_form": forms.CauseForm() if rules.may_edit(user, analysis) else None,
         "problems": selectors.approval_problems(analysis=analysis, today=timezone.localdate())
         if analysis.status == AnalysisStatus.DRAFT and not analysis.is_template else [],
+        "newer_matrix": selectors.newer_matrix(analysis) if rules.may_edit(user, analysis) else None,
         "Status": AnalysisStatus, "MeasureStatus": MeasureStatus, "Zone": Zone,
     })
 
@@ -331,7 +333,49 @@ def revise(request, analysis_id):
     else:
         messages.success(request, _("A new draft version is made. The approved analysis stays in force until this "
                                     "one is approved."))
+        if revision.matrix_id != analysis.matrix_id:
+            _tell_zone_changes(request, revision, rules.zone_changes(analysis.matrix.cells, revision.matrix.cells,
+                                                                     revision.events.all()))
         return redirect(_detail(revision))
+    return redirect(_detail(analysis))
+
+
+def _tell_zone_changes(request, analysis, changes) -> None:
+    """Which events changed zone on the analysis' (new) matrix version, in one message."""
+    version = selectors.matrix_version_number(analysis.matrix)
+    where = _("The analysis is on %(matrix)s, version %(version)d.") % {"matrix": analysis.matrix.name,
+                                                                         "version": version}
+    if not changes:
+        messages.info(request, where + " " + _("No event changed zone."))
+        return
+
+    def zone(code):
+        return Zone(code).label if code else _("not assessed")
+
+    parts = []
+    for change in changes:
+        text = f"«{change.title}»: {zone(change.before[0])} → {zone(change.before[1])}"
+        if change.after[0] != change.after[1]:
+            text += " (" + _("after measures %(old)s → %(new)s") % {"old": zone(change.after[0]),
+                                                                       "new": zone(change.after[1])} + ")"
+        parts.append(text)
+    messages.warning(request, f"{where} " + ngettext("%(count)d event changed zone:", "%(count)d events changed zone:",
+                                                     len(changes)) % {"count": len(changes)} + " " + "; ".join(parts))
+
+
+@login_required
+@require_POST
+def move_matrix(request, analysis_id):
+    analysis = selectors.analysis_for(user=request.user, analysis_id=analysis_id)
+    if not rules.may_manage_unit(request.user, analysis.unit):
+        raise Http404
+    try:
+        changes = services.analysis_move_matrix(by=request.user, analysis_id=analysis.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        analysis.refresh_from_db()
+        _tell_zone_changes(request, analysis, changes)
     return redirect(_detail(analysis))
 
 

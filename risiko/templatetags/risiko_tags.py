@@ -65,6 +65,7 @@ def event_rows(context, page, *, may_edit: bool, may_follow_up: bool, draft: boo
     confirm = esc(_("Confirm that it fits the unit"))
     accept, accepted, lapsed = (esc(_("Accept the risk")), esc(_("Risk accepted by %(name)s")),
                                 esc(_("the acceptance was given for other levels and no longer holds")))
+    not_mapped = esc(_("Not mapped to ASYS categories"))
     rows = []
     for row in page.rows:
         e = row.event
@@ -100,16 +101,35 @@ def event_rows(context, page, *, may_edit: bool, may_follow_up: bool, draft: boo
             after = not_assessed
         incidents = ""
         if with_incidents:
-            counts = "<br>".join(f"{esc(name)}: <strong>{n}</strong>" for name, n in row.incidents) or "–"
-            incidents = f'<td class="incident-counts">{counts}</td>'
+            incidents = f'<td class="incident-counts">{_incident_cell(row, p_labels, not_mapped)}</td>'
+        marked = ' data-underestimated="true"' if with_incidents and row.suggestion else ""
         rows.append(
-            f'<tr id="hendelse-{e.pk}" data-zone="{esc(row.zone)}"><td>{"".join(parts)}</td>'
+            f'<tr id="hendelse-{e.pk}" data-zone="{esc(row.zone)}"{marked}><td>{"".join(parts)}</td>'
             f"<td>{categories.get(e.category, '')}</td><td>{e.probability} – {esc(label)}{frequency}</td>"
             f"<td>{e.consequence} – {esc(level_label(c_labels, e.consequence))}</td>"
             f'<td><span class="zone-tag zone--{esc(row.zone)}">{zone_names.get(row.zone, "")}</span></td>'
             f"<td>{after}</td>{incidents}</tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 -- every value above went through esc()
+
+
+def _incident_cell(row, p_labels, not_mapped: str) -> str:
+    """The count of the event's incidents, what it counts, and what it suggests about the probability."""
+    if row.incident_count is None:
+        return f'<span class="aksel-detail">{not_mapped}</span>'
+    cell = f'<strong>{row.incident_count}</strong><br><span class="aksel-detail">{esc(row.mapping)}</span>'
+    hint = row.suggestion
+    if hint:
+        cell += (
+            '<p class="alert alert--warning incident-suggestion"><strong>'
+            + esc(_("The incidents suggest probability %(level)d – %(label)s")
+                  % {"level": hint.level, "label": level_label(p_labels, hint.level)})
+            + "</strong>: "
+            + esc(_("%(count)d in the last 12 months; the matrix puts %(threshold)d or more a year at this level.")
+                  % {"count": hint.count, "threshold": hint.threshold})
+            + "</p>"
+        )
+    return cell
 
 
 @register.simple_tag(takes_context=True)

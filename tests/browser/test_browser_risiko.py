@@ -116,3 +116,40 @@ def test_hordaland_shows_red_and_a_leader_builds_approves_and_prints_an_analysis
     assert re.match(rf"ros-{analysis.pk}-.*\.pdf", download.suggested_filename)
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+
+def test_incidents_mark_a_ros_event_as_under_estimated_and_remind_the_leader(as_user, live_server, demo):
+    # The demo's NAV Årstad registered twelve incidents of harassment and threats on social media in the last
+    # year; its analysis says «yearly» for that event. The leader registers one more herself …
+    analysis = Analysis.objects.get(unit__number="1203", status=AnalysisStatus.APPROVED)
+    event = analysis.events.get(title="Truslar via sosiale media mot NAV-tilsett")
+    page = as_user("leder.bergen")
+    with page.expect_navigation():
+        page.locator('#main a[href$="/hendelser/ny/"]').first.click()
+    page.locator("select[name=channel]").select_option("social_media")
+    page.locator("input[name=category][value=harassment]").check()
+    page.locator("textarea[name=description]").fill("Nedsettende innlegg om veilederen i en åpen Facebook-gruppe.")
+    page.locator("input[name=perpetrator][value=unknown]").check()
+    page.locator("input[name=my_employer][value=municipal]").check()
+    with page.expect_navigation():
+        page.locator("#main form[method=post] button[type=submit]").last.click()
+    expect(page.locator(".messages")).to_contain_text("HEN-")
+
+    # … and the start page reminds her that the incidents move the risk picture; the reminder opens the event.
+    page.goto(url(live_server, "core:start"))
+    link = f'a[href$="#hendelse-{event.pk}"]'
+    reminder = page.locator(f"#main .reminders {link}")
+    expect(reminder).to_have_text(analysis.reference)
+    expect(page.locator("#main .reminders li", has=page.locator(link))).to_contain_text(
+        "hendelsene tyder på høyere sannsynlighet for «Truslar via sosiale media mot NAV-tilsett»")
+    with page.expect_navigation():
+        reminder.click()
+    row = page.locator(f"#hendelse-{event.pk}")
+    expect(row).to_have_attribute("data-underestimated", "true")
+    expect(row.locator(".incident-counts strong").first).to_have_text("13")
+    expect(row.locator(".incident-suggestion")).to_contain_text("Hendelsene tyder på sannsynlighet 3 – Månedlig")
+    expect(row.locator(".incident-suggestion")).to_contain_text("matrisen setter 12 eller flere per år")
+    summary = page.locator("#undervurdert")
+    expect(summary).to_contain_text("sannsynlighet 2 i analysen, 3 etter de 13 hendelsene")
+    assert page.locator("tr[data-underestimated]").count() == 1
+    assert dangling_aria_references(page) == []

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from risiko import selectors, services
-from risiko.models import LEVELS, MatrixDefinition
+from risiko.models import LEVELS, MatrixDefinition, MatrixUse
 
 from .conftest import make_ready
 
@@ -19,6 +19,8 @@ def _form_data(matrix):
     for p in LEVELS:
         for c in LEVELS:
             data[f"cell_p{p}_c{c}"] = matrix.cells[p - 1][c - 1]
+    for level in LEVELS:
+        data[f"threshold_{level}"] = matrix.incident_thresholds[level - 1]
     for code, zone in matrix.zones.items():
         for key, value in zone.items():
             data[f"{code}_{key}"] = value
@@ -56,3 +58,49 @@ def test_the_matrix_is_not_deleted(client, superuser):
     matrix = services.matrix_default()
     client.force_login(superuser)
     assert client.get(reverse("admin:risiko_matrixdefinition_delete", args=[matrix.pk])).status_code == 403
+
+
+def test_the_admin_sets_the_incident_thresholds_as_a_new_version(client, superuser):
+    matrix = services.matrix_default()
+    client.force_login(superuser)
+    data = _form_data(matrix) | {"threshold_4": "40"}
+    response = client.post(reverse("admin:risiko_matrixdefinition_change", args=[matrix.pk]), data)
+    assert response.status_code == 302
+    matrix.refresh_from_db()
+    assert matrix.incident_thresholds == [0, 1, 12, 40, 250] and matrix.history.count() == 2
+
+
+@pytest.mark.parametrize("bad", [{"threshold_1": "1"}, {"threshold_3": "60"}, {"threshold_5": "x"},
+                                 {"threshold_2": "-1"}, {"threshold_4": ""}])
+def test_thresholds_that_do_not_rise_from_0_are_refused_in_the_admin(client, superuser, bad):
+    matrix = services.matrix_default()
+    client.force_login(superuser)
+    response = client.post(reverse("admin:risiko_matrixdefinition_change", args=[matrix.pk]),
+                           _form_data(matrix) | bad)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    matrix.refresh_from_db()
+    assert matrix.incident_thresholds == [0, 1, 12, 52, 250] and matrix.history.count() == 1
+
+
+def test_the_admin_sets_a_regions_matrix_and_refuses_a_region_no_unit_is_in(client, superuser, unit):
+    matrix = services.matrix_default()
+    client.force_login(superuser)
+    add = reverse("admin:risiko_matrixuse_add")
+    for bad in ({"region": "Atlantis"}, {"region": "Oslo", "unit": unit.pk}, {"region": ""}, {"region": "x"}):
+        response = client.post(add, {"matrix": matrix.pk, "unit": "", "region": ""} | bad)
+        assert response.status_code == 200 and response.context["adminform"].form.errors, bad
+    assert not MatrixUse.objects.exists()
+    response = client.post(add, {"matrix": matrix.pk, "unit": "", "region": "Oslo"})
+    assert response.status_code == 302
+    assert MatrixUse.objects.get().region == "Oslo"
+    assert services.matrix_for_unit(unit) == matrix
+
+
+def test_an_analysis_matrix_is_not_changed_in_the_admin(client, superuser, leader, unit, hordaland_data):
+    analysis = services.analysis_import(by=leader, data=hordaland_data, unit=unit)
+    client.force_login(superuser)
+    url = reverse("admin:risiko_analysis_change", args=[analysis.pk])
+    client.post(url, {"matrix": analysis.matrix_id + 1, "title": "x"})
+    analysis.refresh_from_db()
+    assert analysis.title != "x" and analysis.matrix.history_id == analysis.matrix_id

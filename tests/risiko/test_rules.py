@@ -67,14 +67,6 @@ def test_no_review_date_no_threshold():
     assert rules.review_threshold(None, datetime.date(2026, 3, 1)) is None
 
 
-def test_threats_count_threat_categories_and_violence_physical_attacks():
-    counts = {"threat": 3, "verbal": 2, "harassment": 1, "self_harm": 0, "hate_speech": 4, "assault": 5,
-              "vandalism": 6}
-    assert sum(n for _, n in rules.incident_counts_for("threats", counts)) == 10
-    assert sum(n for _, n in rules.incident_counts_for("violence", counts)) == 11
-    assert rules.incident_counts_for("other", counts) == []
-
-
 def test_incident_window_is_twelve_months_including_today():
     since, until = rules.incident_window(datetime.date(2026, 3, 1))
     assert until == datetime.date(2026, 3, 1)

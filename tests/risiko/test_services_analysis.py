@@ -189,3 +189,17 @@ def test_events_from_the_template_are_marked_until_the_unit_adapts_them(leader, 
     own = services.event_add(by=leader, analysis_id=analysis.pk, category="other", title="Brann i søppelbøtte",
                              probability=1, consequence=2)
     assert not own.as_in_template
+
+
+def test_the_templates_asys_mapping_comes_with_its_events_and_the_unit_can_change_it(leader, unit, template, today):
+    analysis = services.analysis_create(by=leader, unit=unit, template=template, title="ROS", analysis_date=today)
+    phone = analysis.events.get(title="Truslar på telefon")
+    assert (phone.asys_categories, phone.asys_channels) == (["threat"], ["phone"])
+    services.event_update(by=leader, event_id=phone.pk, asys_categories=["threat", "verbal"])
+    phone.refresh_from_db()
+    assert phone.asys_categories == ["threat", "verbal"] and not phone.as_in_template
+    with pytest.raises(ValidationError) as error:
+        services.event_update(by=leader, event_id=phone.pk, asys_categories=["x"])
+    assert "asys_categories" in error.value.message_dict
+    phone.refresh_from_db()
+    assert phone.asys_categories == ["threat", "verbal"]

@@ -24,6 +24,14 @@ def test_import_reads_the_reports_categories(imported):
     assert imported.events.filter(category="violence").count() == 12
 
 
+def test_import_reads_each_events_asys_mapping(imported):
+    phone = imported.events.get(title="Truslar på telefon")
+    assert (phone.asys_categories, phone.asys_channels) == (["threat"], ["phone"])
+    hostage = imported.events.get(title="Gisselsituasjon på NAV-kontoret")
+    assert (hostage.asys_categories, hostage.asys_channels) == ([], [])
+    assert imported.events.exclude(asys_categories=[]).count() == 15
+
+
 def test_import_refused_in_another_unit(other_leader, unit, hordaland_data):
     with pytest.raises(PermissionDenied):
         services.analysis_import(by=other_leader, data=hordaland_data, unit=unit)
@@ -40,6 +48,11 @@ def test_import_refused_in_another_unit(other_leader, unit, hordaland_data):
     ({"residual_probability": 2}, "Event 4 «Trussel ved heimebesøk», consequence after measures:"),
     ({"residual_probability": 4, "residual_consequence": 3},
      "Event 4 «Trussel ved heimebesøk», probability after measures:"),
+    ({"asys_categories": ["x"]}, "Event 4 «Trussel ved heimebesøk», ASYS categories:"),
+    ({"asys_categories": "threat"}, "Event 4 «Trussel ved heimebesøk», ASYS categories:"),
+    ({"asys_categories": [3]}, "Event 4 «Trussel ved heimebesøk», ASYS categories:"),
+    ({"asys_channels": ["fax"]}, "Event 4 «Trussel ved heimebesøk», ASYS channels:"),
+    ({"asys_categories": [], "asys_channels": ["phone"]}, "Event 4 «Trussel ved heimebesøk», ASYS categories:"),
 ])
 def test_a_bad_event_is_named_with_its_field_and_nothing_is_imported(leader, unit, hordaland_data, change, message):
     data = copy.deepcopy(hordaland_data)

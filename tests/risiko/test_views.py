@@ -43,17 +43,52 @@ def test_the_heat_map_counts_events_per_cell_and_a_cell_opens_its_events(client,
     assert "Brannstiftelse</a>" in response.content.decode()
 
 
-def test_the_page_counts_the_units_incidents_of_the_last_year(client, leader, imported):
-    now = timezone.now()
-    for days, category in ((10, "threat"), (20, "verbal"), (400, "threat"), (5, "assault")):
-        Incident.objects.create(unit=imported.unit, occurred_at=now - datetime.timedelta(days=days), channel="phone",
-                                category=category, description="x", perpetrator="unknown", registered_by=leader)
+def _incident(unit, by, *, days, category, channel, others=()):
+    return Incident.objects.create(unit=unit, occurred_at=timezone.now() - datetime.timedelta(days=days),
+                                   channel=channel, category=category, other_categories=list(others),
+                                   description="x", perpetrator="unknown", registered_by=by)
+
+
+def test_each_event_counts_the_units_incidents_of_its_own_categories_and_channels(client, leader, imported):
+    unit = imported.unit
+    for days, category, channel in ((10, "threat", "phone"), (20, "verbal", "phone"), (400, "threat", "phone"),
+                                    (5, "assault", "reception"), (3, "threat", "reception")):
+        _incident(unit, leader, days=days, category=category, channel=channel)
+    _incident(unit, leader, days=4, category="verbal", channel="phone", others=["threat"])
+    _incident(UnitFactory(number="0317"), leader, days=2, category="threat", channel="phone")
     client.force_login(leader)
-    rows = client.get(_detail(imported)).context["page"].rows
-    threats = next(r for r in rows if r.event.category == "threats")
-    violence = next(r for r in rows if r.event.category == "violence")
-    assert sum(n for _, n in threats.incidents) == 2
-    assert sum(n for _, n in violence.incidents) == 1
+    rows = {r.event.title: r for r in client.get(_detail(imported)).context["page"].rows}
+    # Not the broad category: a threat at the counter is not a threat by phone, and the verbal abuse by phone
+    # counts only where it was also registered as a threat. Another unit's incidents never count.
+    assert rows["Truslar på telefon"].incident_count == 2
+    assert rows["Truslar mot person på kontoret"].incident_count == 1
+    assert rows["Slag, lugging, sparking"].incident_count == 1
+    assert rows["True med skytevåpen"].incident_count is None
+
+
+def test_an_event_the_incidents_put_higher_is_marked_with_what_they_suggest_and_why(client, leader, imported):
+    # The report puts threats at a home visit at «monthly» (3); 52 in a year is weekly by the default thresholds.
+    for n in range(52):
+        _incident(imported.unit, leader, days=1 + n * 7 % 360, category="threat", channel="home_visit")
+    client.force_login(leader)
+    response = client.get(_detail(imported))
+    page = response.context["page"]
+    assert [row.event.title for row in page.underestimated] == ["Trussel ved heimebesøk"]
+    row = page.underestimated[0]
+    assert (row.suggestion.level, row.suggestion.count, row.suggestion.threshold) == (4, 52, 52)
+    html = response.content.decode()
+    marked = html.split(f'<tr id="hendelse-{row.event.pk}"')[1].split("</tr>")[0]
+    assert 'data-underestimated="true"' in marked
+    assert "Hendelsene tyder på sannsynlighet 4 – Ukentlig" in marked  # the page speaks bokmål
+    assert 'id="undervurdert"' in html
+    assert html.count('data-underestimated="true"') == 1
+
+
+def test_one_incident_fewer_than_the_threshold_marks_nothing(client, leader, imported):
+    for n in range(51):
+        _incident(imported.unit, leader, days=1 + n * 7 % 360, category="threat", channel="home_visit")
+    client.force_login(leader)
+    assert client.get(_detail(imported)).context["page"].underestimated == []
 
 
 def test_the_detail_page_reads_a_fixed_number_of_queries(client, leader, imported, django_assert_max_num_queries):
@@ -134,6 +169,25 @@ def test_a_bad_event_keeps_the_form_with_the_error_on_the_field(client, leader, 
     assert response.status_code == 200
     assert response.context["form"].errors["residual_probability"]
     assert draft.events.count() == 1
+
+
+def test_the_event_form_maps_the_event_to_asys_and_refuses_what_is_not_on_the_lists(client, leader, draft):
+    client.force_login(leader)
+    event = draft.events.get()
+    url = reverse("risiko:event_edit", args=[draft.pk, event.pk])
+    base = {"category": "threats", "title": event.title, "probability": 5, "consequence": 2,
+            "residual_probability": "", "residual_consequence": ""}
+    for bad, field in (({"asys_categories": ["x"]}, "asys_categories"),
+                       ({"asys_channels": ["phone"]}, "asys_categories"),
+                       ({"asys_categories": ["threat"], "asys_channels": ["fax"]}, "asys_channels")):
+        response = client.post(url, base | bad)
+        assert response.status_code == 200 and response.context["form"].errors[field], bad
+    event.refresh_from_db()
+    assert event.asys_categories == []
+    response = client.post(url, base | {"asys_categories": ["threat", "verbal"], "asys_channels": ["phone"]})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.asys_categories, event.asys_channels) == (["threat", "verbal"], ["phone"])
 
 
 def test_hms_may_not_approve(client, hms, draft):
@@ -333,3 +387,58 @@ def test_a_new_event_has_no_probability_or_consequence_chosen_beforehand(client,
     for name in ("probability", "consequence"):
         assert form[name].value() in (None, ""), name
         assert form.fields[name].choices[0][0] == "" and form.fields[name].required
+
+
+def _softer_matrix_for(unit, superuser):
+    from risiko.models import MatrixDefinition, Zone
+
+    default = services.matrix_default()
+    cells = [list(row) for row in default.cells]
+    cells[4][1] = Zone.YELLOW  # daily, injury without sick leave: no longer red
+    matrix = services.matrix_save(by=superuser, matrix=MatrixDefinition(
+        name="Vest", probability_labels=default.probability_labels, consequence_labels=default.consequence_labels,
+        cells=cells, zones=default.zones))
+    services.matrix_use_set(by=superuser, matrix=matrix, unit=unit)
+    return matrix
+
+
+def test_a_draft_offers_the_units_new_matrix_and_moving_says_which_events_changed_zone(client, leader, superuser,
+                                                                                        draft):
+    client.force_login(leader)
+    assert client.get(_detail(draft)).context["newer_matrix"] is None
+    matrix = _softer_matrix_for(draft.unit, superuser)
+    page = client.get(_detail(draft))
+    assert page.context["newer_matrix"].id == matrix.pk
+    assert reverse("risiko:move_matrix", args=[draft.pk]) in page.content.decode()
+    response = client.post(reverse("risiko:move_matrix", args=[draft.pk]), follow=True)
+    text = " ".join(str(m) for m in response.context["messages"])
+    # The messages speak the user's language (bokmål).
+    assert "Analysen er på Vest, versjon 1." in text
+    assert "1 hendelse skiftet sone: «Trusler på telefon»: Rød → Gul" in text
+    assert response.context["newer_matrix"] is None
+    again = client.post(reverse("risiko:move_matrix", args=[draft.pk]), follow=True)
+    assert "allerede på den nyeste versjonen" in " ".join(str(m) for m in again.context["messages"])
+
+
+def test_a_new_version_on_the_units_new_matrix_says_which_events_changed_zone(client, leader, superuser, draft):
+    services.analysis_approve(by=leader, analysis_id=draft.pk)
+    _softer_matrix_for(draft.unit, superuser)
+    client.force_login(leader)
+    response = client.post(reverse("risiko:revise", args=[draft.pk]), follow=True)
+    assert "«Trusler på telefon»: Rød → Gul" in " ".join(str(m) for m in response.context["messages"])
+    draft.refresh_from_db()
+    assert draft.matrix.name != "Vest"  # the approved one stays on the version it was approved on
+
+
+def test_an_approved_analysis_is_not_offered_nor_moved_and_another_unit_gets_404(client, leader, other_leader,
+                                                                                   superuser, draft):
+    services.analysis_approve(by=leader, analysis_id=draft.pk)
+    made_on = draft.matrix_id
+    _softer_matrix_for(draft.unit, superuser)
+    client.force_login(leader)
+    assert client.get(_detail(draft)).context["newer_matrix"] is None
+    client.post(reverse("risiko:move_matrix", args=[draft.pk]))
+    client.force_login(other_leader)
+    assert client.post(reverse("risiko:move_matrix", args=[draft.pk])).status_code == 404
+    draft.refresh_from_db()
+    assert draft.matrix_id == made_on
