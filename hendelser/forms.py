@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from nav_sikkerhet.core.forms import PersonidentField
 from nav_sikkerhet.core.models import UnitType
 
+from . import rules
 from .models import (
     CATEGORY_DEFINITIONS,
-    DECISION_PROPOSALS,
     Bht,
     Category,
     Channel,
@@ -246,10 +246,24 @@ class ProposalOutcomeForm(forms.Form):
 
     def __init__(self, *args, proposal=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if proposal is not None and proposal.kind in DECISION_PROPOSALS:
-            # A proposed exclusion is signed or dropped as a decision; here it can only be rejected.
-            self.fields["outcome"].choices = [(ProposalOutcome.REJECTED, ProposalOutcome.REJECTED.label)]
-            self.fields["outcome"].initial = ProposalOutcome.REJECTED
+        if proposal is not None:
+            # A proposal carried out as a decision or a warning ends with it; by hand it can only be rejected.
+            allowed = rules.hand_outcomes(proposal)
+            self.fields["outcome"].choices = [(value, ProposalOutcome(value).label) for value in allowed]
+            if len(allowed) == 1:
+                self.fields["outcome"].initial = allowed[0]
+
+
+class ProposalWarningForm(forms.Form):
+    given_on = forms.DateField(label=_("Date the warning was given"), widget=DATE, initial=timezone.localdate)
+    given_by = forms.CharField(
+        label=_("Given by"), max_length=200, required=False,
+        help_text=_("Who warned the person; you, if left empty."),
+    )
+    note = forms.CharField(
+        label=_("What the person was told"), widget=TEXT, required=False,
+        help_text=_("A written warning produces a letter to the person."),
+    )
 
 
 class ReopenForm(forms.Form):

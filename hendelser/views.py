@@ -19,7 +19,15 @@ from nav_sikkerhet.core.forms import add_errors
 from nav_sikkerhet.core.models import Citizen
 
 from . import exports, forms, prefill, rules, selectors, services, statistics
-from .models import DECISION_PROPOSALS, PROPOSAL_MEASURES, ExposedPerson, Perpetrator, ProposalKind, Status
+from .models import (
+    DECISION_PROPOSALS,
+    PROPOSAL_MEASURES,
+    WARNING_PROPOSALS,
+    ExposedPerson,
+    Perpetrator,
+    ProposalKind,
+    Status,
+)
 
 
 def _detail(incident) -> str:
@@ -209,6 +217,7 @@ def detail(request, public_id):
             "may_see_follow_up": rules.may_see_follow_up(user, incident),
             "follow_up_columns": rules.may_see_follow_up(user, incident) or any(shown for _person, shown in exposed),
             "decision_links": _decision_links(user, incident, proposals),
+            "warning_links": _warning_links(user, incident, proposals),
             "proposals": proposals,
             "may_conclude": rules.may_conclude_proposal(user, incident.unit),
             "may_prepare": access.has_unit_perm(user, Perm.PREPARE_DECISION, incident.unit),
@@ -218,8 +227,8 @@ def detail(request, public_id):
 
 
 def _decision_links(user, incident, proposals) -> list[tuple[str, str]]:
-    """For a proposed exclusion or phone restriction still without a draft, a link that opens the draft decision,
-    for those who prepare decisions; the draft is then linked to the proposal."""
+    """For a proposed measure still without a draft, a link that opens the draft decision of its kind, for those who
+    prepare decisions; the draft is then linked to the proposal."""
     if incident.citizen_id is None or not access.has_unit_perm(user, Perm.PREPARE_DECISION, incident.unit):
         return []
     try:
@@ -232,6 +241,17 @@ def _decision_links(user, incident, proposals) -> list[tuple[str, str]]:
         ))
         for p in proposals
         if p.kind in DECISION_PROPOSALS and p.decision_id is None and not p.current_outcome
+    ]
+
+
+def _warning_links(user, incident, proposals) -> list[tuple[str, str]]:
+    """For a proposed warning still open, a link that registers the warning from it (those who may record one)."""
+    if incident.citizen_id is None or not rules.may_record_warning(user, incident.unit):
+        return []
+    return [
+        (ProposalKind(p.kind).label, reverse("hendelser:proposal_warning", args=[incident.public_id, p.pk]))
+        for p in proposals
+        if p.kind in WARNING_PROPOSALS and not p.current_outcome
     ]
 
 
@@ -376,6 +396,35 @@ def proposal_outcome(request, public_id, proposal_id):
     return render(request, "hendelser/action_form.html", {
         "incident": incident, "form": form, "title": _("Outcome of the proposal: %(kind)s")
         % {"kind": proposal.get_kind_display()}, "submit": _("Record the outcome"), "help": "",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_warning(request, public_id, proposal_id):
+    """Carry out a proposed warning: register it as the citizen's warning, which ends the proposal."""
+    incident = selectors.incident_for_visible(user=request.user, public_id=public_id)
+    proposal = incident.proposals.filter(pk=proposal_id, kind__in=list(WARNING_PROPOSALS)).first()
+    if proposal is None or not rules.may_record_warning(request.user, incident.unit):
+        raise Http404
+    form = forms.ProposalWarningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_warning_register(by=request.user, proposal_id=proposal.pk, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect(_detail(incident))
+        else:
+            messages.success(request, _("The warning is registered, and the proposal has its outcome."))
+            return redirect(_detail(incident))
+    selectors.audit_incident_display(user=request.user, incident=incident, request=request,
+                                     action="incident.proposal_warning")
+    return render(request, "hendelser/action_form.html", {
+        "incident": incident, "form": form, "title": _("Register the proposed warning: %(kind)s")
+        % {"kind": proposal.get_kind_display()}, "submit": _("Register the warning"),
+        "help": _("The warning is kept as the person's warning, so a later decision shows it."),
     })
 
 
