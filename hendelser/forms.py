@@ -266,6 +266,15 @@ class ProposalWarningForm(forms.Form):
     )
 
 
+class PoliceOutcomeForm(forms.Form):
+    """Only the outcome with the police: the rest of a closed incident stays as it was closed."""
+
+    police_outcome = forms.ChoiceField(
+        label=_("Outcome with the police"), choices=[("", _("Not known yet")), *PoliceOutcome.choices],
+        widget=forms.RadioSelect, required=False,
+    )
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Why is the incident reopened?"), widget=TEXT)
 

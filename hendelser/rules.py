@@ -180,6 +180,21 @@ def handling_missing(incident, today: datetime.date) -> list[ValidationError]:
     return errors
 
 
+def may_update_police_outcome(user, incident) -> bool:
+    """The reviewers follow a police report to its outcome, also after the incident is closed."""
+    return incident.police_reported and may_review(user, incident.unit)
+
+
+def require_may_update_police_outcome(user, incident) -> None:
+    if not may_review(user, incident.unit):
+        raise PermissionDenied(_("Only the unit's leaders and HMS may review incidents."))
+    if not incident.police_reported:
+        raise ValidationError(
+            {"police_outcome": _("The incident is not reported to the police: record the report first.")},
+            code="not_reported",
+        )
+
+
 def require_closed(incident) -> None:
     if incident.status != Status.CLOSED:
         raise ValidationError(_("Only a closed incident can be reopened."), code="not_closed")

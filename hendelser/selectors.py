@@ -170,6 +170,29 @@ def unreviewed(unit: Unit) -> QuerySet[Incident]:
 # -- proposals and the police --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PoliceOutcomeChange:
+    at: datetime.datetime
+    outcome: str
+    by: str
+
+    @property
+    def label(self) -> str:
+        return PoliceOutcome(self.outcome).label if self.outcome else _("Not known yet")
+
+
+def police_outcome_history(incident: Incident) -> list[PoliceOutcomeChange]:
+    """Each outcome with the police the incident has had, oldest first, with when and by whom it was recorded."""
+    changes, previous = [], ""
+    for record in incident.history.select_related("history_user").order_by("history_date", "history_id"):
+        if record.police_outcome != previous:
+            user = record.history_user
+            by = (user.get_full_name() or user.username) if user is not None else ""
+            changes.append(PoliceOutcomeChange(record.history_date, record.police_outcome, by))
+            previous = record.police_outcome
+    return changes
+
+
 def proposals_of(incident: Incident) -> list[Proposal]:
     return list(
         incident.proposals.select_related("decision", "warning", "proposed_by", "outcome_by").order_by("pk")

@@ -464,6 +464,21 @@ def incident_close(*, by: User, incident_id: int, lessons_learned: str) -> Incid
     return incident
 
 
+POLICE_OUTCOME_CHANGE = "police_outcome"
+
+
+@transaction.atomic
+def police_outcome_update(*, by: User, incident_id: int, police_outcome: str) -> Incident:
+    """The police's outcome as it becomes known (under investigation, dropped, charged, judgment), also once the
+    incident is closed: only this field changes, and the history keeps each outcome with who recorded it."""
+    incident = _locked(incident_id)
+    rules.require_may_update_police_outcome(by, incident)
+    incident.police_outcome = police_outcome
+    incident._change_reason = POLICE_OUTCOME_CHANGE
+    _save(incident, by)
+    return incident
+
+
 @transaction.atomic
 def incident_reopen(*, by: User, incident_id: int, reason: str) -> Incident:
     """A closed incident back to review, when something new comes to light; the reason is kept in its history."""

@@ -221,6 +221,8 @@ def detail(request, public_id):
             "proposals": proposals,
             "may_conclude": rules.may_conclude_proposal(user, incident.unit),
             "may_prepare": access.has_unit_perm(user, Perm.PREPARE_DECISION, incident.unit),
+            "may_update_police_outcome": rules.may_update_police_outcome(user, incident),
+            "police_history": selectors.police_outcome_history(incident) if incident.police_reported else [],
             "Status": Status,
         },
     )
@@ -342,6 +344,37 @@ def close(request, public_id):
         success=_("The incident is closed."), action="incident.close", title=_("Close the incident"),
         submit=_("Close the incident"),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def police_outcome(request, public_id):
+    """The outcome with the police, updated as it becomes known, without reopening a closed incident."""
+    incident = selectors.incident_for_visible(user=request.user, public_id=public_id)
+    if not rules.may_update_police_outcome(request.user, incident):
+        raise Http404
+    form = forms.PoliceOutcomeForm(request.POST or None, initial={"police_outcome": incident.police_outcome})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.police_outcome_update(by=request.user, incident_id=incident.pk, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect(_detail(incident))
+        else:
+            messages.success(request, _("The outcome with the police is saved."))
+            return redirect(_detail(incident))
+    selectors.audit_incident_display(user=request.user, incident=incident, request=request,
+                                     action="incident.police_outcome")
+    return render(request, "hendelser/action_form.html", {
+        "incident": incident, "form": form, "title": _("Outcome with the police"),
+        "submit": _("Save the outcome"),
+        "help": _("Reported %(date)s, police reference %(reference)s. Only the outcome changes here; the rest of a "
+                  "closed incident stays as it was closed.")
+        % {"date": incident.police_reported_on.strftime("%d.%m.%Y") if incident.police_reported_on else "–",
+           "reference": incident.police_reference or "–"},
+    })
 
 
 @login_required
