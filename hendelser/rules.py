@@ -130,7 +130,9 @@ def require_measure_open(incident) -> None:
         raise ValidationError(_("The incident is closed: reopen it to decide more measures."), code="closed")
 
 
-def require_may_close(*, measures: int, open_follow_ups: int, handling: Sequence[ValidationError] = ()) -> None:
+def close_missing(*, measures: int, open_follow_ups: int, handling: Sequence[ValidationError] = ()
+                  ) -> list[ValidationError]:
+    """What still stands between the incident and its closing, each with a code the page links to its fix."""
     errors = list(handling)
     if not measures:
         errors.append(ValidationError(_("Decide at least one measure (or «No further measures») first."),
@@ -140,6 +142,11 @@ def require_may_close(*, measures: int, open_follow_ups: int, handling: Sequence
             ValidationError(_("The follow-up of %(count)d exposed staff member(s) is still open.")
                             % {"count": open_follow_ups}, code="follow_up_open")
         )
+    return errors
+
+
+def require_may_close(*, measures: int, open_follow_ups: int, handling: Sequence[ValidationError] = ()) -> None:
+    errors = close_missing(measures=measures, open_follow_ups=open_follow_ups, handling=handling)
     if errors:
         raise ValidationError(errors)
 

@@ -18,7 +18,7 @@ from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.forms import add_errors
 from nav_sikkerhet.core.models import Citizen
 
-from . import exports, forms, prefill, rules, selectors, services, statistics
+from . import exports, forms, prefill, rules, selectors, services, statistics, workflow
 from .models import (
     DECISION_PROPOSALS,
     PROPOSAL_MEASURES,
@@ -202,6 +202,8 @@ def detail(request, public_id):
         for person in selectors.exposed_of(incident)
     ]
     proposals = selectors.proposals_of(incident)
+    blockers = _close_blockers(incident, measures, proposals, [person for person, _shown in exposed]) \
+        if may_review and incident.status != Status.CLOSED else []
     return render(
         request,
         "hendelser/detail.html",
@@ -224,8 +226,40 @@ def detail(request, public_id):
             "may_update_police_outcome": rules.may_update_police_outcome(user, incident),
             "police_history": selectors.police_outcome_history(incident) if incident.police_reported else [],
             "Status": Status,
+            "close_blockers": blockers,
+            "may_close": may_review and not blockers and workflow.can(incident.status, Status.CLOSED),
         },
     )
+
+
+def _close_blockers(incident, measures, proposals, people) -> list[dict]:
+    """What keeps the incident from closing, each with links to where it is fixed (the same rules the close
+    service applies)."""
+    today = timezone.localdate()
+    open_people = [person for person in people if person.follow_up_open]
+    errors = rules.close_missing(measures=len(measures) + len(proposals), open_follow_ups=len(open_people),
+                                 handling=rules.handling_missing(incident, today))
+    args = [incident.public_id]
+    links = {
+        "no_review": [(_("Go to the weekly review"), reverse("hendelser:review", args=[incident.unit.number]))],
+        "no_police_decision": [(_("Record the police decision"),
+                                reverse("hendelser:edit", args=args) + "#id_police_reported")],
+        "no_measures": [(_("Decide a measure"), reverse("hendelser:measure", args=args))],
+        "follow_up_open": [
+            (_("Follow up %(name)s") % {"name": person.name},
+             reverse("hendelser:follow_up", args=[incident.public_id, person.pk]))
+            for person in open_people
+        ],
+    }
+    blockers = [{"message": error.messages[0], "links": links.get(error.code, [])} for error in errors]
+    if not blockers and not workflow.can(incident.status, Status.CLOSED):
+        # Reopened: back under review, so what follows now must be decided before it closes again.
+        blockers.append({
+            "message": _("The incident is back under review: decide what follows now (a measure, or «No further "
+                         "measures») before closing it again."),
+            "links": links["no_measures"],
+        })
+    return blockers
 
 
 def _decision_links(user, incident, proposals) -> list[tuple[str, str]]:

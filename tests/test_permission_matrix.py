@@ -110,6 +110,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "hendelser:reopen": only(INCIDENT_REVIEWERS),  # the form asks why; the service refuses an open incident
     "hendelser:propose": only(INCIDENT_REVIEWERS),
     "hendelser:proposal_outcome": only(LEADERS),  # the head of unit rejects or records the outcome
+    # A proposed warning is registered by those who record warnings and see the incident.
+    "hendelser:proposal_warning": only(INCIDENT_REVIEWERS),
+    # The outcome with the police of a reported incident, also once it is closed.
+    "hendelser:police_outcome": only(INCIDENT_REVIEWERS),
     "hendelser:police": only(INCIDENT_VIEWERS),
     # ROS analyses: read by the unit's leaders, HMS, the safety representative and the region's security officer;
     # maintained by all of them but the security officer; approved by the leader (a POST: tests/risiko).
@@ -142,7 +146,7 @@ OBJECT_URLS = sorted(name for name in MATRIX if name.startswith("utestenging:")
                                                                                       "mottak:breach_done"]
 INCIDENT_OBJECT_URLS = ["hendelser:review", "hendelser:detail", "hendelser:edit", "hendelser:measure",
                         "hendelser:close", "hendelser:follow_up", "hendelser:reopen", "hendelser:propose",
-                        "hendelser:proposal_outcome"]
+                        "hendelser:proposal_outcome", "hendelser:proposal_warning", "hendelser:police_outcome"]
 OBJECT_URLS += INCIDENT_OBJECT_URLS
 ROS_OBJECT_URLS = sorted(name for name in MATRIX if name.startswith("risiko:")
                          and name not in ("risiko:index", "risiko:create", "risiko:import"))
@@ -176,6 +180,8 @@ def url_kwargs(name: str, objects: dict) -> dict:
             kwargs["exposed_id"] = objects["exposed"].pk
         if name == "hendelser:proposal_outcome":
             kwargs["proposal_id"] = objects["proposal"].pk
+        if name == "hendelser:proposal_warning":
+            kwargs["proposal_id"] = objects["warning_proposal"].pk
         return kwargs
     if name.startswith("utestenging:reception_list"):
         return {"unit_number": objects["unit"].number}
@@ -249,12 +255,16 @@ def unit_objects(db):
     incident = Incident.objects.create(unit=unit, occurred_at=timezone.now(), channel="phone", category="threat",
                                        description="Trussel", perpetrator="citizen", citizen=active.citizen,
                                        # As in the demo data: other categories, which once broke the export.
-                                       other_categories=["verbal", "harassment"], registered_by=creator)
+                                       other_categories=["verbal", "harassment"], registered_by=creator,
+                                       police_reported=True, police_reported_on=timezone.localdate(),
+                                       police_reference="12345678")
     exposed = ExposedPerson.objects.create(incident=incident, name="Ansatt", employer="state")
     from hendelser.models import Proposal
 
     proposal = Proposal.objects.create(incident=incident, kind="two_in_meeting", proposed_on=datetime.date.today(),
                                        proposed_by=creator)
+    warning_proposal = Proposal.objects.create(incident=incident, kind="warning_oral",
+                                               proposed_on=datetime.date.today(), proposed_by=creator)
     from risiko import services as ros_services
     from risiko.models import Analysis, Event
     from risiko.models import Measure as RosMeasure
@@ -267,6 +277,7 @@ def unit_objects(db):
                                             responsible=creator, due_on=datetime.date.today())
     return {"unit": unit, "decision": decision, "complaint": complaint, "letter": letter, "active": active,
             "breach": breach, "incident": incident, "exposed": exposed, "proposal": proposal, "analysis": analysis,
+            "warning_proposal": warning_proposal,
             "ros_event": ros_event, "ros_measure": ros_measure}
 
 
