@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from nav_sikkerhet.core.forms import PersonidentField
 from nav_sikkerhet.core.models import UnitType
 
+from . import rules
 from .models import (
     CATEGORY_DEFINITIONS,
-    DECISION_PROPOSALS,
     Bht,
     Category,
     Channel,
@@ -39,8 +39,30 @@ def yes_no(label, **kwargs):
     )
 
 
-def category_help() -> str:
-    return " ".join(f"{Category(code).label}: {text}" for code, text in CATEGORY_DEFINITIONS.items())
+class CategoryRadioSelect(forms.RadioSelect):
+    """The ASYS categories, each with its definition from NAV's note beside the option."""
+
+    option_template_name = "hendelser/widgets/category_option.html"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["definition"] = CATEGORY_DEFINITIONS.get(value, "")
+        if option["definition"] and option["attrs"].get("id"):
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_definition"
+        return option
+
+
+class IncidentCheckboxes(forms.CheckboxSelectMultiple):
+    """Incidents to tick, each with a link to its page and the start of what happened."""
+
+    option_template_name = "hendelser/widgets/incident_option.html"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["incident"] = getattr(value, "instance", None)
+        if option["incident"] is not None and option["attrs"].get("id"):
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_summary"
+        return option
 
 
 class PerpetratorFields(forms.Form):
@@ -91,7 +113,8 @@ class RegisterForm(PerpetratorFields):
     unit = forms.ModelChoiceField(queryset=None, label=_("Unit"), empty_label=None)
     channel = forms.ChoiceField(label=_("Where or how?"), choices=[("", "---------"), *Channel.choices])
     category = forms.ChoiceField(
-        label=_("What kind of incident? (ASYS category)"), choices=Category.choices, widget=forms.RadioSelect,
+        label=_("What kind of incident? (ASYS category)"), choices=Category.choices, widget=CategoryRadioSelect,
+        help_text=_("Choose the category that fits best; others that also fit can be added on the next page."),
     )
     description = forms.CharField(
         label=_("What happened?"), widget=TEXT,
@@ -127,7 +150,6 @@ class RegisterForm(PerpetratorFields):
                 "Filled in: %(name)s. Type another only if it was someone else."
             ) % {"name": known_person.name}
         self.fields["unit"].queryset = units
-        self.fields["category"].help_text = category_help()
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["perpetrator"].initial = Perpetrator.UNKNOWN
         first = units.first()
@@ -171,7 +193,7 @@ class DetailsForm(forms.ModelForm):
         widgets = {
             "police_reported_on": DATE, "police_not_reported_reason": forms.Textarea(attrs={"rows": 2}),
             "witnesses": forms.Textarea(attrs={"rows": 2}), "description": TEXT,
-            "occurred_at": DATETIME, "category": forms.RadioSelect, "injury": forms.RadioSelect,
+            "occurred_at": DATETIME, "category": CategoryRadioSelect, "injury": forms.RadioSelect,
         }
         help_texts = {
             "witnesses": _("Names of colleagues or others who saw or heard it."),
@@ -246,10 +268,33 @@ class ProposalOutcomeForm(forms.Form):
 
     def __init__(self, *args, proposal=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if proposal is not None and proposal.kind in DECISION_PROPOSALS:
-            # A proposed exclusion is signed or dropped as a decision; here it can only be rejected.
-            self.fields["outcome"].choices = [(ProposalOutcome.REJECTED, ProposalOutcome.REJECTED.label)]
-            self.fields["outcome"].initial = ProposalOutcome.REJECTED
+        if proposal is not None:
+            # A proposal carried out as a decision or a warning ends with it; by hand it can only be rejected.
+            allowed = rules.hand_outcomes(proposal)
+            self.fields["outcome"].choices = [(value, ProposalOutcome(value).label) for value in allowed]
+            if len(allowed) == 1:
+                self.fields["outcome"].initial = allowed[0]
+
+
+class ProposalWarningForm(forms.Form):
+    given_on = forms.DateField(label=_("Date the warning was given"), widget=DATE, initial=timezone.localdate)
+    given_by = forms.CharField(
+        label=_("Given by"), max_length=200, required=False,
+        help_text=_("Who warned the person; you, if left empty."),
+    )
+    note = forms.CharField(
+        label=_("What the person was told"), widget=TEXT, required=False,
+        help_text=_("A written warning produces a letter to the person."),
+    )
+
+
+class PoliceOutcomeForm(forms.Form):
+    """Only the outcome with the police: the rest of a closed incident stays as it was closed."""
+
+    police_outcome = forms.ChoiceField(
+        label=_("Outcome with the police"), choices=[("", _("Not known yet")), *PoliceOutcome.choices],
+        widget=forms.RadioSelect, required=False,
+    )
 
 
 class ReopenForm(forms.Form):
@@ -269,7 +314,7 @@ class ReviewForm(forms.Form):
     safety_rep_present = forms.BooleanField(label=_("The safety representative took part"), required=False)
     notes = forms.CharField(label=_("Notes from the review"), widget=TEXT, required=False)
     incidents = forms.ModelMultipleChoiceField(
-        queryset=None, label=_("Incidents reviewed"), widget=forms.CheckboxSelectMultiple,
+        queryset=None, label=_("Incidents reviewed"), widget=IncidentCheckboxes,
     )
 
     def __init__(self, *args, incidents, **kwargs):

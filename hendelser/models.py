@@ -500,8 +500,20 @@ class ProposalKind(models.TextChoices):
     PREMISES_PROTECTION = "premises_protection", _("Protective measures in the premises")
 
 
-# Kinds that end in a decision in utestenging: the draft's kind code (FYUS/TFUS) for each.
-DECISION_PROPOSALS = {ProposalKind.EXCLUSION: "FYUS", ProposalKind.PHONE_RESTRICTION: "TFUS"}
+# What carries each proposal out. Most kinds are a decision in utestenging: the decision kinds (its codes, so this
+# app does not import that one) a draft answering the proposal may have, the first the one a new draft starts with.
+PROPOSAL_DECISION_KINDS: dict[str, tuple[str, ...]] = {
+    ProposalKind.EXCLUSION: ("FYUS", "FTUS"),
+    ProposalKind.PHONE_RESTRICTION: ("TFUS", "FTUS"),
+    ProposalKind.TWO_IN_MEETING: ("TOAN",),
+    ProposalKind.DIGITAL_RESTRICTION: ("DIUS",),
+    ProposalKind.REGULATED_APPOINTMENTS: ("regulated_appointments",),
+    ProposalKind.CHANGE_CASEWORKER: ("change_of_caseworker",),
+    ProposalKind.PREMISES_PROTECTION: ("protective_measures",),
+}
+DECISION_PROPOSALS = {kind: codes[0] for kind, codes in PROPOSAL_DECISION_KINDS.items()}
+# A proposed warning is carried out by registering the warning (its form) from the proposal.
+WARNING_PROPOSALS = {ProposalKind.WARNING_ORAL: "oral", ProposalKind.WARNING_WRITTEN: "written"}
 # Every kind but the premises' protection is aimed at the person who did it.
 PERSON_PROPOSALS = frozenset(ProposalKind) - {ProposalKind.PREMISES_PROTECTION}
 
@@ -515,7 +527,7 @@ class ProposalOutcome(models.TextChoices):
 class Proposal(models.Model):
     """A measure a review proposed, followed until it is signed, dropped or rejected with a reason.
 
-    Where the kind ends in a decision, the outcome is the linked draft's: signed or dropped there.
+    The outcome is the linked draft decision's (signed or dropped there), or the registered warning's (given).
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -534,6 +546,10 @@ class Proposal(models.Model):
         "utestenging.Decision", models.PROTECT, null=True, blank=True, related_name="proposals",
         verbose_name=_("draft decision"),
     )
+    warning = models.OneToOneField(
+        CitizenWarning, models.PROTECT, null=True, blank=True, related_name="proposal",
+        verbose_name=_("registered warning"),
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=ProposalOutcome.choices, blank=True)
     outcome_reason = models.TextField(_("reason"), blank=True)
     outcome_by = models.ForeignKey(
@@ -551,8 +567,12 @@ class Proposal(models.Model):
         indexes = [models.Index(fields=["outcome", "proposed_on"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(decision__isnull=True) | models.Q(kind__in=["exclusion", "phone_restriction"]),
+                condition=models.Q(decision__isnull=True) | ~models.Q(kind__in=["warning_oral", "warning_written"]),
                 name="proposal_decision_only_for_decision_kinds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(warning__isnull=True) | models.Q(kind__in=["warning_oral", "warning_written"]),
+                name="proposal_warning_only_for_warning_kinds",
             ),
         ]
 
@@ -564,6 +584,8 @@ class Proposal(models.Model):
         """The recorded outcome, or the linked draft's: signed or dropped there; empty while open."""
         if self.outcome:
             return self.outcome
+        if self.warning_id is not None:
+            return ProposalOutcome.SIGNED
         if self.decision_id is not None:
             from utestenging.models import DECIDED_STATUSES
             from utestenging.models import Status as DecisionStatus
@@ -575,6 +597,8 @@ class Proposal(models.Model):
         return ""
 
     def get_current_outcome_display(self) -> str:
+        if self.warning_id is not None and not self.outcome:
+            return str(_("Warning given"))
         outcome = self.current_outcome
         return ProposalOutcome(outcome).label if outcome else ""
 
@@ -583,11 +607,17 @@ class Proposal(models.Model):
         if self.proposed_on and self.proposed_on > timezone.localdate():
             errors["proposed_on"] = _("The date cannot be in the future.")
         if self.decision_id is not None and self.kind not in DECISION_PROPOSALS:
-            errors["decision"] = _("Only a proposed exclusion or phone restriction leads to a draft decision.")
+            errors["decision"] = _("A proposed warning is given as a warning, not as a draft decision.")
+        if self.warning_id is not None and self.kind not in WARNING_PROPOSALS:
+            errors["warning"] = _("Only a proposed warning is carried out by registering a warning.")
         if self.outcome and not self.outcome_reason.strip():
             errors["outcome_reason"] = _("Give the reason for the outcome.")
-        if self.outcome in (ProposalOutcome.SIGNED, ProposalOutcome.DROPPED) and self.kind in DECISION_PROPOSALS:
-            errors["outcome"] = _("A proposed exclusion is signed or dropped as a decision: open the draft decision.")
+        # Aimed at the person, it is carried out as a decision or a warning: by hand it can only be rejected.
+        if self.outcome in (ProposalOutcome.SIGNED, ProposalOutcome.DROPPED) and self.kind in PERSON_PROPOSALS:
+            errors["outcome"] = _(
+                "This proposal ends with its draft decision signed or dropped, or with the warning registered: "
+                "open it from the incident's page."
+            )
         if errors:
             raise ValidationError(errors)
 

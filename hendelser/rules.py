@@ -14,9 +14,10 @@ from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.models import Unit, UnitType
 
 from .models import (
-    DECISION_PROPOSALS,
     PERSON_MEASURES,
     PERSON_PROPOSALS,
+    PROPOSAL_DECISION_KINDS,
+    WARNING_PROPOSALS,
     Employer,
     MeasureKind,
     Perpetrator,
@@ -137,7 +138,9 @@ def require_measure_open(incident) -> None:
         raise ValidationError(_("The incident is closed: reopen it to decide more measures."), code="closed")
 
 
-def require_may_close(*, measures: int, open_follow_ups: int, handling: Sequence[ValidationError] = ()) -> None:
+def close_missing(*, measures: int, open_follow_ups: int, handling: Sequence[ValidationError] = ()
+                  ) -> list[ValidationError]:
+    """What still stands between the incident and its closing, each with a code the page links to its fix."""
     errors = list(handling)
     if not measures:
         errors.append(ValidationError(_("Decide at least one measure (or «No further measures») first."),
@@ -147,6 +150,11 @@ def require_may_close(*, measures: int, open_follow_ups: int, handling: Sequence
             ValidationError(_("The follow-up of %(count)d exposed staff member(s) is still open.")
                             % {"count": open_follow_ups}, code="follow_up_open")
         )
+    return errors
+
+
+def require_may_close(*, measures: int, open_follow_ups: int, handling: Sequence[ValidationError] = ()) -> None:
+    errors = close_missing(measures=measures, open_follow_ups=open_follow_ups, handling=handling)
     if errors:
         raise ValidationError(errors)
 
@@ -187,6 +195,21 @@ def handling_missing(incident, today: datetime.date) -> list[ValidationError]:
     return errors
 
 
+def may_update_police_outcome(user, incident) -> bool:
+    """The reviewers follow a police report to its outcome, also after the incident is closed."""
+    return incident.police_reported and may_review(user, incident.unit)
+
+
+def require_may_update_police_outcome(user, incident) -> None:
+    if not may_review(user, incident.unit):
+        raise PermissionDenied(_("Only the unit's leaders and HMS may review incidents."))
+    if not incident.police_reported:
+        raise ValidationError(
+            {"police_outcome": _("The incident is not reported to the police: record the report first.")},
+            code="not_reported",
+        )
+
+
 def require_closed(incident) -> None:
     if incident.status != Status.CLOSED:
         raise ValidationError(_("Only a closed incident can be reopened."), code="not_closed")
@@ -219,8 +242,25 @@ def require_may_conclude_proposal(user, unit: Unit) -> None:
         raise PermissionDenied(_("Only the head of unit may reject a proposal or record its outcome."))
 
 
+def ends_by_measure(proposal) -> bool:
+    """Whether the proposal is carried out only as its measure (a decision of its kind, or the warning registered),
+    so by hand it can only be rejected. Protection of the premises with nobody known to decide about is done by
+    hand."""
+    if proposal.kind in PERSON_PROPOSALS:
+        return True
+    return proposal.incident.perpetrator == Perpetrator.CITIZEN
+
+
+def hand_outcomes(proposal) -> list[str]:
+    """The outcomes the head of unit may record by hand."""
+    if ends_by_measure(proposal):
+        return [ProposalOutcome.REJECTED]
+    return list(ProposalOutcome.values)
+
+
 def require_proposal_concludable(proposal, outcome: str) -> None:
-    """An open proposal ends once. A proposed exclusion with a draft ends with the draft (signed or dropped)."""
+    """An open proposal ends once. One carried out as a decision or a warning ends with it (signed or dropped, or
+    given); by hand it can only be rejected."""
     if proposal.current_outcome:
         raise ValidationError(_("The proposal already has an outcome."), code="concluded")
     if proposal.decision_id is not None:
@@ -229,17 +269,42 @@ def require_proposal_concludable(proposal, outcome: str) -> None:
         )
     if outcome not in ProposalOutcome.values:
         raise ValidationError({"outcome": _("Choose an outcome from the list.")})
+    if outcome not in hand_outcomes(proposal):
+        raise ValidationError({"outcome": _(
+            "This proposal ends with its draft decision signed or dropped, or with the warning registered: "
+            "open it from the incident's page."
+        )}, code="ends_by_measure")
+
+
+def _require_open_for_measure(proposal) -> None:
+    if proposal.current_outcome or proposal.decision_id is not None or proposal.warning_id is not None:
+        raise ValidationError(_("The proposal already has a draft decision or an outcome."), code="concluded")
 
 
 def require_decision_fits_proposal(proposal, decision) -> None:
-    """The draft is the proposal's kind, about the incident's person, in the incident's unit; one draft each."""
-    if proposal.kind not in DECISION_PROPOSALS:
-        raise ValidationError(_("Only a proposed exclusion or phone restriction leads to a draft decision."))
-    if proposal.current_outcome or proposal.decision_id is not None:
-        raise ValidationError(_("The proposal already has a draft decision or an outcome."), code="concluded")
+    """The draft is of a kind the proposal proposes, about the incident's person, in the incident's unit; one
+    draft each."""
+    kinds = PROPOSAL_DECISION_KINDS.get(proposal.kind)
+    if kinds is None:
+        raise ValidationError(_("A proposed warning is given as a warning, not as a draft decision."),
+                              code="not_a_decision")
+    _require_open_for_measure(proposal)
+    if decision.kind not in kinds:
+        raise ValidationError({"kind": _("The review proposed «%(measure)s»: choose that kind of measure.")
+                               % {"measure": ProposalKind(proposal.kind).label}}, code="wrong_kind")
     incident = proposal.incident
     if decision.citizen_id != incident.citizen_id or decision.unit_id != incident.unit_id:
         raise ValidationError(_("The draft decision is not about the incident's person in the incident's unit."))
+
+
+def require_warning_fits_proposal(proposal) -> None:
+    """A proposed warning, still open, about a known person."""
+    if proposal.kind not in WARNING_PROPOSALS:
+        raise ValidationError(_("Only a proposed warning is carried out by registering a warning."),
+                              code="not_a_warning")
+    _require_open_for_measure(proposal)
+    if proposal.incident.perpetrator != Perpetrator.CITIZEN or proposal.incident.citizen_id is None:
+        raise ValidationError(_("A warning needs a known person. Register who did it first."), code="no_person")
 
 
 def require_breach_fits(breach, incident) -> None:

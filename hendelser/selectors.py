@@ -171,17 +171,42 @@ def unreviewed(unit: Unit) -> QuerySet[Incident]:
 # -- proposals and the police --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PoliceOutcomeChange:
+    at: datetime.datetime
+    outcome: str
+    by: str
+
+    @property
+    def label(self) -> str:
+        return PoliceOutcome(self.outcome).label if self.outcome else _("Not known yet")
+
+
+def police_outcome_history(incident: Incident) -> list[PoliceOutcomeChange]:
+    """Each outcome with the police the incident has had, oldest first, with when and by whom it was recorded."""
+    changes, previous = [], ""
+    for record in incident.history.select_related("history_user").order_by("history_date", "history_id"):
+        if record.police_outcome != previous:
+            user = record.history_user
+            by = (user.get_full_name() or user.username) if user is not None else ""
+            changes.append(PoliceOutcomeChange(record.history_date, record.police_outcome, by))
+            previous = record.police_outcome
+    return changes
+
+
 def proposals_of(incident: Incident) -> list[Proposal]:
-    return list(incident.proposals.select_related("decision", "proposed_by", "outcome_by").order_by("pk"))
+    return list(
+        incident.proposals.select_related("decision", "warning", "proposed_by", "outcome_by").order_by("pk")
+    )
 
 
 def without_outcome(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """Proposals neither concluded by hand nor ended by their draft decision (signed or dropped)."""
+    """Proposals neither concluded by hand nor ended by their draft decision (signed or dropped) or warning."""
     from utestenging.models import DECIDED_STATUSES
     from utestenging.models import Status as DecisionStatus
 
     ended = [*DECIDED_STATUSES, DecisionStatus.DROPPED]
-    return proposals.filter(outcome="").exclude(decision__status__in=ended)
+    return proposals.filter(outcome="", warning__isnull=True).exclude(decision__status__in=ended)
 
 
 def overdue_proposals(user, today: datetime.date | None = None) -> list[Proposal]:
@@ -314,11 +339,13 @@ def incident_by_public_id(public_id) -> Incident | None:
 
 
 def open_proposal(incident: Incident, public_id) -> Proposal | None:
-    """The incident's proposal (by public id) still waiting for a draft decision, or None."""
+    """The incident's proposal (by public id) still waiting for its draft decision or warning, or None."""
     if not public_id:
         return None
     try:
-        return incident.proposals.filter(public_id=public_id, decision__isnull=True, outcome="").first()
+        return incident.proposals.filter(
+            public_id=public_id, decision__isnull=True, warning__isnull=True, outcome=""
+        ).first()
     except (ValueError, ValidationError):
         return None
 

@@ -21,6 +21,7 @@ from . import counts, rules, workflow
 from . import letters as warning_letters
 from .models import (
     WARNING_MEASURES,
+    WARNING_PROPOSALS,
     CitizenWarning,
     Employer,
     ExposedPerson,
@@ -353,6 +354,8 @@ def measure_add(
                                            form=form, note=description, incident=incident)
     _measures_decided(incident, by)
     _save(measure, by)
+    if measure.warning is not None:
+        _warning_answers_proposal(measure.warning, incident, by)
     if kind in MEASURE_PROPOSALS:
         _proposal_add(by=by, incident=incident, kind=MEASURE_PROPOSALS[kind], description=description,
                       proposed_on=decided_on)
@@ -411,9 +414,37 @@ def proposal_create(
     return proposal
 
 
+def _warning_answers_proposal(warning: CitizenWarning, incident: Incident, by: User) -> None:
+    """A warning decided as a measure carries out the incident's oldest open proposal of that warning, if any."""
+    kinds = [kind for kind, form in WARNING_PROPOSALS.items() if form == warning.form]
+    proposal = (
+        incident.proposals.select_for_update(of=("self",))
+        .filter(kind__in=kinds, outcome="", warning__isnull=True).order_by("proposed_on", "pk").first()
+    )
+    if proposal is not None:
+        proposal.warning = warning
+        _save(proposal, by)
+
+
+@transaction.atomic
+def proposal_warning_register(
+    *, by: User, proposal_id: int, given_on: datetime.date, note: str = "", given_by: str = "",
+) -> Proposal:
+    """Carry out a proposed warning: the warning is registered as the citizen's, and it is the proposal's outcome."""
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("incident__unit").get(pk=proposal_id)
+    rules.require_warning_fits_proposal(proposal)
+    incident = proposal.incident
+    proposal.warning = warning_register(
+        by=by, citizen=incident.citizen, unit=incident.unit, given_on=given_on, form=WARNING_PROPOSALS[proposal.kind],
+        note=note, incident=incident, given_by=given_by,
+    )
+    _save(proposal, by)
+    return proposal
+
+
 @transaction.atomic
 def proposal_link_decision(*, by: User, proposal_id: int, decision) -> Proposal:
-    """The draft decision opened for a proposed exclusion: its signing or dropping is the proposal's outcome."""
+    """The draft decision opened for a proposed measure: its signing or dropping is the proposal's outcome."""
     proposal = Proposal.objects.select_for_update(of=("self",)).select_related("incident__unit").get(pk=proposal_id)
     if not access.has_unit_perm(by, access.Perm.PREPARE_DECISION, proposal.incident.unit):
         raise PermissionDenied(_("You may not prepare decisions in this unit."))
@@ -447,6 +478,21 @@ def incident_close(*, by: User, incident_id: int, lessons_learned: str) -> Incid
     )
     _move(incident, Status.CLOSED)
     incident.lessons_learned, incident.closed_at = lessons_learned, timezone.now()
+    _save(incident, by)
+    return incident
+
+
+POLICE_OUTCOME_CHANGE = "police_outcome"
+
+
+@transaction.atomic
+def police_outcome_update(*, by: User, incident_id: int, police_outcome: str) -> Incident:
+    """The police's outcome as it becomes known (under investigation, dropped, charged, judgment), also once the
+    incident is closed: only this field changes, and the history keeps each outcome with who recorded it."""
+    incident = _locked(incident_id)
+    rules.require_may_update_police_outcome(by, incident)
+    incident.police_outcome = police_outcome
+    incident._change_reason = POLICE_OUTCOME_CHANGE
     _save(incident, by)
     return incident
 

@@ -18,8 +18,10 @@ urlpatterns = [
     path("<uuid:public_id>/endre/", views.edit, name="edit"),
     path("<uuid:public_id>/tiltak/", views.measure, name="measure"),
     path("<uuid:public_id>/lukk/", views.close, name="close"),
+    path("<uuid:public_id>/politiutfall/", views.police_outcome, name="police_outcome"),
     path("<uuid:public_id>/gjenapne/", views.reopen, name="reopen"),
     path("<uuid:public_id>/forslag/", views.propose, name="propose"),
     path("<uuid:public_id>/forslag/<int:proposal_id>/utfall/", views.proposal_outcome, name="proposal_outcome"),
+    path("<uuid:public_id>/forslag/<int:proposal_id>/advarsel/", views.proposal_warning, name="proposal_warning"),
     path("<uuid:public_id>/oppfolging/<int:exposed_id>/", views.follow_up, name="follow_up"),
 ]

@@ -21,10 +21,11 @@ from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.forms import add_errors
 from nav_sikkerhet.core.models import Citizen
 
-from . import exports, forms, prefill, rules, selectors, services, statistics
+from . import exports, forms, prefill, rules, selectors, services, statistics, workflow
 from .models import (
     DECISION_PROPOSALS,
     PROPOSAL_MEASURES,
+    WARNING_PROPOSALS,
     ExposedPerson,
     Perpetrator,
     ProposalKind,
@@ -207,6 +208,8 @@ def detail(request, public_id):
         for person in selectors.exposed_of(incident)
     ]
     proposals = selectors.proposals_of(incident)
+    blockers = _close_blockers(incident, measures, proposals, [person for person, _shown in exposed]) \
+        if may_review and incident.status != Status.CLOSED else []
     return render(
         request,
         "hendelser/detail.html",
@@ -222,17 +225,52 @@ def detail(request, public_id):
             "may_see_follow_up": rules.may_see_follow_up(user, incident),
             "follow_up_columns": rules.may_see_follow_up(user, incident) or any(shown for _person, shown in exposed),
             "decision_links": _decision_links(user, incident, proposals),
+            "warning_links": _warning_links(user, incident, proposals),
             "proposals": proposals,
             "may_conclude": rules.may_conclude_proposal(user, incident.unit),
             "may_prepare": access.has_unit_perm(user, Perm.PREPARE_DECISION, incident.unit),
+            "may_update_police_outcome": rules.may_update_police_outcome(user, incident),
+            "police_history": selectors.police_outcome_history(incident) if incident.police_reported else [],
             "Status": Status,
+            "close_blockers": blockers,
+            "may_close": may_review and not blockers and workflow.can(incident.status, Status.CLOSED),
         },
     )
 
 
+def _close_blockers(incident, measures, proposals, people) -> list[dict]:
+    """What keeps the incident from closing, each with links to where it is fixed (the same rules the close
+    service applies)."""
+    today = timezone.localdate()
+    open_people = [person for person in people if person.follow_up_open]
+    errors = rules.close_missing(measures=len(measures) + len(proposals), open_follow_ups=len(open_people),
+                                 handling=rules.handling_missing(incident, today))
+    args = [incident.public_id]
+    links = {
+        "no_review": [(_("Go to the weekly review"), reverse("hendelser:review", args=[incident.unit.number]))],
+        "no_police_decision": [(_("Record the police decision"),
+                                reverse("hendelser:edit", args=args) + "#id_police_reported")],
+        "no_measures": [(_("Decide a measure"), reverse("hendelser:measure", args=args))],
+        "follow_up_open": [
+            (_("Follow up %(name)s") % {"name": person.name},
+             reverse("hendelser:follow_up", args=[incident.public_id, person.pk]))
+            for person in open_people
+        ],
+    }
+    blockers = [{"message": error.messages[0], "links": links.get(error.code, [])} for error in errors]
+    if not blockers and not workflow.can(incident.status, Status.CLOSED):
+        # Reopened: back under review, so what follows now must be decided before it closes again.
+        blockers.append({
+            "message": _("The incident is back under review: decide what follows now (a measure, or «No further "
+                         "measures») before closing it again."),
+            "links": links["no_measures"],
+        })
+    return blockers
+
+
 def _decision_links(user, incident, proposals) -> list[tuple[str, str]]:
-    """For a proposed exclusion or phone restriction still without a draft, a link that opens the draft decision,
-    for those who prepare decisions; the draft is then linked to the proposal."""
+    """For a proposed measure still without a draft, a link that opens the draft decision of its kind, for those who
+    prepare decisions; the draft is then linked to the proposal."""
     if incident.citizen_id is None or not access.has_unit_perm(user, Perm.PREPARE_DECISION, incident.unit):
         return []
     try:
@@ -245,6 +283,17 @@ def _decision_links(user, incident, proposals) -> list[tuple[str, str]]:
         ))
         for p in proposals
         if p.kind in DECISION_PROPOSALS and p.decision_id is None and not p.current_outcome
+    ]
+
+
+def _warning_links(user, incident, proposals) -> list[tuple[str, str]]:
+    """For a proposed warning still open, a link that registers the warning from it (those who may record one)."""
+    if incident.citizen_id is None or not rules.may_record_warning(user, incident.unit):
+        return []
+    return [
+        (ProposalKind(p.kind).label, reverse("hendelser:proposal_warning", args=[incident.public_id, p.pk]))
+        for p in proposals
+        if p.kind in WARNING_PROPOSALS and not p.current_outcome
     ]
 
 
@@ -339,6 +388,37 @@ def close(request, public_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def police_outcome(request, public_id):
+    """The outcome with the police, updated as it becomes known, without reopening a closed incident."""
+    incident = selectors.incident_for_visible(user=request.user, public_id=public_id)
+    if not rules.may_update_police_outcome(request.user, incident):
+        raise Http404
+    form = forms.PoliceOutcomeForm(request.POST or None, initial={"police_outcome": incident.police_outcome})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.police_outcome_update(by=request.user, incident_id=incident.pk, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect(_detail(incident))
+        else:
+            messages.success(request, _("The outcome with the police is saved."))
+            return redirect(_detail(incident))
+    selectors.audit_incident_display(user=request.user, incident=incident, request=request,
+                                     action="incident.police_outcome")
+    return render(request, "hendelser/action_form.html", {
+        "incident": incident, "form": form, "title": _("Outcome with the police"),
+        "submit": _("Save the outcome"),
+        "help": _("Reported %(date)s, police reference %(reference)s. Only the outcome changes here; the rest of a "
+                  "closed incident stays as it was closed.")
+        % {"date": incident.police_reported_on.strftime("%d.%m.%Y") if incident.police_reported_on else "–",
+           "reference": incident.police_reference or "–"},
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def reopen(request, public_id):
     def call(incident, data):
         services.incident_reopen(by=request.user, incident_id=incident.pk, reason=data["reason"])
@@ -389,6 +469,35 @@ def proposal_outcome(request, public_id, proposal_id):
     return render(request, "hendelser/action_form.html", {
         "incident": incident, "form": form, "title": _("Outcome of the proposal: %(kind)s")
         % {"kind": proposal.get_kind_display()}, "submit": _("Record the outcome"), "help": "",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_warning(request, public_id, proposal_id):
+    """Carry out a proposed warning: register it as the citizen's warning, which ends the proposal."""
+    incident = selectors.incident_for_visible(user=request.user, public_id=public_id)
+    proposal = incident.proposals.filter(pk=proposal_id, kind__in=list(WARNING_PROPOSALS)).first()
+    if proposal is None or not rules.may_record_warning(request.user, incident.unit):
+        raise Http404
+    form = forms.ProposalWarningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_warning_register(by=request.user, proposal_id=proposal.pk, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect(_detail(incident))
+        else:
+            messages.success(request, _("The warning is registered, and the proposal has its outcome."))
+            return redirect(_detail(incident))
+    selectors.audit_incident_display(user=request.user, incident=incident, request=request,
+                                     action="incident.proposal_warning")
+    return render(request, "hendelser/action_form.html", {
+        "incident": incident, "form": form, "title": _("Register the proposed warning: %(kind)s")
+        % {"kind": proposal.get_kind_display()}, "submit": _("Register the warning"),
+        "help": _("The warning is kept as the person's warning, so a later decision shows it."),
     })
 
 

@@ -112,6 +112,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "hendelser:reopen": only(INCIDENT_REVIEWERS),  # the form asks why; the service refuses an open incident
     "hendelser:propose": only(INCIDENT_REVIEWERS),
     "hendelser:proposal_outcome": only(LEADERS),  # the head of unit rejects or records the outcome
+    # A proposed warning is registered by those who record warnings and see the incident.
+    "hendelser:proposal_warning": only(INCIDENT_REVIEWERS),
+    # The outcome with the police of a reported incident, also once it is closed.
+    "hendelser:police_outcome": only(INCIDENT_REVIEWERS),
     "hendelser:police": only(INCIDENT_VIEWERS),
     "hendelser:warning_letter": only(WARNING_LETTER_READERS),
     "hendelser:warning_letter_download": only(WARNING_LETTER_READERS),
@@ -147,7 +151,7 @@ OBJECT_URLS = sorted(name for name in MATRIX if name.startswith("utestenging:")
                                                                                       "mottak:breach_done"]
 INCIDENT_OBJECT_URLS = ["hendelser:review", "hendelser:detail", "hendelser:edit", "hendelser:measure",
                         "hendelser:close", "hendelser:follow_up", "hendelser:reopen", "hendelser:propose",
-                        "hendelser:proposal_outcome"]
+                        "hendelser:proposal_outcome", "hendelser:proposal_warning", "hendelser:police_outcome"]
 OBJECT_URLS += INCIDENT_OBJECT_URLS
 ROS_OBJECT_URLS = sorted(name for name in MATRIX if name.startswith("risiko:")
                          and name not in ("risiko:index", "risiko:create", "risiko:import"))
@@ -183,6 +187,8 @@ def url_kwargs(name: str, objects: dict) -> dict:
             kwargs["exposed_id"] = objects["exposed"].pk
         if name == "hendelser:proposal_outcome":
             kwargs["proposal_id"] = objects["proposal"].pk
+        if name == "hendelser:proposal_warning":
+            kwargs["proposal_id"] = objects["warning_proposal"].pk
         return kwargs
     if name.startswith("utestenging:reception_list"):
         return {"unit_number": objects["unit"].number}
@@ -256,7 +262,9 @@ def unit_objects(db):
     incident = Incident.objects.create(unit=unit, occurred_at=timezone.now(), channel="phone", category="threat",
                                        description="Trussel", perpetrator="citizen", citizen=active.citizen,
                                        # As in the demo data: other categories, which once broke the export.
-                                       other_categories=["verbal", "harassment"], registered_by=creator)
+                                       other_categories=["verbal", "harassment"], registered_by=creator,
+                                       police_reported=True, police_reported_on=timezone.localdate(),
+                                       police_reference="12345678")
     exposed = ExposedPerson.objects.create(incident=incident, name="Ansatt", employer="state")
     from hendelser.models import Proposal
 
@@ -271,6 +279,8 @@ def unit_objects(db):
         file=default_storage.save(f"letters/warnings/{active.citizen.public_id}/1.pdf", ContentFile(pdf)),
         sha256=hashlib.sha256(pdf).hexdigest(),
     )
+    warning_proposal = Proposal.objects.create(incident=incident, kind="warning_oral",
+                                               proposed_on=datetime.date.today(), proposed_by=creator)
     from risiko import services as ros_services
     from risiko.models import Analysis, Event
     from risiko.models import Measure as RosMeasure
@@ -283,6 +293,7 @@ def unit_objects(db):
                                             responsible=creator, due_on=datetime.date.today())
     return {"unit": unit, "decision": decision, "complaint": complaint, "letter": letter, "active": active,
             "breach": breach, "incident": incident, "exposed": exposed, "proposal": proposal, "analysis": analysis,
+            "warning_proposal": warning_proposal,
             "ros_event": ros_event, "ros_measure": ros_measure, "warning_letter": warning_letter}
 
 

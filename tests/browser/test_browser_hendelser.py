@@ -154,3 +154,79 @@ def test_reception_turns_a_breach_into_an_incident(as_user, live_server, demo):
     _submit(page)
     incident = Incident.objects.get(citizen=excluded.citizen, description__startswith="Kom i mottaket og kjeftet")
     assert (incident.channel, incident.registered_by.username, incident.unit.number) == ("reception", "mottak", "0315")
+
+
+def test_a_threat_not_ready_to_close_leads_to_its_fixes_and_a_proposed_toan_ends_signed(as_user, live_server, demo):
+    """The close button says what is missing and links there; the weekly review shows each incident with its link
+    and what happened; a proposal of two staff in every meeting ends as the signed TOAN decision made from it."""
+    from django.contrib.auth import get_user_model
+    from django.utils import translation
+
+    from hendelser.models import ProposalKind
+
+    from ..hendelser.factories import ExposedPersonFactory, IncidentFactory
+
+    person = Citizen.objects.exclude(decisions__isnull=False).exclude(incidents__isnull=False).order_by("name").first()
+    hms = get_user_model().objects.get(username="hms")
+    unit = hms.role_assignments.get(unit__number="0315").unit
+    incident = IncidentFactory(unit=unit, perpetrator="citizen", citizen=person, registered_by=hms,
+                               description="Truet veilederen i samtalerommet og slo i bordet.")
+    ExposedPersonFactory(incident=incident, name="Vera Veileder")
+
+    # HMS: the close button is disabled, and the page says why, with a link to each fix.
+    page = as_user("hms")
+    page.goto(url(live_server, "hendelser:detail", incident.public_id))
+    blockers = page.locator("#close-blockers")
+    expect(blockers).to_contain_text("Ikke klar til å lukkes ennå")
+    expect(page.locator("button[aria-describedby=close-blockers]")).to_be_disabled()
+    expect(blockers.locator("a", has_text="Følg opp Vera Veileder")).to_be_visible()
+    with page.expect_navigation():
+        blockers.locator("a", has_text="Gå til den ukentlige gjennomgangen").click()
+    option = page.locator("#main form div", has=page.locator(f"input[value='{incident.pk}']")).last
+    expect(option).to_contain_text("Truet veilederen i samtalerommet")
+    expect(option.locator(f'a[href="/hendelser/{incident.public_id}/"]')).to_be_visible()
+    option.locator("input").check()
+    page.locator("textarea[name=attendees]").fill("Lene Leder, Hanne Hms")
+    _submit(page)
+
+    # The review proposes two staff in every meeting.
+    page.goto(url(live_server, "hendelser:propose", incident.public_id))
+    page.locator("select[name=kind]").select_option(ProposalKind.TWO_IN_MEETING)
+    _submit(page)
+    proposal = Proposal.objects.get(incident=incident)
+
+    # The leader opens the draft from the proposal: of the proposed kind, linked to it.
+    page = as_user("leder")
+    page.goto(url(live_server, "hendelser:detail", incident.public_id))
+    with page.expect_navigation():
+        page.locator(f'#main a[href*="forslag={proposal.public_id}"]').click()
+    expect(page.locator("input[name=kind][value=TOAN]")).to_be_checked()
+    _submit(page)
+    decision = Decision.objects.get(citizen=person)
+    proposal.refresh_from_db()
+    assert (decision.kind, proposal.decision) == (Kind.TOAN, decision)
+
+    # Completed here (its own journeys test those pages); the leader signs on the signing page.
+    leader = decision.unit.role_assignments.get(user__username="leder").user
+    Decision.objects.filter(pk=decision.pk).update(
+        status=DecisionStatus.READY, responsible_leader=leader, **complete_fields(Kind.TOAN)
+    )
+    decision.facts.update(serious=True)
+    ChannelFactory(decision=decision)
+    assess_alternatives(decision)
+    page.goto(url(live_server, "utestenging:sign", decision.public_id))
+    page.locator("select[name=written_delivery]").select_option("post")
+    page.locator("input[name=told_orally_on]").fill(timezone.localdate().isoformat())
+    with page.expect_navigation():
+        page.locator("#main form button[type=submit]").last.click()
+    decision.refresh_from_db()
+    assert decision.status in (DecisionStatus.SIGNED, DecisionStatus.ACTIVE)
+
+    # The proposal is shown as ended by the signed decision; nothing is left to record by hand.
+    page.goto(url(live_server, "hendelser:detail", incident.public_id))
+    with translation.override("nb"):
+        label = str(ProposalKind.TWO_IN_MEETING.label)
+    item = page.locator("#main li", has_text=label)
+    expect(item).to_contain_text("Besluttet og signert")
+    expect(item).to_contain_text(decision.case_number)
+    expect(page.locator(f'#main a[href*="forslag={proposal.public_id}"]')).to_have_count(0)

@@ -109,8 +109,8 @@ def test_the_leaders_overview_lists_proposals_with_no_outcome_after_the_set_days
                              proposed_on=today - datetime.timedelta(days=13))
     ended = services.proposal_create(by=hms, incident_id=incident.pk, kind=ProposalKind.WARNING_WRITTEN,
                                      proposed_on=today - datetime.timedelta(days=30))
-    services.proposal_conclude(by=leader, proposal_id=ended.pk, outcome=ProposalOutcome.SIGNED,
-                               reason="Skriftlig advarsel sendt.")
+    services.proposal_warning_register(by=leader, proposal_id=ended.pk, given_on=today,
+                                       note="Skriftlig advarsel sendt.")
     assert selectors.overdue_proposals(leader) == [old]
     settings.INCIDENT_PROPOSAL_OVERDUE_DAYS = 13
     assert len(selectors.overdue_proposals(leader)) == 2
