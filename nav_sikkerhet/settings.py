@@ -261,6 +261,8 @@ REASON_PLACEHOLDERS = [
 # Sessions stay in the database, not in Redis, so the app keeps working when Redis is down.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
+# Sessions in the database, saved once more on a new connection if a failover ended the old one (core/sessions.py).
+SESSION_ENGINE = "nav_sikkerhet.core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

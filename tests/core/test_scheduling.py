@@ -192,6 +192,21 @@ def test_a_claim_left_by_a_sender_that_died_is_taken_over_after_the_claim_timeou
 
 
 @pytest.mark.django_db
+def test_the_sweep_does_not_queue_a_reminder_a_live_sender_holds(due_today, mailoutbox, settings, monkeypatch):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    scheduling.run_sweep()
+    held, expired = Reminder.objects.all()[:2]
+    Reminder.objects.update(sent_at=None, claimed_at=None)
+    Reminder.objects.filter(pk=held.pk).update(claimed_at=timezone.now())
+    Reminder.objects.filter(pk=expired.pk).update(
+        claimed_at=timezone.now() - services.REMINDER_CLAIM_TIMEOUT - datetime.timedelta(seconds=1))
+    queued = []
+    monkeypatch.setattr(scheduling, "enqueue", lambda task, reminder_id: queued.append(reminder_id) or True)
+    scheduling.run_sweep()
+    assert held.pk not in queued and expired.pk in queued and len(queued) == due_today - 1
+
+
+@pytest.mark.django_db
 def test_a_reminder_ticked_off_before_its_e_mail_went_out_is_not_sent(due_today, leader, mailoutbox, flaky_smtp):
     flaky_smtp(1000)
     scheduling.run_sweep()
