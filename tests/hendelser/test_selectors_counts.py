@@ -32,6 +32,24 @@ def test_counts_each_category_an_incident_carries_within_the_dates(unit, other_u
     assert counts == {**dict.fromkeys(Category.values, 0), "threat": 2, "verbal": 1}
 
 
+def test_the_incident_profile_groups_the_units_incidents_by_categories_and_channel(unit, other_unit):
+    today = timezone.localdate()
+    IncidentFactory(unit=unit, category=Category.THREAT, channel="phone", occurred_at=_at(today))
+    IncidentFactory(unit=unit, category=Category.THREAT, channel="phone",
+                    occurred_at=_at(today - datetime.timedelta(days=3)))
+    IncidentFactory(unit=unit, category=Category.VERBAL, other_categories=[Category.THREAT], channel="phone",
+                    occurred_at=_at(today))
+    IncidentFactory(unit=unit, category=Category.THREAT, channel="phone",
+                    occurred_at=_at(today - datetime.timedelta(days=400)))
+    IncidentFactory(unit=other_unit, category=Category.THREAT, channel="phone", occurred_at=_at(today))
+
+    profile = selectors.incident_profile(unit_ids=[unit.pk], since=today - datetime.timedelta(days=364),
+                                         until=today)
+
+    assert sorted(profile, key=lambda row: row[2]) == [
+        (frozenset({"verbal", "threat"}), "phone", 1), (frozenset({"threat"}), "phone", 2)]
+
+
 def test_counts_include_both_end_days(unit):
     day = timezone.localdate() - datetime.timedelta(days=10)
     IncidentFactory(unit=unit, occurred_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 0))))
