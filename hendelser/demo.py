@@ -25,6 +25,8 @@ from .models import (
     Measure,
     MeasureKind,
     Perpetrator,
+    PoliceOutcome,
+    ProposalKind,
     Status,
 )
 
@@ -105,7 +107,8 @@ def _history(units: list[Unit], registrant: User, rng: random.Random, today: dat
 
 
 def _this_week(today: datetime.date) -> int:
-    """NAV Grünerløkka's open work, made through the services as staff would."""
+    """NAV Grünerløkka's open work, made through the services as staff would; and one closed threat whose police
+    outcome was updated after closing."""
     office = Unit.objects.get(number="0315")
     caseworker, reception, hms = (User.objects.get(username=name) for name in ("saksbehandler", "mottak", "hms"))
     leader = User.objects.get(username="leder")
@@ -125,12 +128,29 @@ def _this_week(today: datetime.date) -> int:
     reviewed = register(caseworker, 75, channel=Channel.INTERVIEW_ROOM, category=Category.ASSAULT,
                         perpetrator=Perpetrator.CITIZEN, citizen=known, injury=Injury.SICK_LEAVE, sick_leave=True,
                         description="Bruker dyttet veilederen over en stol i samtalerommet.")
+    # Reported to the police by the unit three weeks ago; closed once handled, and the police's outcome came later.
+    reported = register(caseworker, 24 * 21, channel=Channel.PHONE, category=Category.THREAT,
+                        perpetrator=Perpetrator.UNKNOWN, description="Innringer truet med å sette fyr på kontoret.",
+                        police_reported=True, police_reported_on=today - datetime.timedelta(days=20),
+                        police_reported_by_unit=True, police_reference="23456789")
     services.review_meeting_record(by=hms, unit=office, held_on=timezone.localdate(),
                                    attendees="Lene Leder, Hanne Hms, Vidar Verneombud",
-                                   notes="Alvorlig: vurdere utestenging.", incident_ids=[reviewed.pk])
+                                   notes="Alvorlig: vurdere utestenging.", incident_ids=[reviewed.pk, reported.pk])
     services.measure_add(by=leader, incident_id=reviewed.pk, kind=MeasureKind.WARNING_WRITTEN,
                          decided_on=timezone.localdate(), description="Skriftlig advarsel sendt i posten.")
-    return 3
+    # The review proposes two staff in every meeting: followed until a TOAN decision made from it is signed or dropped.
+    services.proposal_create(by=hms, incident_id=reviewed.pk, kind=ProposalKind.TWO_IN_MEETING,
+                             description="To ansatte i alle samtaler til saken er avklart.")
+    services.measure_add(by=hms, incident_id=reported.pk, kind=MeasureKind.NONE, decided_on=timezone.localdate(),
+                         description="Ukjent innringer; politiet etterforsker.")
+    services.follow_up_record(by=hms, exposed_id=reported.exposed.get().pk,
+                              debrief_offered_on=today - datetime.timedelta(days=20), bht=Bht.NOT_NEEDED,
+                              sick_leave=False, done=True)
+    services.incident_close(by=hms, incident_id=reported.pk,
+                            lessons_learned="Trusler på telefon meldes straks til leder og politiet.")
+    services.police_outcome_update(by=hms, incident_id=reported.pk, police_outcome=PoliceOutcome.UNDER_INVESTIGATION)
+    services.police_outcome_update(by=leader, incident_id=reported.pk, police_outcome=PoliceOutcome.CHARGED)
+    return 4
 
 
 def _social_media_at_arstad(today: datetime.date) -> None:
