@@ -4,9 +4,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from nav_sikkerhet.core.admin import ReadOnlyAdminMixin
+from nav_sikkerhet.core.admin_history import HistoryAdmin
 
 from . import services
 from .models import LEVELS, Analysis, Cause, Event, MatrixDefinition, Measure, Zone
@@ -77,7 +77,7 @@ class MatrixDefinitionForm(forms.ModelForm):
 
 
 @admin.register(MatrixDefinition)
-class MatrixDefinitionAdmin(SimpleHistoryAdmin):
+class MatrixDefinitionAdmin(HistoryAdmin):
     form = MatrixDefinitionForm
     list_display = ["name", "is_default", "changed_at"]
 
@@ -120,7 +120,7 @@ class CauseInline(ReadOnlyInline):
 
 
 @admin.register(Analysis)
-class AnalysisAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class AnalysisAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["title", "unit", "is_template", "status", "analysis_date", "next_review_on"]
     list_filter = ["status", "is_template", "unit__region", "unit"]
     search_fields = ["title", "unit__number", "unit__name"]
@@ -129,7 +129,7 @@ class AnalysisAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class MeasureAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["description", "kind", "status", "due_on", "responsible"]
     list_filter = ["status", "kind"]
     list_select_related = ["responsible"]
