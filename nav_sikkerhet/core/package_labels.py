@@ -29,6 +29,7 @@ PACKAGE_MSGIDS = [
     gettext_noop("Select all objects on this page for an action"),
     gettext_noop("Select this object for an action - {}"),
     gettext_noop("Forgotten your login credentials?"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
     # django-axes: the sign-in lockouts.
     gettext_noop("access attempt"),
     gettext_noop("access attempts"),
