@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from nav_sikkerhet.core import access
 from nav_sikkerhet.core.access import Perm
@@ -147,8 +148,9 @@ def close_missing(*, measures: int, open_follow_ups: int, handling: Sequence[Val
                                       code="no_measures"))
     if open_follow_ups:
         errors.append(
-            ValidationError(_("The follow-up of %(count)d exposed staff member(s) is still open.")
-                            % {"count": open_follow_ups}, code="follow_up_open")
+            ValidationError(ngettext("The follow-up of %(count)d exposed staff member is still open.",
+                                     "The follow-up of %(count)d exposed staff members is still open.",
+                                     open_follow_ups) % {"count": open_follow_ups}, code="follow_up_open")
         )
     return errors
 

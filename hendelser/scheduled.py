@@ -56,8 +56,9 @@ REMINDER_KINDS = [
     ),
     scheduling.ReminderKind(
         services.WEEKLY_REMINDER_KIND,
-        _("Unit %(case)s: %(count)s incident(s) not yet reviewed"),
-        _("Unit %(case)s has %(count)s incident(s) of violence or threats that have not been reviewed. Review them "
+        # The scheduler fills in the count without a plural form: worded so that none is needed.
+        _("Unit %(case)s: incidents not yet reviewed: %(count)s"),
+        _("Unit %(case)s has incidents of violence or threats that have not been reviewed: %(count)s. Review them "
           "at this week's meeting and record it.\n\nOpen the weekly review: %(url)s"),
         lambda unit_id: _unreviewed(unit_id) > 0,
         values=lambda unit_id: {"count": _unreviewed(unit_id)},

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nav_sikkerhet.core import access, throttle
@@ -564,10 +565,12 @@ def review(request, unit_number):
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
+                reviewed = meeting.incidents.count()
                 messages.success(
                     request,
-                    _("%(count)d incident(s) marked as reviewed at the meeting of %(date)s.")
-                    % {"count": meeting.incidents.count(), "date": meeting.held_on.strftime("%d.%m.%Y")},
+                    ngettext("%(count)d incident marked as reviewed at the meeting of %(date)s.",
+                             "%(count)d incidents marked as reviewed at the meeting of %(date)s.", reviewed)
+                    % {"count": reviewed, "date": meeting.held_on.strftime("%d.%m.%Y")},
                 )
                 return redirect("hendelser:review", unit_number=page.unit.number)
     return render(request, "hendelser/review.html", {"page": page, "form": form})

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "guardian",
     "simple_history",
-    "axes",
+    "nav_sikkerhet.core.apps.NavAxesConfig",  # django-axes, named in Norwegian in the admin
     "csp",
     "django_prometheus",
     "nav_sikkerhet.core",

@@ -4,9 +4,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from nav_sikkerhet.core.admin import ReadOnlyAdminMixin
+from nav_sikkerhet.core.admin_history import HistoryAdmin
 from nav_sikkerhet.core.models import Unit
 
 from . import rules, services
@@ -24,8 +24,54 @@ from .models import (
 )
 
 
-def _cell(p: int, c: int) -> str:
-    return f"cell_p{p}_c{c}"
+def _is_grid(value) -> bool:
+    return bool(value) and isinstance(value[0], list | tuple)
+
+
+class MatrixGridWidget(forms.MultiWidget):
+    """The 25 cells as the matrix itself: probability 5 at the top, consequence 1 to 5 across, one zone each.
+    Each cell posts as ``cell_p<p>_c<c>``, as the 25 separate fields before it did."""
+
+    template_name = "risiko/admin/matrix_grid.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({f"p{p}_c{c}": forms.Select(choices=Zone.choices) for p in reversed(LEVELS) for c in LEVELS},
+                         attrs)
+
+    def decompress(self, value):
+        # cells[p - 1][c - 1], in the widgets' order (probability 5 first).
+        return [value[p - 1][c - 1] for p in reversed(LEVELS) for c in LEVELS] if value else [None] * 25
+
+    def get_context(self, name, value, attrs):
+        if _is_grid(value):  # the model's rows of five, not yet the 25 cells
+            value = self.decompress(value)
+        context = super().get_context(name, value, attrs)
+        cells = context["widget"]["subwidgets"]
+        labels = getattr(self, "labels", {})
+        for index, cell in enumerate(cells):
+            p, c = LEVELS[-1 - index // 5], LEVELS[index % 5]
+            cell["attrs"]["aria-label"] = _("Probability %(p)d × consequence %(c)d") % {"p": p, "c": c}
+        context["widget"]["columns"] = [labels.get(("c", c), c) for c in LEVELS]
+        context["widget"]["rows"] = [(labels.get(("p", p), p), cells[i * 5:(i + 1) * 5])
+                                     for i, p in enumerate(reversed(LEVELS))]
+        return context
+
+
+class MatrixGridField(forms.MultiValueField):
+    """The zones of the 25 cells, cleaned to ``cells[p - 1][c - 1]`` as the model keeps them."""
+
+    widget = MatrixGridWidget
+
+    def __init__(self, **kwargs):
+        super().__init__([forms.ChoiceField(choices=Zone.choices) for _cell in range(25)], **kwargs)
+
+    def has_changed(self, initial, data):
+        initial = self.widget.decompress(initial) if _is_grid(initial) else initial
+        return [str(zone) for zone in initial or []] != [str(zone) for zone in data or []]
+
+    def compress(self, data_list):
+        rows = {p: data_list[i * 5:(i + 1) * 5] for i, p in enumerate(reversed(LEVELS))}
+        return [rows[p] for p in LEVELS]
 
 
 class MatrixDefinitionForm(forms.ModelForm):
@@ -53,12 +99,15 @@ class MatrixDefinitionForm(forms.ModelForm):
             self.fields[f"threshold_{level}"] = forms.IntegerField(
                 label=_("Probability %(level)d from this many incidents in 12 months") % {"level": level},
                 min_value=0, initial=thresholds[level - 1])
-        cells = matrix.cells if matrix.pk else rules.default_cells()
-        for p in reversed(LEVELS):
-            for c in LEVELS:
-                self.fields[_cell(p, c)] = forms.ChoiceField(
-                    label=_("Probability %(p)d × consequence %(c)d") % {"p": p, "c": c}, choices=Zone.choices,
-                    initial=cells[p - 1][c - 1])
+        self.fields["cell"] = MatrixGridField(
+            label=_("Zones of the cells"), initial=matrix.cells if matrix.pk else rules.default_cells(),
+            help_text=_("Probability 5 at the top, consequence 1 to 5 from the left, as the matrix is shown."))
+        # The grid's headers: the level with its label as the matrix now has it.
+        self.fields["cell"].widget.labels = {
+            (axis[0], level): f"{level} {text}"
+            for axis in ("probability", "consequence")
+            for level, text in zip(LEVELS, self._labels(axis), strict=True)
+        }
         zones = matrix.zones if matrix.pk else {str(k): v for k, v in services.DEFAULT_ZONES.items()}
         for code, label in Zone.choices:
             zone = zones.get(code, {})
@@ -73,6 +122,11 @@ class MatrixDefinitionForm(forms.ModelForm):
                 label=_("%(zone)s: text colour (#rrggbb)") % {"zone": label}, initial=zone.get("text_colour"),
                 max_length=7)
 
+    def _labels(self, axis: str) -> list[str]:
+        saved = getattr(self.instance, f"{axis}_labels") if self.instance.pk else None
+        defaults = services.DEFAULT_PROBABILITY_LABELS if axis == "probability" else services.DEFAULT_CONSEQUENCE_LABELS
+        return list(saved or defaults)
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:
@@ -80,7 +134,7 @@ class MatrixDefinitionForm(forms.ModelForm):
         matrix = self.instance
         matrix.probability_labels = [cleaned[f"probability_{level}"] for level in LEVELS]
         matrix.consequence_labels = [cleaned[f"consequence_{level}"] for level in LEVELS]
-        matrix.cells = [[cleaned[_cell(p, c)] for c in LEVELS] for p in LEVELS]
+        matrix.cells = cleaned["cell"]
         matrix.incident_thresholds = [cleaned[f"threshold_{level}"] for level in LEVELS]
         matrix.zones = {code: {"name": cleaned[f"{code}_name"], "description": cleaned[f"{code}_description"],
                                "colour": cleaned[f"{code}_colour"], "text_colour": cleaned[f"{code}_text_colour"]}
@@ -93,7 +147,7 @@ class MatrixDefinitionForm(forms.ModelForm):
 
 
 @admin.register(MatrixDefinition)
-class MatrixDefinitionAdmin(SimpleHistoryAdmin):
+class MatrixDefinitionAdmin(HistoryAdmin):
     form = MatrixDefinitionForm
     list_display = ["name", "is_default", "changed_at"]
 
@@ -118,7 +172,7 @@ class MatrixDefinitionAdmin(SimpleHistoryAdmin):
             }),
             (_("Zones"), {"fields": [f"{code}_{part}" for code in Zone.values
                                      for part in ("name", "description", "colour", "text_colour")]}),
-            (_("Cells (probability 5 first)"), {"fields": [_cell(p, c) for p in reversed(LEVELS) for c in LEVELS]}),
+            (_("Cells"), {"fields": ["cell"]}),
         ]
 
     def save_model(self, request, obj, form, change):
@@ -140,7 +194,7 @@ class MatrixUseForm(forms.ModelForm):
 
 
 @admin.register(MatrixUse)
-class MatrixUseAdmin(SimpleHistoryAdmin):
+class MatrixUseAdmin(HistoryAdmin):
     """Which matrix a unit, or a region's units, make new analyses on."""
 
     form = MatrixUseForm
@@ -179,7 +233,7 @@ class CauseInline(ReadOnlyInline):
 
 
 @admin.register(Analysis)
-class AnalysisAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class AnalysisAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["title", "unit", "is_template", "status", "analysis_date", "next_review_on"]
     list_filter = ["status", "is_template", "unit__region", "unit"]
     search_fields = ["title", "unit__number", "unit__name"]
@@ -188,14 +242,14 @@ class AnalysisAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class MeasureAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["description", "kind", "status", "due_on", "responsible"]
     list_filter = ["status", "kind"]
     list_select_related = ["responsible"]
 
 
 @admin.register(RiskAcceptance)
-class RiskAcceptanceAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class RiskAcceptanceAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     """Accepted by the head of unit on the analysis' page only: here it is read."""
 
     list_display = ["event", "accepted_by", "accepted_at", "probability", "consequence"]

@@ -17,6 +17,7 @@ from .models import (
     AlternativeChannel,
     Decision,
     DecisionEvent,
+    DigitalChannel,
     Fact,
     Ground,
     Letter,
@@ -105,7 +106,7 @@ class DecisionAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, HistoryAdmin):
     inlines = [FactInline, AlternativeAssessmentInline, ChannelInline, RegistrationInline, ComplaintInline,
                LetterInline, EventInline]
     audit_action = "admin.decision"
-    history_json_choices = {"grounds": Ground.choices}
+    history_json_choices = {"grounds": Ground.choices, "digital_channels": DigitalChannel.choices}
 
     def audited_citizen(self, obj):
         return obj.citizen

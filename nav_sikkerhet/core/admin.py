@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -174,6 +175,41 @@ class StaffWithoutPasswordForm(forms.ModelForm):
         return user
 
 
+# Django names the permissions it makes in English when the tables are created ("Can view citizen"); the staff
+# page shows them in the user's language, and a history table's as the history of its model.
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"), "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"), "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    model = permission.content_type.model_class()
+    if model is None:
+        return permission.name
+    action, _sep, model_name = permission.codename.partition("_")
+    base = getattr(model, "instance_type", None)  # simple_history's historical model points at its model
+    name = (_("history of %(model)s") % {"model": base._meta.verbose_name} if base is not None
+            else model._meta.verbose_name)
+    text = (PERMISSION_ACTIONS[action] % {"model": name}
+            if action in PERMISSION_ACTIONS and model_name == model._meta.model_name else permission.name)
+    return f"{model._meta.app_config.verbose_name} | {text}"
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class NavGroupAdmin(GroupAdmin):
+    """Django's groups, with the permissions named as on the staff page."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "permissions":
+            field.label_from_instance = permission_label
+        return field
+
+
 @admin.register(User)
 class StaffAdmin(UserAdmin):
     list_display = ["username", "nav_ident", "first_name", "last_name", "email", "is_active", "is_staff"]
@@ -202,6 +238,12 @@ class StaffAdmin(UserAdmin):
             (name, {**options, "fields": [field for field in options["fields"] if field != "password"]})
             for name, options in super().get_fieldsets(request, obj)
         ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "user_permissions":
+            field.label_from_instance = permission_label
+        return field
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None and not signin.password_login_allowed():

@@ -52,10 +52,30 @@ class ReadableHistoryHelper(HistoricalRecordContextHelper):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """simple_history's admin with a readable history page; ``history_json_choices`` labels JSON list fields."""
+    """simple_history's admin with a readable history page; ``history_json_choices`` labels JSON list fields,
+    on the history page and on the change page (where Django would show them as raw JSON: ["threats"])."""
 
     object_history_list_template = "admin/readable_history_list.html"
     history_json_choices: dict[str, list] = {}
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        for name, choices in self.history_json_choices.items():
+            setattr(self, f"{name}_labels", self._labels(model._meta.get_field(name), choices))
+
+    @staticmethod
+    def _labels(field, choices):
+        def labels(obj):
+            return display_value(field, getattr(obj, field.name), choices=choices)
+
+        labels.short_description = field.verbose_name
+        return labels
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or []), *self.history_json_choices]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *(f"{name}_labels" for name in self.history_json_choices)]
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistoryHelper(self.model, historical_record, json_choices=self.history_json_choices)

@@ -1,3 +1,4 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
@@ -19,3 +20,10 @@ class NavAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "nav_sikkerhet.core.admin_site.NavAdminSite"
+
+
+class NavAxesConfig(axes_apps.AppConfig):
+    """django-axes under a name the admin's users understand (axes gives its app no verbose name: "Axes")."""
+
+    default = False
+    verbose_name = _("Sign-in lockouts")

@@ -77,5 +77,5 @@ def test_the_weekly_reminder_shows_on_the_start_page_with_its_count(client, lead
     response = client.get(reverse("core:start"))
     assert response.status_code == 200
     with translation.override("nb"):
-        subject = gettext("Unit %(case)s: %(count)s incident(s) not yet reviewed") % {"case": unit.number, "count": 2}
+        subject = gettext("Unit %(case)s: incidents not yet reviewed: %(count)s") % {"case": unit.number, "count": 2}
     assert subject in response.content.decode()

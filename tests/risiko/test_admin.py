@@ -1,5 +1,7 @@
 """Administrators change the risk matrix in the admin: each save a new version, approved analyses untouched."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -104,3 +106,28 @@ def test_an_analysis_matrix_is_not_changed_in_the_admin(client, superuser, leade
     client.post(url, {"matrix": analysis.matrix_id + 1, "title": "x"})
     analysis.refresh_from_db()
     assert analysis.title != "x" and analysis.matrix.history_id == analysis.matrix_id
+
+
+def test_the_matrix_is_edited_as_a_five_by_five_grid_with_probability_five_at_the_top(client, superuser):
+    matrix = services.matrix_default()
+    client.force_login(superuser)
+    html = client.get(reverse("admin:risiko_matrixdefinition_change", args=[matrix.pk])).content.decode()
+    grid = html[html.index('<table class="matrix-grid">'):]
+    grid = grid[:grid.index("</table>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", grid, re.S)
+    assert len(rows) == 6  # the consequences' header row and five probabilities
+    assert re.findall(r'<th scope="col">(\d)', rows[0]) == ["1", "2", "3", "4", "5"]
+    assert [re.search(r'<th scope="row">(\d)', row).group(1) for row in rows[1:]] == ["5", "4", "3", "2", "1"]
+    # Each cell is a choice of zone named as the POST expects, showing the zone the matrix has there.
+    top_left = re.search(r'<select name="cell_p5_c1"[^>]*>(.*?)</select>', rows[1], re.S).group(1)
+    assert f'value="{matrix.cells[4][0]}" selected' in top_left
+    assert len(re.findall(r"<select ", grid)) == 25
+
+
+def test_a_grid_with_a_cell_left_empty_is_refused_and_changes_nothing(client, superuser):
+    matrix = services.matrix_default()
+    client.force_login(superuser)
+    data = _form_data(matrix) | {"cell_p1_c1": ""}
+    response = client.post(reverse("admin:risiko_matrixdefinition_change", args=[matrix.pk]), data)
+    assert response.status_code == 200 and response.context["adminform"].form.errors
+    assert matrix.history.count() == 1
