@@ -75,6 +75,10 @@ def test_hordaland_shows_red_and_a_leader_builds_approves_and_prints_an_analysis
     leader = User.objects.get(username="leder")
     expect(page).to_have_url(url(live_server, "risiko:detail", analysis.pk))
     assert analysis.events.count() == 37
+    # The report's measures come with the template, under the events they address.
+    phone = analysis.events.get(title="Truslar på telefon")
+    expect(page.locator(f"#hendelse-{phone.pk} .template-measures")).to_contain_text("automatisk opptak")
+    expect(page.locator(f"#hendelse-{phone.pk} .template-measures")).to_contain_text("fra malen")
 
     # … adds a local event …
     with page.expect_navigation():
