@@ -43,6 +43,9 @@ class Parsed:
     fields: dict = field(default_factory=dict)
     causes: list[dict] = field(default_factory=list)
     events: list[tuple[dict, list[dict]]] = field(default_factory=list)
+    # The template's measures: fields, and the positions (from 1) of the events each addresses.
+    template_measures: list[tuple[dict, list[int]]] = field(default_factory=list)
+    raw_template_measures: object = None
 
 
 # Deeper than any ROS file goes (analysis → events → event → measures → measure → value is 5).
@@ -189,7 +192,32 @@ def parse(data) -> Parsed:
     for number, raw in enumerate(events, start=1):
         parsed.events.append(_parse_event(number, raw))
     _resolve_responsibles(parsed)
+    parsed.raw_template_measures = data.get("measures") or []
     return parsed
+
+
+def parse_template_measures(parsed: Parsed) -> None:
+    """The file's own list of measures (the report's), each naming the events it addresses by their title. Read
+    after the events are checked, so that an event's own error is the one reported."""
+    measures = parsed.raw_template_measures
+    if not isinstance(measures, list):
+        raise ValidationError(_("«measures» must be a list."), code="shape")
+    positions = {}
+    for number, (fields, _measures) in enumerate(parsed.events, start=1):
+        positions.setdefault(fields["title"], number)
+    for number, raw in enumerate(measures, start=1):
+        titles = raw.get("events") if isinstance(raw, dict) else None
+        if not isinstance(titles, list) or not titles or not all(isinstance(t, str) for t in titles):
+            raise ValidationError(_("Measure %(number)d of the list: name the events it addresses («events»).")
+                                  % {"number": number}, code="template_measure")
+        unknown = [t for t in titles if t not in positions]
+        if unknown:
+            raise ValidationError(_("Measure %(number)d of the list: no event is called «%(title)s».")
+                                  % {"number": number, "title": _printable(unknown[0])}, code="template_measure")
+        parsed.template_measures.append((
+            {"kind": str(raw.get("kind") or ""), "description": str(raw.get("description") or "")},
+            sorted({positions[t] for t in titles}),
+        ))
 
 
 def _resolve_responsibles(parsed: Parsed) -> None:
@@ -322,6 +350,9 @@ def export(analysis: Analysis) -> dict:
         "consequence_scale": {str(i): label for i, label in enumerate(analysis.matrix.consequence_labels, start=1)},
         "causes": [{"cause": c.description, "likelihood_as_trigger": c.rating} for c in analysis.causes.all()],
         "events": events,
+        # The template's measures, each naming the events it addresses by title.
+        "measures": [{"kind": m.kind, "description": m.description, "events": [e.title for e in m.events.all()]}
+                     for m in analysis.template_measures.prefetch_related("events")],
     }
 
 

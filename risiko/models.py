@@ -451,3 +451,28 @@ class RiskAcceptance(models.Model):
         problem = reasons.problem(self.reason, reasons.REASON)
         if problem:
             raise ValidationError({"reason": problem})
+
+
+class TemplateMeasure(models.Model):
+    """A measure a template proposes (the Hordaland report's lists), linked to the events it addresses. A unit's
+    analysis made from the template carries it, marked as from the template, until the unit adds its own measure
+    with a responsible person and a due date."""
+
+    analysis = models.ForeignKey(Analysis, models.CASCADE, related_name="template_measures",
+                                 verbose_name=_("analysis"))
+    kind = models.CharField(_("kind"), max_length=20, choices=MeasureKind.choices)
+    description = models.TextField(_("measure"))
+    events = models.ManyToManyField(Event, related_name="template_measures", verbose_name=_("events addressed"))
+    position = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("measure from the template")
+        verbose_name_plural = _("measures from the template")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.description[:80]
+
+    def clean(self):
+        if not self.description.strip():
+            raise ValidationError({"description": _("Describe the measure.")})

@@ -171,7 +171,8 @@ def _preventive_first(measure):
 
 def analysis_page(*, analysis: Analysis, today: datetime.date) -> AnalysisPage:
     cells = analysis.matrix.cells
-    events = list(analysis.events.select_related("acceptance__accepted_by").prefetch_related("measures__responsible"))
+    events = list(analysis.events.select_related("acceptance__accepted_by")
+                  .prefetch_related("measures__responsible", "template_measures"))
     window = rules.incident_window(today)
     rows = []
     for event in events:

@@ -28,6 +28,7 @@ from .models import (
     Measure,
     MeasureStatus,
     RiskAcceptance,
+    TemplateMeasure,
     Zone,
 )
 
@@ -162,10 +163,12 @@ def _copy_content(source: Analysis, target: Analysis, *, by: User | None, with_m
     for cause in source.causes.all():
         _save(Cause(analysis=target, description=cause.description, rating=cause.rating, position=cause.position),
               by)
+    copies = {}
     for event in source.events.prefetch_related("measures").select_related("acceptance"):
         copy = Event(analysis=target, **{name: getattr(event, name) for name in EVENT_FIELDS},
                      position=event.position, as_in_template=source.is_template or event.as_in_template)
         _save(copy, by)
+        copies[event.pk] = copy
         acceptance = getattr(event, "acceptance", None)
         if with_measures and acceptance is not None:
             # The head of unit's acceptance stays with the event in the next version, for the same levels only.
@@ -177,6 +180,12 @@ def _copy_content(source: Analysis, target: Analysis, *, by: User | None, with_m
                 if measure.status in OPEN_MEASURE_STATUSES:
                     _save(Measure(event=copy, kind=measure.kind, description=measure.description,
                                   responsible=measure.responsible, due_on=measure.due_on, status=measure.status), by)
+    # The template's measures go with its events, still marked as the template's.
+    _add_template_measures([
+        (TemplateMeasure(analysis=target, kind=p.kind, description=p.description, position=p.position),
+         [copies[event.pk] for event in p.events.all()])
+        for p in source.template_measures.prefetch_related("events")
+    ])
 
 
 @transaction.atomic
@@ -416,10 +425,30 @@ def analysis_import(*, by: User | None, data, unit: Unit | None, as_template: bo
                                        obj=measure, where=event_fields, number=position)
             interchange.validated(measure, where=event_fields, number=position, exclude=("event", "responsible"))
             measures.append(measure)
+    interchange.parse_template_measures(parsed)
+    proposed = []
+    for position, (fields, _numbers) in enumerate(parsed.template_measures, start=1):
+        proposal = TemplateMeasure(analysis=analysis, position=position, **fields)
+        try:
+            proposal.full_clean(exclude=("analysis",), validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            raise ValidationError(_("Measure %(number)d of the list: %(message)s")
+                                  % {"number": position, "message": " ".join(error.messages)}) from error
+        proposed.append(proposal)
     Cause.objects.bulk_create(causes)
     bulk_create_with_history(events, Event, default_user=by)
     bulk_create_with_history(measures, Measure, default_user=by)
+    _add_template_measures([(proposal, [events[number - 1] for number in numbers])
+                            for proposal, (_f, numbers) in zip(proposed, parsed.template_measures, strict=True)])
     return analysis
+
+
+def _add_template_measures(pairs: list[tuple[TemplateMeasure, list[Event]]]) -> None:
+    """The template's measures and their links to the events they address, in one insert each."""
+    TemplateMeasure.objects.bulk_create([proposal for proposal, _events in pairs])
+    through = TemplateMeasure.events.through
+    through.objects.bulk_create([through(templatemeasure_id=proposal.pk, event_id=event.pk)
+                                 for proposal, events in pairs for event in events])
 
 
 # -- reminders --------------------------------------------------------------------------------------------------

@@ -121,7 +121,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "hendelser:warning_letter_download": only(WARNING_LETTER_READERS),
     "hendelser:warning_letter_retry": expect(405, superuser=405),  # POST only
     # ROS analyses: read by the unit's leaders, HMS, the safety representative and the region's security officer;
-    # maintained by all of them but the security officer; approved by the leader (a POST: tests/risiko).
+    # maintained by all of them but the security officer; approved by the leader.
     "risiko:index": only(ROS_VIEWERS),
     "risiko:create": only(ROS_MAINTAINERS),
     "risiko:import": only(ROS_MAINTAINERS),
@@ -134,7 +134,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "risiko:event_add": only(ROS_MAINTAINERS),
     "risiko:event_edit": only(ROS_MAINTAINERS),
     "risiko:measure_add": only(ROS_MAINTAINERS),
-    "risiko:approve": expect(405, superuser=405),
+    # The confirmation page and the acceptance of a risk are the leader's (a superuser account alone is not enough).
+    "risiko:approve": expect(404, superuser=404, **dict.fromkeys(LEADERS, 200)),
+    "risiko:risk_accept": expect(404, superuser=404, **dict.fromkeys(LEADERS, 200)),
+    "risiko:event_confirm": expect(405, superuser=405),
     "risiko:revise": expect(405, superuser=405),
     "risiko:cause_add": expect(405, superuser=405),
     "risiko:event_delete": expect(405, superuser=405),
@@ -176,7 +179,8 @@ def url_kwargs(name: str, objects: dict) -> dict:
         return {"unit_number": objects["unit"].number}
     if name in ROS_OBJECT_URLS:
         kwargs = {"analysis_id": objects["analysis"].pk}
-        if name in ("risiko:event_edit", "risiko:event_delete", "risiko:measure_add"):
+        if name in ("risiko:event_edit", "risiko:event_delete", "risiko:measure_add", "risiko:event_confirm",
+                    "risiko:risk_accept"):
             kwargs["event_id"] = objects["ros_event"].pk
         if name == "risiko:measure_status":
             kwargs["measure_id"] = objects["ros_measure"].pk

@@ -66,6 +66,9 @@ def event_rows(context, page, *, may_edit: bool, may_follow_up: bool, draft: boo
     accept, accepted, lapsed = (esc(_("Accept the risk")), esc(_("Risk accepted by %(name)s")),
                                 esc(_("the acceptance was given for other levels and no longer holds")))
     not_mapped = esc(_("Not mapped to ASYS categories"))
+    kinds = {value: esc(label) for value, label in MeasureKind.choices}
+    template_measures = esc(_("Measures the template proposes"))
+    from_template = f' <span class="tag">{esc(_("from the template"))}</span>'
     rows = []
     for row in page.rows:
         e = row.event
@@ -85,6 +88,10 @@ def event_rows(context, page, *, may_edit: bool, may_follow_up: bool, draft: boo
             parts.append("<br>" + "<br>".join(esc(line) for line in e.description.splitlines()))
         if e.barriers:
             parts.append(f"<br><em>{barriers}:</em> {esc(e.barriers)}")
+        proposed = e.template_measures.all()
+        if proposed:
+            items = "".join(f'<li>{kinds.get(p.kind, "")}: {esc(p.description)}{from_template}</li>' for p in proposed)
+            parts.append(f'<br><em>{template_measures}:</em><ul class="template-measures">{items}</ul>')
         if may_edit:
             parts.append(f'<br><a class="aksel-link" href="{edit_url.format(e.pk)}">{change}</a>')
         if may_follow_up:

@@ -1,6 +1,7 @@
 """ROS journeys in the browser, on the demo data: NAV Årstad's leader sees the Hordaland analysis with the report's
 red events in red; the leader of NAV Grünerløkka starts from the Hordaland template, adds an event and a measure,
-approves the analysis, reads the heat map and downloads the PDF report."""
+is refused approval straight from the template, confirms events, accepts a red risk, names the participants,
+approves through the confirmation step, reads the heat map and downloads the PDF report."""
 
 import datetime
 import io
@@ -11,6 +12,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from nav_sikkerhet.core.models import User
+from risiko import services
 from risiko.models import Analysis, AnalysisStatus
 
 from ..risiko.test_rules import RED_EVENTS
@@ -69,8 +72,13 @@ def test_hordaland_shows_red_and_a_leader_builds_approves_and_prints_an_analysis
     page.locator("input[name=next_review_on]").fill((today + datetime.timedelta(days=365)).isoformat())
     _submit(page)
     analysis = Analysis.objects.get(unit__number="0315")
+    leader = User.objects.get(username="leder")
     expect(page).to_have_url(url(live_server, "risiko:detail", analysis.pk))
     assert analysis.events.count() == 37
+    # The report's measures come with the template, under the events they address.
+    phone = analysis.events.get(title="Truslar på telefon")
+    expect(page.locator(f"#hendelse-{phone.pk} .template-measures")).to_contain_text("automatisk opptak")
+    expect(page.locator(f"#hendelse-{phone.pk} .template-measures")).to_contain_text("fra malen")
 
     # … adds a local event …
     with page.expect_navigation():
@@ -95,11 +103,62 @@ def test_hordaland_shows_red_and_a_leader_builds_approves_and_prints_an_analysis
     _submit(page)
     expect(page.locator("#main")).to_contain_text("Kølappsystem og vakt i skranken")
 
-    # … approves it …
+    # Approving straight from the template is refused: the confirmation page lists what is missing, with links.
+    with page.expect_navigation():
+        page.locator("#main a", has_text="Godkjenn analysen").click()
+    problems = page.locator("#godkjenning")
+    expect(problems).to_contain_text("Før analysen kan godkjennes")
+    expect(problems).to_contain_text("37 hendelser er fortsatt som i malen")
+    expect(problems).to_contain_text("«Bruk av blod» er i rød sone")
+    expect(problems).to_contain_text("Før opp verneombudet som deltok")
+    expect(page.get_by_role("button", name="Godkjenn analysen")).to_have_count(0)
+    with page.expect_navigation():
+        problems.locator("li", has_text="«Bruk av blod»").get_by_role("link").click()
+    blood = analysis.events.get(title="Bruk av blod")
+    expect(page).to_have_url(url(live_server, "risiko:detail", analysis.pk) + f"#hendelse-{blood.pk}")
+
+    # The unit confirms an event as it stands …
+    spitting = analysis.events.get(title="Spytte")
+    with page.expect_navigation():
+        page.locator(f"#hendelse-{spitting.pk} button", has_text="Bekreft at den passer for enheten").click()
+    expect(page.locator(f"#hendelse-{spitting.pk}")).not_to_contain_text("som i malen")
+
+    # … the leader accepts a red event's risk: "x" is no reason …
+    with page.expect_navigation():
+        page.locator(f"#hendelse-{blood.pk} a", has_text="Aksepter risikoen").click()
+    page.locator("textarea[name=reason]").fill("x")
+    _submit(page)
+    expect(page.locator("#main")).to_contain_text("plassholder")
+    page.locator("textarea[name=reason]").fill("Det har ikke skjedd her på ti år, og rutinene for alarm og smittevern "
+                                               "dekker det.")
+    _submit(page)
+    expect(page.locator(f"#hendelse-{blood.pk}")).to_contain_text("Risiko akseptert av Lene Leder")
+
+    # (the other 36 events are confirmed, and the other red ones answered, as the unit would one by one) …
+    for other in analysis.events.exclude(pk=spitting.pk):
+        services.event_confirm(by=leader, event_id=other.pk)
+        if other.title in RED_EVENTS and other.pk != blood.pk:
+            services.risk_accept(by=leader, event_id=other.pk, reason="Vurdert på personalmøtet; rutinene våre "
+                                                                       "dekker dette inntil neste revisjon.")
+
+    # … names the participants and the safety representative, from the link beside what is missing …
+    page.reload()
+    with page.expect_navigation():
+        page.locator("#godkjenning li", has_text="verneombudet").get_by_role("link").click()
+    page.locator("textarea[name=participants]").fill("Lene Leder, Hanne Hms, Sara Saksbehandler")
+    page.locator("input[name=safety_representative]").fill("Vidar Verneombud")
+    _submit(page)
+
+    # … and approves it, confirming on a page that says it is the unit's first.
+    with page.expect_navigation():
+        page.locator("#main a", has_text="Godkjenn analysen").click()
+    expect(page.locator("#erstatter")).to_contain_text("enhetens første godkjente ROS-analyse")
+    assert page.locator("#godkjenning").count() == 0, page.locator("#godkjenning").inner_text()
+    page.get_by_label("Jeg har lest analysen").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Godkjenn analysen").click()
     analysis.refresh_from_db()
-    assert analysis.status == AnalysisStatus.APPROVED
+    assert analysis.status == AnalysisStatus.APPROVED and analysis.safety_representative == "Vidar Verneombud"
 
     # … reads the heat map: the new event in its cell before measures, and after …
     cell = page.locator("a[href='?celle=4-3#celle']")

@@ -350,7 +350,8 @@ def test_the_page_and_the_report_read_an_analysis_in_a_fixed_number_of_queries(c
     for event in hordaland_data["events"]:
         event["measures"] = [{"kind": "preventive", "description": f"Rutine {n}", "responsible": leader.nav_ident,
                               "due_on": "2030-01-01"} for n in range(2)]
-    small = services.analysis_import(by=leader, data={**hordaland_data, "events": hordaland_data["events"][:1]},
+    small = services.analysis_import(by=leader, data={**hordaland_data, "events": hordaland_data["events"][:1],
+                                                                "measures": []},
                                      unit=unit)
     large = services.analysis_import(by=leader, data=hordaland_data, unit=unit)
     client.force_login(leader)
@@ -442,3 +443,53 @@ def test_an_approved_analysis_is_not_offered_nor_moved_and_another_unit_gets_404
     assert client.post(reverse("risiko:move_matrix", args=[draft.pk])).status_code == 404
     draft.refresh_from_db()
     assert draft.matrix_id == made_on
+
+
+def test_the_leader_accepts_a_red_risk_on_its_page_and_a_placeholder_keeps_the_form(client, leader, draft):
+    event = services.event_add(by=leader, analysis_id=draft.pk, category="violence", title="Slag mot tilsett",
+                               probability=2, consequence=4)
+    client.force_login(leader)
+    page = client.get(_detail(draft)).content.decode()
+    accept = reverse("risiko:risk_accept", args=[draft.pk, event.pk])
+    assert accept in page and f"#hendelse-{event.pk}" in page  # the problem links to the event's row
+    response = client.post(accept, {"reason": "x"})
+    assert response.status_code == 200 and response.context["form"].errors["reason"]
+    assert "plassholder" in response.content.decode()
+    response = client.post(accept, {"reason": "Slag har ikke skjedd her på ti år, og alarmen i mottaket dekker det."})
+    assert response.status_code == 302
+    assert "Risiko akseptert av" in client.get(_detail(draft)).content.decode()
+
+
+def test_hms_confirms_events_but_neither_accepts_nor_sees_the_approval_page(client, hms, leader, unit, template,
+                                                                               today):
+    analysis = services.analysis_create(by=leader, unit=unit, template=template, title="ROS", analysis_date=today)
+    event = analysis.events.get(title="Truslar på telefon")
+    client.force_login(hms)
+    page = client.get(_detail(analysis)).content.decode()
+    assert reverse("risiko:event_confirm", args=[analysis.pk, event.pk]) in page
+    assert reverse("risiko:risk_accept", args=[analysis.pk, event.pk]) not in page
+    assert client.post(reverse("risiko:event_confirm", args=[analysis.pk, event.pk])).status_code == 302
+    event.refresh_from_db()
+    assert event.confirmed_by == hms
+    assert client.get(reverse("risiko:risk_accept", args=[analysis.pk, event.pk])).status_code == 404
+    assert client.get(reverse("risiko:approve", args=[analysis.pk])).status_code == 404
+
+
+def test_the_confirmation_page_names_the_analysis_it_replaces(client, leader, draft, today):
+    services.analysis_approve(by=leader, analysis_id=draft.pk)
+    second = services.analysis_revise(by=leader, analysis_id=draft.pk)
+    services.analysis_update(by=leader, analysis_id=second.pk, next_review_on=today + datetime.timedelta(days=90))
+    client.force_login(leader)
+    page = client.get(reverse("risiko:approve", args=[second.pk]))
+    assert page.context["replaced"] == draft and page.context["form"]["replaces"].value() == draft.pk
+    assert f"Den erstatter «{draft.title}» ({draft.reference})" in page.content.decode()
+    # A stale page (it said "the unit's first") is refused with the reason, and nothing changes.
+    response = client.post(reverse("risiko:approve", args=[second.pk]), {"confirm": "on", "replaces": ""})
+    assert response.status_code == 200 and "siden du bekreftet" in response.content.decode()
+    second.refresh_from_db()
+    assert second.status == AnalysisStatus.DRAFT
+    response = client.post(reverse("risiko:approve", args=[second.pk]), {"confirm": "on", "replaces": draft.pk})
+    assert response.status_code == 302
+    # A second request (a double click) is told the analysis is no longer a draft.
+    response = client.post(reverse("risiko:approve", args=[second.pk]), {"confirm": "on", "replaces": draft.pk})
+    assert response.status_code == 302 and response["Location"] == _detail(second)
