@@ -554,9 +554,10 @@ def main() -> None:
 
     figures = measure_in_process(rng)
     log(f"in-process: view mean {figures['view_mean']:.2f} ms, API mean {figures['api_mean']:.2f} ms; "
-        f"queries per look-up {figures['queries']} (+{figures['queries_total'] - figures['queries']} session/user), "
+        f"queries per look-up {figures['queries']} "
+        f"(+{figures['queries_total'] - figures['queries']} session, user, transaction), "
         f"per API call {figures['api_queries']}; one durable commit takes {figures['commit_ms']:.2f} ms here "
-        "(a look-up has two: the audit line and the session save)")
+        "(the floor under the audit line each look-up writes)")
     figures.update(measure_throughput(figures["key"], figures["numbers"]))
     ratio_insert = figures["api_rps"] / figures["insert_rps"]
     ratio_trivial = figures["api_rps"] / figures["trivial_rps"]
