@@ -37,7 +37,7 @@ class Throttled:
 
 
 # Count and start the window's expiry in one atomic step: one Redis round trip per look-up, where
-# django-ratelimit's get_usage makes two (ADD, then INCR) on every look-up after the first in a window.
+# django-ratelimit's get_usage makes three (ADD, then Django's incr: EXISTS and INCRBY) after a window's first.
 _COUNT_SCRIPT = """
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
