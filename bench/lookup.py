@@ -13,7 +13,9 @@ behind them), once: a filled database is reused (``--refill`` starts over). Then
    bounded Python thread pool. The API writes that row too, so the one-insert view is its real floor.
 
 Every step is bounded in count or time, and the server is stopped at the end. The last line prints the
-figures and both ratios. Targets: p95 ≤ 15 ms, ≤ 4 queries, API throughput ≥ 0.6 × the one-insert view's.
+figures and the ratios. Targets (issue 24), each printed as met or NOT MET: look-up p95 ≤ 8 ms and ≤ 1.5 × the
+in-process p95 of the one-insert view (timed alternately with the look-up in the same run), ≤ 4 queries, API
+throughput ≥ 0.6 × the one-insert view's. ``--profile N`` prints cProfile and the SQL of N look-ups and API calls.
 The throttle counts in Redis as in production (BENCH_REDIS_URL, default Redis database 1), with a rate no
 benchmark reaches.
 """
@@ -55,8 +57,7 @@ DECISIONS = 50_000
 UNITS = 250
 YEARS = 6
 RECEPTION_UNIT = "0315"
-VIEW_REQUESTS = 1500
-API_REQUESTS = 1500
+VIEW_REQUESTS = API_REQUESTS = int(os.environ.get("BENCH_LOOKUP_REQUESTS", "1500"))
 WARM_UP = 100
 LOAD_SECONDS = 8
 LOAD_CONNECTIONS = 8
@@ -317,10 +318,19 @@ def measure_in_process(rng: random.Random) -> dict:
         return api.post("/api/v1/sikkerhetstiltak", json.dumps({"personident": number}),
                         content_type="application/json")
 
+    def one_insert(_number):
+        return view.post("/bench/one-insert.json")
+
     numbers = samples(rng, WARM_UP + max(VIEW_REQUESTS, API_REQUESTS))
     time_requests(look_up, numbers[:WARM_UP])
     time_requests(call_api, numbers[:WARM_UP])
-    view_ms = time_requests(look_up, numbers[WARM_UP:WARM_UP + VIEW_REQUESTS])
+    time_requests(one_insert, numbers[:WARM_UP])
+    # The look-up and its yardstick (the one-insert view, same client, middleware and session) alternate request by
+    # request, so a busy moment on the shared machine weighs on both alike.
+    view_ms, insert_ms = [], []
+    for number in numbers[WARM_UP:WARM_UP + VIEW_REQUESTS]:
+        view_ms += time_requests(look_up, [number])
+        insert_ms += time_requests(one_insert, [number])
     api_ms = time_requests(call_api, numbers[WARM_UP:WARM_UP + API_REQUESTS])
 
     # Queries for one look-up of a person whose exclusion covers the reception's unit.
@@ -337,6 +347,7 @@ def measure_in_process(rng: random.Random) -> dict:
         call_api(covered)
     return {
         "view_p50": percentile(view_ms, 0.5), "view_p95": percentile(view_ms, 0.95),
+        "insert_p50": percentile(insert_ms, 0.5), "insert_p95": percentile(insert_ms, 0.95),
         "api_p50": percentile(api_ms, 0.5), "api_p95": percentile(api_ms, 0.95),
         "queries": len(own), "queries_total": len(sql), "api_queries": len(api_queries.captured_queries),
         "key": key, "numbers": numbers[WARM_UP:],
@@ -480,9 +491,48 @@ def measure_throughput(key: str, numbers: list[str]) -> dict:
             "trivial_rps": max(results["trivial"], results["trivial2"]), "tool": "wrk" if use_wrk else "pool"}
 
 
+def profile(rng: random.Random, count: int) -> None:
+    """cProfile over ``count`` look-ups and ``count`` API calls, and the SQL of one of each, printed; no timing run."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from nav_sikkerhet.core import services
+    from nav_sikkerhet.core.models import User
+
+    view = Client()
+    view.force_login(User.objects.get(username="bench.mottak"))
+    _row, key = services.api_key_create(system="bench")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    paths = {
+        "look-up": lambda n: view.post("/mottak/", {"search": "ident", "personident": n}),
+        "API": lambda n: api.post("/api/v1/sikkerhetstiltak", json.dumps({"personident": n}),
+                                  content_type="application/json"),
+    }
+    numbers = samples(rng, WARM_UP + count)
+    for name, send in paths.items():
+        time_requests(send, numbers[:WARM_UP])
+        profiler = cProfile.Profile()
+        profiler.enable()
+        time_requests(send, numbers[WARM_UP:])
+        profiler.disable()
+        log(f"profile of {count} calls of the {name} (per call: divide by {count}):")
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(25)
+        with CaptureQueriesContext(connection) as queries:
+            send(numbers[WARM_UP])
+        for query in queries.captured_queries:
+            print(f"  {query['time']} s  {query['sql'][:160]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--refill", action="store_true", help="empty and fill the benchmark database again")
+    parser.add_argument("--profile", type=int, metavar="N", help="cProfile N look-ups and API calls, then stop")
     args = parser.parse_args()
 
     import django
@@ -498,20 +548,35 @@ def main() -> None:
         fill(rng)
     else:
         log("reusing the filled benchmark database (--refill to start over)")
+    if args.profile:
+        profile(rng, args.profile)
+        return
 
     figures = measure_in_process(rng)
     log(f"in-process: view mean {figures['view_mean']:.2f} ms, API mean {figures['api_mean']:.2f} ms; "
-        f"queries per look-up {figures['queries']} (+{figures['queries_total'] - figures['queries']} session/user), "
+        f"queries per look-up {figures['queries']} "
+        f"(+{figures['queries_total'] - figures['queries']} session, user, transaction), "
         f"per API call {figures['api_queries']}; one durable commit takes {figures['commit_ms']:.2f} ms here "
-        "(a look-up has two: the audit line and the session save)")
+        "(the floor under the audit line each look-up writes)")
     figures.update(measure_throughput(figures["key"], figures["numbers"]))
     ratio_insert = figures["api_rps"] / figures["insert_rps"]
     ratio_trivial = figures["api_rps"] / figures["trivial_rps"]
-    targets = [figures["view_p95"] <= 15, figures["api_p95"] <= 15, figures["queries"] <= 4, ratio_insert >= 0.6]
-    log("targets " + ("met" if all(targets) else "NOT all met")
-        + ": p95 ≤ 15 ms, ≤ 4 queries, API/one-insert ≥ 0.6")
+    view_ratio = figures["view_p95"] / figures["insert_p95"]
+    targets = {
+        f"look-up p95 {figures['view_p95']:.2f} ms ≤ 8 ms": figures["view_p95"] <= 8,
+        f"look-up p95 ≤ 1.5 × the one-insert view's p95 {figures['insert_p95']:.2f} ms in the same run "
+        f"(ratio {view_ratio:.2f})": view_ratio <= 1.5,
+        f"queries per look-up {figures['queries']} ≤ 4": figures["queries"] <= 4,
+        f"API {figures['api_rps']:.0f} req/s ≥ 0.6 × the one-insert view's {figures['insert_rps']:.0f} req/s "
+        f"(ratio {ratio_insert:.2f})": ratio_insert >= 0.6,
+    }
+    for name, ok in targets.items():
+        log(f"{name}: {'met' if ok else 'NOT MET'}")
+    log(f"load average while measuring: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     print(
         f"lookup: view_p50={figures['view_p50']:.2f}ms view_p95={figures['view_p95']:.2f}ms "
+        f"one_insert_p50={figures['insert_p50']:.2f}ms one_insert_p95={figures['insert_p95']:.2f}ms "
+        f"view/one_insert_p95={view_ratio:.2f} "
         f"api_p50={figures['api_p50']:.2f}ms api_p95={figures['api_p95']:.2f}ms queries={figures['queries']} "
         f"api_rps={figures['api_rps']:.0f} one_insert_rps={figures['insert_rps']:.0f} "
         f"trivial_rps={figures['trivial_rps']:.0f} api/one_insert={ratio_insert:.2f} "

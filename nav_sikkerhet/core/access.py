@@ -127,6 +127,7 @@ def wanted_permissions(assignments: Iterable[RoleAssignment]) -> set[tuple[str, 
 
 def sync_user_permissions(user: User) -> None:
     """Make the user's unit permissions exactly what their role assignments grant."""
+    forget_memoised_permissions(user)
     unit_type = ContentType.objects.get_for_model(Unit)
     assignments = RoleAssignment.objects.filter(user=user).select_related("unit")
     wanted = wanted_permissions(assignments)
@@ -208,8 +209,8 @@ def units_with_perm(user, codename: str) -> QuerySet[Unit]:
 
 
 def has_perm_anywhere(user, codename: str) -> bool:
-    """True if the user holds the permission on at least one unit."""
-    return units_with_perm(user, codename).exists()
+    """True if the user holds the permission on at least one unit (remembered for the request, see below)."""
+    return bool(unit_ids_with_perm(user, codename))
 
 
 def may_view_access_report(user) -> bool:
@@ -246,14 +247,37 @@ def may_manage_roles(user, unit: Unit) -> bool:
     return bool(user and user.is_superuser) or has_unit_perm(user, Perm.MANAGE_ROLES, unit)
 
 
+# Django's own backend caches a user's permissions on the user object (_perm_cache); so do these, for the same
+# reason: one request asks the same question several times (the start page's panels, the look-up's helpers), and
+# request.user lives for one request. sync_user_permissions forgets them when the roles change.
+_MEMO = "_nav_unit_ids_with_perm"
+
+
+def forget_memoised_permissions(user) -> None:
+    """Drop what unit_ids_with_perm remembered on this user object (after its permissions changed)."""
+    if getattr(user, _MEMO, None) is not None:
+        setattr(user, _MEMO, None)
+
+
 def unit_ids_with_perm(user, codename: str) -> frozenset[int]:
     """The ids of the units on which the user holds the permission: units_with_perm as one light query.
 
     For hot paths (the reception look-up): guardian's general queryset costs more to build and plan
     than the question it answers. Direct and group object permissions, and superusers, as guardian.
+    Remembered on the user object, so a request asks the database once per permission.
     """
     if not (user and user.is_authenticated and user.is_active):
         return frozenset()
+    memo = getattr(user, _MEMO, None)
+    if memo is None:
+        memo = {}
+        setattr(user, _MEMO, memo)
+    if codename not in memo:
+        memo[codename] = _unit_ids_with_perm(user, codename)
+    return memo[codename]
+
+
+def _unit_ids_with_perm(user, codename: str) -> frozenset[int]:
     if user.is_superuser:
         return frozenset(Unit.objects.values_list("pk", flat=True))
     unit_type = ContentType.objects.get_for_model(Unit)

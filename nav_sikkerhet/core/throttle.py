@@ -7,13 +7,17 @@ to check whether a person is excluded.
 """
 
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_ratelimit.core import get_usage
+from django_ratelimit import ALL
+from django_ratelimit.core import EXPIRATION_FUDGE, _get_window, _make_cache_key, _split_rate, get_usage
 
 from . import metrics
 from .services import audit_search_record
@@ -32,10 +36,32 @@ class Throttled:
     retry_after: int
 
 
+# Count and start the window's expiry in one atomic step: one Redis round trip per look-up, where
+# django-ratelimit's get_usage makes three (ADD, then Django's incr: EXISTS and INCRBY) after a window's first.
+_COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
+def _usage(request, *, group: str, key: str, rate: str) -> dict | None:
+    """django-ratelimit's get_usage (same keys, windows and answer) in one round trip when the counters are in
+    Redis; the database cache of development goes through get_usage itself."""
+    cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    if not isinstance(cache, RedisCache) or not getattr(settings, "RATELIMIT_ENABLE", True):
+        return get_usage(request, group=group, key=lambda _group, _request: key, rate=rate, increment=True)
+    limit, period = _split_rate(rate)
+    window = _get_window(key, period)
+    cache_key = cache.make_and_validate_key(_make_cache_key(group, window, rate, key, ALL))
+    count = cache._cache.get_client(cache_key, write=True).eval(_COUNT_SCRIPT, 1, cache_key, period + EXPIRATION_FUDGE)
+    return {"count": count, "limit": limit, "should_limit": count > limit, "time_left": window - int(time.time())}
+
+
 def hit(request, *, group: str, key: str, rate: str) -> Throttled | None:
     """Count one look-up for the key; None while within the rate, else how long to wait."""
     try:
-        usage = get_usage(request, group=group, key=lambda _group, _request: key, rate=rate, increment=True)
+        usage = _usage(request, group=group, key=key, rate=rate)
     except Exception:  # noqa: BLE001 – the cache is down: let the look-up through rather than block the desk
         logger.warning("Throttle cache unavailable; %s not throttled", group, exc_info=True)
         return None
