@@ -10,6 +10,7 @@ from risiko import rules, services
 from risiko.models import MatrixDefinition, MatrixUse, Zone
 
 from ..factories import UnitFactory
+from .conftest import make_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,7 @@ def test_no_change_of_zone_is_an_empty_list(superuser, leader, unit, today):
 
 def test_an_approved_analysis_is_not_moved(superuser, leader, unit, today):
     analysis = _draft(leader, unit, today)
+    make_ready(leader, analysis)
     services.analysis_approve(by=leader, analysis_id=analysis.pk)
     made_on = analysis.matrix_id
     services.matrix_use_set(by=superuser, matrix=_matrix(superuser, "Ny", p5_c2=Zone.YELLOW), unit=unit)

@@ -12,6 +12,7 @@ from nav_sikkerhet.core.models import Reminder
 from risiko import services
 
 from ..factories import UnitFactory
+from .conftest import make_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def _threats_at_home_visits(unit, by, count, *, start_days=1):
 
 @pytest.fixture
 def in_force(leader, hms, imported, today):
-    services.analysis_update(by=leader, analysis_id=imported.pk, next_review_on=today + datetime.timedelta(days=300))
+    make_ready(leader, imported, next_review_on=today + datetime.timedelta(days=300))
     return services.analysis_approve(by=leader, analysis_id=imported.pk)
 
 
@@ -66,7 +67,7 @@ def test_the_sweep_sends_it_and_closes_it_once_a_new_version_is_approved(leader,
     newer = services.analysis_revise(by=leader, analysis_id=in_force.pk)
     event = newer.events.get(title="Trussel ved heimebesøk")
     services.event_update(by=leader, event_id=event.pk, probability=4)
-    services.analysis_update(by=leader, analysis_id=newer.pk, next_review_on=today + datetime.timedelta(days=300))
+    make_ready(leader, newer, next_review_on=today + datetime.timedelta(days=300))
     services.analysis_approve(by=leader, analysis_id=newer.pk)
     scheduling.run_sweep(today)
     assert not Reminder.objects.filter(kind=services.UNDERESTIMATED_KIND, done_at__isnull=True).exists()
