@@ -6,11 +6,13 @@ Other apps read incidents and warnings through the functions at the end of this 
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,7 @@ from nav_sikkerhet.core.services import audit_log_record
 
 from . import rules
 from .models import (
+    DECISION_PROPOSALS,
     Category,
     CitizenWarning,
     ExposedPerson,
@@ -33,6 +36,19 @@ from .models import (
 )
 
 LIST_LIMIT = 500
+
+
+def proposal_draft_path(incident: Incident, proposal: Proposal) -> str | None:
+    """The page that opens a draft answering the proposal (utestenging's create page), or None where no draft
+    carries it out (a warning, premises protection, nobody known) or the decisions app is not installed."""
+    if incident.citizen_id is None or proposal.kind not in DECISION_PROPOSALS:
+        return None
+    try:
+        base = reverse("utestenging:create")
+    except NoReverseMatch:
+        return None
+    return f"{base}?" + urlencode(
+        {"hendelse": incident.public_id, "type": DECISION_PROPOSALS[proposal.kind], "forslag": proposal.public_id})
 
 
 def visible_incidents(user) -> QuerySet[Incident]:

@@ -17,7 +17,7 @@ from nav_sikkerhet.core.models import Citizen, Role, Unit, User
 from nav_sikkerhet.core.pdf import store_rendered
 from nav_sikkerhet.core.selectors import search_by_name
 
-from . import counts, rules, workflow
+from . import counts, rules, selectors, workflow
 from . import letters as warning_letters
 from .models import (
     WARNING_MEASURES,
@@ -382,10 +382,16 @@ def _proposal_add(*, by: User, incident: Incident, kind: str, description: str,
     proposal = Proposal(incident=incident, review_meeting=incident.review_meeting, kind=kind,
                         description=description, proposed_on=proposed_on, proposed_by=by)
     _save(proposal, by)
-    path = reverse("hendelser:detail", args=[incident.public_id])
+    detail = reverse("hendelser:detail", args=[incident.public_id])
     created = []
     for preparer in decision_preparers(incident.unit_id):
         if preparer.pk == by.pk:
+            continue
+        # A caseworker prepares the draft but may not open the incident: their reminder opens the draft's page,
+        # and a proposal no draft carries out (a warning) is left to those who see the incident.
+        if access.has_unit_perm(preparer, access.Perm.VIEW_INCIDENTS, incident.unit):
+            path = detail
+        elif (path := selectors.proposal_draft_path(incident, proposal)) is None:
             continue
         # The key's object part is the proposal, so the sweep drops the reminder once it has an outcome.
         reminder, new = core_services.reminder_ensure(

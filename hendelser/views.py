@@ -3,7 +3,6 @@
 import hashlib
 import io
 import logging
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,7 +23,6 @@ from nav_sikkerhet.core.models import Citizen
 
 from . import exports, forms, prefill, rules, selectors, services, statistics, workflow
 from .models import (
-    DECISION_PROPOSALS,
     PROPOSAL_MEASURES,
     WARNING_PROPOSALS,
     ExposedPerson,
@@ -272,18 +270,13 @@ def _close_blockers(incident, measures, proposals, people) -> list[dict]:
 def _decision_links(user, incident, proposals) -> list[tuple[str, str]]:
     """For a proposed measure still without a draft, a link that opens the draft decision of its kind, for those who
     prepare decisions; the draft is then linked to the proposal."""
-    if incident.citizen_id is None or not access.has_unit_perm(user, Perm.PREPARE_DECISION, incident.unit):
-        return []
-    try:
-        base = reverse("utestenging:create")
-    except NoReverseMatch:
+    if not access.has_unit_perm(user, Perm.PREPARE_DECISION, incident.unit):
         return []
     return [
-        (ProposalKind(p.kind).label, f"{base}?" + urlencode(
-            {"hendelse": incident.public_id, "type": DECISION_PROPOSALS[p.kind], "forslag": p.public_id}
-        ))
+        (ProposalKind(p.kind).label, path)
         for p in proposals
-        if p.kind in DECISION_PROPOSALS and p.decision_id is None and not p.current_outcome
+        if p.decision_id is None and not p.current_outcome
+        and (path := selectors.proposal_draft_path(incident, p)) is not None
     ]
 
 

@@ -115,3 +115,28 @@ def test_the_leaders_overview_lists_proposals_with_no_outcome_after_the_set_days
     settings.INCIDENT_PROPOSAL_OVERDUE_DAYS = 13
     assert len(selectors.overdue_proposals(leader)) == 2
     assert selectors.start_panel(leader)["overdue_proposals"] == selectors.overdue_proposals(leader)
+
+
+def test_a_caseworker_who_may_not_see_incidents_is_sent_to_the_draft_not_to_the_incident(
+        client, incident, hms, leader, caseworker):
+    # The caseworker prepares decisions but does not see incidents: a link to the incident would answer 404.
+    proposal = services.proposal_create(by=hms, incident_id=incident.pk, kind=ProposalKind.TWO_IN_MEETING,
+                                        description="To ansatte i alle møter.")
+    paths = dict(Reminder.objects.filter(kind=services.PROPOSAL_REMINDER_KIND).values_list("recipient__username",
+                                                                                          "path"))
+    assert paths[leader.username] == f"/hendelser/{incident.public_id}/"
+    assert paths[caseworker.username] == selectors.proposal_draft_path(incident, proposal)
+    client.force_login(caseworker)
+    assert client.get(f"/hendelser/{incident.public_id}/").status_code == 404
+    assert client.get(paths[caseworker.username]).status_code == 200
+    client.post(paths[caseworker.username], {"kind": "TOAN", "confirm_existing": str(incident.citizen.public_id)})
+    proposal.refresh_from_db()
+    assert proposal.decision is not None and proposal.decision.kind == "TOAN"
+
+
+def test_a_proposed_warning_is_not_sent_to_those_who_cannot_see_the_incident(incident, hms, leader, caseworker):
+    services.proposal_create(by=hms, incident_id=incident.pk, kind=ProposalKind.WARNING_WRITTEN,
+                             description="Skriftlig advarsel om at gjentakelse kan føre til utestenging.")
+    told = set(Reminder.objects.filter(kind=services.PROPOSAL_REMINDER_KIND).values_list("recipient__username",
+                                                                                            flat=True))
+    assert told == {leader.username}
