@@ -139,6 +139,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "risiko:risk_accept": expect(404, superuser=404, **dict.fromkeys(LEADERS, 200)),
     "risiko:event_confirm": expect(405, superuser=405),
     "risiko:revise": expect(405, superuser=405),
+    "risiko:move_matrix": expect(405, superuser=405),  # POST only: tests/risiko/test_views.py tries it per role
     "risiko:cause_add": expect(405, superuser=405),
     "risiko:event_delete": expect(405, superuser=405),
     "risiko:measure_status": expect(405, superuser=405),

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from nav_sikkerhet.core.admin import CitizenAuditMixin, ReadOnlyAdminMixin
 from nav_sikkerhet.core.admin_history import HistoryAdmin
 
-from . import services
+from . import rules, services
 from .models import (
     AlternativeAssessment,
     AlternativeChannel,
@@ -130,9 +130,15 @@ class RiskCheckAdmin(CitizenAuditMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["unit", "created_by"]
     date_hierarchy = "planned_on"
     fields = ["citizen", "unit", "planned_on", "kind", "place", "companions", "alarm_available", "police_informed",
-              "measures_in_force", "incidents_24_months", "recommendation", "reasons", "created_by", "created_at"]
+              "measures_in_force", "incidents_24_months", "recommendation", "reasons_given", "created_by",
+              "created_at"]
     readonly_fields = fields
     audit_action = "admin.risk_check"
+
+    @admin.display(description=_("reasons"))
+    def reasons_given(self, obj):
+        # The stored keys in the words the risk check page uses, not as raw JSON.
+        return "; ".join(str(rules.RISK_REASONS.get(key, key)) for key in obj.reasons or [])
 
     def audited_citizen(self, obj):
         return obj.citizen

@@ -391,6 +391,7 @@ not_personal(
 not_personal(
     "A ROS analysis: the unit's hazards and measures, worked on by staff in their role; kept while in use.",
     "risiko.MatrixDefinition", "risiko.Analysis", "risiko.Event", "risiko.Cause", "risiko.Measure",
+    "risiko.RiskAcceptance", "risiko.TemplateMeasure", "risiko.MatrixUse",
 )
 
 

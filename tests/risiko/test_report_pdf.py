@@ -50,6 +50,7 @@ def test_no_table_row_is_split_across_pages(leader, unit, today, hordaland_data)
 
 def test_each_event_is_one_row_with_its_measures(leader, unit, today, hordaland_data):
     hordaland_data["events"] = hordaland_data["events"][:2]
+    hordaland_data["measures"] = []  # the template's measures name events this cut-down file leaves out
     hordaland_data["events"][0]["measures"] = [
         {"kind": "preventive", "description": "Felles rutine for telefontrusler", "responsible": leader.nav_ident,
          "due_on": "2030-01-01"},
