@@ -228,7 +228,8 @@ def test_leader_prepares_sends_and_signs_a_decision(page, live_server, grunerlok
     expect(page.locator("#main .status")).to_have_text(nb(Status.DRAFT.label))
 
     # Advance notice: not possible, with the reason.
-    submit(page, page.locator(f'#main a.aksel-button[href="{reverse("utestenging:notice", args=[decision.public_id])}"]'))
+    notice = reverse("utestenging:notice", args=[decision.public_id])
+    submit(page, page.locator(f'#main a.aksel-button[href="{notice}"]'))
     page.locator("select[name=np-kind]").select_option(NoticeImpossibleReason.ACUTE_DANGER.value)
     page.locator("textarea[name=np-reason]").fill("Du truet med å komme tilbake i dag; ansatte må beskyttes straks.")
     submit(page, page.locator("form:has(input[name=action][value=not_possible]) button[type=submit]"))
