@@ -93,6 +93,13 @@ def sandbox_command(*command: str) -> list[str]:
     """bwrap: the host's files read-only, a new empty /tmp, and the command as user 10001 (setpriv drops root)."""
     args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs",
             "/tmp", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--chdir", str(ROOT)]
+    root = ROOT.resolve()
+    if root.is_relative_to("/tmp"):
+        # A checkout under /tmp (a CI clone) would vanish under the new /tmp: shown again, read-only, with each
+        # directory between made open to 10001 (bwrap makes missing ones private to root).
+        for parent in reversed(root.relative_to("/tmp").parents[:-1]):
+            args += ["--perms", "0755", "--dir", str(Path("/tmp", parent))]
+        args += ["--ro-bind", str(root), str(root)]
     # A Python installed under a home that only its owner may enter (pyenv in /root): shown to 10001 alone.
     base = Path(sys.base_prefix).resolve()
     home, below = Path("/", *base.parts[1:2]), Path("/", *base.parts[1:3])
