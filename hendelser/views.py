@@ -330,7 +330,13 @@ def _review_action(request, public_id, *, form_class, template, call, success, a
     incident = selectors.incident_for_visible(user=request.user, public_id=public_id)
     if not rules.may_review(request.user, incident.unit):
         raise Http404
-    form = form_class(request.POST or None)
+    return _action_page(request, incident, form_class(request.POST or None), template=template, call=call,
+                        success=success, action=action, title=title, submit=submit, help_text=help_text)
+
+
+def _action_page(request, incident, form, *, call, success, action, title, submit, help_text="",
+                 template="hendelser/action_form.html"):
+    """One form on an incident the caller may act on: a valid POST calls the service, its errors stay on the form."""
     if request.method == "POST" and form.is_valid():
         try:
             target = call(incident, form.cleaned_data)
@@ -388,27 +394,19 @@ def police_outcome(request, public_id):
     if not rules.may_update_police_outcome(request.user, incident):
         raise Http404
     form = forms.PoliceOutcomeForm(request.POST or None, initial={"police_outcome": incident.police_outcome})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.police_outcome_update(by=request.user, incident_id=incident.pk, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-            return redirect(_detail(incident))
-        else:
-            messages.success(request, _("The outcome with the police is saved."))
-            return redirect(_detail(incident))
-    selectors.audit_incident_display(user=request.user, incident=incident, request=request,
-                                     action="incident.police_outcome")
-    return render(request, "hendelser/action_form.html", {
-        "incident": incident, "form": form, "title": _("Outcome with the police"),
-        "submit": _("Save the outcome"),
-        "help": _("Reported %(date)s, police reference %(reference)s. Only the outcome changes here; the rest of a "
-                  "closed incident stays as it was closed.")
+
+    def call(incident, data):
+        services.police_outcome_update(by=request.user, incident_id=incident.pk, **data)
+
+    return _action_page(
+        request, incident, form, action="incident.police_outcome", call=call,
+        success=_("The outcome with the police is saved."), title=_("Outcome with the police"),
+        submit=_("Save the outcome"),
+        help_text=_("Reported %(date)s, police reference %(reference)s. Only the outcome changes here; the rest of "
+                    "a closed incident stays as it was closed.")
         % {"date": incident.police_reported_on.strftime("%d.%m.%Y") if incident.police_reported_on else "–",
            "reference": incident.police_reference or "–"},
-    })
+    )
 
 
 @login_required
@@ -446,24 +444,16 @@ def proposal_outcome(request, public_id, proposal_id):
     proposal = incident.proposals.select_related("decision").filter(pk=proposal_id).first()
     if proposal is None or not rules.may_conclude_proposal(request.user, incident.unit):
         raise Http404
-    form = forms.ProposalOutcomeForm(request.POST or None, proposal=proposal)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_conclude(by=request.user, proposal_id=proposal.pk, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-            return redirect(_detail(incident))
-        else:
-            messages.success(request, _("The outcome of the proposal is recorded."))
-            return redirect(_detail(incident))
-    selectors.audit_incident_display(user=request.user, incident=incident, request=request,
-                                     action="incident.proposal_outcome")
-    return render(request, "hendelser/action_form.html", {
-        "incident": incident, "form": form, "title": _("Outcome of the proposal: %(kind)s")
-        % {"kind": proposal.get_kind_display()}, "submit": _("Record the outcome"), "help": "",
-    })
+    def call(incident, data):
+        services.proposal_conclude(by=request.user, proposal_id=proposal.pk, **data)
+
+    return _action_page(
+        request, incident, forms.ProposalOutcomeForm(request.POST or None, proposal=proposal),
+        action="incident.proposal_outcome", call=call,
+        success=_("The outcome of the proposal is recorded."),
+        title=_("Outcome of the proposal: %(kind)s") % {"kind": proposal.get_kind_display()},
+        submit=_("Record the outcome"),
+    )
 
 
 @login_required
@@ -474,25 +464,17 @@ def proposal_warning(request, public_id, proposal_id):
     proposal = incident.proposals.filter(pk=proposal_id, kind__in=list(WARNING_PROPOSALS)).first()
     if proposal is None or not rules.may_record_warning(request.user, incident.unit):
         raise Http404
-    form = forms.ProposalWarningForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_warning_register(by=request.user, proposal_id=proposal.pk, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-            return redirect(_detail(incident))
-        else:
-            messages.success(request, _("The warning is registered, and the proposal has its outcome."))
-            return redirect(_detail(incident))
-    selectors.audit_incident_display(user=request.user, incident=incident, request=request,
-                                     action="incident.proposal_warning")
-    return render(request, "hendelser/action_form.html", {
-        "incident": incident, "form": form, "title": _("Register the proposed warning: %(kind)s")
-        % {"kind": proposal.get_kind_display()}, "submit": _("Register the warning"),
-        "help": _("The warning is kept as the person's warning, so a later decision shows it."),
-    })
+    def call(incident, data):
+        services.proposal_warning_register(by=request.user, proposal_id=proposal.pk, **data)
+
+    return _action_page(
+        request, incident, forms.ProposalWarningForm(request.POST or None), action="incident.proposal_warning",
+        call=call,
+        success=_("The warning is registered, and the proposal has its outcome."),
+        title=_("Register the proposed warning: %(kind)s") % {"kind": proposal.get_kind_display()},
+        submit=_("Register the warning"),
+        help_text=_("The warning is kept as the person's warning, so a later decision shows it."),
+    )
 
 
 @login_required
