@@ -44,18 +44,9 @@ def log(message: str) -> None:
 
 
 def ensure_database() -> None:
-    import psycopg
-    from django.conf import settings
+    from bench.lookup_support.database import ensure_database as ensure
 
-    db = settings.DATABASES["default"]
-    if not db["ENGINE"].endswith("backends.postgresql"):
-        sys.exit("bench/stats.py needs PostgreSQL (BENCH_STATS_DATABASE_URL=postgres://…)")
-    params = {"host": db.get("HOST") or "127.0.0.1", "port": db.get("PORT") or 5432, "user": db.get("USER"),
-              "password": db.get("PASSWORD") or None, "dbname": "postgres", "autocommit": True}
-    with psycopg.connect(**params) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-            log(f"creating database {db['NAME']}")
-            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    ensure("bench/stats.py", "BENCH_STATS_DATABASE_URL")
 
 
 def filled() -> bool:
