@@ -24,6 +24,17 @@ def level_label(labels: list, level: int | None) -> str:
 
 
 @register.filter
+def accepted_in_red(event, zone_code: str):
+    """The event's risk acceptance where the report shows it (a red event), or None; it is read with the event."""
+    return getattr(event, "acceptance", None) if zone_code == Zone.RED else None
+
+
+@register.filter
+def holds_for(acceptance, event) -> bool:
+    return acceptance.holds_for(event)
+
+
+@register.filter
 def css_colour(value: str) -> str:
     """A #rrggbb colour for a style sheet; anything else (never valid data) becomes a harmless grey."""
     return value if isinstance(value, str) and HEX_COLOUR.match(value) else "#767676"

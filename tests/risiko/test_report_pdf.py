@@ -4,11 +4,12 @@
 import collections
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import TableRowBox, TableRowGroupBox
 
 from risiko import selectors, services
+from tests.risiko.conftest import ACCEPTANCE_REASON
 
 
 def _report_html(analysis, today) -> str:
@@ -62,3 +63,26 @@ def test_each_event_is_one_row_with_its_measures(leader, unit, today, hordaland_
     assert html.count("<table class=\"data\">") == 1
     first = html.split(hordaland_data["events"][0]["event"], 1)[1].split("</tr>", 1)[0]
     assert "Felles rutine for telefontrusler" in first and "Debrief etter hendelsen" in first
+
+
+def test_the_report_names_the_safety_representative_and_each_accepted_risk(leader, unit, today, hordaland_data):
+    hordaland_data["events"] = hordaland_data["events"][:2]
+    hordaland_data["measures"] = []
+    analysis = services.analysis_import(by=leader, data=hordaland_data, unit=unit)
+    analysis.safety_representative = "Vera Verneombud"
+    analysis.save(update_fields=["safety_representative"])
+    red = analysis.events.order_by("position").first()
+    services.event_update(by=leader, event_id=red.pk, probability=5, consequence=5)
+    services.risk_accept(by=leader, event_id=red.pk, reason=ACCEPTANCE_REASON)
+
+    with translation.override("en"):
+        html = _report_html(analysis, today)
+    assert "Vera Verneombud" in html.split('<table class="data">', 1)[0]
+    row = html.split(red.title, 1)[1].split("</tr>", 1)[0]
+    assert ACCEPTANCE_REASON in row and leader.get_full_name() in row and "no longer holds" not in row
+
+    # Assessed anew, the acceptance no longer holds, and the report says so instead of passing it off as given.
+    services.event_update(by=leader, event_id=red.pk, consequence=4)
+    with translation.override("en"):
+        row = _report_html(analysis, today).split(red.title, 1)[1].split("</tr>", 1)[0]
+    assert ACCEPTANCE_REASON in row and "no longer holds" in row
