@@ -158,13 +158,50 @@ print(json.dumps({"class": type(storage).__module__ + "." + type(storage).__name
 """
 
 
-def test_the_bucket_is_the_one_the_web_manifest_declares_and_the_worker_uses():
+# What each application does with the letters: the web app reads them and owns the bucket; the worker renders them
+# and the nightly retention run lists and deletes them; beat stores none, so it has neither variable nor access.
+LETTERS = {"app": "owner", "worker": "objects", "beat": None}
+# The roles that let a service account create, read, list and delete objects (Google's predefined storage roles).
+OBJECT_ROLES = {"roles/storage.objectUser", "roles/storage.objectAdmin"}
+# NAIS's own fields (liberator's GCP, CloudStorageBucket and CloudIAMPermission types): nothing else is applied.
+GCP_FIELDS = {"bigQueryDatasets", "buckets", "sqlInstances", "permissions"}
+BUCKET_FIELDS = {"name", "cascadingDelete", "retentionPeriodDays", "lifecycleCondition"}
+PROJECT = {"apiVersion": "resourcemanager.cnrm.cloud.google.com/v1beta1", "kind": "Project"}
+
+
+def bucket_access(spec: dict, bucket: str) -> str | None:
+    """How NAIS lets this application at the bucket: as its owner, or through a storage object role."""
+    gcp = spec.get("gcp", {})
+    if bucket in [declared["name"] for declared in gcp.get("buckets", [])]:
+        return "owner"
+    for permission in gcp.get("permissions", []):
+        resource = permission["resource"]
+        on_bucket = resource["kind"] == "StorageBucket" and resource.get("name") == bucket
+        on_team_project = resource == PROJECT  # no name: NAIS fills in the team project, where the bucket is
+        if permission["role"] in OBJECT_ROLES and (on_bucket or on_team_project):
+            return "objects"
+    return None
+
+
+@pytest.mark.parametrize("name", sorted(MANIFESTS))
+def test_each_application_handling_letters_has_the_bucket_variable_and_access_and_no_other(name):
+    spec, bucket = manifest(name)["spec"], VARS["letters_bucket"]
+    assert bucket_access(spec, bucket) == LETTERS[name]
+    assert nais_environment(spec).get("GCS_BUCKET_NAME") == (bucket if LETTERS[name] else None)
+
+
+def test_the_bucket_and_the_permission_use_only_what_nais_has():
     web, worker = manifest("app")["spec"], manifest("worker")["spec"]
-    declared = [bucket["name"] for bucket in web["gcp"]["buckets"]]
-    assert declared == [VARS["letters_bucket"]]
-    assert web["gcp"]["buckets"][0]["publicAccessPrevention"] is True
-    for spec in (web, worker):
-        assert nais_environment(spec)["GCS_BUCKET_NAME"] == declared[0]
+    assert [bucket["name"] for bucket in web["gcp"]["buckets"]] == [VARS["letters_bucket"]]
+    for spec in (manifest(name)["spec"] for name in MANIFESTS):
+        assert set(spec.get("gcp", {})) <= GCP_FIELDS
+    for bucket in web["gcp"]["buckets"]:
+        assert set(bucket) <= BUCKET_FIELDS
+        # A bucket retention policy or lifecycle rule would refuse, or pre-empt, what the retention schedule deletes.
+        assert not {"retentionPeriodDays", "lifecycleCondition"} & set(bucket)
+    for permission in worker["gcp"]["permissions"]:
+        assert set(permission) == {"resource", "role"}
+        assert set(permission["resource"]) <= {"apiVersion", "kind", "name"}
 
 
 def test_production_settings_pick_the_bucket_backend_when_the_bucket_is_set(tmp_path):

@@ -7,7 +7,7 @@ kind, injury level) stays. The service ``retention_run`` (core.services) applies
 """
 
 import datetime
-import os
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -264,8 +264,35 @@ def _media_due(cutoff):
     return _OrphanFiles(cutoff)
 
 
+def stored_names(storage=None, folder: str = ""):
+    """Every file in the storage (default: ``default_storage``), by name, through the storage API only, so the
+    same walk works on the filesystem and on a bucket, where a folder is only a prefix of the objects' names."""
+    storage = storage or default_storage
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return  # on the filesystem, MEDIA_ROOT is made by the first file saved
+    for file in files:
+        # A bucket lists a folder's placeholder object ("letters/", made by the console) as a file with no name.
+        if file:
+            yield posixpath.join(folder, file)
+    for subfolder in folders:
+        yield from stored_names(storage, posixpath.join(folder, subfolder))
+
+
+def _modified(name: str) -> datetime.datetime | None:
+    """When the file was last written, or None if it has gone since it was listed (another run, by hand)."""
+    from google.api_core.exceptions import NotFound
+
+    try:
+        return default_storage.get_modified_time(name)
+    except (FileNotFoundError, NotFound):
+        return None
+
+
 class _OrphanFiles:
-    """Files under the media storage no record points to any longer, older than the cutoff."""
+    """Files in the media storage (the filesystem or the bucket) no record points to any longer, older than the
+    cutoff."""
 
     def __init__(self, cutoff):
         self.cutoff = cutoff
@@ -279,15 +306,13 @@ class _OrphanFiles:
                 if isinstance(field, models.FileField):
                     referenced |= set(model._default_manager.exclude(**{field.name: ""}).values_list(field.name,
                                                                                                     flat=True))
-        root = settings.MEDIA_ROOT
+        # Only the files nothing points to are asked for their time: on a bucket that is one request per file.
+        unreferenced = [name for name in stored_names() if name not in referenced and name not in _SCHEDULED]
         found = []
-        for folder, _dirs, files in os.walk(root):
-            for file in files:
-                path = os.path.join(folder, file)
-                name = os.path.relpath(path, root)
-                modified = datetime.datetime.fromtimestamp(os.path.getmtime(path), tz=datetime.UTC)
-                if name not in referenced and name not in _SCHEDULED and modified < self.cutoff:
-                    found.append(name)
+        for name in unreferenced:
+            modified = _modified(name)
+            if modified is not None and modified < self.cutoff:
+                found.append(name)
         return sorted(found)
 
     def count(self) -> int:
