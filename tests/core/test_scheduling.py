@@ -208,6 +208,54 @@ def test_the_sweep_does_not_queue_a_reminder_a_live_sender_holds(due_today, mail
 
 
 @pytest.mark.django_db
+def test_the_sweep_queues_a_reminder_once_while_its_task_waits_in_the_queue(due_today, mailoutbox, settings,
+                                                                            monkeypatch, flaky_smtp):
+    """A sweep run more often than the queue empties (two beats, every 3 s in the bench) queued every unsent
+    reminder again each time: 20,000 tasks for 400 reminders, and new ones waited behind them for minutes."""
+    queued = []
+    monkeypatch.setattr(scheduling, "enqueue", lambda task, reminder_id: queued.append(reminder_id) or True)
+    scheduling.run_sweep()
+    scheduling.run_sweep()  # the second beat, or the next sweep while the tasks still wait
+    assert len(queued) == len(set(queued)) == due_today
+    assert not Reminder.objects.filter(queued_at__isnull=True).exists()
+
+    # A sender takes one and fails (the mail server hung up): the claim cleared the mark, so the sweep queues it
+    # again at once instead of after REMINDER_QUEUED_TIMEOUT.
+    failed = queued[0]
+    flaky_smtp(1)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        services.reminder_send(reminder_id=failed)
+    queued.clear()
+    scheduling.run_sweep()
+    assert queued == [failed]
+
+    # A task that never ran (the broker's data lost) is presumed lost after REMINDER_QUEUED_TIMEOUT.
+    queued.clear()
+    with freeze_time(timezone.now() + services.REMINDER_QUEUED_TIMEOUT + datetime.timedelta(seconds=1)):
+        scheduling.run_sweep()
+    assert sorted(queued) == sorted(Reminder.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_of_two_sweeps_queueing_the_same_reminder_one_queues_it(due_today, monkeypatch):
+    queued = []
+    monkeypatch.setattr(scheduling, "enqueue", lambda task, reminder_id: queued.append(reminder_id) or True)
+    scheduling.run_sweep()
+    queued.clear()
+    reminder = Reminder.objects.first()
+    Reminder.objects.filter(pk=reminder.pk).update(queued_at=None)
+    assert [scheduling.queue_reminder(reminder.pk), scheduling.queue_reminder(reminder.pk)] == [True, False]
+    assert queued == [reminder.pk]
+
+
+@pytest.mark.django_db
+def test_a_reminder_whose_task_could_not_be_queued_is_queued_by_the_next_sweep(due_today, monkeypatch):
+    monkeypatch.setattr(scheduling, "enqueue", lambda task, reminder_id: False)  # the broker is down
+    assert scheduling.run_sweep().queued == 0
+    assert not Reminder.objects.filter(queued_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
 def test_a_reminder_ticked_off_before_its_e_mail_went_out_is_not_sent(due_today, leader, mailoutbox, flaky_smtp):
     flaky_smtp(1000)
     scheduling.run_sweep()
