@@ -316,6 +316,8 @@ class Reminder(models.Model):
     path = models.CharField(_("link"), max_length=300)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
+    # A task to send it waits in the queue since then: the sweep does not queue another (cleared by the claim).
+    queued_at = models.DateTimeField(_("queued for sending"), null=True, blank=True)
     sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)

@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 
 from . import metrics
@@ -54,6 +53,20 @@ def enqueue(task, *args) -> bool:
     return True
 
 
+def queue_reminder(reminder_id: int) -> bool:
+    """Queue the reminder's e-mail once: not again while that task waits (the sweep may run more often than the
+    queue empties, and two beats may run it at once)."""
+    from . import services, tasks
+
+    marked_at = services.reminder_mark_queued(reminder_id=reminder_id)
+    if marked_at is None:
+        return False
+    if enqueue(tasks.send_reminder, reminder_id):
+        return True
+    services.reminder_unmark_queued(reminder_id=reminder_id, marked_at=marked_at)
+    return False
+
+
 @dataclass
 class SweepResult:
     jobs: int = 0
@@ -63,8 +76,7 @@ class SweepResult:
 
 def run_sweep(today: datetime.date | None = None) -> SweepResult:
     """Run every registered job, close reminders that no longer apply, and queue unsent e-mails."""
-    from . import services, tasks
-    from .models import Reminder
+    from . import services
 
     today = today or timezone.localdate()
     started = time.perf_counter()
@@ -73,14 +85,10 @@ def run_sweep(today: datetime.date | None = None) -> SweepResult:
         job(today)
         result.jobs += 1
     result.closed = services.reminders_close_moot()
-    # Not those closed before their e-mail went out: moot (answered, registered …) or ticked off. Not those a
-    # sender holds either: it retries by itself, and a dead sender's claim runs out for a later sweep. Queueing
-    # them anyway filled the queue when the sweep ran often (the failover bench: 22,000 tasks for 300 reminders).
-    unsent = Reminder.objects.filter(sent_at__isnull=True, done_at__isnull=True).filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=timezone.now() - services.REMINDER_CLAIM_TIMEOUT)
-    )
-    for reminder_id in unsent.values_list("pk", flat=True):
-        result.queued += enqueue(tasks.send_reminder, reminder_id)
+    # Not those closed before their e-mail went out (moot, or ticked off), those a sender holds (it retries by
+    # itself; a dead sender's claim runs out for a later sweep), nor those whose task already waits in the queue.
+    for reminder_id in services.reminders_to_queue().values_list("pk", flat=True):
+        result.queued += queue_reminder(reminder_id)
     metrics.SWEEP_SECONDS.observe(time.perf_counter() - started)
     metrics.SWEEP_ITEMS_DUE.set(result.queued)
     return result

@@ -203,6 +203,32 @@ REMINDER_SEND_TIME_LIMIT = REMINDER_SEND_SOFT_TIME_LIMIT + 20
 # How long a claimed reminder stays claimed: just above the longest a send can take, so a live sender is never
 # overtaken, and a crashed one's reminder is sent again within a minute or two.
 REMINDER_CLAIM_TIMEOUT = datetime.timedelta(seconds=REMINDER_SEND_TIME_LIMIT + 10)
+# How long a queued send task may wait before the sweep presumes it lost (the broker's data gone) and queues
+# another; under the hourly sweep, the next one does. Queueing anew at each sweep instead piled up thousands of
+# tasks for the same few reminders when the queue was slower than the sweep (the failover bench).
+REMINDER_QUEUED_TIMEOUT = datetime.timedelta(minutes=30)
+
+
+def reminders_to_queue(now: datetime.datetime | None = None):
+    """Unsent, open reminders that neither a live sender holds nor a queued task waits for."""
+    now = now or timezone.now()
+    return Reminder.objects.filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - REMINDER_CLAIM_TIMEOUT),
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - REMINDER_QUEUED_TIMEOUT),
+        sent_at__isnull=True, done_at__isnull=True,
+    )
+
+
+def reminder_mark_queued(*, reminder_id: int) -> datetime.datetime | None:
+    """Mark the reminder as queued, unless it no longer needs a task (one conditional UPDATE, so of two sweeps
+    only one queues it). Returns the mark, for reminder_unmark_queued."""
+    now = timezone.now()
+    return now if reminders_to_queue(now).filter(pk=reminder_id).update(queued_at=now) else None
+
+
+def reminder_unmark_queued(*, reminder_id: int, marked_at: datetime.datetime) -> None:
+    """The task could not be queued after all (broker down): the next sweep tries again."""
+    Reminder.objects.filter(pk=reminder_id, queued_at=marked_at).update(queued_at=None)
 
 
 def reminder_message_id(reminder: Reminder) -> str:
@@ -236,7 +262,7 @@ def reminder_send(*, reminder_id: int) -> bool:
     claimed = Reminder.objects.filter(
         Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - REMINDER_CLAIM_TIMEOUT),
         pk=reminder_id, sent_at__isnull=True, done_at__isnull=True,
-    ).update(claimed_at=now, attempts=F("attempts") + 1)
+    ).update(claimed_at=now, queued_at=None, attempts=F("attempts") + 1)
     if not claimed:
         return False
     try:
