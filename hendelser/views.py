@@ -545,6 +545,10 @@ def review(request, unit_number):
                     % {"count": reviewed, "date": meeting.held_on.strftime("%d.%m.%Y")},
                 )
                 return redirect("hendelser:review", unit_number=page.unit.number)
+    if page.may_review:
+        # The form shows the start of what happened in each incident: a display of the person who did it.
+        selectors.audit_incidents_display(user=request.user, incidents=form.fields["incidents"].queryset,
+                                          request=request, action="incident.review")
     return render(request, "hendelser/review.html", {"page": page, "form": form})
 
 
