@@ -51,6 +51,13 @@ DESCRIPTIONS = {
     Category.VANDALISM: "Bruker sparket i stykker publikums-PC-en.",
     Category.ASSAULT: "Bruker dyttet veilederen mot veggen i samtalerommet.",
 }
+ARSTAD = "1203"  # NAV Årstad, whose ROS analysis is the demo's (risiko/demo.py)
+# The days before today of NAV Årstad's social-media incidents: all within the ROS page's 12 months, all closed.
+SOCIAL_MEDIA_DAYS_AGO = tuple(25 + 30 * n for n in range(12))
+SOCIAL_MEDIA_DESCRIPTIONS = {
+    Category.HARASSMENT: "Nedsettende innlegg om veilederen i en åpen Facebook-gruppe.",
+    Category.THREAT: "Kommentar på Facebook om å «ta» saksbehandleren etter jobb.",
+}
 
 
 def _pick(rng: random.Random, weights: dict):
@@ -71,29 +78,49 @@ def _history(units: list[Unit], registrant: User, rng: random.Random, today: dat
             category = _pick(rng, CATEGORY_WEIGHTS)
             channel = Channel.PHONE if unit.unit_type == UnitType.KONTAKTSENTER and rng.random() < .7 else (
                 _pick(rng, CHANNEL_WEIGHTS))
+            if channel == Channel.SOCIAL_MEDIA and unit.number == ARSTAD:
+                # NAV Årstad's social-media incidents are the story's own (_social_media_at_arstad), counted exactly.
+                channel = Channel.DIGITAL
             injury = Injury.NO_SICK_LEAVE if category == Category.ASSAULT and rng.random() < .5 else Injury.NONE
-            old = (today - day).days > 21
-            incident = Incident(
-                unit=unit, occurred_at=moment, channel=channel, category=category,
-                description=DESCRIPTIONS[category], injury=injury,
-                perpetrator=Perpetrator.ANONYMOUS if category == Category.HATE_SPEECH else Perpetrator.UNKNOWN,
-                status=Status.CLOSED if old else Status.REGISTERED, registered_by=registrant,
-                lessons_learned="Gjennomgått på ukemøtet; rutinene ble fulgt." if old else "",
-                asys_reference=f"ASYS-{day:%Y}-{rng.randint(1000, 9999)}" if rng.random() < .8 else "",
-                closed_at=moment + datetime.timedelta(days=10) if old else None,
-            )
-            # The database checks its own constraints on insert; clean() and the fields are checked here.
-            incident.full_clean(exclude=["unit", "registered_by"], validate_unique=False, validate_constraints=False)
+            asys_reference = f"ASYS-{day:%Y}-{rng.randint(1000, 9999)}" if rng.random() < .8 else ""
             municipal = unit.unit_type == UnitType.NAV_KONTOR and rng.random() < .45
-            person = ExposedPerson(
-                name="Veileder", employer=Employer.MUNICIPAL if municipal else Employer.STATE,
-                debrief_offered_on=day if old else None, bht=Bht.NOT_NEEDED if old else Bht.NOT_ASSESSED,
-                follow_up_done_on=day + datetime.timedelta(days=7) if old else None,
+            incident, person = _past_incident(
+                unit=unit, moment=moment, channel=channel, category=category, description=DESCRIPTIONS[category],
+                injury=injury, asys_reference=asys_reference, municipal=municipal, registrant=registrant, today=today,
             )
-            person.full_clean(exclude=["incident"], validate_constraints=False)
-            incident.exposed_state, incident.exposed_municipal = (0, 1) if municipal else (1, 0)
             incidents.append(incident)
             people.append(person)
+    _save_past(incidents, people, registrant)
+    return len(incidents)
+
+
+def _past_incident(*, unit: Unit, moment: datetime.datetime, channel: str, category: str, description: str,
+                   injury: str, asys_reference: str, municipal: bool, registrant: User,
+                   today: datetime.date) -> tuple[Incident, ExposedPerson]:
+    """One incident of the past and its exposed employee, checked by the models' rules, not yet saved."""
+    day = timezone.localdate(moment)
+    old = (today - day).days > 21
+    incident = Incident(
+        unit=unit, occurred_at=moment, channel=channel, category=category, description=description, injury=injury,
+        perpetrator=Perpetrator.ANONYMOUS if category == Category.HATE_SPEECH else Perpetrator.UNKNOWN,
+        status=Status.CLOSED if old else Status.REGISTERED, registered_by=registrant,
+        lessons_learned="Gjennomgått på ukemøtet; rutinene ble fulgt." if old else "",
+        asys_reference=asys_reference, closed_at=moment + datetime.timedelta(days=10) if old else None,
+    )
+    # The database checks its own constraints on insert; clean() and the fields are checked here.
+    incident.full_clean(exclude=["unit", "registered_by"], validate_unique=False, validate_constraints=False)
+    person = ExposedPerson(
+        name="Veileder", employer=Employer.MUNICIPAL if municipal else Employer.STATE,
+        debrief_offered_on=day if old else None, bht=Bht.NOT_NEEDED if old else Bht.NOT_ASSESSED,
+        follow_up_done_on=day + datetime.timedelta(days=7) if old else None,
+    )
+    person.full_clean(exclude=["incident"], validate_constraints=False)
+    incident.exposed_state, incident.exposed_municipal = (0, 1) if municipal else (1, 0)
+    return incident, person
+
+
+def _save_past(incidents: list[Incident], people: list[ExposedPerson], registrant: User) -> None:
+    """Saved in bulk, each closed one with the measure it was closed on."""
     Incident.objects.bulk_create(incidents)
     for incident, person in zip(incidents, people, strict=True):
         person.incident = incident
@@ -103,7 +130,6 @@ def _history(units: list[Unit], registrant: User, rng: random.Random, today: dat
                 description="Enkeltstående hendelse.", decided_by=registrant)
         for incident in incidents if incident.status == Status.CLOSED
     ])
-    return len(incidents)
 
 
 def _this_week(today: datetime.date) -> int:
@@ -153,18 +179,26 @@ def _this_week(today: datetime.date) -> int:
     return 4
 
 
-def _social_media_at_arstad(today: datetime.date) -> None:
-    """NAV Årstad's last twelve harassment and threats of the year were made on social media: more than the
-    Årstad ROS analysis' «yearly» for that event, so the ROS page marks it (risiko/demo.py)."""
-    year_ago = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=360), datetime.time()))
-    picked = list(Incident.objects.filter(
-        unit__number="1203", occurred_at__gte=year_ago,
-        category__in=[Category.VERBAL, Category.HARASSMENT, Category.THREAT, Category.HATE_SPEECH],
-    ).order_by("-occurred_at").values_list("pk", flat=True)[:12])
-    # Verbal abuse is said to one's face; written on social media it is harassment (ASYS' definitions).
-    Incident.objects.filter(pk__in=picked, category=Category.VERBAL).update(
-        category=Category.HARASSMENT, description=DESCRIPTIONS[Category.HARASSMENT])
-    Incident.objects.filter(pk__in=picked).update(channel=Channel.SOCIAL_MEDIA)
+def _social_media_at_arstad(today: datetime.date, registrant: User) -> int:
+    """Twelve harassments and threats on social media at NAV Årstad in the last year, at fixed days before today:
+    more than the Årstad ROS analysis' «yearly» for that event, so the ROS page marks it (risiko/demo.py)."""
+    unit = Unit.objects.filter(number=ARSTAD).first()
+    if unit is None:
+        return 0
+    incidents, people = [], []
+    for number, days_ago in enumerate(SOCIAL_MEDIA_DAYS_AGO):
+        category = (Category.HARASSMENT, Category.THREAT)[number % 2]
+        moment = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=days_ago),
+                                                               datetime.time(9 + number % 6, 15)))
+        incident, person = _past_incident(
+            unit=unit, moment=moment, channel=Channel.SOCIAL_MEDIA, category=category,
+            description=SOCIAL_MEDIA_DESCRIPTIONS[category], injury=Injury.NONE, asys_reference="",
+            municipal=number % 3 == 0, registrant=registrant, today=today,
+        )
+        incidents.append(incident)
+        people.append(person)
+    _save_past(incidents, people, registrant)
+    return len(incidents)
 
 
 def load() -> int:
@@ -175,7 +209,6 @@ def load() -> int:
     today = timezone.localdate()
     registrant = User.objects.get(username="admin")
     units = list(Unit.objects.filter(is_active=True).order_by("number"))
-    made = _history(units, registrant, rng, today) + _this_week(today)
-    _social_media_at_arstad(today)
+    made = _history(units, registrant, rng, today) + _this_week(today) + _social_media_at_arstad(today, registrant)
     counts.rebuild()  # the history was saved in bulk, past the services that count each month
     return made

@@ -8,7 +8,6 @@ The columns are listed once (``columns``); both file kinds write the same ones.
 import csv
 import datetime
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,15 +19,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from nav_sikkerhet.core.spreadsheets import is_formula_like, neutralise
+
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 DATE_FORMAT = "dd.mm.yyyy hh:mm"
-
-# A spreadsheet runs a cell as a formula when it starts with = + - @, also after leading blanks or control
-# characters (which some programs skip); a leading tab or carriage return can itself start one (CSV injection).
-_FORMULA = re.compile(r"^[\s\x00-\x1f\x7f]*[=+\-@]|^[\t\r\n]")
 
 
 @dataclass(frozen=True)
@@ -82,17 +79,11 @@ def _rows(incidents, chosen: list[Column]):
         yield [column.value(incident) for column in chosen]
 
 
-def is_formula_like(value) -> bool:
-    return isinstance(value, str) and bool(_FORMULA.match(value))
-
-
 def neutralise_csv(value):
     """Text a spreadsheet would run as a formula gets a leading apostrophe; dates get the Norwegian form."""
     if isinstance(value, datetime.datetime):
         return value.strftime("%d.%m.%Y %H:%M")
-    if is_formula_like(value):
-        return "'" + value
-    return value
+    return neutralise(value)
 
 
 def _xlsx_cell(sheet, value):

@@ -1,14 +1,12 @@
 """Thin views: parse input, call a selector or service, turn domain errors into form errors."""
 
-import hashlib
-import io
 import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from nav_sikkerhet.core import access, throttle
+from nav_sikkerhet.core import access, letter_pages, throttle
 from nav_sikkerhet.core.access import Perm
 from nav_sikkerhet.core.forms import add_errors
 from nav_sikkerhet.core.models import Citizen
@@ -29,7 +27,6 @@ from .models import (
     Perpetrator,
     ProposalKind,
     Status,
-    WarningLetterStatus,
 )
 
 logger = logging.getLogger(__name__)
@@ -548,6 +545,10 @@ def review(request, unit_number):
                     % {"count": reviewed, "date": meeting.held_on.strftime("%d.%m.%Y")},
                 )
                 return redirect("hendelser:review", unit_number=page.unit.number)
+    if page.may_review:
+        # The form shows the start of what happened in each incident: a display of the person who did it.
+        selectors.audit_incidents_display(user=request.user, incidents=form.fields["incidents"].queryset,
+                                          request=request, action="incident.review")
     return render(request, "hendelser/review.html", {"page": page, "form": form})
 
 
@@ -560,22 +561,13 @@ def statistics_page(request):
 
 # --- A written warning's letter: status, download of the archived file, retry ---
 
-# Seconds between reloads of the status page while a letter is being produced.
-WARNING_LETTER_REFRESH_SECONDS = 2
-
-
 def _warning_letter_page(request, letter, *, problem: str = ""):
-    response = render(request, "hendelser/warning_letter.html", {
-        "letter": letter,
-        "warning": letter.warning,
-        "problem": problem,
-        "may_retry": rules.may_record_warning(request.user, letter.warning.unit),
-        "Status": WarningLetterStatus,
-    })
-    if letter.status == WarningLetterStatus.PENDING and not problem:
-        # Reload until the letter is ready: no script needed (and none allowed by the CSP).
-        response["Refresh"] = str(WARNING_LETTER_REFRESH_SECONDS)
-    return response
+    return letter_pages.status_page(
+        request, letter, template="hendelser/warning_letter.html", context={"warning": letter.warning},
+        may_retry=rules.may_record_warning(request.user, letter.warning.unit), problem=problem,
+        download_kind="warning", download_url=reverse("hendelser:warning_letter_download", args=[letter.pk]),
+        retry_url=reverse("hendelser:warning_letter_retry", args=[letter.pk]),
+    )
 
 
 @login_required
@@ -592,23 +584,14 @@ def warning_letter(request, letter_id):
 def warning_letter_download(request, letter_id):
     """The archived PDF exactly as stored when it was produced, checked against its SHA-256."""
     letter = selectors.warning_letter_for_visible(user=request.user, letter_id=letter_id)
-    if letter.status != WarningLetterStatus.READY:
-        return redirect("hendelser:warning_letter", letter.pk)
-    try:
-        with letter.file.open("rb") as stored:
-            content = stored.read()
-    except OSError:
-        logger.exception("Archived warning letter %s could not be read", letter.pk)
-        return _warning_letter_page(request, letter, problem=_("The archived file could not be read."))
-    if hashlib.sha256(content).hexdigest() != letter.sha256:
-        logger.error("Archived warning letter %s does not match its SHA-256", letter.pk)
-        return _warning_letter_page(
-            request, letter, problem=_("The archived file does not match its checksum and is not shown.")
-        )
-    selectors.audit_warning_letter_display(user=request.user, letter=letter, request=request,
-                                           action="warning_letter.download")
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=f"{letter.reference}-{letter.language}.pdf",
-                        content_type="application/pdf")
+    return letter_pages.checked_download(
+        letter, status_url=reverse("hendelser:warning_letter", args=[letter.pk]),
+        filename=f"{letter.reference}-{letter.language}.pdf",
+        page=lambda problem: _warning_letter_page(request, letter, problem=problem),
+        audit=lambda: selectors.audit_warning_letter_display(
+            user=request.user, letter=letter, request=request, action="warning_letter.download"
+        ),
+    )
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from nav_sikkerhet.core.models import User
+from nav_sikkerhet.core.spreadsheets import neutralise
 
 from . import rules
 from .models import Analysis, Event, EventCategory
@@ -368,12 +369,7 @@ def measures_csv(analysis: Analysis) -> str:
                      _("Done on")])
     for event in analysis.events.prefetch_related("measures__responsible"):
         for m in event.measures.all():
-            writer.writerow([_safe(event.title), m.get_kind_display(), _safe(m.description),
-                             m.responsible.get_full_name() or m.responsible.username, m.due_on.isoformat(),
+            writer.writerow([neutralise(event.title), m.get_kind_display(), neutralise(m.description),
+                             neutralise(m.responsible.get_full_name() or m.responsible.username), m.due_on.isoformat(),
                              m.get_status_display(), m.done_on.isoformat() if m.done_on else ""])
     return "\ufeff" + out.getvalue()
-
-
-def _safe(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -1,6 +1,5 @@
 """Thin views: parse input, call a selector or service, turn domain errors into form errors."""
 
-import hashlib
 import io
 import logging
 import uuid
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hendelser import selectors as incident_selectors
 from hendelser import services as incident_services
-from nav_sikkerhet.core import access, throttle
+from nav_sikkerhet.core import access, letter_pages, throttle
 from nav_sikkerhet.core import selectors as core_selectors
 from nav_sikkerhet.core import services as core_services
 from nav_sikkerhet.core.access import Perm
@@ -34,7 +33,6 @@ from .models import (
     EDITABLE_STATUSES,
     Decision,
     Kind,
-    LetterStatus,
     RegistrationKind,
     ServiceComplaint,
     SignedAs,
@@ -766,31 +764,17 @@ def complaint_answer(request, public_id, complaint_id):
 
 # --- Letters: status, download of the archived file, retry ---
 
-# Seconds between reloads of the status page while a letter is being produced.
-LETTER_REFRESH_SECONDS = 2
-
-
 def _letter_status_url(letter) -> str:
     return reverse("utestenging:letter_status", args=[letter.decision.public_id, letter.pk])
 
 
 def _letter_status_page(request, letter, *, problem: str = ""):
-    response = render(
-        request,
-        "utestenging/letter_status.html",
-        {
-            "letter": letter,
-            "decision": letter.decision,
-            "problem": problem,
-            "may_retry": rules.may_prepare(request.user, letter.decision),
-            "Status": LetterStatus,
-            "retry_allowed": letter.retry_allowed,
-        },
+    return letter_pages.status_page(
+        request, letter, template="utestenging/letter_status.html", context={"decision": letter.decision},
+        may_retry=rules.may_prepare(request.user, letter.decision), problem=problem, download_kind=letter.kind,
+        download_url=reverse("utestenging:letter_download", args=[letter.decision.public_id, letter.pk]),
+        retry_url=reverse("utestenging:letter_retry", args=[letter.decision.public_id, letter.pk]),
     )
-    if letter.status == LetterStatus.PENDING and not problem:
-        # Reload until the letter is ready: no script needed (and none allowed by the CSP).
-        response["Refresh"] = str(LETTER_REFRESH_SECONDS)
-    return response
 
 
 @login_required
@@ -804,24 +788,12 @@ def letter_status(request, public_id, letter_id):
 def letter_download(request, public_id, letter_id):
     """The archived PDF exactly as stored at signing, checked against its SHA-256."""
     letter = selectors.letter_for_visible(user=request.user, public_id=public_id, letter_id=letter_id)
-    if letter.status != LetterStatus.READY:
-        return redirect(_letter_status_url(letter))
-    try:
-        with letter.file.open("rb") as stored:
-            content = stored.read()
-    except OSError:
-        logger.exception("Archived letter %s could not be read", letter.pk)
-        return _letter_status_page(request, letter, problem=_("The archived file could not be read."))
-    if hashlib.sha256(content).hexdigest() != letter.sha256:
-        logger.error("Archived letter %s does not match its SHA-256", letter.pk)
-        return _letter_status_page(
-            request, letter, problem=_("The archived file does not match its checksum and is not shown.")
-        )
-    selectors.audit_decision_display(
-        user=request.user, decision=letter.decision, request=request, action="letter.download"
-    )
-    return FileResponse(
-        io.BytesIO(content), as_attachment=True, filename=letters.filename(letter), content_type="application/pdf"
+    return letter_pages.checked_download(
+        letter, status_url=_letter_status_url(letter), filename=letters.filename(letter),
+        page=lambda problem: _letter_status_page(request, letter, problem=problem),
+        audit=lambda: selectors.audit_decision_display(
+            user=request.user, decision=letter.decision, request=request, action="letter.download"
+        ),
     )
 
 

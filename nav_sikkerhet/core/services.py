@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -165,11 +166,38 @@ def audit_search_record(
                        action=action, message=message, message_args=args, request=request)
 
 
+def audit_log_records(
+    *, actor: User, citizens_and_args: list[tuple[Citizen, dict]], action: str, message: str, request=None,
+) -> list[AuditLogEntry]:
+    """One audit-log line per citizen shown on a page listing several, written in one INSERT; CEF after commit.
+
+    Each pair is the citizen shown and the ``message_args`` of the lazy ``message`` for that line.
+    """
+    entries = [
+        _audit_entry(actor=actor, actor_ident=actor.nav_ident, citizen=citizen, event=AuditEvent.ACCESS,
+                     action=action, message=message, message_args=args, request=request)
+        for citizen, args in citizens_and_args
+    ]
+    if entries:
+        AuditLogEntry.objects.bulk_create(entries)
+        for entry in entries:
+            transaction.on_commit(functools.partial(audit.emit, entry))
+    return entries
+
+
 def _audit_line(*, actor, actor_ident, citizen, event, action, message, message_args, request) -> AuditLogEntry:
+    entry = _audit_entry(actor=actor, actor_ident=actor_ident, citizen=citizen, event=event, action=action,
+                         message=message, message_args=message_args, request=request)
+    entry.save()
+    transaction.on_commit(lambda: audit.emit(entry))
+    return entry
+
+
+def _audit_entry(*, actor, actor_ident, citizen, event, action, message, message_args, request) -> AuditLogEntry:
     # The stored text is bokmål whatever language the staff member uses, so reports read alike.
     with translation.override(settings.LANGUAGE_CODE):
         text = str(message) % message_args if message_args else str(message)
-    entry = AuditLogEntry(
+    return AuditLogEntry(
         created_at=timezone.now(),
         actor=actor,
         actor_ident=actor_ident,
@@ -182,9 +210,6 @@ def _audit_line(*, actor, actor_ident, citizen, event, action, message, message_
         # The method the client sent: a HEAD is answered as GET (core.middleware) but logged as HEAD.
         request_method=request.META.get("REQUEST_METHOD", request.method) if request is not None else "",
     )
-    entry.save()
-    transaction.on_commit(lambda: audit.emit(entry))
-    return entry
 
 
 # How long the database may be away when a reminder's e-mail has just been accepted: sent_at is written on a

@@ -4,9 +4,12 @@ import re
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from nav_sikkerhet.core import audit, services
 from nav_sikkerhet.core.models import AuditLogEntry
+
+from ..factories import CitizenFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +84,25 @@ def test_database_refuses_to_change_or_delete_audit_lines(leader, citizen):
         AuditLogEntry.objects.filter(pk=entry.pk).update(message="endret")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditLogEntry.objects.filter(pk=entry.pk).delete()
+
+
+def test_several_citizens_shown_on_one_page_get_a_line_each_in_one_insert_and_cef_after_commit(
+    leader, caplog, django_capture_on_commit_callbacks,
+):
+    citizens = [CitizenFactory() for _ in range(3)]
+    caplog.set_level(logging.INFO, logger="nav_sikkerhet.audit")
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as queries:
+        services.audit_log_records(actor=leader, citizens_and_args=[(c, {"ref": c.pk}) for c in citizens],
+                                   action="test.list", message="Rad %(ref)s vist", request=RequestFactory().get("/l/"))
+    assert [q["sql"].split(" ", 1)[0] for q in queries.captured_queries] == ["INSERT"]
+    entries = AuditLogEntry.objects.filter(action="test.list")
+    assert {(e.personident, e.message, e.request_path) for e in entries} == {
+        (c.personident, f"Rad {c.pk} vist", "/l/") for c in citizens
+    }
+    cef = [r.getMessage() for r in caplog.records if r.name == "nav_sikkerhet.audit"]
+    assert sorted(CEF.match(line)["duid"] for line in cef) == sorted(c.personident for c in citizens)
+
+
+def test_an_empty_list_writes_nothing(leader, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert services.audit_log_records(actor=leader, citizens_and_args=[], action="x", message="x") == []

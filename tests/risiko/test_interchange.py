@@ -1,6 +1,8 @@
 """Reading a ROS file: whatever the bytes, a clear error naming the place, never a traceback."""
 
 import copy
+import csv
+import io
 import json
 
 import pytest
@@ -9,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from risiko import interchange, services
-from risiko.models import Analysis
+from risiko.models import Analysis, MeasureKind
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -91,3 +93,15 @@ def test_the_import_writes_each_table_in_bulk(leader, unit, hordaland_data):
     assert analysis.events.count() == 37
     assert analysis.events.first().history.get().history_user == leader
     assert analysis.events.first().measures.get().history.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_measures_csv_writes_a_formula_behind_leading_blanks_as_text(leader, draft, today):
+    # Some spreadsheets skip leading blanks and tabs and would still run the formula.
+    event = draft.events.get()
+    event.title = "\t@SUM(A1)"
+    event.save(update_fields=["title"])
+    services.measure_add(by=leader, event_id=event.pk, kind=MeasureKind.PREVENTIVE,
+                         description='  =HYPERLINK("http://x")', responsible=leader, due_on=today)
+    rows = list(csv.reader(io.StringIO(interchange.measures_csv(draft).lstrip("\ufeff")), delimiter=";"))
+    assert rows[1][0] == "'\t@SUM(A1)" and rows[1][2] == '\'  =HYPERLINK("http://x")'
