@@ -395,10 +395,9 @@ def _pdl_shape(measure: lookup.Measure) -> dict:
 )
 def sikkerhetstiltak(request, payload: SikkerhetstiltakRequest):
     api_key: ApiKey = request.auth
-    citizen = lookup.citizen_by_personident(payload.personident)
+    citizen, measures = lookup.citizen_with_measures(personident=payload.personident)
     if citizen is None:
         return {"personident": payload.personident, "sikkerhetstiltak": []}
-    measures = lookup.measures_in_force(citizen_id=citizen.pk)
     core_services.audit_log_record(
         actor=None,
         system=api_key.system,

@@ -143,11 +143,22 @@ def test_the_system_is_the_actor_in_the_cef_line(client, key, unit, citizen, lea
     assert "|api|" in line and f"suid={SYSTEM}" in line and f"duid={citizen.personident}" in line
 
 
-def test_a_call_costs_four_queries_with_the_audit_line(client, key, unit, citizen, leader, django_assert_num_queries):
+def test_a_call_costs_three_queries_with_the_audit_line(client, key, unit, citizen, leader,
+                                                        django_assert_num_queries):
     measure(unit=unit, citizen=citizen, signed_by=leader)
     call(client, {"personident": citizen.personident}, key)  # the first call also stamps last_used_at
-    with django_assert_num_queries(4):  # the key, the citizen, the measures, the audit-log insert
+    # Exactly: the key, the citizen with the measures in force, the audit-log insert. One more fails.
+    with django_assert_num_queries(3) as queries:
         assert call(client, {"personident": citizen.personident}, key).status_code == 200
+    assert '"core_apikey"' in queries.captured_queries[0]["sql"]
+    assert queries.captured_queries[-1]["sql"].startswith('INSERT INTO "core_auditlogentry"')
+
+
+def test_an_unknown_person_costs_two_queries(client, key, django_assert_num_queries):
+    unknown = generate_synthetic(datetime.date(1990, 5, 17), 123)
+    call(client, {"personident": unknown}, key)
+    with django_assert_num_queries(2):  # the key, the (absent) citizen: nothing shown, nothing logged
+        assert call(client, {"personident": unknown}, key).json()["sikkerhetstiltak"] == []
 
 
 def test_last_used_is_stamped(client, api_key, citizen):
@@ -289,6 +300,14 @@ def test_a_revoked_key_is_401(client, api_key, citizen, superuser):
     core_services.api_key_revoke(by=superuser, api_key_id=row.pk)
     assert_problem(call(client, {"personident": citizen.personident}, key), 401)
     assert not AuditLogEntry.objects.exists()
+
+
+def test_a_key_revoked_after_use_is_refused_at_the_next_call(client, api_key, citizen, superuser):
+    row, key = api_key
+    assert call(client, {"personident": citizen.personident}, key).status_code == 200
+    core_services.api_key_revoke(by=superuser, api_key_id=row.pk)
+    assert_problem(call(client, {"personident": citizen.personident}, key), 401)
+    assert AuditLogEntry.objects.count() == 1
 
 
 def test_an_expired_key_is_401(client, citizen):
