@@ -8,8 +8,8 @@ facts or incidents.
 
 Queries: the look-up page costs the citizen with the measures (one query, :func:`citizen_with_measures`:
 contact, covered units and channels as JSON subqueries) and the audit-log insert, beyond the session and the
-user (the user's look-up units are reused across requests, core/access.py); the API the key, the citizen with
-the measures, and the audit-log insert.
+user (the user's look-up units are reused across requests, core/access.py); the API the key with the citizen
+and the measures (one query, :func:`key_and_citizen`), and the audit-log insert.
 """
 
 import datetime
@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import access, metrics, scheduling
 from nav_sikkerhet.core.access import Perm
-from nav_sikkerhet.core.models import Citizen, User
+from nav_sikkerhet.core.models import ApiKey, Citizen, User
 from nav_sikkerhet.core.selectors import search_by_name  # noqa: F401 - the look-up's name search
 from nav_sikkerhet.core.services import audit_log_record
 
@@ -265,14 +265,14 @@ def _citizen_query(*, field: str):
     return (
         Citizen.objects.filter(**{field: _SENTINEL_KEYS[field]})
         .order_by()
-        .values_list(*_CITIZEN_FIELDS)
-        .annotate(measures=measures)[:1]
+        .annotate(measures=measures)
     )
 
 
 @functools.cache
 def _citizen_sql(vendor: str, field: str) -> tuple[str, tuple]:
-    return _citizen_query(field=field).query.get_compiler(connection=connection).as_sql()
+    query = _citizen_query(field=field).values_list(*_CITIZEN_FIELDS, "measures")[:1]
+    return query.query.get_compiler(connection=connection).as_sql()
 
 
 def citizen_with_measures(
@@ -294,13 +294,75 @@ def citizen_with_measures(
     if row is None:
         return None, []
     *values, rows = row
-    by_name = dict(zip(_CITIZEN_FIELDS, values, strict=True))
-    citizen = Citizen.from_db(
-        connection.alias, list(_CITIZEN_FIELDS),
-        [by_name[f.attname] for f in Citizen._meta.concrete_fields if f.attname in by_name],
-    )
+    citizen = _from_db(Citizen, _CITIZEN_FIELDS, values)
     measures = [_measure(dict(zip(_MEASURE_NAMES, r, strict=True))) for r in _json(rows) or []]
     return citizen, sorted(measures, key=lambda m: (m.valid_from, m.decision_id))
+
+
+def _from_db(model, names: tuple[str, ...], values) -> object:
+    """A model instance from a raw row of the named columns, converted as the ORM converts its own reads."""
+    by_name = {}
+    for name, value in zip(names, values, strict=True):
+        model_field = model._meta.get_field(name)
+        column = model_field.get_col(model._meta.db_table)
+        for converter in (*connection.ops.get_db_converters(column), *model_field.get_db_converters(connection)):
+            value = converter(value, column, connection)
+        by_name[model_field.attname] = value
+    return model.from_db(connection.alias, list(by_name), [
+        by_name[f.attname] for f in model._meta.concrete_fields if f.attname in by_name
+    ])
+
+
+# -- the API: the key, the citizen and the measures in one query -------------------------------------------
+
+_KEY_FIELDS = tuple(f.attname for f in ApiKey._meta.concrete_fields)
+_SENTINEL_PREFIX = "~sentinel-prefix~"
+
+
+@functools.cache
+def _key_and_citizen_sql(vendor: str) -> tuple[str, tuple]:
+    citizen = (
+        _citizen_query(field="personident")
+        .values(row=_JSONArray(*_CITIZEN_FIELDS, "measures"))[:1]
+    )
+    query = ApiKey.objects.filter(prefix=_SENTINEL_PREFIX).order_by().values_list(*_KEY_FIELDS).annotate(
+        citizen=Subquery(citizen)
+    )
+    return query.query.get_compiler(connection=connection).as_sql()
+
+
+@dataclass
+class KeyAndCitizen:
+    """What one API call reads in one round trip: the key by its prefix, and the citizen (None if unknown) with the
+    measures in force. Nothing of the citizen is used before the key is checked (core.services)."""
+
+    api_key: ApiKey | None
+    personident: str
+    citizen: Citizen | None = None
+    measures: list[Measure] = field(default_factory=list)
+
+
+def key_and_citizen(*, prefix: str, personident: str, today: datetime.date | None = None) -> KeyAndCitizen:
+    sql, params = _key_and_citizen_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _bind(params, {_SENTINEL_PREFIX: prefix, _SENTINEL_KEYS["personident"]: personident},
+                                  today or timezone.localdate()))
+        row = cursor.fetchone()
+    if row is None:
+        return KeyAndCitizen(api_key=None, personident=personident)
+    *key_values, citizen_row = row
+    api_key = _from_db(ApiKey, _KEY_FIELDS, key_values)
+    found = KeyAndCitizen(api_key=api_key, personident=personident)
+    citizen_row = _json(citizen_row)
+    if citizen_row:
+        *values, measures = citizen_row
+        # From JSON: numbers, strings and ISO dates, made the fields' own types.
+        found.citizen = _from_db(Citizen, _CITIZEN_FIELDS, [
+            Citizen._meta.get_field(name).to_python(value) for name, value in zip(_CITIZEN_FIELDS, values, strict=True)
+        ])
+        found.measures = sorted((_measure(dict(zip(_MEASURE_NAMES, r, strict=True))) for r in _json(measures) or []),
+                                key=lambda m: (m.valid_from, m.decision_id))
+    return found
 
 
 def _uuid(value) -> uuid.UUID:
