@@ -226,9 +226,10 @@ STORAGES = {
     if GCS_BUCKET_NAME
     else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        # Django's and WhiteNoise's storages, each file's URL remembered once made (core/staticstorage.py).
+        "BACKEND": "nav_sikkerhet.core.staticstorage.RememberingStaticFilesStorage"
         if DEVELOPMENT
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "nav_sikkerhet.core.staticstorage.RememberingManifestStaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = DEVELOPMENT

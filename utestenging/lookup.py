@@ -6,9 +6,10 @@ alone (the daily job that moves the status may not have run yet). It reads only 
 the phone need: type, period, units, contact person and alternative channel. Never the grounds,
 facts or incidents.
 
-Queries: the look-up page costs the user's look-up units, the citizen, the measures (one query, with
-contact, covered units and channels as JSON subqueries) and the audit-log insert; the API the key, the
-citizen, the measures and the audit-log insert.
+Queries: the look-up page costs the citizen with the measures (one query, :func:`citizen_with_measures`:
+contact, covered units and channels as JSON subqueries) and the audit-log insert, beyond the session and the
+user (the user's look-up units are reused across requests, core/access.py); the API the key with the citizen
+and the measures (one query, :func:`key_and_citizen`), and the audit-log insert.
 """
 
 import datetime
@@ -17,6 +18,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Aggregate, Func, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Coalesce
@@ -27,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import access, metrics, scheduling
 from nav_sikkerhet.core.access import Perm
-from nav_sikkerhet.core.models import Citizen, User
+from nav_sikkerhet.core.models import ApiKey, Citizen, User
 from nav_sikkerhet.core.selectors import search_by_name  # noqa: F401 - the look-up's name search
 from nav_sikkerhet.core.services import audit_log_record
 
@@ -208,35 +210,159 @@ def measures_in_force(*, citizen_id: int, today: datetime.date | None = None) ->
     """The citizen's measures in force today, with contact, covered units and channels, in one query."""
     today = today or timezone.localdate()
     sql, params, names = _measures_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _bind(params, {_SENTINEL_CITIZEN: citizen_id}, today))
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return [_measure(row) for row in rows]
+
+
+def _bind(params: tuple, values: dict, today: datetime.date) -> tuple:
+    """The compiled query's parameters with the sentinels replaced by this call's values."""
     sentinel_day = connection.ops.adapt_datefield_value(_SENTINEL_DAY)
     day = connection.ops.adapt_datefield_value(today)
-    params = tuple(citizen_id if p == _SENTINEL_CITIZEN else day if p == sentinel_day else p for p in params)
+    return tuple(day if p == sentinel_day else values.get(p, p) for p in params)
+
+
+def _measure(row: dict) -> Measure:
+    contact = _json(row["contact"])
+    units = sorted(_json(row["units"]) or [], key=lambda unit: unit[1])
+    channels = sorted(_json(row["channels"]) or [], key=lambda channel: channel[0])
+    return Measure(
+        decision_id=row["pk"],
+        public_id=_uuid(row["public_id"]),
+        created_at=_datetime(row["created_at"]),
+        kind=row["kind"],
+        valid_from=_date(row["valid_from"]),
+        valid_to=_date(row["valid_to"]),
+        unit=UnitRef(row["unit_id"], row["unit__number"], row["unit__name"]),
+        contact=ContactRef(
+            nav_ident=contact[0], name=f"{contact[1]} {contact[2]}".strip(), phone=contact[3] or ""
+        ) if contact else None,
+        covered_units=[UnitRef(*unit) for unit in units],
+        channels=[ChannelRef(*(value or "" for value in channel[1:])) for channel in channels],
+        digital_channels=_json(row["digital_channels"]) or [],
+    )
+
+
+# -- the citizen and the measures in one query -------------------------------------------------------------
+
+_CITIZEN_FIELDS = ("id", "public_id", "personident", "name", "birth_date")
+_MEASURE_NAMES = (*_DECISION_FIELDS, "contact", "units", "channels")
+# Stand-ins for the look-up's key in the compiled query, replaced by the real value at each call.
+_SENTINEL_KEYS = {"personident": "~sentinel-personident~", "public_id": uuid.UUID(int=0x5E971E1)}
+
+
+def _citizen_query(*, field: str):
+    """The citizen found by ``field`` with the measures in force as one JSON array of _measures_query's rows
+    (in _MEASURE_NAMES' order), so a look-up reads both in one round trip."""
+    measures = Subquery(
+        _measures_query(citizen_id=OuterRef("pk"), day=_SENTINEL_DAY)
+        .order_by()
+        .values("citizen_id")
+        .annotate(rows=_JSONArrayAgg(_JSONArray(*_MEASURE_NAMES)))
+        .values("rows")
+    )
+    return (
+        Citizen.objects.filter(**{field: _SENTINEL_KEYS[field]})
+        .order_by()
+        .annotate(measures=measures)
+    )
+
+
+@functools.cache
+def _citizen_sql(vendor: str, field: str) -> tuple[str, tuple]:
+    query = _citizen_query(field=field).values_list(*_CITIZEN_FIELDS, "measures")[:1]
+    return query.query.get_compiler(connection=connection).as_sql()
+
+
+def citizen_with_measures(
+    *, personident: str | None = None, public_id=None, today: datetime.date | None = None
+) -> tuple[Citizen | None, list[Measure]]:
+    """The citizen by identity number or public id (None if unknown) and their measures in force, in one query."""
+    field, value = ("personident", personident) if public_id is None else ("public_id", public_id)
+    model_field = Citizen._meta.get_field(field)
+    try:
+        value = model_field.to_python(value)
+    except ValidationError:
+        return None, []
+    sql, params = _citizen_sql(connection.vendor, field)
+    sentinel = model_field.get_db_prep_value(_SENTINEL_KEYS[field], connection)
+    key = model_field.get_db_prep_value(value, connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    measures = []
-    for row in rows:
-        contact = _json(row["contact"])
-        units = sorted(_json(row["units"]) or [], key=lambda unit: unit[1])
-        channels = sorted(_json(row["channels"]) or [], key=lambda channel: channel[0])
-        measures.append(
-            Measure(
-                decision_id=row["pk"],
-                public_id=_uuid(row["public_id"]),
-                created_at=_datetime(row["created_at"]),
-                kind=row["kind"],
-                valid_from=_date(row["valid_from"]),
-                valid_to=_date(row["valid_to"]),
-                unit=UnitRef(row["unit_id"], row["unit__number"], row["unit__name"]),
-                contact=ContactRef(
-                    nav_ident=contact[0], name=f"{contact[1]} {contact[2]}".strip(), phone=contact[3] or ""
-                ) if contact else None,
-                covered_units=[UnitRef(*unit) for unit in units],
-                channels=[ChannelRef(*(value or "" for value in channel[1:])) for channel in channels],
-                digital_channels=_json(row["digital_channels"]) or [],
-            )
-        )
-    return measures
+        cursor.execute(sql, _bind(params, {sentinel: key}, today or timezone.localdate()))
+        row = cursor.fetchone()
+    if row is None:
+        return None, []
+    *values, rows = row
+    citizen = _from_db(Citizen, _CITIZEN_FIELDS, values)
+    measures = [_measure(dict(zip(_MEASURE_NAMES, r, strict=True))) for r in _json(rows) or []]
+    return citizen, sorted(measures, key=lambda m: (m.valid_from, m.decision_id))
+
+
+def _from_db(model, names: tuple[str, ...], values) -> object:
+    """A model instance from a raw row of the named columns, converted as the ORM converts its own reads."""
+    by_name = {}
+    for name, value in zip(names, values, strict=True):
+        model_field = model._meta.get_field(name)
+        column = model_field.get_col(model._meta.db_table)
+        for converter in (*connection.ops.get_db_converters(column), *model_field.get_db_converters(connection)):
+            value = converter(value, column, connection)
+        by_name[model_field.attname] = value
+    return model.from_db(connection.alias, list(by_name), [
+        by_name[f.attname] for f in model._meta.concrete_fields if f.attname in by_name
+    ])
+
+
+# -- the API: the key, the citizen and the measures in one query -------------------------------------------
+
+_KEY_FIELDS = tuple(f.attname for f in ApiKey._meta.concrete_fields)
+_SENTINEL_PREFIX = "~sentinel-prefix~"
+
+
+@functools.cache
+def _key_and_citizen_sql(vendor: str) -> tuple[str, tuple]:
+    citizen = (
+        _citizen_query(field="personident")
+        .values(row=_JSONArray(*_CITIZEN_FIELDS, "measures"))[:1]
+    )
+    query = ApiKey.objects.filter(prefix=_SENTINEL_PREFIX).order_by().values_list(*_KEY_FIELDS).annotate(
+        citizen=Subquery(citizen)
+    )
+    return query.query.get_compiler(connection=connection).as_sql()
+
+
+@dataclass
+class KeyAndCitizen:
+    """What one API call reads in one round trip: the key by its prefix, and the citizen (None if unknown) with the
+    measures in force. Nothing of the citizen is used before the key is checked (core.services)."""
+
+    api_key: ApiKey | None
+    personident: str
+    citizen: Citizen | None = None
+    measures: list[Measure] = field(default_factory=list)
+
+
+def key_and_citizen(*, prefix: str, personident: str, today: datetime.date | None = None) -> KeyAndCitizen:
+    sql, params = _key_and_citizen_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _bind(params, {_SENTINEL_PREFIX: prefix, _SENTINEL_KEYS["personident"]: personident},
+                                  today or timezone.localdate()))
+        row = cursor.fetchone()
+    if row is None:
+        return KeyAndCitizen(api_key=None, personident=personident)
+    *key_values, citizen_row = row
+    api_key = _from_db(ApiKey, _KEY_FIELDS, key_values)
+    found = KeyAndCitizen(api_key=api_key, personident=personident)
+    citizen_row = _json(citizen_row)
+    if citizen_row:
+        *values, measures = citizen_row
+        # From JSON: numbers, strings and ISO dates, made the fields' own types.
+        found.citizen = _from_db(Citizen, _CITIZEN_FIELDS, [
+            Citizen._meta.get_field(name).to_python(value) for name, value in zip(_CITIZEN_FIELDS, values, strict=True)
+        ])
+        found.measures = sorted((_measure(dict(zip(_MEASURE_NAMES, r, strict=True))) for r in _json(measures) or []),
+                                key=lambda m: (m.valid_from, m.decision_id))
+    return found
 
 
 def _uuid(value) -> uuid.UUID:
@@ -266,9 +392,6 @@ def lookup_unit_ids(user) -> frozenset[int]:
 
 def may_look_up(user) -> bool:
     return access.has_perm_anywhere(user, Perm.LOOKUP_MEASURES)
-
-
-_CITIZEN_FIELDS = ("pk", "public_id", "personident", "name", "birth_date")
 
 
 def citizen_by_personident(personident: str) -> Citizen | None:
@@ -316,10 +439,14 @@ class LookupAnswer:
 
 
 def lookup_answer(
-    *, user, citizen: Citizen, unit_ids: frozenset[int], request=None, today: datetime.date | None = None
+    *, user, citizen: Citizen, unit_ids: frozenset[int], request=None, today: datetime.date | None = None,
+    measures: list[Measure] | None = None,
 ) -> LookupAnswer:
-    """The citizen's measures for the desk or the phone, and the one audit-log line for showing them."""
-    measures = measures_in_force(citizen_id=citizen.pk, today=today)
+    """The citizen's measures for the desk or the phone, and the one audit-log line for showing them.
+
+    ``measures``: those citizen_with_measures read with the citizen, else they are read here."""
+    if measures is None:
+        measures = measures_in_force(citizen_id=citizen.pk, today=today)
     metrics.LOOKUPS.inc()
     for measure in measures:
         measure.covers_user = any(unit.id in unit_ids for unit in measure.covered_units)

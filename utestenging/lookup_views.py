@@ -54,9 +54,11 @@ def search(request):
     if searching and (throttled := throttle.lookup_hit(request)):
         return _throttled_page(request, throttled, {"mode": mode})
     if mode == SEARCH_BY_IDENT and ident_form.is_valid():
-        citizen = lookup.citizen_by_personident(ident_form.cleaned_data["personident"])
+        citizen, measures = lookup.citizen_with_measures(personident=ident_form.cleaned_data["personident"])
         if citizen is not None:
-            answer = lookup.lookup_answer(user=request.user, citizen=citizen, unit_ids=unit_ids, request=request)
+            answer = lookup.lookup_answer(
+                user=request.user, citizen=citizen, unit_ids=unit_ids, request=request, measures=measures
+            )
             return _answer_page(request, answer)
         context["no_hit"] = True
         context["ident_form"] = PersonidentLookupForm()
@@ -82,10 +84,12 @@ def person(request, public_id):
     unit_ids = lookup.lookup_unit_ids(request.user)
     if throttled := throttle.lookup_hit(request):
         return _throttled_page(request, throttled)
-    citizen = lookup.citizen_by_public_id(public_id)
-    return _answer_page(
-        request, lookup.lookup_answer(user=request.user, citizen=citizen, unit_ids=unit_ids, request=request)
-    )
+    citizen, measures = lookup.citizen_with_measures(public_id=public_id)
+    if citizen is None:
+        raise Http404
+    return _answer_page(request, lookup.lookup_answer(
+        user=request.user, citizen=citizen, unit_ids=unit_ids, request=request, measures=measures
+    ))
 
 
 def _default_channel(user) -> str:

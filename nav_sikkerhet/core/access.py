@@ -6,11 +6,13 @@ every unit in the country). Anything a user may not see answers 404, so the exis
 a case is never revealed.
 """
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from guardian.models import GroupObjectPermission, UserObjectPermission
@@ -126,8 +128,8 @@ def wanted_permissions(assignments: Iterable[RoleAssignment]) -> set[tuple[str, 
 
 
 def sync_user_permissions(user: User) -> None:
-    """Make the user's unit permissions exactly what their role assignments grant."""
-    forget_memoised_permissions(user)
+    """Make the user's unit permissions exactly what their role assignments grant (and restamp the user)."""
+    restamp(user)
     unit_type = ContentType.objects.get_for_model(Unit)
     assignments = RoleAssignment.objects.filter(user=user).select_related("unit")
     wanted = wanted_permissions(assignments)
@@ -252,6 +254,12 @@ def may_manage_roles(user, unit: Unit) -> bool:
 # request.user lives for one request. sync_user_permissions forgets them when the roles change.
 _MEMO = "_nav_unit_ids_with_perm"
 
+# Across requests, each process keeps the answers under the user's access_stamp, read with the user on every
+# request: a stamp changes (restamp) whenever the user's permissions may have, so a revoked role is refused at the
+# next request in every process. Bounded: it is emptied when it holds this many users.
+SHARED_USERS_MAX = 5000
+_shared: dict[tuple[int, object], dict[str, frozenset[int]]] = {}
+
 
 def forget_memoised_permissions(user) -> None:
     """Drop what unit_ids_with_perm remembered on this user object (after its permissions changed)."""
@@ -259,12 +267,29 @@ def forget_memoised_permissions(user) -> None:
         setattr(user, _MEMO, None)
 
 
+def restamp(user) -> None:
+    """A new access stamp for the user, in the caller's transaction: answers remembered under the old one are
+    never used again, here or in another process."""
+    forget_memoised_permissions(user)
+    if user.pk is None:
+        return
+    stamp = uuid.uuid4()
+    User.objects.filter(pk=user.pk).update(access_stamp=stamp)
+    user.access_stamp = stamp
+
+
+def restamp_users(user_ids) -> None:
+    """Restamp several users at once (a group's members, after its permissions or members changed)."""
+    for pk in set(user_ids):
+        User.objects.filter(pk=pk).update(access_stamp=uuid.uuid4())
+
+
 def unit_ids_with_perm(user, codename: str) -> frozenset[int]:
     """The ids of the units on which the user holds the permission: units_with_perm as one light query.
 
     For hot paths (the reception look-up): guardian's general queryset costs more to build and plan
     than the question it answers. Direct and group object permissions, and superusers, as guardian.
-    Remembered on the user object, so a request asks the database once per permission.
+    Remembered on the user object for the request, and across requests under the user's access stamp.
     """
     if not (user and user.is_authenticated and user.is_active):
         return frozenset()
@@ -273,8 +298,28 @@ def unit_ids_with_perm(user, codename: str) -> frozenset[int]:
         memo = {}
         setattr(user, _MEMO, memo)
     if codename not in memo:
-        memo[codename] = _unit_ids_with_perm(user, codename)
+        memo[codename] = _shared_unit_ids_with_perm(user, codename)
     return memo[codename]
+
+
+def _shared_unit_ids_with_perm(user, codename: str) -> frozenset[int]:
+    stamp = getattr(user, "access_stamp", None)
+    if stamp is None or user.is_superuser:  # a superuser's units change with every new unit: always asked
+        return _unit_ids_with_perm(user, codename)
+    key = (user.pk, stamp)
+    answers = _shared.get(key)
+    if answers is not None and codename in answers:
+        return answers[codename]
+    # Read after the stamp: a restamp committed meanwhile has a new key, so this answer is never served for it.
+    unit_ids = _unit_ids_with_perm(user, codename)
+    if connection.in_atomic_block:
+        return unit_ids  # what a transaction sees may still be rolled back: never shared
+    if answers is None:
+        if len(_shared) >= SHARED_USERS_MAX:
+            _shared.clear()
+        answers = _shared.setdefault(key, {})
+    answers[codename] = unit_ids
+    return unit_ids
 
 
 def _unit_ids_with_perm(user, codename: str) -> frozenset[int]:
@@ -321,3 +366,36 @@ def may_place_retention_hold(user, unit: Unit) -> bool:
 
 def may_see_retention_plan(user) -> bool:
     return has_perm_anywhere(user, Perm.ANSWER_ACCESS_REQUESTS)
+
+
+def _restamp_on_permission_change(sender, instance, **_kwargs):
+    if isinstance(instance, UserObjectPermission):
+        restamp_users([instance.user_id])
+    else:
+        restamp_users(User.objects.filter(groups__pk=instance.group_id).values_list("pk", flat=True))
+
+
+def _restamp_on_group_change(sender, instance, action, pk_set=None, **_kwargs):
+    if isinstance(instance, User):
+        if action.startswith("post_"):
+            restamp_users([instance.pk])
+    elif action in ("post_add", "post_remove"):
+        restamp_users(pk_set or ())
+    elif action == "pre_clear":  # from the group's side: its members, before they are gone
+        restamp_users(instance.user_set.values_list("pk", flat=True))
+
+
+def _restamp_group_members(sender, instance, **_kwargs):
+    restamp_users(instance.user_set.values_list("pk", flat=True))
+
+
+def connect_signals() -> None:
+    """Permissions written outside sync_user_permissions (the admin, a group) restamp the users they reach."""
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+    for model in (UserObjectPermission, GroupObjectPermission):
+        post_save.connect(_restamp_on_permission_change, sender=model, dispatch_uid=f"restamp-{model.__name__}")
+        post_delete.connect(_restamp_on_permission_change, sender=model, dispatch_uid=f"restamp-d-{model.__name__}")
+    m2m_changed.connect(_restamp_on_group_change, sender=User.groups.through, dispatch_uid="restamp-groups")
+    pre_delete.connect(_restamp_group_members, sender=Group, dispatch_uid="restamp-group-deleted")

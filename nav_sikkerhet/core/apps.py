@@ -13,6 +13,9 @@ class CoreConfig(AppConfig):
         from . import checks, retention, selectors, startpage  # noqa: F401 – checks and retention register
 
         startpage.register("core/_reminders_panel.html", selectors.reminders_panel)
+        from . import access
+
+        access.connect_signals()
 
 
 class NavAdminConfig(admin_apps.AdminConfig):

@@ -1,10 +1,11 @@
 """The main menu: what the staff member's roles let them open, wherever they are in the app."""
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -51,13 +52,20 @@ def _held(request) -> frozenset:
     return held
 
 
+@functools.lru_cache(maxsize=256)
+def _url(url_name: str, _prefix: str, _urlconf) -> str:
+    # Remembered per script prefix and URLconf, the two things reverse() reads besides the name.
+    return reverse(url_name)
+
+
 def items_for(request) -> list[dict]:
     """The menu for the request's user, the current page marked; empty when nobody is signed in."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
     held = _held(request)
-    items = [{"label": item.label, "url": reverse(item.url_name)} for item in ITEMS if item.shown(held, user)]
+    items = [{"label": item.label, "url": _url(item.url_name, get_script_prefix(), get_urlconf())}
+             for item in ITEMS if item.shown(held, user)]
     # The page one is on is the longest menu path it lies under (the incident form lies under the list).
     under = [entry["url"] for entry in items if entry["url"] == request.path or
              (entry["url"] != "/" and request.path.startswith(entry["url"]))]

@@ -163,6 +163,9 @@ class User(AbstractUser):
     title = models.CharField(_("title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.NB)
+    # A new random value whenever the user's unit permissions may have changed (core/access.py): the key under
+    # which other requests may reuse the units read from the database. Empty: nothing is reused.
+    access_stamp = models.UUIDField(null=True, default=uuid.uuid4, editable=False)
 
     REQUIRED_FIELDS = ["nav_ident", "email"]
 

@@ -417,13 +417,21 @@ def api_key_create(
     return api_key, key
 
 
-def api_key_authenticate(*, key: str) -> ApiKey | None:
-    """The active key matching ``key`` (not revoked, not expired), or None. Compared by hash in constant time."""
+def api_key_prefix(key: str) -> str | None:
+    """The prefix a well-formed key names its row by, or None for anything that is not a key."""
     mark, _sep, rest = (key or "").partition("_")
     prefix, _sep, secret = rest.partition("_")
-    if mark != API_KEY_MARK or not prefix or not secret:
+    return prefix if mark == API_KEY_MARK and prefix and secret else None
+
+
+def api_key_authenticate(*, key: str, read=None) -> ApiKey | None:
+    """The active key matching ``key`` (not revoked, not expired), or None. Compared by hash in constant time.
+
+    ``read``: how to read the row by its prefix, when the caller reads it together with other rows in one query."""
+    prefix = api_key_prefix(key)
+    if prefix is None:
         return None
-    api_key = ApiKey.objects.filter(prefix=prefix).order_by().first()
+    api_key = read(prefix) if read is not None else ApiKey.objects.filter(prefix=prefix).order_by().first()
     if api_key is None or not hmac.compare_digest(api_key.key_hash, _api_key_hash(key)) or not api_key.is_active:
         return None
     now = timezone.now()

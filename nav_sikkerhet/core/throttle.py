@@ -45,6 +45,15 @@ return count
 """
 
 
+def _write_client(cache):
+    """The cache's Redis client for writing, made once: Django makes a new one per call, and making one (its table
+    of response callbacks) costs more than the round trip. Its connection pool is the cache's own."""
+    client = getattr(cache._cache, "_throttle_write_client", None)
+    if client is None:
+        client = cache._cache._throttle_write_client = cache._cache.get_client(write=True)
+    return client
+
+
 def _usage(request, *, group: str, key: str, rate: str) -> dict | None:
     """django-ratelimit's get_usage (same keys, windows and answer) in one round trip when the counters are in
     Redis; the database cache of development goes through get_usage itself."""
@@ -54,7 +63,7 @@ def _usage(request, *, group: str, key: str, rate: str) -> dict | None:
     limit, period = _split_rate(rate)
     window = _get_window(key, period)
     cache_key = cache.make_and_validate_key(_make_cache_key(group, window, rate, key, ALL))
-    count = cache._cache.get_client(cache_key, write=True).eval(_COUNT_SCRIPT, 1, cache_key, period + EXPIRATION_FUDGE)
+    count = _write_client(cache).eval(_COUNT_SCRIPT, 1, cache_key, period + EXPIRATION_FUDGE)
     return {"count": count, "limit": limit, "should_limit": count > limit, "time_left": window - int(time.time())}
 
 

@@ -143,11 +143,35 @@ def test_the_system_is_the_actor_in_the_cef_line(client, key, unit, citizen, lea
     assert "|api|" in line and f"suid={SYSTEM}" in line and f"duid={citizen.personident}" in line
 
 
-def test_a_call_costs_four_queries_with_the_audit_line(client, key, unit, citizen, leader, django_assert_num_queries):
+def test_a_call_costs_two_queries_with_the_audit_line(client, key, unit, citizen, leader, django_assert_num_queries):
     measure(unit=unit, citizen=citizen, signed_by=leader)
     call(client, {"personident": citizen.personident}, key)  # the first call also stamps last_used_at
-    with django_assert_num_queries(4):  # the key, the citizen, the measures, the audit-log insert
+    # Exactly: the key with the citizen and the measures in force (one query), the audit-log insert.
+    with django_assert_num_queries(2) as queries:
         assert call(client, {"personident": citizen.personident}, key).status_code == 200
+    assert '"core_apikey"' in queries.captured_queries[0]["sql"] and '"core_citizen"' in queries.captured_queries[0][
+        "sql"]
+    assert queries.captured_queries[-1]["sql"].startswith('INSERT INTO "core_auditlogentry"')
+
+
+def test_an_unknown_person_costs_one_query(client, key, django_assert_num_queries):
+    unknown = generate_synthetic(datetime.date(1990, 5, 17), 123)
+    call(client, {"personident": unknown}, key)
+    with django_assert_num_queries(1):  # the key with the (absent) citizen: nothing shown, nothing logged
+        assert call(client, {"personident": unknown}, key).json()["sikkerhetstiltak"] == []
+
+
+def test_what_a_refused_key_read_ahead_is_never_shown(client, api_key, unit, citizen, leader, superuser):
+    """The key's query also reads the citizen; a key that fails answers 401 and nothing of the citizen, unlogged."""
+    row, key = api_key
+    measure(unit=unit, citizen=citizen, signed_by=leader)
+    core_services.api_key_revoke(by=superuser, api_key_id=row.pk)
+    response = call(client, {"personident": citizen.personident}, key)
+    assert_problem(response, 401)
+    assert citizen.personident not in response.content.decode() and not AuditLogEntry.objects.exists()
+    wrong = key[:-2] + ("xx" if not key.endswith("xx") else "yy")
+    assert_problem(call(client, {"personident": citizen.personident}, wrong), 401)
+    assert not AuditLogEntry.objects.exists()
 
 
 def test_last_used_is_stamped(client, api_key, citizen):
@@ -289,6 +313,14 @@ def test_a_revoked_key_is_401(client, api_key, citizen, superuser):
     core_services.api_key_revoke(by=superuser, api_key_id=row.pk)
     assert_problem(call(client, {"personident": citizen.personident}, key), 401)
     assert not AuditLogEntry.objects.exists()
+
+
+def test_a_key_revoked_after_use_is_refused_at_the_next_call(client, api_key, citizen, superuser):
+    row, key = api_key
+    assert call(client, {"personident": citizen.personident}, key).status_code == 200
+    core_services.api_key_revoke(by=superuser, api_key_id=row.pk)
+    assert_problem(call(client, {"personident": citizen.personident}, key), 401)
+    assert AuditLogEntry.objects.count() == 1
 
 
 def test_an_expired_key_is_401(client, citizen):

@@ -223,7 +223,9 @@ def test_a_look_up_costs_at_most_four_queries_beyond_session_and_user(client, re
         response = _look_up(client, citizen.personident)
     assert response.status_code == 200
     own = [q["sql"] for q in queries.captured_queries if not _is_session_or_user(q["sql"])]
-    assert len(own) <= 4, own  # the user's units, the citizen, the measures, the audit-log insert
+    # Exactly: the user's units (read on every request inside a test's transaction; reused across requests in
+    # production, tests/core/test_access_cache.py), the citizen with the measures, the audit-log insert.
+    assert len(own) == 3, own
     assert own[-1].startswith('INSERT INTO "core_auditlogentry"')
 
 
