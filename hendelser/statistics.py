@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from django import forms
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import access
@@ -87,6 +90,20 @@ class Row:
     @property
     def pairs(self) -> list[tuple[Figure, float | None]]:
         return list(zip(self.cells, self.shares or [None] * len(self.cells), strict=True))
+
+    @property
+    def cells_html(self) -> str:
+        """The row's cells as the template wrote them; a template node per cell cost a third of the ten-year page."""
+        return mark_safe("".join(_cell_html(cell, share) for cell, share in self.pairs))  # noqa: S308 (escaped)
+
+
+def _cell_html(cell: Figure | None, share: float | None) -> str:
+    if cell is None:
+        return "<td>–</td>"
+    text = f"{'≈ ' if cell.approx else ''}{conditional_escape(localize(cell.value))}"
+    if share is not None:
+        text += f' <span class="stat-share">({conditional_escape(localize(share))} %)</span>'
+    return f"<td>{text}</td>"
 
 
 # What each table's rows are, for the header cell above the row labels.
@@ -165,15 +182,19 @@ class Publisher:
 
     def __init__(self, own_ids: list[int], other_ids: list[int]):
         self.own_ids, self.other_ids = own_ids, other_ids
+        self._own = set(own_ids)
+        self._other_key = rules.units_key(other_ids)  # the same for most cells of the page: worked out once
 
     def figure(self, own: int, other: int, period: str, what: str, *, other_ids: list[int] | None = None) -> Figure:
+        units = self._other_key if other_ids is None else None
         other_ids = self.other_ids if other_ids is None else other_ids
         if not other_ids:
             return Figure(own + other)
-        return Figure(own + rules.round_count(other, rules.cell_identity(other_ids, period, what)), approx=True)
+        identity = rules.cell_identity(other_ids, period, what, units=units)
+        return Figure(own + rules.round_count(other, identity), approx=True)
 
     def unit_figure(self, unit_id: int, value: int, period: str) -> Figure:
-        if unit_id in self.own_ids:
+        if unit_id in self._own:
             return Figure(value)
         return Figure(rules.round_count(value, rules.cell_identity([unit_id], period, "total")), approx=True)
 
