@@ -168,10 +168,7 @@ def _fold(counted: counts.Counted, *, by_year: bool) -> dict:
     for row in counted.units:
         year = (row.year,) if by_year else ()
         figures["total"][year] += row.total
-        figures["quarter"][(*year, row.quarter)] += row.total
         figures["unit"][(*year, row.unit_id)] += row.total
-        figures["employer"][(*year, Employer.STATE)] += row.exposed_state
-        figures["employer"][(*year, Employer.MUNICIPAL)] += row.exposed_municipal
     for (year, kind, code), count in counted.kinds.items():
         figures[kind][(year, code) if by_year else (code,)] += count
     return figures
