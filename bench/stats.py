@@ -1,16 +1,17 @@
 """Benchmark of the incident statistics page on PostgreSQL (`make bench`).
 
 Fills the database ``bench_stats`` (made if missing; BENCH_STATS_DATABASE_URL overrides) once with 250 units
-and 1,000,000 incidents over ten years, each with one exposed staff member, generated in SQL (a filled
-database is reused; ``--refill`` starts over). Then, in one run and for each scenario:
+and 1,000,000 incidents over ten years, each with one exposed staff member, generated in SQL whose columns and
+fixed values come from the models (a filled database is reused; ``--refill`` starts over). Then, in one run and
+for each scenario:
 
 1. the statistics page's server time (p50/p95), in-process through Django's test client (middleware, the
    ORM, the rounding and the rendering of charts and tables included, no network);
-2. the same figures computed by the raw SQL GROUP BY queries alone (what the database must do anyway),
-   and the ratio of the page's time to that floor, measured side by side.
+2. for scale, the same figures computed by plain SQL GROUP BY queries over the incidents, measured side by side.
 
-Scenarios: an HMS adviser's own unit (the default two years), the whole country (two years, small cells
-hidden) and the whole country over ten years. Targets: p95 ≤ 300 ms and page/SQL ≤ 1.5.
+Scenarios: an HMS adviser's own unit (the default two years), the whole country (two years) and the whole
+country over ten years. Target (issue 24): p95 <= 250 ms, met or NOT MET for each scenario, with the load
+average. ``--profile`` instead profiles the ten-year page (cProfile, and EXPLAIN ANALYZE of its slow queries).
 """
 
 import argparse
@@ -37,6 +38,8 @@ YEARS = 10
 HMS_UNIT = "0315"
 WARM_UP = 3
 REQUESTS = 25
+# Issue 24: the whole country over ten years at p95 <= 250 ms; the smaller pages are held to the same.
+TARGET_P95_MS = 250
 
 
 def log(message: str) -> None:
@@ -55,9 +58,44 @@ def filled() -> bool:
     return Incident.objects.count() >= INCIDENTS
 
 
-def fill() -> None:
+def insert_sql(template, varying: dict) -> tuple[str, list]:
+    """``INSERT INTO … SELECT …`` for every column of the template's model, so a field added later fills itself.
+
+    ``varying`` gives the SQL (or SQL and its parameters) of the columns that differ per row; every other column
+    takes the template's value, that is the model's own default where the bench sets nothing. The template is
+    validated as the model would validate it, so rows the model's rules refuse fail here, not in the figures.
+    """
     from django.db import connection
 
+    template.full_clean(exclude=[f.name for f in template._meta.concrete_fields if f.attname in varying],
+                        validate_unique=False)
+    columns, values, params = [], [], []
+    for model_field in template._meta.concrete_fields:
+        if model_field.primary_key and model_field.attname not in varying:
+            continue
+        columns.append(connection.ops.quote_name(model_field.column))
+        if model_field.attname in varying:
+            sql, sql_params = varying.pop(model_field.attname), []
+            if isinstance(sql, tuple):
+                sql, sql_params = sql
+            values.append(sql)
+            params.extend(sql_params)
+        elif model_field.unique and model_field.has_default() and callable(model_field.default):
+            sys.exit(f"bench/stats.py: give {model_field.name} a value per row (it is unique)")
+        else:
+            values.append("%s")
+            params.append(model_field.get_db_prep_save(getattr(template, model_field.attname), connection))
+    if varying:
+        sys.exit(f"bench/stats.py: no such column {', '.join(varying)} in {template._meta.db_table}")
+    table = connection.ops.quote_name(template._meta.db_table)
+    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)}", params
+
+
+def fill() -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from hendelser.models import Bht, Category, Channel, Employer, ExposedPerson, Incident, Perpetrator, Status
     from nav_sikkerhet.core import access
     from nav_sikkerhet.core.models import Role, RoleAssignment, Unit, UnitType, User
 
@@ -85,36 +123,38 @@ def fill() -> None:
     RoleAssignment.objects.get_or_create(user=hms, unit=unit, role=Role.HMS)
     access.sync_user_permissions(hms)
     unit_ids = list(Unit.objects.filter(number__in=[s["number"] for s in specs]).values_list("pk", flat=True))
+    incident_sql, incident_params = insert_sql(
+        Incident(unit=unit, occurred_at=timezone.now(), channel=Channel.PHONE, category=Category.THREAT,
+                 description="Benchmark", perpetrator=Perpetrator.UNKNOWN, status=Status.CLOSED,
+                 lessons_learned="Benchmark", registered_by=hms),
+        # Channels and categories roughly in the shares of NAV's note; the contact centres take five times as many.
+        {
+            "public_id": "gen_random_uuid()",
+            "unit_id": ("(%s::bigint[])[1 + floor(power(random(), 1.4) * %s)::int]", [unit_ids, len(unit_ids)]),
+            "occurred_at": "at", "created_at": "at",
+            "channel": "(ARRAY['phone','phone','phone','phone','digital','email','sms','social_media','reception',"
+                       "'reception','interview_room','letter','home_visit','outside_office','other'])"
+                       "[1 + floor(random() * 15)::int]",
+            "category": "category",
+            # One in six also names another category (never the main one), for the "also involved" table.
+            "other_categories": "CASE WHEN random() < 0.17 THEN jsonb_build_array(CASE category WHEN 'threat' "
+                                "THEN 'verbal' ELSE 'threat' END) ELSE '[]'::jsonb END",
+        },
+    )
+    exposed_sql, exposed_params = insert_sql(
+        ExposedPerson(name="Veileder", employer=Employer.STATE, bht=Bht.NOT_NEEDED),
+        {"incident_id": "id", "employer": "CASE WHEN random() < 0.4 THEN 'municipal' ELSE 'state' END"},
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.2021)")
-        # Channels and categories roughly in the shares of NAV's note; the contact centres take five times as many.
         cursor.execute(
-            """
-            INSERT INTO hendelser_incident (public_id, unit_id, occurred_at, channel, category, other_categories,
-                description, perpetrator, injury, sick_leave, weapon, police_reported, police_reported_by_unit,
-                witnesses, asys_reference, municipal_reference, status, lessons_learned, registered_by_id, created_at,
-                exposed_state, exposed_municipal)
-            SELECT gen_random_uuid(), (%s::bigint[])[1 + floor(power(random(), 1.4) * %s)::int],
-                   at, (ARRAY['phone','phone','phone','phone','digital','email','sms','social_media','reception',
-                              'reception','interview_room','letter','home_visit','outside_office','other'])
-                       [1 + floor(random() * 15)::int],
-                   (ARRAY['threat','threat','threat','verbal','verbal','harassment','hate_speech','self_harm',
-                          'vandalism','assault'])[1 + floor(random() * 10)::int],
-                   '[]'::jsonb, 'Benchmark', 'unknown', 1, false, '', false, false, '', '', '', 'closed',
-                   'Benchmark', %s, at, 0, 0
-            FROM (SELECT now() - random() * interval '1 day' * 365 * %s AS at FROM generate_series(1, %s)) AS moments
-            """,
-            [unit_ids, len(unit_ids), hms.pk, YEARS, INCIDENTS],
+            f"{incident_sql} FROM (SELECT now() - random() * interval '1 day' * 365 * %s AS at, "
+            "(ARRAY['threat','threat','threat','verbal','verbal','harassment','hate_speech','self_harm','vandalism',"
+            "'assault'])[1 + floor(random() * 10)::int] AS category FROM generate_series(1, %s)) AS moments",
+            [*incident_params, YEARS, INCIDENTS],
         )
         log(f"{INCIDENTS} incidents ({time.perf_counter() - started:.0f} s)")
-        cursor.execute(
-            """
-            INSERT INTO hendelser_exposedperson (incident_id, name, employer, bht, sick_leave, follow_up_note)
-            SELECT id, 'Veileder', CASE WHEN random() < 0.4 THEN 'municipal' ELSE 'state' END, 'not_needed', false,
-                   ''
-            FROM hendelser_incident
-            """
-        )
+        cursor.execute(f"{exposed_sql} FROM hendelser_incident", exposed_params)
         cursor.execute(
             """
             UPDATE hendelser_incident AS i SET exposed_state = (e.employer = 'state')::int,
@@ -209,9 +249,37 @@ def scenario(client, name: str, query: dict, unit_ids: list[int] | None) -> dict
     return result
 
 
+def profile(client, query: dict) -> None:
+    """Where one page's time goes: cProfile of five renders, then each query's time and the slow ones' plans."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page_ms(client, query)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(5):
+        page_ms(client, query)
+    profiler.disable()
+    for order in ("cumulative", "tottime"):
+        pstats.Stats(profiler).sort_stats(order).print_stats(30)
+    with CaptureQueriesContext(connection) as captured:
+        page_ms(client, query)
+    log(f"{len(captured)} queries, {sum(float(q['time']) for q in captured.captured_queries) * 1000:.0f} ms")
+    with connection.cursor() as cursor:
+        for executed in captured.captured_queries:
+            print(f"{float(executed['time']) * 1000:7.1f} ms  {executed['sql'][:150]}")
+            if float(executed["time"]) >= 0.005:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {executed['sql']}")
+                print("\n".join(f"           {line}" for (line,) in cursor.fetchall()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--refill", action="store_true", help="generate the incidents again")
+    parser.add_argument("--profile", action="store_true", help="profile the whole country over ten years instead")
     args = parser.parse_args()
 
     import django
@@ -237,19 +305,25 @@ def main() -> None:
     client.force_login(User.objects.get(username="bench.hms"))
     unit = Unit.objects.get(number=HMS_UNIT)
     this_year = timezone.localdate().year
+    ten_years = {"year_from": this_year - YEARS + 1, "year_to": this_year}
+    if args.profile:
+        profile(client, ten_years)
+        return
+    load_before = os.getloadavg()
     results = {
         "own_unit": scenario(client, "own unit, 2 years", {"unit": unit.number}, [unit.pk]),
         "country": scenario(client, "whole country, 2 years", {}, None),
-        "country_10y": scenario(client, "whole country, 10 years",
-                                {"year_from": this_year - YEARS + 1, "year_to": this_year}, None),
+        "country_10y": scenario(client, "whole country, 10 years", ten_years, None),
     }
-    headline = results["country"]
+    load = " ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(load_before, os.getloadavg(), strict=True))
+    verdicts = {name: "met" if r["page_p95"] <= TARGET_P95_MS else "NOT MET" for name, r in results.items()}
+    for name, verdict in verdicts.items():
+        log(f"{name}: page p95 {results[name]['page_p95']:.0f} ms, target <= {TARGET_P95_MS} ms: {verdict}")
     print(
-        f"incidents={INCIDENTS} units={UNITS} "
-        + " ".join(f"{name}_p50={r['page_p50']:.0f}ms {name}_p95={r['page_p95']:.0f}ms {name}_ratio={r['ratio']:.2f}"
+        f"incidents={INCIDENTS} units={UNITS} load_1/5/15min_before/after={load} "
+        + " ".join(f"{name}_p50={r['page_p50']:.0f}ms {name}_p95={r['page_p95']:.0f}ms "
+                   f"{name}_sql_p50={r['sql_p50']:.0f}ms {name}_p95<={TARGET_P95_MS}ms:{verdicts[name]}"
                    for name, r in results.items())
-        + f" target_p95<=300ms:{'met' if headline['page_p95'] <= 300 else 'MISSED'}"
-        + f" target_ratio<=1.5:{'met' if headline['ratio'] <= 1.5 else 'MISSED'}"
     )
 
 

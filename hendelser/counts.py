@@ -6,42 +6,43 @@ written outside the services (demo data, a restore). The current month is always
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
 from django.db.models.functions import ExtractQuarter, ExtractYear, TruncMonth
 from django.utils import timezone
 
-from .models import Category, Channel, Incident, MonthlyCount
+from .models import Category, Channel, Employer, Incident, MonthlyCount
 
-# The figure each count column holds: "category:threat" → category_threat, …
+# The figure each count column holds: "category:threat" → category_threat, "also:threat" (chosen as another
+# category) → also_threat, …
 COLUMNS = {
     **{f"category:{code}": f"category_{code}" for code in Category.values},
     **{f"channel:{code}": f"channel_{code}" for code in Channel.values},
+    **{f"also:{code}": f"also_{code}" for code in Category.values},
 }
 FIELDS = ["total", "exposed_state", "exposed_municipal", *COLUMNS.values()]
 
 
 @dataclass
-class UnitQuarter:
-    """Incidents of one unit in one year and quarter, and the staff they exposed."""
+class UnitYear:
+    """Incidents of one unit in one year."""
 
     year: int
-    quarter: int
     unit_id: int
     total: int = 0
-    exposed_state: int = 0
-    exposed_municipal: int = 0
 
 
 @dataclass
 class Counted:
-    """Incidents over a stretch of time: totals per year, quarter and unit, and the counts per year by category and
-    channel, keyed (year, "category", code) or (year, "channel", code)."""
+    """Incidents over a stretch of time: totals per year and unit, and counts per year keyed (year, kind, code):
+    by quarter (year, "quarter", 1–4), exposed staff (year, "employer", "state" or "municipal"), by category
+    (year, "category", code), channel (year, "channel", code) and category chosen as another (year, "also", code).
+    """
 
-    units: list[UnitQuarter] = field(default_factory=list)
+    units: list[UnitYear] = field(default_factory=list)
     kinds: dict[tuple[int, str, str], int] = field(default_factory=dict)
 
     def __add__(self, other: "Counted") -> "Counted":
@@ -74,71 +75,110 @@ def _counting() -> dict:
                   "exposed_municipal": Sum("exposed_municipal")}
     for key, column in COLUMNS.items():
         kind, code = key.split(":")
-        aggregates[column] = Count("pk", filter=Q(**{kind: code}))
+        aggregates[column] = Count("pk", filter=(Q(other_categories__contains=[code]) if kind == "also"
+                                                 else Q(**{kind: code})))
     return aggregates
 
 
-# Per unit the page needs only the totals; the columns per category and channel are added up per year alone,
-# which keeps the rows read (and converted in Python) few for the whole country.
-UNIT_FIELDS = ["total", "exposed_state", "exposed_municipal"]
-KINDS = [(column, *key.split(":", 1)) for key, column in COLUMNS.items()]
+# Per unit and year the page needs only the total; the quarters, the exposed staff and the columns per category
+# and channel are added up per year and quarter alone, which keeps the rows read (and converted in Python) few
+# for the whole country: 2,500 for ten years at 250 units.
+KINDS = [("exposed_state", "employer", Employer.STATE), ("exposed_municipal", "employer", Employer.MUNICIPAL),
+         *((column, *key.split(":", 1)) for key, column in COLUMNS.items())]
+PER_QUARTER = ["total", *(column for column, _kind, _code in KINDS)]
 
 
-def _counted(unit_rows, kind_rows) -> Counted:
-    result = Counted(units=[
-        UnitQuarter(year=year, quarter=quarter, unit_id=unit_id, total=total, exposed_state=state or 0,
-                    exposed_municipal=municipal or 0)
-        for year, quarter, unit_id, total, state, municipal in unit_rows
-    ])
+def _own(own_ids: Collection[int] | None):
+    """Whether a row belongs to the user's own units, as a column to group by (one pass for both parts)."""
+    if not own_ids:
+        return Value(False)
+    return Case(When(unit_id__in=list(own_ids), then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _split(unit_rows, kind_rows, own_ids: Collection[int] | None) -> dict[bool, Counted]:
+    """Rows counted in one query, split into the own units' part (True) and the others' (False)."""
+    own_ids = set(own_ids or ())
+    result = {True: Counted(), False: Counted()}
+    for year, unit_id, total in unit_rows:
+        result[unit_id in own_ids].units.append(UnitYear(year=year, unit_id=unit_id, total=total))
     for row in kind_rows:
+        kinds, year = result[row["own"]].kinds, row["year"]
+        if row["total"]:
+            key = (year, "quarter", row["quarter"])
+            kinds[key] = kinds.get(key, 0) + row["total"]
         for column, kind, code in KINDS:
             if row[column]:
-                result.kinds[(row["year"], kind, code)] = row[column]
+                kinds[(year, kind, code)] = kinds.get((year, kind, code), 0) + row[column]
     return result
+
+
+def _live(incidents, own_ids: Collection[int] | None = None) -> dict[bool, Counted]:
+    aggregates = _counting()
+    incidents = incidents.annotate(year=ExtractYear("occurred_at"), quarter=ExtractQuarter("occurred_at"))
+    unit_rows = (incidents.values("year", "unit_id").annotate(total=aggregates["total"])
+                 .order_by().values_list("year", "unit_id", "total"))
+    kind_rows = incidents.annotate(own=_own(own_ids)).values("year", "quarter", "own").annotate(
+        **{column: aggregates[column] for column in PER_QUARTER}).order_by()
+    return _split(unit_rows, kind_rows, own_ids)
 
 
 def live(incidents) -> Counted:
     """Count incidents as they are now, grouped by year, quarter and unit, and by year for the columns."""
-    aggregates = _counting()
-    incidents = incidents.annotate(year=ExtractYear("occurred_at"), quarter=ExtractQuarter("occurred_at"))
-    unit_rows = (incidents.values("year", "quarter", "unit_id")
-                 .annotate(**{name: aggregates[name] for name in UNIT_FIELDS})
-                 .order_by().values_list("year", "quarter", "unit_id", *UNIT_FIELDS))
-    kind_rows = incidents.values("year").annotate(
-        **{column: aggregates[column] for column in COLUMNS.values()}).order_by()
-    return _counted(unit_rows, kind_rows)
+    split = _live(incidents)
+    return split[True] + split[False]
 
 
-def stored(*, unit_ids: list[int] | None, first: datetime.date, before: datetime.date) -> Counted:
-    """The stored months from ``first`` up to (not including) ``before``, added up like ``live``."""
+def _stored(*, unit_ids: list[int] | None, own_ids: Collection[int] | None, first: datetime.date,
+            before: datetime.date) -> dict[bool, Counted]:
     months = MonthlyCount.objects.filter(month__gte=first, month__lt=before, total__gt=0)
     if unit_ids is not None:
         months = months.filter(unit_id__in=unit_ids)
     months = months.annotate(year=ExtractYear("month"), quarter=ExtractQuarter("month"))
-    unit_rows = (months.values("year", "quarter", "unit_id")
-                 .annotate(**{name: Sum(name) for name in UNIT_FIELDS})
-                 .order_by().values_list("year", "quarter", "unit_id", *UNIT_FIELDS))
-    kind_rows = months.values("year").annotate(**{column: Sum(column) for column in COLUMNS.values()}).order_by()
-    return _counted(unit_rows, kind_rows)
+    unit_rows = (months.values("year", "unit_id").annotate(total=Sum("total"))
+                 .order_by().values_list("year", "unit_id", "total"))
+    kind_rows = months.annotate(own=_own(own_ids)).values("year", "quarter", "own").annotate(
+        **{column: Sum(column) for column in PER_QUARTER}).order_by()
+    return _split(unit_rows, kind_rows, own_ids)
+
+
+def stored(*, unit_ids: list[int] | None, first: datetime.date, before: datetime.date) -> Counted:
+    """The stored months from ``first`` up to (not including) ``before``, added up like ``live``."""
+    split = _stored(unit_ids=unit_ids, own_ids=None, first=first, before=before)
+    return split[True] + split[False]
+
+
+def between_split(*, unit_ids: Iterable[int] | None, own_ids: Collection[int], start: datetime.date,
+                  end: datetime.date, today: datetime.date) -> tuple[Counted, Counted]:
+    """Incidents from ``start`` up to (not including) ``end`` in ``unit_ids`` (None: every unit), as the part
+    from ``own_ids`` and the part from the others: whole months before this one from the stored counts, the rest
+    (this month, or a month cut short) counted live. Two queries each, however many units."""
+    unit_ids = list(unit_ids) if unit_ids is not None else None
+    whole_from = start if start.day == 1 else next_month(start)
+    whole_until = min(end if end.day == 1 else month_start(end), month_start(today))
+    if whole_from >= whole_until:
+        result, rests = {True: Counted(), False: Counted()}, [(start, end)]
+    else:
+        result = _stored(unit_ids=unit_ids, own_ids=own_ids, first=whole_from, before=whole_until)
+        rests = [(start, whole_from), (whole_until, end)]
+    # Only the stretches that are not empty: an empty one in the OR costs the planner its index on time.
+    rests = [Q(occurred_at__gte=_start_of(first), occurred_at__lt=_start_of(until))
+             for first, until in rests if first < until]
+    if rests:
+        rest = rests[0] if len(rests) == 1 else rests[0] | rests[1]
+        incidents = Incident.objects.filter(rest)
+        if unit_ids is not None:
+            incidents = incidents.filter(unit_id__in=unit_ids)
+        counted = _live(incidents, own_ids)
+        result = {own: result[own] + counted[own] for own in (True, False)}
+    return result[True], result[False]
 
 
 def between(*, unit_ids: Iterable[int] | None, start: datetime.date, end: datetime.date,
             today: datetime.date) -> Counted:
     """Incidents from ``start`` up to (not including) ``end``: whole months before this one from the stored
     counts, the rest (this month, or a month cut short) counted live."""
-    unit_ids = list(unit_ids) if unit_ids is not None else None
-    whole_from = start if start.day == 1 else next_month(start)
-    whole_until = min(end if end.day == 1 else month_start(end), month_start(today))
-    if whole_from >= whole_until:
-        result, rest = Counted(), Q(occurred_at__gte=_start_of(start), occurred_at__lt=_start_of(end))
-    else:
-        result = stored(unit_ids=unit_ids, first=whole_from, before=whole_until)
-        rest = (Q(occurred_at__gte=_start_of(start), occurred_at__lt=_start_of(whole_from))
-                | Q(occurred_at__gte=_start_of(whole_until), occurred_at__lt=_start_of(end)))
-    incidents = Incident.objects.filter(rest)
-    if unit_ids is not None:
-        incidents = incidents.filter(unit_id__in=unit_ids)
-    return result + live(incidents)
+    own, other = between_split(unit_ids=unit_ids, own_ids=(), start=start, end=end, today=today)
+    return own + other
 
 
 def _values(figures: dict) -> dict:
@@ -197,21 +237,16 @@ def rebuild() -> int:
     return len(changed) + len(fresh)
 
 
-def _incidents_between(unit_ids: Iterable[int], start: datetime.date, end: datetime.date):
-    return Incident.objects.filter(unit_id__in=list(unit_ids), occurred_at__gte=_start_of(start),
-                                   occurred_at__lt=_start_of(end)).annotate(year=ExtractYear("occurred_at"))
-
-
-def by_category_and_channel(*, unit_ids: Iterable[int], start: datetime.date, end: datetime.date) -> dict:
-    """Incidents per (year, main category, channel), counted live (the stored months keep each dimension apart)."""
-    rows = (_incidents_between(unit_ids, start, end).values("year", "category", "channel")
-            .annotate(n=Count("pk")).order_by())
-    return {(row["year"], row["category"], row["channel"]): row["n"] for row in rows}
-
-
-def also_involved(*, unit_ids: Iterable[int], start: datetime.date, end: datetime.date) -> dict:
-    """Incidents per (year, category) where the category was chosen as one of the other categories."""
-    rows = (_incidents_between(unit_ids, start, end).exclude(other_categories=[]).values("year")
-            .annotate(**{code: Count("pk", filter=Q(other_categories__contains=[code])) for code in Category.values})
-            .order_by())
-    return {(row["year"], code): row[code] for row in rows for code in Category.values if row[code]}
+def by_category_and_channel(*, unit_ids: Iterable[int] | None, own_ids: Collection[int], start: datetime.date,
+                            end: datetime.date) -> tuple[dict, dict]:
+    """Incidents per (year, main category, channel), counted live (the stored months keep each dimension apart),
+    as the part from ``own_ids`` and the part from the other units: one query, read from the statistics index."""
+    incidents = Incident.objects.filter(occurred_at__gte=_start_of(start), occurred_at__lt=_start_of(end))
+    if unit_ids is not None:
+        incidents = incidents.filter(unit_id__in=list(unit_ids))
+    rows = (incidents.annotate(year=ExtractYear("occurred_at"), own=_own(own_ids))
+            .values("year", "category", "channel", "own").annotate(n=Count("*")).order_by())
+    result = ({}, {})
+    for row in rows:
+        result[0 if row["own"] else 1][(row["year"], row["category"], row["channel"])] = row["n"]
+    return result

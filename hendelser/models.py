@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -631,7 +632,8 @@ class MonthlyCount(models.Model):
 
     Derived data: the services recount an incident's month whenever they change it, and the sweep checks every
     month, so the statistics add up a few thousand rows in the database instead of reading a million incidents.
-    One column per ASYS category and channel, so the sums are the database's work.
+    One column per ASYS category (main, and chosen as another) and channel, so the sums are the database's
+    work.
     """
 
     unit = models.ForeignKey(Unit, models.CASCADE, related_name="+", verbose_name=_("unit"))
@@ -643,6 +645,9 @@ class MonthlyCount(models.Model):
         locals()[f"category_{_code}"] = _count_field(_label)
     for _code, _label in Channel.choices:
         locals()[f"channel_{_code}"] = _count_field(_label)
+    # Chosen as one of the other categories ("also involved"), so that table too is a sum of months.
+    for _code, _label in Category.choices:
+        locals()[f"also_{_code}"] = _count_field(format_lazy("{}: {}", _("Also involved"), _label))
     del _code, _label
 
     class Meta:

@@ -1,12 +1,14 @@
 """Rules that need the acting user or other objects. No database writes here."""
 
 import datetime
+import functools
+import hashlib
+import hmac
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -321,9 +323,21 @@ def require_breach_fits(breach, incident) -> None:
 # -- statistics ------------------------------------------------------------------------------------------------
 
 
-def cell_identity(unit_ids: Iterable[int], period: str, what: str) -> str:
-    """What a count counts, independent of the table or filter it appears in: the units, the period and the kind."""
-    return f"{','.join(str(pk) for pk in sorted(set(unit_ids)))}|{period}|{what}"
+def units_key(unit_ids: Iterable[int]) -> str:
+    """The units part of a cell's identity: the same set of units gives the same key, in any order."""
+    return ",".join(str(pk) for pk in sorted(set(unit_ids)))
+
+
+def cell_identity(unit_ids: Iterable[int], period: str, what: str, *, units: str | None = None) -> str:
+    """What a count counts, independent of the table or filter it appears in: the units, the period and the kind.
+    ``units`` is ``units_key(unit_ids)`` worked out once, for a page of cells over the same units."""
+    return f"{units_key(unit_ids) if units is None else units}|{period}|{what}"
+
+
+@functools.lru_cache(maxsize=8)
+def _rounding_key(secret: str) -> bytes:
+    # What django.utils.crypto.salted_hmac derives from the salt and secret on every call, derived once per secret.
+    return hashlib.sha256(b"hendelser.statistics.rounding" + secret.encode()).digest()
 
 
 def round_count(value: int, identity: str, *, base: int = ROUNDING_BASE) -> int:
@@ -336,7 +350,8 @@ def round_count(value: int, identity: str, *, base: int = ROUNDING_BASE) -> int:
     remainder = value % base
     if not remainder:
         return value
-    digest = salted_hmac("hendelser.statistics.rounding", identity,
-                         secret=settings.STATISTICS_ROUNDING_KEY or None, algorithm="sha256").digest()
+    # salted_hmac("hendelser.statistics.rounding", identity, secret=…, algorithm="sha256"), its key derived once.
+    key = _rounding_key(settings.STATISTICS_ROUNDING_KEY or settings.SECRET_KEY)
+    digest = hmac.new(key, identity.encode(), hashlib.sha256).digest()
     draw = int.from_bytes(digest[:8], "big") / 2**64
     return value - remainder + (base if draw < remainder / base else 0)
