@@ -6,6 +6,7 @@ and an object named like a folder ("letters/", the console's "create folder") is
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from google.cloud.exceptions import NotFound
 from storages.backends.gcloud import GoogleCloudStorage
@@ -73,8 +74,6 @@ class InMemoryGoogleCloudStorage(GoogleCloudStorage):
         return cleaned
 
     def _open(self, name, mode="rb"):
-        from django.core.files.base import ContentFile
-
         blob = self.bucket.get_blob(self._normalize_name(clean_name(name)))
         if blob is None:
             raise FileNotFoundError(name)
