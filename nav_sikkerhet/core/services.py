@@ -16,6 +16,7 @@ from django.db import DatabaseError, IntegrityError, InterfaceError, Operational
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import access, audit, metrics, retention, signin
 from .identity import parse_personident
@@ -592,7 +593,8 @@ def retention_run(*, dry_run: bool = False, now: datetime.datetime | None = None
                 continue
             counts[kind.key] = kind.apply(due)
             with translation.override(settings.LANGUAGE_CODE):
-                text = _("Retention: %(count)s removed (%(kind)s, kept %(days)s days)") % {
+                text = ngettext("Retention: %(count)s removed (%(kind)s, kept %(days)s day)",
+                                "Retention: %(count)s removed (%(kind)s, kept %(days)s days)", kind.days) % {
                     "count": counts[kind.key], "kind": kind.key, "days": kind.days}
             entry = AuditLogEntry.objects.create(
                 created_at=now, actor=None, actor_ident=RETENTION_SYSTEM, citizen=None, personident="",
