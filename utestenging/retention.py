@@ -91,7 +91,9 @@ def breaches_anonymise(queryset) -> int:
 
 
 def risk_checks_due(cutoff: datetime.datetime):
-    return RiskCheck.objects.filter(planned_on__lt=timezone.localdate(cutoff))
+    # A check about a citizen whose case is on hold shows what staff knew of the risk then: it waits with the case.
+    return RiskCheck.objects.filter(planned_on__lt=timezone.localdate(cutoff)).exclude(
+        citizen_id__in=retention.held_citizen_ids())
 
 
 def risk_checks_delete(queryset) -> int:

@@ -36,7 +36,18 @@ from tests.core.retention_search import tables_holding as _tables_holding
 from tests.factories import CitizenFactory
 from tests.hendelser.factories import ExposedPersonFactory, IncidentFactory
 from tests.utestenging.factories import ComplaintFactory, FactFactory, RegistrationFactory, signed_decision
-from utestenging.models import Decision, Letter, LetterKind, LetterStatus, RegistrationKind, Status
+from utestenging.models import (
+    ContactKind,
+    ContactPlace,
+    Decision,
+    Letter,
+    LetterKind,
+    LetterStatus,
+    Recommendation,
+    RegistrationKind,
+    RiskCheck,
+    Status,
+)
 
 DAY = datetime.timedelta(days=1)
 LONGEST = max(kind.days for kind in retention.KINDS.values())
@@ -89,6 +100,10 @@ def cases(unit, leader, staff_with_role):
         Decision.objects.filter(pk=decision.pk).update(
             noticed_content={"facts": [[str(today), f"{citizen.name} truet saksbehandler"]]})
         services.audit_log_record(actor=caseworker, citizen=citizen, action="decision.view", message="Vist vedtak")
+        RiskCheck.objects.create(
+            citizen=citizen, unit=unit, planned_on=today - 50 * DAY, kind=ContactKind.MEETING, place=ContactPlace.HOME,
+            alarm_available=False, police_informed=False, measures_in_force=0, incidents_24_months=1,
+            recommendation=Recommendation.TWO_STAFF, reasons=["incident"], created_by=caseworker)
         people.append((citizen, decision, incident))
     # Written directly: the hold runs past the frozen clock below, longer than the service allows.
     RetentionHold.objects.create(record=people[1][1], reason="Saken er hos Sivilombudsmannen", placed_by=leader,
@@ -153,6 +168,8 @@ def test_past_every_period_the_expired_case_is_gone_everywhere_the_held_one_stay
     assert held_incident.police_reference == f"POL-{held.personident[-5:]}"
     assert not WarningLetter.objects.filter(warning__incident=gone_incident).exists()
     assert WarningLetter.objects.filter(warning__citizen=held).exists()
+    # A risk check about the held case's citizen waits with the case; the other citizen's went with its period.
+    assert list(RiskCheck.objects.values_list("citizen_id", flat=True)) == [held.pk]
 
 
 @pytest.mark.django_db
