@@ -237,16 +237,18 @@ def rebuild() -> int:
     return len(changed) + len(fresh)
 
 
-def by_category_and_channel(*, unit_ids: Iterable[int] | None, own_ids: Collection[int], start: datetime.date,
-                            end: datetime.date) -> tuple[dict, dict]:
-    """Incidents per (year, main category, channel), counted live (the stored months keep each dimension apart),
-    as the part from ``own_ids`` and the part from the other units: one query, read from the statistics index."""
-    incidents = Incident.objects.filter(occurred_at__gte=_start_of(start), occurred_at__lt=_start_of(end))
+def by_category_and_channel(*, unit_ids: Iterable[int] | None, own_ids: Collection[int],
+                            year: int) -> tuple[dict, dict]:
+    """Incidents in one year per (main category, channel), counted live (the stored months keep each dimension
+    apart), as the part from ``own_ids`` and the part from the other units. One query, read from the statistics
+    index alone; the year is the period's, not worked out for each incident."""
+    incidents = Incident.objects.filter(occurred_at__gte=_start_of(datetime.date(year, 1, 1)),
+                                        occurred_at__lt=_start_of(datetime.date(year + 1, 1, 1)))
     if unit_ids is not None:
         incidents = incidents.filter(unit_id__in=list(unit_ids))
-    rows = (incidents.annotate(year=ExtractYear("occurred_at"), own=_own(own_ids))
-            .values("year", "category", "channel", "own").annotate(n=Count("*")).order_by())
+    rows = (incidents.annotate(own=_own(own_ids)).values("category", "channel", "own")
+            .annotate(n=Count("*")).order_by())
     result = ({}, {})
     for row in rows:
-        result[0 if row["own"] else 1][(row["year"], row["category"], row["channel"])] = row["n"]
+        result[0 if row["own"] else 1][(row["category"], row["channel"])] = row["n"]
     return result

@@ -352,6 +352,6 @@ def round_count(value: int, identity: str, *, base: int = ROUNDING_BASE) -> int:
         return value
     # salted_hmac("hendelser.statistics.rounding", identity, secret=…, algorithm="sha256"), its key derived once.
     key = _rounding_key(settings.STATISTICS_ROUNDING_KEY or settings.SECRET_KEY)
-    digest = hmac.new(key, identity.encode(), hashlib.sha256).digest()
+    digest = hmac.digest(key, identity.encode(), "sha256")
     draw = int.from_bytes(digest[:8], "big") / 2**64
     return value - remainder + (base if draw < remainder / base else 0)

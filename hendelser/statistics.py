@@ -297,7 +297,7 @@ def statistics_page(*, user, params, today: datetime.date | None = None) -> Stat
     page.tables.append(_also_involved(publish, figures, years))
     page.tables.append(table("channel", _("Where or how it happened"), dict(Channel.choices), "channel",
                              shares=True))
-    page.tables.append(_cross(publish, selected, end, year_to))
+    page.tables.append(_cross(publish, selected, year_to))
     page.tables.append(_unit_types(publish, figures, ytd, unit_info, years, period, ytd_period))
     page.tables.append(table("employer", _("Exposed staff: state and municipal employees"), dict(Employer.choices),
                              "employer"))
@@ -325,19 +325,18 @@ def _also_involved(publish: Publisher, figures: dict, years: list[int]) -> Table
     return result
 
 
-def _cross(publish: Publisher, selected: list[int] | None, end, year: int) -> Table:
+def _cross(publish: Publisher, selected: list[int] | None, year: int) -> Table:
     """Category × channel in one year, each cell with its share of the category (the note's «43 % by phone»)."""
-    own, other = counts.by_category_and_channel(unit_ids=selected, own_ids=publish.own_ids,
-                                                start=datetime.date(year, 1, 1), end=end)
+    own, other = counts.by_category_and_channel(unit_ids=selected, own_ids=publish.own_ids, year=year)
     found = {"own": own, "other": other}
     title = _("Category by where or how it happened, %(year)d") % {"year": year}
     result = Table(key="cross", title=str(title), columns=[str(label) for label in Channel.labels])
     for code, label in Category.choices:
-        cells = [publish.figure(found["own"].get((year, code, channel), 0),
-                                found["other"].get((year, code, channel), 0), str(year), f"cross:{code}:{channel}")
+        cells = [publish.figure(found["own"].get((code, channel), 0),
+                                found["other"].get((code, channel), 0), str(year), f"cross:{code}:{channel}")
                  for channel in Channel.values]
-        total = publish.figure(sum(n for (y, c, _ch), n in found["own"].items() if (y, c) == (year, code)),
-                               sum(n for (y, c, _ch), n in found["other"].items() if (y, c) == (year, code)),
+        total = publish.figure(sum(n for (c, _ch), n in found["own"].items() if c == code),
+                               sum(n for (c, _ch), n in found["other"].items() if c == code),
                                str(year), f"category:{code}")
         result.rows.append(Row(label=str(label), cells=cells, total=total,
                                shares=[_share(cell, total) for cell in cells]))
