@@ -13,8 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from nav_sikkerhet.core.history import HistoricalRecords
 from nav_sikkerhet.core.models import ArchivedLetter, Citizen, Language, LetterStatus, Unit
 
 # Clocks on the desk's PC and the server may differ a little; a minute or two is not "the future".

@@ -322,13 +322,13 @@ def edit(request, public_id):
     )
 
 
-def _review_action(request, public_id, *, form_class, template, call, success, action, title, submit, help_text=""):
+def _review_action(request, public_id, *, form_class, call, success, action, title, submit, help_text=""):
     """A page with one form that calls one service on an incident the user reviews."""
     incident = selectors.incident_for_visible(user=request.user, public_id=public_id)
     if not rules.may_review(request.user, incident.unit):
         raise Http404
-    return _action_page(request, incident, form_class(request.POST or None), template=template, call=call,
-                        success=success, action=action, title=title, submit=submit, help_text=help_text)
+    return _action_page(request, incident, form_class(request.POST or None), call=call, success=success,
+                        action=action, title=title, submit=submit, help_text=help_text)
 
 
 def _action_page(request, incident, form, *, call, success, action, title, submit, help_text="",
@@ -361,7 +361,7 @@ def measure(request, public_id):
         return None
 
     return _review_action(
-        request, public_id, form_class=forms.MeasureForm, template="hendelser/action_form.html", call=call,
+        request, public_id, form_class=forms.MeasureForm, call=call,
         success=_("The measure is recorded."), action="incident.measure", title=_("Decide a measure"),
         submit=_("Record the measure"),
         help_text=_("Consider the less intrusive reactions first: asking the person to leave, a warning "
@@ -377,7 +377,7 @@ def close(request, public_id):
         services.incident_close(by=request.user, incident_id=incident.pk, lessons_learned=data["lessons_learned"])
 
     return _review_action(
-        request, public_id, form_class=forms.CloseForm, template="hendelser/action_form.html", call=call,
+        request, public_id, form_class=forms.CloseForm, call=call,
         success=_("The incident is closed."), action="incident.close", title=_("Close the incident"),
         submit=_("Close the incident"),
     )
@@ -413,7 +413,7 @@ def reopen(request, public_id):
         services.incident_reopen(by=request.user, incident_id=incident.pk, reason=data["reason"])
 
     return _review_action(
-        request, public_id, form_class=forms.ReopenForm, template="hendelser/action_form.html", call=call,
+        request, public_id, form_class=forms.ReopenForm, call=call,
         success=_("The incident is back under review."), action="incident.reopen", title=_("Reopen the incident"),
         submit=_("Reopen"),
     )
@@ -426,7 +426,7 @@ def propose(request, public_id):
         services.proposal_create(by=request.user, incident_id=incident.pk, **data)
 
     return _review_action(
-        request, public_id, form_class=forms.ProposalForm, template="hendelser/action_form.html", call=call,
+        request, public_id, form_class=forms.ProposalForm, call=call,
         success=_("The proposal is recorded, and those who prepare decisions at the unit are told."),
         action="incident.propose", title=_("Propose a measure"), submit=_("Record the proposal"),
         help_text=_("The proposal is followed until it has an outcome: a decision signed or dropped, or a "

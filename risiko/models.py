@@ -11,10 +11,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from hendelser.models import Category as Asys
 from hendelser.models import Channel
+from nav_sikkerhet.core.history import HistoricalRecords
 from nav_sikkerhet.core.models import Unit
 from utestenging import reasons
 

@@ -389,8 +389,12 @@ def zones_css(request, analysis_id):
     return render(request, "risiko/zones.css", {"zones": analysis.matrix.zones}, content_type="text/css")
 
 
-def _filename(analysis, suffix: str) -> str:
-    return f"ros-{analysis.pk}-{analysis.analysis_date:%Y-%m-%d}.{suffix}"
+def _attachment(analysis, content, *, content_type: str, suffix: str) -> HttpResponse:
+    """A file of the analysis to save, named by its number and date."""
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"ros-{analysis.pk}-{analysis.analysis_date:%Y-%m-%d}.{suffix}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required
@@ -400,27 +404,23 @@ def pdf(request, analysis_id):
     page = selectors.analysis_page(analysis=analysis, today=timezone.localdate())
     html = render_to_string("risiko/report_pdf.html", {"page": page, "analysis": analysis, "fonts": font_urls(),
                                                        "printed_at": timezone.now()}, request=request)
-    response = HttpResponse(html_to_pdfa(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(analysis, "pdf")}"'
-    return response
+    return _attachment(analysis, html_to_pdfa(html), content_type="application/pdf", suffix="pdf")
 
 
 @login_required
 @require_GET
 def export_json(request, analysis_id):
     analysis = selectors.analysis_for(user=request.user, analysis_id=analysis_id)
-    response = HttpResponse(interchange.export_json(analysis), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(analysis, "json")}"'
-    return response
+    return _attachment(analysis, interchange.export_json(analysis), content_type="application/json; charset=utf-8",
+                       suffix="json")
 
 
 @login_required
 @require_GET
 def measures_csv(request, analysis_id):
     analysis = selectors.analysis_for(user=request.user, analysis_id=analysis_id)
-    response = HttpResponse(interchange.measures_csv(analysis), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(analysis, "csv")}"'
-    return response
+    return _attachment(analysis, interchange.measures_csv(analysis), content_type="text/csv; charset=utf-8",
+                       suffix="csv")
 
 
 @login_required

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from nav_sikkerhet.core import phones
+from nav_sikkerhet.core.history import HistoricalRecords
 from nav_sikkerhet.core.models import (
     ArchivedLetter,
     Citizen,

@@ -11,9 +11,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from . import phones, rules
+from .history import HistoricalRecords
 from .identity import IdentKind, validate_personident
 
 four_digits = RegexValidator(r"^\d{4}\Z", _("Enter exactly four digits."), code="four_digits")

@@ -58,3 +58,26 @@ def test_a_date_is_day_month_year():
 
 def test_a_yes_no_field_is_a_word():
     assert display_value(field(User, "is_active"), True) == "Ja"
+
+
+@pytest.mark.parametrize(("language", "singular", "plural"), [
+    ("nb", "historisk beslutning", "historiske beslutninger"),
+    ("nn", "historisk avgjerd", "historiske avgjerder"),
+    ("en", "historical decision", "historical decisions"),
+])
+def test_the_history_models_are_named_in_the_readers_language(language, singular, plural):
+    meta = Decision.history.model._meta
+    with translation.override(language):
+        assert (str(meta.verbose_name), str(meta.verbose_name_plural)) == (singular, plural)
+
+
+def test_every_history_model_names_its_model_not_a_fixed_english_text():
+    from django.apps import apps
+    from simple_history.manager import HistoryManager
+
+    history_models = [m.history.model for m in apps.get_models()
+                      if isinstance(getattr(m, "history", None), HistoryManager)]
+    assert len(history_models) >= 20
+    for model in history_models:
+        with translation.override("nn"):
+            assert str(model._meta.verbose_name).startswith("historisk "), model
