@@ -180,11 +180,13 @@ class Throttled(Exception):
 def _personident_sent(request) -> str | None:
     """The body's identity number when the body is what a look-up sends (a JSON object with 11 ASCII digits under
     "personident"), else None. Only a hint for reading ahead: the parser and the schema still judge the body."""
-    if request.content_type != JSON_CONTENT_TYPE or len(request.body) > API_MAX_BODY_BYTES:
-        return None
+    # The declared length first: reading an oversized body here would answer 413 before the key's 401.
     try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if request.content_type != JSON_CONTENT_TYPE or declared > API_MAX_BODY_BYTES:
+            return None
         data = json.loads(request.body)
-    except ValueError:
+    except (ValueError, RequestDataTooBig):
         return None
     value = data.get("personident") if isinstance(data, dict) else None
     return value if isinstance(value, str) and _ELEVEN_DIGITS.fullmatch(value) else None

@@ -299,14 +299,18 @@ def citizen_with_measures(
     return citizen, sorted(measures, key=lambda m: (m.valid_from, m.decision_id))
 
 
-def _from_db(model, names: tuple[str, ...], values) -> object:
-    """A model instance from a raw row of the named columns, converted as the ORM converts its own reads."""
+def _from_db(model, names: tuple[str, ...], values, *, from_json: bool = False) -> object:
+    """A model instance from a raw row of the named columns, converted as the ORM converts its own reads (or, for
+    values that came as JSON numbers, strings and ISO dates, made the fields' own types)."""
     by_name = {}
     for name, value in zip(names, values, strict=True):
         model_field = model._meta.get_field(name)
-        column = model_field.get_col(model._meta.db_table)
-        for converter in (*connection.ops.get_db_converters(column), *model_field.get_db_converters(connection)):
-            value = converter(value, column, connection)
+        if from_json:
+            value = model_field.to_python(value)
+        else:
+            column = model_field.get_col(model._meta.db_table)
+            for converter in (*connection.ops.get_db_converters(column), *model_field.get_db_converters(connection)):
+                value = converter(value, column, connection)
         by_name[model_field.attname] = value
     return model.from_db(connection.alias, list(by_name), [
         by_name[f.attname] for f in model._meta.concrete_fields if f.attname in by_name
@@ -356,10 +360,7 @@ def key_and_citizen(*, prefix: str, personident: str, today: datetime.date | Non
     citizen_row = _json(citizen_row)
     if citizen_row:
         *values, measures = citizen_row
-        # From JSON: numbers, strings and ISO dates, made the fields' own types.
-        found.citizen = _from_db(Citizen, _CITIZEN_FIELDS, [
-            Citizen._meta.get_field(name).to_python(value) for name, value in zip(_CITIZEN_FIELDS, values, strict=True)
-        ])
+        found.citizen = _from_db(Citizen, _CITIZEN_FIELDS, values, from_json=True)
         found.measures = sorted((_measure(dict(zip(_MEASURE_NAMES, r, strict=True))) for r in _json(measures) or []),
                                 key=lambda m: (m.valid_from, m.decision_id))
     return found

@@ -257,6 +257,12 @@ def test_an_oversized_body_is_413_not_500(client, key, citizen, size, caplog):
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
+def test_an_oversized_body_with_a_wrong_key_is_still_401(client, key, citizen):
+    """The key is judged before the body, also where the key's query reads the citizen with it."""
+    body = json.dumps({"personident": citizen.personident, "fyll": "x" * (3 * 1024 * 1024)})
+    assert_problem(call(client, body, key[:-2] + ("xx" if not key.endswith("xx") else "yy"), raw=True), 401)
+
+
 @pytest.mark.parametrize("body", ['{"personident": "1234', '{"personident":', b'\xff\xfe{\x00}\x00',
                                   '{"personident": "12345678901"}'.encode("utf-16"), b"\xc3\x28"])
 def test_a_truncated_or_wrongly_encoded_body_is_400(client, key, body):
