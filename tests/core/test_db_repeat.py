@@ -14,6 +14,24 @@ pytestmark = [
 ]
 
 
+def _drop_the_connection_at_the_first(monkeypatch, matching=lambda query: True) -> list:
+    """The server drops the connection as the first matching statement is sent; later ones go through. Returns
+    the matching statements as they are sent."""
+    sent = []
+    real_execute = psycopg.Cursor.execute
+
+    def broken(self, query, params=None, **kwargs):
+        if matching(query):
+            sent.append(query)
+            if len(sent) == 1:
+                self.connection.close()
+                raise psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly")
+        return real_execute(self, query, params, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", broken)
+    return sent
+
+
 def terminate_my_connection():
     """What a managed PostgreSQL's failover does to the app's session: pg_terminate_backend, from elsewhere."""
     settings = connection.settings_dict
@@ -87,17 +105,7 @@ def test_a_write_on_its_own_whose_fate_is_unknown_is_not_repeated(monkeypatch):
 
     user = UserFactory()
     connection.ensure_connection()
-    sent = []
-    real_execute = psycopg.Cursor.execute
-
-    def broken(self, query, params=None, **kwargs):
-        sent.append(query)
-        if len(sent) == 1:
-            self.connection.close()
-            raise psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly")
-        return real_execute(self, query, params, **kwargs)
-
-    monkeypatch.setattr(psycopg.Cursor, "execute", broken)
+    sent = _drop_the_connection_at_the_first(monkeypatch)
     monkeypatch.setattr(base, "_lost", lambda error, conn: True)
     with pytest.raises(OperationalError):
         type(user).objects.filter(pk=user.pk).update(first_name="Kari")
@@ -115,18 +123,7 @@ def test_a_compound_read_is_repeated_too(monkeypatch):
     user, unit = UserFactory(), UnitFactory()
     assign_role(user, unit, "mottak")
     connection.ensure_connection()
-    sent = []
-    real_execute = psycopg.Cursor.execute
-
-    def broken(self, query, params=None, **kwargs):
-        if query.startswith("(SELECT"):
-            sent.append(query)
-            if len(sent) == 1:
-                self.connection.close()
-                raise psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly")
-        return real_execute(self, query, params, **kwargs)
-
-    monkeypatch.setattr(psycopg.Cursor, "execute", broken)
+    sent = _drop_the_connection_at_the_first(monkeypatch, matching=lambda query: query.startswith("(SELECT"))
     monkeypatch.setattr(base, "_lost", lambda error, conn: True)
     assert unit.pk in access._unit_ids_with_perm(user, access.Perm.LOOKUP_MEASURES)
     assert len(sent) == 2 and sent[0] == sent[1]
