@@ -280,8 +280,8 @@ def restamp(user) -> None:
 
 def restamp_users(user_ids) -> None:
     """Restamp several users at once (a group's members, after its permissions or members changed)."""
-    for pk in set(user_ids):
-        User.objects.filter(pk=pk).update(access_stamp=uuid.uuid4())
+    # One new stamp serves them all: answers are remembered under (user, stamp), and it differs from every old one.
+    User.objects.filter(pk__in=set(user_ids)).update(access_stamp=uuid.uuid4())
 
 
 def unit_ids_with_perm(user, codename: str) -> frozenset[int]:
