@@ -24,14 +24,16 @@ def level_label(labels: list, level: int | None) -> str:
 
 
 @register.filter
-def accepted_in_red(event, zone_code: str):
-    """The event's risk acceptance where the report shows it (a red event), or None; it is read with the event."""
-    return getattr(event, "acceptance", None) if zone_code == Zone.RED else None
-
-
-@register.filter
-def holds_for(acceptance, event) -> bool:
-    return acceptance.holds_for(event)
+def acceptance_note(event, zone_code: str) -> str:
+    """A red event's risk acceptance: who gave it, whether it still holds, and why (the page and the report)."""
+    acceptance = getattr(event, "acceptance", None) if zone_code == Zone.RED else None
+    if acceptance is None:  # read with the event (select_related), so asking costs no query
+        return ""
+    who = acceptance.accepted_by.get_full_name() or acceptance.accepted_by.username
+    lapsed = _("the acceptance was given for other levels and no longer holds")
+    note = "" if acceptance.holds_for(event) else f" ({esc(lapsed)})"
+    accepted = esc(_("Risk accepted by %(name)s") % {"name": who})
+    return mark_safe(f"<em>{accepted}{note}:</em> {esc(acceptance.reason)}")  # noqa: S308 (escaped)
 
 
 @register.filter
@@ -74,8 +76,7 @@ def event_rows(context, page, *, may_edit: bool, may_follow_up: bool, draft: boo
     confirm_url = _url_pattern("risiko:event_confirm", page.analysis.pk)
     accept_url = _url_pattern("risiko:risk_accept", page.analysis.pk)
     confirm = esc(_("Confirm that it fits the unit"))
-    accept, accepted, lapsed = (esc(_("Accept the risk")), esc(_("Risk accepted by %(name)s")),
-                                esc(_("the acceptance was given for other levels and no longer holds")))
+    accept = esc(_("Accept the risk"))
     not_mapped = esc(_("Not mapped to ASYS categories"))
     kinds = {value: esc(label) for value, label in MeasureKind.choices}
     template_measures = esc(_("Measures the template proposes"))
@@ -90,11 +91,8 @@ def event_rows(context, page, *, may_edit: bool, may_follow_up: bool, draft: boo
                 parts.append(f' <form method="post" action="{confirm_url.format(e.pk)}" class="inline-form">{csrf}'
                              f'<button type="submit" class="aksel-button aksel-button--small" '
                              f'data-variant="secondary">{confirm}</button></form>')
-        acceptance = getattr(e, "acceptance", None)
-        if acceptance is not None and row.zone == Zone.RED:
-            who = acceptance.accepted_by.get_full_name() or acceptance.accepted_by.username
-            note = "" if acceptance.holds_for(e) else f" ({lapsed})"
-            parts.append(f"<br><em>{accepted % {'name': esc(who)}}{note}:</em> {esc(acceptance.reason)}")
+        if note := acceptance_note(e, row.zone):
+            parts.append(f"<br>{note}")
         if e.description:
             parts.append("<br>" + "<br>".join(esc(line) for line in e.description.splitlines()))
         if e.barriers:
