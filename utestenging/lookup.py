@@ -6,9 +6,9 @@ alone (the daily job that moves the status may not have run yet). It reads only 
 the phone need: type, period, units, contact person and alternative channel. Never the grounds,
 facts or incidents.
 
-Queries: the look-up page costs the citizen with the measures (one query, :func:`citizen_with_measures`:
-contact, covered units and channels as JSON subqueries) and the audit-log insert, beyond the session and the
-user (the user's look-up units are reused across requests, core/access.py); the API the key with the citizen
+Queries: the look-up page costs one statement beyond the session and the user (:func:`look_up`: the citizen with
+the measures, contact, covered units and channels as JSON subqueries, and the audit-log insert; the user's look-up
+units are reused across requests, core/access.py); the API the key with the citizen
 and the measures (one query, :func:`key_and_citizen`), and the audit-log insert.
 """
 
@@ -29,9 +29,10 @@ from django.utils.translation import gettext_lazy as _
 
 from nav_sikkerhet.core import access, metrics, scheduling
 from nav_sikkerhet.core.access import Perm
+from nav_sikkerhet.core.db import prepared_cursor
 from nav_sikkerhet.core.models import ApiKey, Citizen, User
 from nav_sikkerhet.core.selectors import search_by_name  # noqa: F401 - the look-up's name search
-from nav_sikkerhet.core.services import audit_log_record
+from nav_sikkerhet.core.services import audit_log_record, audit_log_record_reading
 
 from . import rules
 from .models import KIND_RULES, AlternativeChannel, Breach, ChannelKind, Decision, DigitalChannel, Kind
@@ -210,7 +211,7 @@ def measures_in_force(*, citizen_id: int, today: datetime.date | None = None) ->
     """The citizen's measures in force today, with contact, covered units and channels, in one query."""
     today = today or timezone.localdate()
     sql, params, names = _measures_sql(connection.vendor)
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, _bind(params, {_SENTINEL_CITIZEN: citizen_id}, today))
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     return [_measure(row) for row in rows]
@@ -275,28 +276,39 @@ def _citizen_sql(vendor: str, field: str) -> tuple[str, tuple]:
     return query.query.get_compiler(connection=connection).as_sql()
 
 
-def citizen_with_measures(
-    *, personident: str | None = None, public_id=None, today: datetime.date | None = None
-) -> tuple[Citizen | None, list[Measure]]:
-    """The citizen by identity number or public id (None if unknown) and their measures in force, in one query."""
+def _citizen_read(*, personident, public_id, today) -> tuple[str, tuple] | None:
+    """The SQL and parameters reading the citizen by identity number or public id with the measures in force; None
+    for a value that cannot be one (nobody has it)."""
     field, value = ("personident", personident) if public_id is None else ("public_id", public_id)
     model_field = Citizen._meta.get_field(field)
     try:
         value = model_field.to_python(value)
     except ValidationError:
-        return None, []
+        return None
     sql, params = _citizen_sql(connection.vendor, field)
     sentinel = model_field.get_db_prep_value(_SENTINEL_KEYS[field], connection)
     key = model_field.get_db_prep_value(value, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _bind(params, {sentinel: key}, today or timezone.localdate()))
-        row = cursor.fetchone()
-    if row is None:
-        return None, []
+    return sql, _bind(params, {sentinel: key}, today or timezone.localdate())
+
+
+def _citizen_and_measures(row) -> tuple[Citizen, list[Measure]]:
     *values, rows = row
     citizen = _from_db(Citizen, _CITIZEN_FIELDS, values)
     measures = [_measure(dict(zip(_MEASURE_NAMES, r, strict=True))) for r in _json(rows) or []]
     return citizen, sorted(measures, key=lambda m: (m.valid_from, m.decision_id))
+
+
+def citizen_with_measures(
+    *, personident: str | None = None, public_id=None, today: datetime.date | None = None
+) -> tuple[Citizen | None, list[Measure]]:
+    """The citizen by identity number or public id (None if unknown) and their measures in force, in one query."""
+    read = _citizen_read(personident=personident, public_id=public_id, today=today)
+    if read is None:
+        return None, []
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(*read)
+        row = cursor.fetchone()
+    return (None, []) if row is None else _citizen_and_measures(row)
 
 
 def _from_db(model, names: tuple[str, ...], values, *, from_json: bool = False) -> object:
@@ -348,7 +360,7 @@ class KeyAndCitizen:
 
 def key_and_citizen(*, prefix: str, personident: str, today: datetime.date | None = None) -> KeyAndCitizen:
     sql, params = _key_and_citizen_sql(connection.vendor)
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, _bind(params, {_SENTINEL_PREFIX: prefix, _SENTINEL_KEYS["personident"]: personident},
                                   today or timezone.localdate()))
         row = cursor.fetchone()
@@ -439,25 +451,42 @@ class LookupAnswer:
         return bool(self.here)
 
 
+_LOOKUP_ACTION = "lookup.view"
+_LOOKUP_MESSAGE = _("Security measures looked up (reception and contact centre)")
+
+
+def look_up(
+    *, user, unit_ids: frozenset[int], personident: str | None = None, public_id=None, request=None,
+    today: datetime.date | None = None,
+) -> LookupAnswer | None:
+    """The citizen by identity number or public id with their measures for the desk or the phone, and the one
+    audit-log line for showing them, read and written in one statement; None, and no line, for an unknown citizen."""
+    read = _citizen_read(personident=personident, public_id=public_id, today=today)
+    if read is None:
+        return None
+    sql, params = read
+    row = audit_log_record_reading(
+        actor=user, sql=sql, params=params, action=_LOOKUP_ACTION, message=_LOOKUP_MESSAGE, request=request
+    )
+    if row is None:
+        return None
+    return _answer(*_citizen_and_measures(row), unit_ids=unit_ids)
+
+
 def lookup_answer(
     *, user, citizen: Citizen, unit_ids: frozenset[int], request=None, today: datetime.date | None = None,
-    measures: list[Measure] | None = None,
 ) -> LookupAnswer:
-    """The citizen's measures for the desk or the phone, and the one audit-log line for showing them.
+    """The measures of a citizen already found (a name search's one match), and the one audit-log line for showing
+    them."""
+    measures = measures_in_force(citizen_id=citizen.pk, today=today)
+    audit_log_record(actor=user, citizen=citizen, action=_LOOKUP_ACTION, message=_LOOKUP_MESSAGE, request=request)
+    return _answer(citizen, measures, unit_ids=unit_ids)
 
-    ``measures``: those citizen_with_measures read with the citizen, else they are read here."""
-    if measures is None:
-        measures = measures_in_force(citizen_id=citizen.pk, today=today)
+
+def _answer(citizen: Citizen, measures: list[Measure], *, unit_ids: frozenset[int]) -> LookupAnswer:
     metrics.LOOKUPS.inc()
     for measure in measures:
         measure.covers_user = any(unit.id in unit_ids for unit in measure.covered_units)
-    audit_log_record(
-        actor=user,
-        citizen=citizen,
-        action="lookup.view",
-        message=_("Security measures looked up (reception and contact centre)"),
-        request=request,
-    )
     return LookupAnswer(citizen=citizen, measures=measures)
 
 

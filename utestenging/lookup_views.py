@@ -54,11 +54,10 @@ def search(request):
     if searching and (throttled := throttle.lookup_hit(request)):
         return _throttled_page(request, throttled, {"mode": mode})
     if mode == SEARCH_BY_IDENT and ident_form.is_valid():
-        citizen, measures = lookup.citizen_with_measures(personident=ident_form.cleaned_data["personident"])
-        if citizen is not None:
-            answer = lookup.lookup_answer(
-                user=request.user, citizen=citizen, unit_ids=unit_ids, request=request, measures=measures
-            )
+        answer = lookup.look_up(
+            user=request.user, unit_ids=unit_ids, personident=ident_form.cleaned_data["personident"], request=request
+        )
+        if answer is not None:
             return _answer_page(request, answer)
         context["no_hit"] = True
         context["ident_form"] = PersonidentLookupForm()
@@ -84,12 +83,10 @@ def person(request, public_id):
     unit_ids = lookup.lookup_unit_ids(request.user)
     if throttled := throttle.lookup_hit(request):
         return _throttled_page(request, throttled)
-    citizen, measures = lookup.citizen_with_measures(public_id=public_id)
-    if citizen is None:
+    answer = lookup.look_up(user=request.user, unit_ids=unit_ids, public_id=public_id, request=request)
+    if answer is None:
         raise Http404
-    return _answer_page(request, lookup.lookup_answer(
-        user=request.user, citizen=citizen, unit_ids=unit_ids, request=request, measures=measures
-    ))
+    return _answer_page(request, answer)
 
 
 def _default_channel(user) -> str:

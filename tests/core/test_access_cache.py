@@ -120,26 +120,27 @@ def test_a_deactivated_user_holds_nothing(unit):
     assert access.unit_ids_with_perm(_fresh(user), Perm.LOOKUP_MEASURES) == frozenset()
 
 
-def test_the_look_up_reads_four_queries_when_warm(client, unit, django_assert_num_queries):
-    """Exactly: the session, the user, the citizen with the measures, the audit-log insert. One more fails."""
+def test_the_look_up_reads_three_queries_when_warm(client, unit, django_assert_num_queries):
+    """Exactly: the session, the user, and one statement reading the citizen with the measures and writing the
+    audit line. One more fails."""
     user = UserFactory()
     assign_role(user, unit, Role.MOTTAK)
     citizen = CitizenFactory()
     client.force_login(user)
     client.post(SEARCH, {"search": "ident", "personident": citizen.personident})  # session touched, menu read
-    with django_assert_num_queries(4) as queries:
+    with django_assert_num_queries(3) as queries:
         response = client.post(SEARCH, {"search": "ident", "personident": citizen.personident})
     assert response.status_code == 200
     assert not _guardian_queries(queries)
-    assert queries.captured_queries[-1]["sql"].startswith('INSERT INTO "core_auditlogentry"')
+    assert 'INSERT INTO "core_auditlogentry"' in queries.captured_queries[-1]["sql"]
 
 
-def test_the_person_page_reads_four_queries_when_warm(client, unit, django_assert_num_queries):
+def test_the_person_page_reads_three_queries_when_warm(client, unit, django_assert_num_queries):
     user = UserFactory()
     assign_role(user, unit, Role.MOTTAK)
     citizen = CitizenFactory()
     client.force_login(user)
     url = f"/mottak/person/{citizen.public_id}/"
     client.get(url)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get(url).status_code == 200

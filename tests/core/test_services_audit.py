@@ -106,3 +106,59 @@ def test_several_citizens_shown_on_one_page_get_a_line_each_in_one_insert_and_ce
 def test_an_empty_list_writes_nothing(leader, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert services.audit_log_records(actor=leader, citizens_and_args=[], action="x", message="x") == []
+
+
+# -- a read and its audit line in one statement --------------------------------------------------------------
+
+READ_SQL = 'SELECT "id", "personident", "name" FROM "core_citizen" WHERE "personident" = %s'
+
+
+def _fields(entry: AuditLogEntry) -> tuple:
+    return (entry.actor_id, entry.actor_ident, entry.citizen_id, entry.personident, entry.event, entry.action,
+            entry.message, entry.request_path, entry.request_method)
+
+
+@pytest.mark.parametrize("path", ["one statement", "two statements"])
+def test_a_read_that_finds_the_citizen_writes_one_line_and_its_cef_after_commit(
+    path, leader, citizen, monkeypatch, caplog, django_capture_on_commit_callbacks,
+):
+    if path == "two statements":  # what SQLite runs; the same result on PostgreSQL
+        monkeypatch.setattr(services, "_read_and_insert", services._read_then_insert)
+    caplog.set_level(logging.INFO, logger="nav_sikkerhet.audit")
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as queries:
+        row = services.audit_log_record_reading(
+            actor=leader, sql=READ_SQL, params=(citizen.personident,), action="lookup.view", message="Vist i test",
+            request=RequestFactory().post("/mottak/"),
+        )
+    assert row == (citizen.pk, citizen.personident, citizen.name)
+    assert len(queries) == (1 if path == "one statement" else 2)
+    entry = AuditLogEntry.objects.get()
+    assert _fields(entry) == (leader.pk, leader.nav_ident, citizen.pk, citizen.personident, "audit:access",
+                              "lookup.view", "Vist i test", "/mottak/", "POST")
+    [line] = [r.getMessage() for r in caplog.records if r.name == "nav_sikkerhet.audit"]
+    assert line == audit.format_cef(entry)
+
+
+@pytest.mark.parametrize("path", ["one statement", "two statements"])
+def test_a_read_that_finds_no_one_writes_nothing(path, leader, citizen, monkeypatch, caplog):
+    if path == "two statements":
+        monkeypatch.setattr(services, "_read_and_insert", services._read_then_insert)
+    caplog.set_level(logging.INFO, logger="nav_sikkerhet.audit")
+    row = services.audit_log_record_reading(
+        actor=leader, sql=READ_SQL, params=("00000000000",), action="lookup.view", message="Vist i test",
+    )
+    assert row is None
+    assert not AuditLogEntry.objects.exists()
+    assert not [r for r in caplog.records if r.name == "nav_sikkerhet.audit"]
+
+
+def test_the_line_is_stored_in_bokmal_as_every_other_line(leader, citizen):
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    with translation.override("en"):
+        services.audit_log_record_reading(
+            actor=leader, sql=READ_SQL, params=(citizen.personident,), action="lookup.view",
+            message=gettext_lazy("Security measures looked up (reception and contact centre)"),
+        )
+    assert AuditLogEntry.objects.get().message == "Sikkerhetstiltak slått opp (publikumsmottak og kontaktsenter)"

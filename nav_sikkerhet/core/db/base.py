@@ -15,6 +15,10 @@ Where a new connection loses nothing (the same two places), one the server close
 before the statement is sent: an idle connection has nothing to read, so a readable socket means the server's
 "terminating connection" and its close. A write on its own then never meets a dead connection, whose fate would
 be unknown (the failover bench: 15 of 40 look-ups answered 503 at their audit line).
+
+It also offers a prepared cursor (``prepared_cursor``) for the few large statements run on every look-up and API
+call: PostgreSQL plans them once per connection instead of on every call. A statement repeated on a new connection
+runs unprepared.
 """
 
 import contextlib
@@ -24,6 +28,11 @@ import select
 from django.db import InterfaceError, OperationalError
 from django.db.backends import utils
 from django.db.backends.postgresql.base import CursorDebugWrapper as PostgresCursorDebugWrapper
+from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, ServerBindingCursor
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
+from django.db.backends.postgresql.psycopg_any import register_tzloader
+from django.utils.asyncio import async_unsafe
+from psycopg.pq import Format
 from django_prometheus.db.backends.postgresql import base as prometheus
 
 logger = logging.getLogger(__name__)
@@ -83,8 +92,49 @@ class CursorDebugWrapper(RepeatOnceMixin, PostgresCursorDebugWrapper):
     pass
 
 
+class PreparedCursor(ServerBindingCursor):
+    """Binds parameters on the server and prepares each statement on its first use on a connection."""
+
+    def execute(self, query, params=None, **kwargs):
+        kwargs.setdefault("prepare", True)
+        return super().execute(query, params, **kwargs)
+
+
+# psycopg prepares nothing while a connection's threshold is None (Django's default, for transaction-mode poolers,
+# which this app does not use). With this one, only a PreparedCursor prepares: Django's own cursors bind on the
+# client, which never prepares.
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
+
+
+class DatabaseOperations(PostgresOperations):
+    def last_executed_query(self, cursor, sql, params):
+        # A prepared statement's execution sends no text: the debug log and query captures show it composed.
+        executed = super().last_executed_query(cursor, sql, params)
+        return executed if executed is not None or params is None else self.compose_sql(sql, params)
+
+
 class DatabaseWrapper(prometheus.DatabaseWrapper):
+    ops_class = DatabaseOperations
     statements_in_transaction = 0
+
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        if params.get("prepare_threshold") is None:
+            params["prepare_threshold"] = PREPARE_ONLY_WHEN_ASKED
+        return params
+
+    @async_unsafe
+    def prepared_cursor(self):
+        """A cursor whose statements PostgreSQL parses and plans once per connection: for the few large statements
+        that every look-up and API call runs, where planning costs more than running (docs/performance.md)."""
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            cursor = PreparedCursor(self.connection)
+            # As Django's own cursors: the connection's time zone, if its adapters disagree.
+            if self.timezone != self.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone:
+                register_tzloader(self.timezone, cursor)
+            return self._prepare_cursor(cursor)
 
     def make_cursor(self, cursor):
         return CursorWrapper(cursor, self)
