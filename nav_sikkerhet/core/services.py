@@ -202,24 +202,48 @@ def audit_log_record_reading(*, actor: User, sql: str, params, action: str, mess
     return row
 
 
-def _read_and_insert(entry: AuditLogEntry, sql: str, params) -> tuple | None:
-    # A data-modifying WITH: the read and the insert share one round trip and one snapshot, and the insert takes
-    # the citizen from the read, so a read that finds no one writes nothing. Each round trip costs about a
-    # millisecond in a request; this is the look-up's largest saving (docs/performance.md).
+# The columns an audit line takes from the read it records (_read_and_insert), instead of from parameters.
+_FROM_READ = {"citizen_id": 'found."id"', "personident": 'found."personident"'}
+
+
+def _insert_statement(entry: AuditLogEntry, *, from_read: bool) -> tuple[str, list]:
+    """The entry's INSERT, returning its id: with its values as parameters, or (``from_read``) selected from the
+    row of a WITH query named ``found``, which supplies the citizen."""
     meta = AuditLogEntry._meta
-    from_read = {"citizen_id": 'found."id"', "personident": 'found."personident"'}
+    taken = _FROM_READ if from_read else {}
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    values = ", ".join(from_read.get(f.attname, "%s") for f in fields)
-    insert_params = [
-        f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields if f.attname not in from_read
-    ]
-    pk = connection.ops.quote_name(meta.pk.column)
+    values = ", ".join(taken.get(f.attname, "%s") for f in fields)
+    params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields if f.attname not in taken]
+    source = f"SELECT {values} FROM found" if from_read else f"VALUES ({values})"
+    table, pk = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
+    return f"INSERT INTO {table} ({columns}) {source} RETURNING {pk}", params
+
+
+def _saved(entry: AuditLogEntry, pk: int) -> None:
+    entry.pk = pk
+    entry._state.adding, entry._state.db = False, connection.alias
+
+
+def _insert(entry: AuditLogEntry) -> None:
+    """Save one line: on PostgreSQL a prepared INSERT, planned once per connection (the ORM's save builds its SQL
+    anew on every call); no signal listens to audit lines."""
+    if connection.vendor != "postgresql":
+        entry.save()
+        return
+    statement, params = _insert_statement(entry, from_read=False)
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(statement, params)
+        _saved(entry, cursor.fetchone()[0])
+
+
+def _read_and_insert(entry: AuditLogEntry, sql: str, params) -> tuple | None:
+    # A data-modifying WITH: the read and the insert share one round trip and one snapshot, and the insert takes
+    # the citizen from the read, so a read that finds no one writes nothing.
+    insert, insert_params = _insert_statement(entry, from_read=True)
     statement = (
-        f"WITH found AS MATERIALIZED ({sql}), "
-        f"logged AS (INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) SELECT {values} FROM found "
-        f"RETURNING {pk}) "
-        f"SELECT found.*, (SELECT {pk} FROM logged) FROM found"
+        f"WITH found AS MATERIALIZED ({sql}), logged AS ({insert}) "
+        f"SELECT found.*, (SELECT * FROM logged) FROM found"
     )
     with prepared_cursor(connection) as cursor:
         cursor.execute(statement, (*params, *insert_params))
@@ -227,9 +251,9 @@ def _read_and_insert(entry: AuditLogEntry, sql: str, params) -> tuple | None:
         names = [column.name for column in cursor.description][:-1]
     if row is None:
         return None
-    *row, entry.pk = row
+    *row, pk = row
     _found_citizen(entry, names, row)
-    entry._state.adding, entry._state.db = False, connection.alias
+    _saved(entry, pk)
     return tuple(row)
 
 
@@ -242,7 +266,7 @@ def _read_then_insert(entry: AuditLogEntry, sql: str, params) -> tuple | None:
     if row is None:
         return None
     _found_citizen(entry, names, row)
-    entry.save()
+    _insert(entry)
     return tuple(row)
 
 
@@ -254,7 +278,7 @@ def _found_citizen(entry: AuditLogEntry, names: list[str], row) -> None:
 def _audit_line(*, actor, actor_ident, citizen, event, action, message, message_args, request) -> AuditLogEntry:
     entry = _audit_entry(actor=actor, actor_ident=actor_ident, citizen=citizen, event=event, action=action,
                          message=message, message_args=message_args, request=request)
-    entry.save()
+    _insert(entry)
     transaction.on_commit(lambda: audit.emit(entry))
     return entry
 
