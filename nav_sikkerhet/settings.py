@@ -113,6 +113,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # django-prometheus's backend (every query timed for /internal/metrics), which also repeats a statement once
     # on a new connection when the old one was terminated and repeating is safe (core/db/base.py).
     DATABASES["default"]["ENGINE"] = "nav_sikkerhet.core.db"
+# PostgreSQL: the look-up's and the API's large statements and the audit inserts are prepared once per connection
+# (core/db/base.py). Turn off behind a pooler in transaction mode, which cannot keep them.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

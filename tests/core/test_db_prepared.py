@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 from nav_sikkerhet.core.db import prepared_cursor
 from nav_sikkerhet.core.models import Unit
@@ -48,3 +49,12 @@ def test_a_new_connection_prepares_again(unit):
         cursor.execute(STATEMENT, (unit.number,))
         assert cursor.fetchone() == (unit.number,)
     assert STATEMENT.replace("%s", "$1") in _prepared()
+
+
+@override_settings(DATABASE_PREPARED_STATEMENTS=False)
+def test_turned_off_for_a_pooler_nothing_is_prepared(unit):
+    for _ in range(3):
+        with prepared_cursor(connection) as cursor:
+            cursor.execute(STATEMENT, (unit.number,))
+            assert cursor.fetchone() == (unit.number,)
+    assert not [s for s in _prepared() if '"core_unit"' in s]

@@ -25,6 +25,7 @@ import contextlib
 import logging
 import select
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.db.backends import utils
 from django.db.backends.postgresql.base import CursorDebugWrapper as PostgresCursorDebugWrapper
@@ -119,7 +120,7 @@ class DatabaseWrapper(prometheus.DatabaseWrapper):
 
     def get_connection_params(self):
         params = super().get_connection_params()
-        if params.get("prepare_threshold") is None:
+        if params.get("prepare_threshold") is None and settings.DATABASE_PREPARED_STATEMENTS:
             params["prepare_threshold"] = PREPARE_ONLY_WHEN_ASKED
         return params
 
@@ -127,6 +128,8 @@ class DatabaseWrapper(prometheus.DatabaseWrapper):
     def prepared_cursor(self):
         """A cursor whose statements PostgreSQL parses and plans once per connection: for the few large statements
         that every look-up and API call runs, where planning costs more than running (docs/performance.md)."""
+        if not settings.DATABASE_PREPARED_STATEMENTS:
+            return self.cursor()
         self.close_if_health_check_failed()
         self.ensure_connection()
         with self.wrap_database_errors:
