@@ -133,11 +133,13 @@ def _stored(*, unit_ids: list[int] | None, own_ids: Collection[int] | None, firs
     months = MonthlyCount.objects.filter(month__gte=first, month__lt=before, total__gt=0)
     if unit_ids is not None:
         months = months.filter(unit_id__in=unit_ids)
-    months = months.annotate(year=ExtractYear("month"), quarter=ExtractQuarter("month"))
-    unit_rows = (months.values("year", "unit_id").annotate(total=Sum("total"))
+    unit_rows = (months.annotate(year=ExtractYear("month")).values("year", "unit_id").annotate(total=Sum("total"))
                  .order_by().values_list("year", "unit_id", "total"))
-    kind_rows = months.annotate(own=_own(own_ids)).values("year", "quarter", "own").annotate(
-        **{column: Sum(column) for column in PER_QUARTER}).order_by()
+    # Summed per month and put into quarters here: the database's EXTRACT of year and quarter from 30,000 months
+    # (ten years, 250 units) took half that query's time; a month per row is 240 rows for ten years.
+    kind_rows = [{**row, "year": row["month"].year, "quarter": (row["month"].month + 2) // 3}
+                 for row in months.annotate(own=_own(own_ids)).values("month", "own").annotate(
+                     **{column: Sum(column) for column in PER_QUARTER}).order_by()]
     return _split(unit_rows, kind_rows, own_ids)
 
 
