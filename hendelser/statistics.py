@@ -329,7 +329,7 @@ def statistics_page(*, user, params, today: datetime.date | None = None) -> Stat
     page.tables.append(_also_involved(publish, figures, years))
     page.tables.append(table("channel", _("Where or how it happened"), dict(Channel.choices), "channel",
                              shares=True))
-    page.tables.append(_cross(publish, selected, year_to))
+    page.tables.append(_cross(publish, selected, year_to, today))
     page.tables.append(_unit_types(publish, figures, ytd, unit_info, years, period, ytd_period))
     page.tables.append(table("employer", _("Exposed staff: state and municipal employees"), dict(Employer.choices),
                              "employer"))
@@ -360,9 +360,9 @@ def _also_involved(publish: Publisher, figures: dict, years: list[int]) -> Table
     return result
 
 
-def _cross(publish: Publisher, selected: list[int] | None, year: int) -> Table:
+def _cross(publish: Publisher, selected: list[int] | None, year: int, today: datetime.date) -> Table:
     """Category × channel in one year, each cell with its share of the category (the note's «43 % by phone»)."""
-    own, other = counts.by_category_and_channel(unit_ids=selected, own_ids=publish.own_ids, year=year)
+    own, other = counts.by_category_and_channel(unit_ids=selected, own_ids=publish.own_ids, year=year, today=today)
     found = {"own": own, "other": other}
     title = _("Category by where or how it happened, %(year)d") % {"year": year}
     result = Table(key="cross", title=str(title), columns=[str(label) for label in Channel.labels])
