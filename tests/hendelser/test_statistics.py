@@ -6,8 +6,9 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
+from django.template import Context, Engine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from hendelser import charts, counts, statistics
@@ -159,6 +160,40 @@ def test_the_statistics_page_renders_charts_and_tables(client, hms, incidents):
     # Every column has a header with text; the row labels' column says what the rows are.
     assert not re.search(r"<th[^>]*>\s*</th>", body)
     assert f'<th scope="col">{gettext("Category")}</th>' in body
+
+
+# A table's rows as the page's template wrote them, a node per figure, before statistics.Table.rows_html took over
+# (a backslash at a line's end only splits a long line).
+TEMPLATE_ROWS = """{% for row in table.rows %}
+        <tr><th scope="row">{{ row.label }}</th>{% for cell, share in row.pairs %}<td>{% if cell is None %}–{% else %}\
+{% if cell.approx %}≈ {% endif %}{{ cell.value }}{% if share is not None %} \
+<span class="stat-share">({{ share }} %)</span>{% endif %}{% endif %}</td>{% endfor %}
+          {% if table.has_total %}<td>{% if row.total.approx %}≈ {% endif %}{{ row.total.value }}</td>{% endif %}
+          {% if table.show_change %}<td>{% if row.change is None %}–{% else %}{% if row.change > 0 %}+{% endif %}\
+{{ row.change }} %{% endif %}</td>{% endif %}</tr>
+      {% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_rows_are_written_as_the_template_wrote_them(unit, leader, incidents, language):
+    """Every figure formatted for the reader's language (decimal comma or point), rounded ones marked, labels
+    escaped, changes signed: byte for byte what a template node per figure wrote."""
+    centre = UnitFactory(number="4153", name="NAV Kontaktsenter <Øst & Vest>", unit_type=UnitType.KONTAKTSENTER)
+    for day in (datetime.date(2025, 4, 4), datetime.date(2025, 6, 6), datetime.date(2026, 4, 4)):
+        IncidentFactory(unit=centre, occurred_at=_at(day), channel=Channel.PHONE)
+    counts.rebuild()
+    Headcount.objects.create(unit=unit, year=2026, employees=30)  # 2025 without one: a cell "–"
+    template = Engine.get_default().from_string(TEMPLATE_ROWS)
+    with translation.override(language):
+        page = statistics.statistics_page(user=leader, params=QueryDict("region="), today=TODAY)
+        written = {table.key: str(table.rows_html) for table in page.tables}
+        assert written == {table.key: template.render(Context({"table": table})) for table in page.tables}
+    decimal = "," if language != "en" else "."
+    assert f"23{decimal}3</td>" in written["rate"] and "<td>–</td>" in written["rate"]  # 7 per 30 employees
+    assert "&lt;Øst &amp; Vest&gt;" in written["unit"] and "≈ " in written["unit"]
+    # The own unit, exact: 5 and 7, 12 in all, +75 % against 4 by 2 December last year; in reception 0 against 1.
+    assert f"<td>5</td><td>7</td>\n          <td>12</td>\n          <td>+75{decimal}0 %</td>" in written["unit"]
+    assert f"<td>-100{decimal}0 %</td>" in written["channel"]
 
 
 def test_a_bar_is_a_share_of_the_longest_and_a_small_value_still_shows():

@@ -17,14 +17,15 @@ from .factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
 
-# One year: no change from the year before, so no "same period last year" (its stored and live counts).
-ONE_YEAR = 12
+# One year: no change from the year before, so no "same period last year" (its stored and live counts). The
+# category × channel table reads two of them: its stored months and this month live.
+ONE_YEAR = 13
 SEVERAL_YEARS = ONE_YEAR + 4
 
 
 @pytest.fixture(autouse=True)
 def _mid_year():
-    # In January this year has no whole month stored yet, and the page skips those two queries.
+    # In January this year has no whole month stored yet, and the page skips the queries of stored months for it.
     with freeze_time("2026-06-15 12:00"):
         yield
 
