@@ -215,7 +215,8 @@ def _insert_statement(entry: AuditLogEntry, *, from_read: bool) -> tuple[str, li
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     values = ", ".join(taken.get(f.attname, "%s") for f in fields)
     params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields if f.attname not in taken]
-    source = f"SELECT {values} FROM found" if from_read else f"VALUES ({values})"
+    # Names from the model's own meta, quoted; every value a parameter.
+    source = f"SELECT {values} FROM found" if from_read else f"VALUES ({values})"  # noqa: S608
     table, pk = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
     return f"INSERT INTO {table} ({columns}) {source} RETURNING {pk}", params
 
@@ -241,9 +242,10 @@ def _read_and_insert(entry: AuditLogEntry, sql: str, params) -> tuple | None:
     # A data-modifying WITH: the read and the insert share one round trip and one snapshot, and the insert takes
     # the citizen from the read, so a read that finds no one writes nothing.
     insert, insert_params = _insert_statement(entry, from_read=True)
+    # ``sql`` is compiled by the ORM (its values are parameters), ``insert`` made above.
     statement = (
-        f"WITH found AS MATERIALIZED ({sql}), logged AS ({insert}) "
-        f"SELECT found.*, (SELECT * FROM logged) FROM found"
+        f"WITH found AS MATERIALIZED ({sql}), logged AS ({insert}) "  # noqa: S608
+        "SELECT found.*, (SELECT * FROM logged) FROM found"
     )
     with prepared_cursor(connection) as cursor:
         cursor.execute(statement, (*params, *insert_params))

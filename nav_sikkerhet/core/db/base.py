@@ -28,13 +28,13 @@ import select
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.db.backends import utils
-from django.db.backends.postgresql.base import CursorDebugWrapper as PostgresCursorDebugWrapper
 from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, ServerBindingCursor
+from django.db.backends.postgresql.base import CursorDebugWrapper as PostgresCursorDebugWrapper
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.utils.asyncio import async_unsafe
-from psycopg.pq import Format
 from django_prometheus.db.backends.postgresql import base as prometheus
+from psycopg.pq import Format
 
 logger = logging.getLogger(__name__)
 
