@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
 from django.db.models.functions import ExtractQuarter, ExtractYear, TruncMonth
 from django.utils import timezone
@@ -73,13 +73,22 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def names_other_category(code: str) -> Q:
+    """Incidents that chose ``code`` beside their main category: containment in the JSON array where the database
+    has it (PostgreSQL), else the quoted code in the array's text (SQLite, the development default). Codes are
+    plain words from one list, so a quoted code matches no other."""
+    if connection.features.supports_json_field_contains:
+        return Q(other_categories__contains=[code])
+    return Q(other_categories__icontains=f'"{code}"')
+
+
 def _counting() -> dict:
     """The aggregates that count incidents into the columns of a MonthlyCount."""
     aggregates = {"total": Count("pk"), "exposed_state": Sum("exposed_state"),
                   "exposed_municipal": Sum("exposed_municipal")}
     for key, column in COLUMNS.items():
         kind, code = key.split(":")
-        aggregates[column] = Count("pk", filter=(Q(other_categories__contains=[code]) if kind == "also"
+        aggregates[column] = Count("pk", filter=(names_other_category(code) if kind == "also"
                                                  else Q(**{kind: code})))
     for (category, channel), column in CROSS.items():
         aggregates[column] = Count("pk", filter=Q(category=category, channel=channel))

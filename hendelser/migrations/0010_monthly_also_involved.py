@@ -10,13 +10,21 @@ from django.utils import timezone
 CODES = ["verbal", "harassment", "threat", "self_harm", "vandalism", "assault", "hate_speech"]
 
 
+def _names(code, connection):
+    # As counts.names_other_category: SQLite (the development default) has no containment on JSON.
+    if connection.features.supports_json_field_contains:
+        return Q(other_categories__contains=[code])
+    return Q(other_categories__icontains=f'"{code}"')
+
+
 def count_also_involved(apps, schema_editor):
     """Fill the new columns from the incidents, as counts.recount would; the nightly sweep checks them again."""
     Incident = apps.get_model("hendelser", "Incident")
     MonthlyCount = apps.get_model("hendelser", "MonthlyCount")
+    connection = schema_editor.connection
     rows = (Incident.objects.exclude(other_categories=[]).annotate(month=TruncMonth("occurred_at"))
             .values("unit_id", "month")
-            .annotate(**{f"also_{code}": Count("pk", filter=Q(other_categories__contains=[code])) for code in CODES})
+            .annotate(**{f"also_{code}": Count("pk", filter=_names(code, connection)) for code in CODES})
             .order_by())
     for row in rows:
         month = row.pop("month")
