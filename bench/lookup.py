@@ -537,6 +537,9 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
+    from nav_sikkerhet.core.heap import freeze_after_startup
+
+    freeze_after_startup()  # as the web workers do (wsgi.py); the gunicorn part runs wsgi.py itself
     ensure_database()
     call_command("migrate", verbosity=0, interactive=False)
     rng = random.Random(20260101)

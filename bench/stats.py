@@ -296,6 +296,9 @@ def main() -> None:
 
     django.setup()
     ensure_database()
+    from nav_sikkerhet.core.heap import freeze_after_startup
+
+    freeze_after_startup()  # as the web workers do (wsgi.py)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
