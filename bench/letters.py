@@ -113,7 +113,8 @@ def make_cases(count: int) -> list[int]:
                 proportionality="Truslene er alvorlige og gjentatte; åtte uker med alternativ kanal er forholdsmessig.",
                 other_measures="Vi har sjekket at det ikke finnes andre aktive sikkerhetstiltak.",
                 whole_situation="Ytelsene behandles skriftlig, så rettighetene ivaretas i perioden.",
-                other_units_views="NAV Kontaktsenter støtter restriksjonen.", scope=Scope.MUNICIPALITY,
+                other_units_views="NAV Kontaktsenter og kommunen støtter restriksjonen i hele perioden.",
+                scope=Scope.MUNICIPALITY,
                 responsible_leader=leader, valid_from=today, valid_to=today + 55 * day,
                 duration_assessment="Trusselbildet og gjentakelsene tilsier en periode på åtte uker.",
                 facts=[{"occurred_on": today - k * 9 * day, "description": text} for k, text in enumerate([
