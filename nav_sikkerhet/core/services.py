@@ -206,19 +206,27 @@ def audit_log_record_reading(*, actor: User, sql: str, params, action: str, mess
 _FROM_READ = {"citizen_id": 'found."id"', "personident": 'found."personident"'}
 
 
-def _insert_statement(entry: AuditLogEntry, *, from_read: bool) -> tuple[str, list]:
-    """The entry's INSERT, returning its id: with its values as parameters, or (``from_read``) selected from the
-    row of a WITH query named ``found``, which supplies the citizen."""
+@functools.cache
+def _insert_sql(vendor: str, *, from_read: bool) -> tuple[str, tuple]:
+    """The INSERT of an audit line, returning its id, made once per database vendor (as the look-up's SQL), and the
+    fields whose values are its parameters: all of them, or (``from_read``) all but the citizen, which is selected
+    from the row of a WITH query named ``found``."""
     meta = AuditLogEntry._meta
     taken = _FROM_READ if from_read else {}
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     values = ", ".join(taken.get(f.attname, "%s") for f in fields)
-    params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields if f.attname not in taken]
     # Names from the model's own meta, quoted; every value a parameter.
     source = f"SELECT {values} FROM found" if from_read else f"VALUES ({values})"  # noqa: S608
     table, pk = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
-    return f"INSERT INTO {table} ({columns}) {source} RETURNING {pk}", params
+    parameters = tuple(f for f in fields if f.attname not in taken)
+    return f"INSERT INTO {table} ({columns}) {source} RETURNING {pk}", parameters
+
+
+def _insert_statement(entry: AuditLogEntry, *, from_read: bool) -> tuple[str, list]:
+    """The entry's INSERT (see _insert_sql) and its parameters."""
+    sql, fields = _insert_sql(connection.vendor, from_read=from_read)
+    return sql, [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
 
 
 def _saved(entry: AuditLogEntry, pk: int) -> None:

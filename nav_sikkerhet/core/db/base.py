@@ -101,9 +101,9 @@ class PreparedCursor(ServerBindingCursor):
         return super().execute(query, params, **kwargs)
 
 
-# psycopg prepares nothing while a connection's threshold is None (Django's default, for transaction-mode poolers,
-# which this app does not use). With this one, only a PreparedCursor prepares: Django's own cursors bind on the
-# client, which never prepares.
+# psycopg prepares nothing while a connection's threshold is None (Django's default, for transaction-mode poolers:
+# behind one, DATABASE_PREPARED_STATEMENTS=false keeps it). With this one, only a PreparedCursor prepares: Django's
+# own cursors bind on the client, which never prepares.
 PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
 
 
